@@ -1,0 +1,76 @@
+"""Accord: a durable, versioned, conflict-free memory layer for AI agents.
+
+Two lines in an application: ``add()`` after a conversation, ``get()`` before the next
+model call::
+
+    from accord import Accord
+
+    memory = Accord()                                   # embedded, in ~/.accord
+    memory.add("I'm vegetarian", user_id="alice", wait=True)
+    memory.get("what should I cook tonight?", user_id="alice").system_prompt_addition
+"""
+
+from accord._clock import ManualClock, SystemClock
+from accord._errors import (
+    AccordError,
+    ConflictError,
+    DataDirLockedError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProviderError,
+    StorageError,
+)
+from accord._models import (
+    AddResult,
+    Category,
+    ContextResult,
+    ExtractedMemory,
+    ForgetReport,
+    Job,
+    JobStatus,
+    Memory,
+    MemorySource,
+    MemoryStatus,
+    Message,
+    ServiceMode,
+    SourceKind,
+    StoreStats,
+    UserStats,
+)
+from accord._settings import AccordSettings
+from accord.engine import AsyncAccord
+from accord.sync import Accord
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Accord",
+    "AsyncAccord",
+    "AccordSettings",
+    "AddResult",
+    "ContextResult",
+    "Memory",
+    "MemorySource",
+    "Message",
+    "Category",
+    "MemoryStatus",
+    "SourceKind",
+    "ServiceMode",
+    "ExtractedMemory",
+    "Job",
+    "JobStatus",
+    "UserStats",
+    "StoreStats",
+    "ForgetReport",
+    "ManualClock",
+    "SystemClock",
+    "AccordError",
+    "InvalidInputError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ConflictError",
+    "StorageError",
+    "DataDirLockedError",
+    "ProviderError",
+]

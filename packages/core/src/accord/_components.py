@@ -1,0 +1,48 @@
+"""The parts an engine is made of, and which of them are serving right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accord._models import ServiceMode
+from accord._settings import AccordSettings
+from accord.ports import Clock, Embedder, Extractor, HotCache, VectorIndex
+from accord.stores.sql import SqlStore
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: every store and index call is scoped to ``tenant_id``."""
+
+    tenant_id: str
+    agent_id: str | None
+
+
+@dataclass
+class Components:
+    store: SqlStore
+    index: VectorIndex | None
+    embedder: Embedder | None
+    hot: HotCache
+    extractor: Extractor
+    clock: Clock
+    settings: AccordSettings
+    notes: list[str] = field(default_factory=list)
+
+    def mode(self, *, search: str | None = None, extra_notes: list[str] | None = None) -> ServiceMode:
+        """Describe the dependencies serving a call; ``search`` overrides when a fallback ran."""
+        planned = "none" if self.index is None else ("hybrid" if self.embedder is not None else "lexical")
+        used = search or planned
+        notes = list(self.notes) + list(extra_notes or [])
+        if self.embedder is None:
+            notes.append("no dense embedder: lexical (BM25) search only")
+        hot_name = getattr(self.hot, "active_name", self.hot.name)
+        degraded = used != planned or (self.index is None) or hot_name != self.hot.name
+        return ServiceMode(
+            search=used,  # type: ignore[arg-type]
+            index=self.index.name if self.index is not None else "none",
+            embedder=self.embedder.name if self.embedder is not None else "none",
+            hot_tier=hot_name,
+            degraded=degraded,
+            notes=notes,
+        )

@@ -1,0 +1,82 @@
+"""Accord's error tree.
+
+Every error Accord raises on purpose derives from :class:`AccordError`::
+
+    AccordError
+    ├── InvalidInputError      the caller passed something malformed (names the field)
+    ├── NotFoundError          the memory, job, question or user does not exist for this caller
+    ├── PermissionDeniedError  the caller's key or grant does not allow the operation
+    ├── ConflictError          the request collides with the current state (e.g. a stale edit)
+    ├── StorageError           a store (SQL, vector index, cache) failed
+    │   └── DataDirLockedError the embedded data dir is owned by another process
+    └── ProviderError          an embedding or LLM provider failed
+
+A blocked write (rate limit, low quality, duplicate, budget) is *not* an error: ``add()``
+returns an ``AddResult`` with ``status="blocked"`` and a ``blocked_reason``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccordError",
+    "InvalidInputError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ConflictError",
+    "StorageError",
+    "DataDirLockedError",
+    "ProviderError",
+]
+
+
+class AccordError(Exception):
+    """Root of every error Accord raises on purpose."""
+
+    code: str = "accord_error"
+
+
+class InvalidInputError(AccordError, ValueError):
+    """A caller passed a value Accord cannot accept; ``field`` names it."""
+
+    code = "invalid_input"
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class NotFoundError(AccordError, LookupError):
+    """The requested object does not exist, or is not visible to this caller."""
+
+    code = "not_found"
+
+
+class PermissionDeniedError(AccordError):
+    """The caller's key, grant or consent does not allow the operation."""
+
+    code = "permission_denied"
+
+
+class ConflictError(AccordError):
+    """The request collides with the current state of the data."""
+
+    code = "conflict"
+
+
+class StorageError(AccordError):
+    """A store failed; the cause is chained as ``__cause__``."""
+
+    code = "storage_error"
+
+
+class DataDirLockedError(StorageError):
+    """Another process owns this embedded data dir."""
+
+    code = "data_dir_locked"
+
+
+class ProviderError(AccordError):
+    """An embedding or LLM provider failed."""
+
+    code = "provider_error"

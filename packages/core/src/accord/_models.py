@@ -1,0 +1,223 @@
+"""Public data models: what goes into Accord and what comes out of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Role",
+    "Category",
+    "MemoryStatus",
+    "SourceKind",
+    "Message",
+    "MemorySource",
+    "Memory",
+    "AddStatus",
+    "BlockedReason",
+    "AddResult",
+    "ContextFormat",
+    "ServiceMode",
+    "ContextResult",
+    "ExtractedMemory",
+    "JobStatus",
+    "Job",
+    "UserStats",
+    "StoreStats",
+    "ForgetReport",
+]
+
+Role = Literal["user", "assistant", "system", "tool"]
+ContextFormat = Literal["bullets", "json", "xml"]
+AddStatus = Literal["queued", "done", "blocked", "failed"]
+BlockedReason = Literal["rate_limit_exceeded", "low_quality", "duplicate", "budget_exhausted"]
+
+
+class Category(StrEnum):
+    """What kind of thing a memory says about the user."""
+
+    PREFERENCE = "preference"
+    FACT = "fact"
+    GOAL = "goal"
+    PROCEDURE = "procedure"
+    RELATIONSHIP = "relationship"
+    EXPERTISE = "expertise"
+    EPISODIC = "episodic"
+
+
+class MemoryStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class SourceKind(StrEnum):
+    """Where a memory came from; ``tool`` output is never trusted into a prompt."""
+
+    EXTRACTED = "extracted"
+    EPISODIC = "episodic"
+    MANUAL = "manual"
+    TOOL = "tool"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Message(BaseModel):
+    """One conversation turn handed to ``add()``.
+
+    ``created_at`` is when the turn was said (defaults to now); ``metadata`` is kept as
+    provenance on the episodic memory the turn becomes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    content: str
+    name: str | None = None
+    created_at: dt.datetime | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class MemorySource(_Frozen):
+    """Provenance of a memory: which turn, session and agent it came from."""
+
+    kind: SourceKind
+    role: Role | None = None
+    session_id: str | None = None
+    message_id: str | None = None
+    job_id: str | None = None
+
+
+class Memory(_Frozen):
+    """A stored memory as callers see it."""
+
+    id: str
+    user_id: str
+    content: str
+    category: Category
+    attribute_key: str | None = None
+    importance_score: float
+    original_importance_score: float
+    confidence: float = 1.0
+    status: MemoryStatus = MemoryStatus.ACTIVE
+    source: MemorySource
+    agent_id: str | None = None
+    trusted: bool = True
+    lineage_id: str
+    previous_version_id: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_accessed_at: dt.datetime | None = None
+    access_count: int = 0
+    valid_from: dt.datetime | None = None
+    valid_to: dt.datetime | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    relevance_score: float | None = None
+
+
+class AddResult(_Frozen):
+    """What ``add()`` returns: at once with ``status="queued"``, or after the job with ``wait=True``."""
+
+    job_id: str | None
+    status: AddStatus
+    blocked_reason: BlockedReason | None = None
+    retry_after_seconds: float | None = None
+    episodic_memory_ids: list[str] = Field(default_factory=list)
+    memories_created: list[Memory] = Field(default_factory=list)
+    error: str | None = None
+
+
+class ServiceMode(_Frozen):
+    """Which dependencies served a call, so callers can tell full service from degraded."""
+
+    search: Literal["hybrid", "lexical", "sql_keyword", "none"]
+    index: str
+    embedder: str
+    hot_tier: str
+    degraded: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class ContextResult(_Frozen):
+    """What ``get()`` returns.
+
+    ``memories`` are the memories rendered into ``system_prompt_addition``, in the order they
+    appear there, so every line can be traced back to its memory id.
+    """
+
+    query: str
+    memories: list[Memory]
+    system_prompt_addition: str
+    context_token_count: int
+    memories_from_hot_tier: int
+    clarification_question: str | None = None
+    mode: ServiceMode
+
+
+class ExtractedMemory(_Frozen):
+    """One memory proposed by an extractor, before conflict resolution."""
+
+    content: str
+    category: Category
+    attribute_key: str | None = None
+    attribute_value: str | None = None
+    importance: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(default=0.8, ge=0.0, le=1.0)
+    message_index: int | None = None
+    negated: bool = False
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(_Frozen):
+    id: str
+    tenant_id: str
+    user_id: str
+    agent_id: str | None
+    status: JobStatus
+    session_id: str | None
+    message_ids: list[str]
+    attempts: int
+    extraction: list[ExtractedMemory] | None = None
+    extractor: str | None = None
+    created_memory_ids: list[str] = Field(default_factory=list)
+    error: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class UserStats(_Frozen):
+    user_id: str
+    active_memories: int
+    archived_memories: int
+    by_category: dict[str, int]
+    messages: int
+    jobs_pending: int
+
+
+class StoreStats(_Frozen):
+    users: int
+    active_memories: int
+    archived_memories: int
+    messages: int
+    jobs_pending: int
+    jobs_failed: int
+    index_points: int | None
+    mode: ServiceMode
+
+
+class ForgetReport(_Frozen):
+    user_id: str
+    memories: int
+    messages: int
+    jobs: int
+    versions: int

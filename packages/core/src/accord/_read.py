@@ -1,0 +1,179 @@
+"""The read path: search, hydrate (hot tier first), rank, and build the context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from accord import lexical
+from accord._components import Components, Principal
+from accord._errors import StorageError
+from accord._models import ContextFormat, ContextResult, Memory, MemoryStatus
+from accord.context import build_context
+from accord.ports import IndexHits, IndexQuery
+from accord.ranking import RankWeights, fuse_hits, rank_candidates
+
+log = logging.getLogger("accord.read")
+
+_SQL_FALLBACK_SCAN = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    ranked: list[Memory]
+    from_hot: set[str]
+    search: str
+    notes: list[str]
+
+
+class Reader:
+    def __init__(self, parts: Components) -> None:
+        self.parts = parts
+        s = parts.settings
+        self.weights = RankWeights(
+            s.weight_relevance, s.weight_importance, s.weight_recency, s.recency_half_life_days
+        )
+        self._pending_access: dict[str, Counter[str]] = {}
+
+    async def retrieve(
+        self,
+        principal: Principal,
+        user_id: str,
+        query: str,
+        *,
+        limit: int,
+        categories: Sequence[str] | None,
+        time_filter_days: float | None,
+    ) -> Retrieval:
+        now = self.parts.clock.now()
+        created_after = now - dt.timedelta(days=time_filter_days) if time_filter_days else None
+        pool = max(limit * 3, 30)
+        notes: list[str] = []
+        try:
+            hits, search = await self._search(principal, user_id, query, pool, categories, created_after)
+        except StorageError as e:
+            log.warning("index search failed, using SQL keyword search: %s", e)
+            notes.append(f"index unavailable ({type(e).__name__}); keyword search in SQL")
+            hits, search = await self._sql_keyword(principal, user_id, query, pool, categories, created_after), "sql_keyword"
+        relevance = fuse_hits(hits, method=self.parts.settings.fusion, dense_weight=self.parts.settings.dense_weight)
+        top_ids = sorted(relevance, key=relevance.__getitem__, reverse=True)[:pool]
+        memories, from_hot = await self._hydrate(principal, user_id, top_ids)
+        allowed = set(categories) if categories is not None else None
+        candidates = [
+            (m, relevance[m.id])
+            for m in (memories[i] for i in top_ids if i in memories)
+            if m.status is MemoryStatus.ACTIVE
+            and m.user_id == user_id
+            and (allowed is None or m.category.value in allowed)
+            and (created_after is None or m.created_at >= created_after)
+        ]
+        ranked = rank_candidates(candidates, now, self.weights)[:limit]
+        by_id = dict(candidates)
+        return Retrieval(
+            ranked=[m.model_copy(update={"relevance_score": round(by_id[m.id], 6)}) for m, _ in ranked],
+            from_hot=from_hot,
+            search=search,
+            notes=notes,
+        )
+
+    async def _search(
+        self,
+        principal: Principal,
+        user_id: str,
+        query: str,
+        pool: int,
+        categories: Sequence[str] | None,
+        created_after: dt.datetime | None,
+    ) -> tuple[IndexHits, str]:
+        if self.parts.index is None:
+            return await self._sql_keyword(principal, user_id, query, pool, categories, created_after), "sql_keyword"
+        dense = await self.parts.embedder.embed_query(query) if self.parts.embedder is not None else None
+        hits = await self.parts.index.search(
+            IndexQuery(
+                tenant_id=principal.tenant_id,
+                user_id=user_id,
+                text=query,
+                dense=dense,
+                limit=pool,
+                categories=categories,
+                created_after=created_after,
+            )
+        )
+        return hits, "hybrid" if dense is not None else "lexical"
+
+    async def _sql_keyword(
+        self,
+        principal: Principal,
+        user_id: str,
+        query: str,
+        pool: int,
+        categories: Sequence[str] | None,
+        created_after: dt.datetime | None,
+    ) -> IndexHits:
+        """BM25 over the user's newest memories read straight from SQL: slower, but needs no index."""
+        rows = await self.parts.store.keyword_candidates(
+            principal.tenant_id, user_id, categories=categories, created_after=created_after, limit=_SQL_FALLBACK_SCAN
+        )
+        scores = lexical.bm25_scores(query, [text for _, text in rows])
+        ranked = sorted(
+            ((memory_id, s) for (memory_id, _), s in zip(rows, scores, strict=True) if s > 0),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )
+        return IndexHits(lexical=ranked[:pool])
+
+    async def _hydrate(
+        self, principal: Principal, user_id: str, ids: Sequence[str]
+    ) -> tuple[dict[str, Memory], set[str]]:
+        """Load memories by id: from the hot tier where cached, the rest from SQL (then cached)."""
+        if not ids:
+            return {}, set()
+        cached = await self.parts.hot.get_memories(principal.tenant_id, user_id, ids)
+        missing = [i for i in ids if i not in cached]
+        loaded = await self.parts.store.get_memories(principal.tenant_id, missing) if missing else []
+        if loaded:
+            await self.parts.hot.put_memories(principal.tenant_id, user_id, loaded)
+        return {**cached, **{m.id: m for m in loaded}}, set(cached)
+
+    def context(
+        self,
+        query: str,
+        retrieval: Retrieval,
+        fmt: ContextFormat,
+        max_tokens: int,
+        clarification_question: str | None,
+    ) -> ContextResult:
+        rendered = build_context(retrieval.ranked, fmt, max_tokens)
+        return ContextResult(
+            query=query,
+            memories=rendered.memories,
+            system_prompt_addition=rendered.text,
+            context_token_count=rendered.token_count,
+            memories_from_hot_tier=sum(1 for m in rendered.memories if m.id in retrieval.from_hot),
+            clarification_question=clarification_question,
+            mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes),
+        )
+
+    # -- access statistics, written in batches off the hot path -------------------------
+
+    async def note_access(self, principal: Principal, user_id: str, memories: Sequence[Memory]) -> None:
+        """Count the access in the cached copies now; SQL is updated by ``flush_access``."""
+        if not memories:
+            return
+        now = self.parts.clock.now()
+        self._pending_access.setdefault(principal.tenant_id, Counter()).update(m.id for m in memories)
+        bumped = [
+            m.model_copy(update={"access_count": m.access_count + 1, "last_accessed_at": now, "relevance_score": None})
+            for m in memories
+        ]
+        await self.parts.hot.put_memories(principal.tenant_id, user_id, bumped)
+
+    async def flush_access(self) -> int:
+        pending, self._pending_access = self._pending_access, {}
+        now = self.parts.clock.now()
+        for tenant_id, counts in pending.items():
+            await self.parts.store.record_access(tenant_id, counts, now)
+        return sum(len(counts) for counts in pending.values())

@@ -1,0 +1,64 @@
+"""The one settings object. Built only at the edges: the CLI, the servers, ``from_settings()``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["AccordSettings"]
+
+
+class AccordSettings(BaseSettings):
+    """Every knob, read from ``ACCORD_*`` environment variables (or passed explicitly)."""
+
+    model_config = SettingsConfigDict(env_prefix="ACCORD_", extra="forbid")
+
+    data_dir: Path = Field(default_factory=lambda: Path.home() / ".accord")
+    database_url: str | None = Field(default=None, description="default: SQLite at <data_dir>/accord.db")
+
+    index: Literal["qdrant_edge", "qdrant_server", "none"] = "qdrant_edge"
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    qdrant_collection: str = "accord_memories"
+
+    redis_url: str | None = None
+    redis_prefix: str = "accord:"
+
+    embedder: str = Field(
+        default="auto",
+        description="auto | none | model2vec:<path> | sentence-transformers:<path or name> | litellm:<model>",
+    )
+    embedder_api_base: str | None = None
+    embedder_api_key: str | None = None
+
+    # Gate
+    rate_limit_per_minute: float = Field(default=600.0, gt=0)
+    rate_limit_burst: int = Field(default=60, ge=1)
+    dedup_window_seconds: float = Field(default=600.0, ge=0)
+    tenant_memory_quota: int | None = Field(default=None, ge=1)
+
+    # Input bounds
+    max_message_chars: int = Field(default=32_000, ge=1)
+    max_messages_per_add: int = Field(default=200, ge=1)
+
+    # Worker
+    run_worker: bool = True
+    job_lease_seconds: float = Field(default=60.0, gt=0)
+    job_max_attempts: int = Field(default=5, ge=1)
+
+    # Ranking
+    weight_relevance: float = Field(default=0.75, ge=0)
+    weight_importance: float = Field(default=0.15, ge=0)
+    weight_recency: float = Field(default=0.10, ge=0)
+    recency_half_life_days: float = Field(default=30.0, gt=0)
+    fusion: Literal["weighted", "rrf"] = "weighted"
+    dense_weight: float = Field(default=0.5, ge=0, le=1)
+
+    # Hot tier
+    hot_tier_per_user: int = Field(default=256, ge=0)
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.expanduser() / 'accord.db'}"

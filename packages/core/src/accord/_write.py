@@ -1,0 +1,238 @@
+"""The write path: gate, durable enqueue, and applying a job's extraction."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+
+from accord import gate
+from accord._components import Components, Principal
+from accord._errors import StorageError
+from accord._models import AddResult, Category, ExtractedMemory, Job, Message, SourceKind
+from accord.ports import IndexPoint
+from accord.stores.sql.records import IndexRecord, NewMemory, NewMessage
+
+log = logging.getLogger("accord.write")
+
+EPISODIC_IMPORTANCE = {"user": 0.35, "assistant": 0.25, "tool": 0.15}
+_NEIGHBOUR_CHARS = 400
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
+
+
+def _speaker(message: Message) -> str:
+    return message.name or message.role
+
+
+def episodic_index_text(turns: Sequence[Message], i: int) -> str:
+    """A turn indexed together with the turn before it in the same session.
+
+    A reply often only matches a later question through the turn it answers ("Yes, in
+    May!" answers "Did you go to Lisbon?"), so the previous turn is part of what is searched.
+    """
+    here = f"{_speaker(turns[i])}: {turns[i].content}"
+    if i == 0:
+        return here
+    prev = turns[i - 1]
+    return f"{_speaker(prev)}: {prev.content[:_NEIGHBOUR_CHARS]}\n{here}"
+
+
+class Writer:
+    def __init__(self, parts: Components) -> None:
+        self.parts = parts
+
+    async def check_gate(
+        self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
+    ) -> AddResult | None:
+        """L1 rate, L2 quality, L3 dedup, L4 budget, in that order; a blocked result or None."""
+        s = self.parts.settings
+        bucket = f"rate:{principal.tenant_id}:{principal.agent_id or '-'}"
+        wait = await self.parts.hot.take_token(bucket, s.rate_limit_per_minute / 60.0, s.rate_limit_burst, time.time())
+        if wait > 0:
+            return AddResult(job_id=None, status="blocked", blocked_reason="rate_limit_exceeded", retry_after_seconds=wait)
+        if gate.is_low_quality(messages):
+            return AddResult(job_id=None, status="blocked", blocked_reason="low_quality")
+        store, now = self.parts.store, self.parts.clock.now()
+        previous = None
+        if idempotency_key is not None:
+            previous = await store.find_job_by_idempotency_key(principal.tenant_id, user_id, idempotency_key)
+        if previous is None and s.dedup_window_seconds > 0:
+            since = now.timestamp() - s.dedup_window_seconds
+            previous = await store.find_recent_job(
+                principal.tenant_id, user_id, fp, now.fromtimestamp(since, tz=now.tzinfo)
+            )
+        if previous is not None:
+            return AddResult(job_id=previous, status="blocked", blocked_reason="duplicate")
+        quota = await store.tenant_quota(principal.tenant_id)
+        quota = quota if quota is not None else s.tenant_memory_quota
+        if quota is not None and gate.budget_exceeded(await store.count_active(principal.tenant_id), len(messages), quota):
+            return AddResult(job_id=None, status="blocked", blocked_reason="budget_exhausted")
+        return None
+
+    async def enqueue(
+        self,
+        principal: Principal,
+        user_id: str,
+        messages: Sequence[Message],
+        *,
+        session_id: str | None,
+        metadata: dict[str, object],
+        idempotency_key: str | None,
+        fp: str,
+    ) -> AddResult:
+        """Store the raw turns (searchable at once as episodic memories) and the job, in one transaction."""
+        now = self.parts.clock.now()
+        job_id = str(uuid.uuid4())
+        new_messages = [
+            NewMessage(
+                id=str(uuid.uuid4()),
+                position=i,
+                role=m.role,
+                content=m.content,
+                said_at=m.created_at or now,
+                name=m.name,
+                metadata={**metadata, **m.metadata},
+            )
+            for i, m in enumerate(messages)
+        ]
+        turns = [(i, m) for i, m in enumerate(messages) if m.role != "system"]
+        texts = [episodic_index_text([m for _, m in turns], j) for j in range(len(turns))]
+        vectors = await self._embed(texts)
+        episodic = [
+            NewMemory(
+                id=str(uuid.uuid4()),
+                user_id=user_id,
+                content=m.content,
+                content_hash=content_hash(m.content),
+                index_text=texts[j],
+                category=Category.EPISODIC.value,
+                importance=EPISODIC_IMPORTANCE.get(m.role, 0.2),
+                source_kind=(SourceKind.TOOL if m.role == "tool" else SourceKind.EPISODIC).value,
+                source_role=m.role,
+                session_id=session_id,
+                message_id=new_messages[i].id,
+                job_id=job_id,
+                agent_id=principal.agent_id,
+                trusted=m.role != "tool",
+                valid_from=m.created_at or now,
+                metadata={**metadata, **m.metadata, **({"speaker": m.name} if m.name else {})},
+                embedding=vectors[j] if vectors else None,
+                embedding_model=self.parts.embedder.name if vectors and self.parts.embedder else None,
+            )
+            for j, (i, m) in enumerate(turns)
+        ]
+        existing = await self.parts.store.enqueue(
+            tenant_id=principal.tenant_id,
+            user_id=user_id,
+            agent_id=principal.agent_id,
+            session_id=session_id,
+            job_id=job_id,
+            content_hash=fp,
+            idempotency_key=idempotency_key,
+            new_messages=new_messages,
+            episodic=episodic,
+            now=now,
+        )
+        if existing is not None:  # lost a race on the same idempotency key
+            return AddResult(job_id=existing, status="blocked", blocked_reason="duplicate")
+        await self.index_new(principal.tenant_id, [_point(principal.tenant_id, m, now) for m in episodic])
+        return AddResult(job_id=job_id, status="queued", episodic_memory_ids=[m.id for m in episodic])
+
+    async def _embed(self, texts: Sequence[str]) -> list | None:
+        if self.parts.embedder is None or not texts:
+            return None
+        return await self.parts.embedder.embed_documents(texts)
+
+    async def index_new(self, tenant_id: str, points: Sequence[IndexPoint]) -> bool:
+        """Index points now; on failure the job's final step re-indexes them from SQL."""
+        if self.parts.index is None or not points:
+            return True
+        try:
+            await self.parts.index.upsert(points)
+            return True
+        except StorageError as e:
+            log.warning("index upsert failed, the worker will retry from SQL: %s", e)
+            return False
+
+    # -- job processing (called by the worker) -----------------------------------------
+
+    async def extract(self, job: Job) -> list[ExtractedMemory]:
+        messages = await self.parts.store.job_messages(job.tenant_id, job.id)
+        return await self.parts.extractor.extract(messages)
+
+    async def plan(self, job: Job, extracted: Sequence[ExtractedMemory]) -> list[NewMemory]:
+        """Turn the saved extraction into rows to insert (conflict resolution plugs in here)."""
+        unique: dict[str, ExtractedMemory] = {}
+        for e in extracted:
+            unique.setdefault(content_hash(e.content), e)
+        items = list(unique.items())
+        vectors = await self._embed([e.content for _, e in items])
+        messages = await self.parts.store.job_messages(job.tenant_id, job.id) if items else []
+        new = []
+        for j, (h, e) in enumerate(items):
+            said = messages[e.message_index] if e.message_index is not None and e.message_index < len(messages) else None
+            new.append(
+                NewMemory(
+                    id=str(uuid.uuid5(uuid.UUID(job.id), h)),  # deterministic: a replay yields the same ids
+                    user_id=job.user_id,
+                    content=e.content,
+                    content_hash=h,
+                    index_text=e.content,
+                    category=e.category.value,
+                    importance=e.importance,
+                    confidence=e.confidence,
+                    attribute_key=e.attribute_key,
+                    attribute_value=e.attribute_value,
+                    source_kind=SourceKind.EXTRACTED.value,
+                    source_role="user",
+                    session_id=job.session_id,
+                    job_id=job.id,
+                    agent_id=job.agent_id,
+                    valid_from=said.created_at if said is not None else None,
+                    embedding=vectors[j] if vectors else None,
+                    embedding_model=self.parts.embedder.name if vectors and self.parts.embedder else None,
+                )
+            )
+        return new
+
+    async def reindex_job(self, job: Job) -> None:
+        """Upsert every memory of the job into the index from SQL (idempotent by memory id)."""
+        if self.parts.index is None:
+            return
+        async for batch in self.parts.store.index_records(tenant_id=job.tenant_id, job_id=job.id):
+            await self.parts.index.upsert([point_from_record(r) for r in batch])
+
+
+def _point(tenant_id: str, m: NewMemory, now: object) -> IndexPoint:
+    return IndexPoint(
+        memory_id=m.id,
+        tenant_id=tenant_id,
+        user_id=m.user_id,
+        category=m.category,
+        status="active",
+        created_at=now,  # type: ignore[arg-type]
+        text=m.index_text,
+        dense=m.embedding,
+        agent_id=m.agent_id,
+        session_id=m.session_id,
+    )
+
+
+def point_from_record(r: IndexRecord) -> IndexPoint:
+    return IndexPoint(
+        memory_id=r.memory_id,
+        tenant_id=r.tenant_id,
+        user_id=r.user_id,
+        category=r.category,
+        status=r.status,
+        created_at=r.created_at,
+        text=r.index_text,
+        dense=r.embedding,
+        agent_id=r.agent_id,
+        session_id=r.session_id,
+    )

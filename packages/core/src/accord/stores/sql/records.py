@@ -1,0 +1,162 @@
+"""Plain records passed between the engine and the SQL store, and row conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from accord._models import Category, Memory, MemorySource, MemoryStatus, SourceKind
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    id: str
+    position: int
+    role: str
+    content: str
+    said_at: dt.datetime
+    name: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NewMemory:
+    """A memory row to insert. ``lineage_id`` defaults to the memory's own id (a new lineage)."""
+
+    id: str
+    user_id: str
+    content: str
+    content_hash: str
+    index_text: str
+    category: str
+    importance: float
+    source_kind: str
+    confidence: float = 1.0
+    attribute_key: str | None = None
+    attribute_value: str | None = None
+    source_role: str | None = None
+    session_id: str | None = None
+    message_id: str | None = None
+    job_id: str | None = None
+    agent_id: str | None = None
+    trusted: bool = True
+    valid_from: dt.datetime | None = None
+    valid_to: dt.datetime | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    embedding: np.ndarray | None = None
+    embedding_model: str | None = None
+    lineage_id: str | None = None
+    previous_version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRecord:
+    """What the index needs to (re)build one point, read back from SQL."""
+
+    memory_id: str
+    tenant_id: str
+    user_id: str
+    category: str
+    status: str
+    created_at: dt.datetime
+    index_text: str
+    agent_id: str | None
+    session_id: str | None
+    embedding: np.ndarray | None
+    embedding_model: str | None
+
+
+def encode_vector(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def decode_vector(raw: bytes | None) -> np.ndarray | None:
+    return None if raw is None else np.frombuffer(raw, dtype=np.float32)
+
+
+def memory_from_row(row: Mapping[str, Any]) -> Memory:
+    return Memory(
+        id=row["id"],
+        user_id=row["user_id"],
+        content=row["content"],
+        category=Category(row["category"]),
+        attribute_key=row["attribute_key"],
+        importance_score=row["importance_score"],
+        original_importance_score=row["original_importance_score"],
+        confidence=row["confidence"],
+        status=MemoryStatus(row["status"]),
+        source=MemorySource(
+            kind=SourceKind(row["source_kind"]),
+            role=row["source_role"],
+            session_id=row["session_id"],
+            message_id=row["message_id"],
+            job_id=row["job_id"],
+        ),
+        agent_id=row["agent_id"],
+        trusted=bool(row["trusted"]),
+        lineage_id=row["lineage_id"],
+        previous_version_id=row["previous_version_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        last_accessed_at=row["last_accessed_at"],
+        access_count=row["access_count"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        metadata=dict(row["metadata"] or {}),
+    )
+
+
+def index_record_from_row(row: Mapping[str, Any]) -> IndexRecord:
+    return IndexRecord(
+        memory_id=row["id"],
+        tenant_id=row["tenant_id"],
+        user_id=row["user_id"],
+        category=row["category"],
+        status=row["status"],
+        created_at=row["created_at"],
+        index_text=row["index_text"],
+        agent_id=row["agent_id"],
+        session_id=row["session_id"],
+        embedding=decode_vector(row["embedding"]),
+        embedding_model=row["embedding_model"],
+    )
+
+
+def memory_row(tenant_id: str, m: NewMemory, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "tenant_id": tenant_id,
+        "user_id": m.user_id,
+        "lineage_id": m.lineage_id or m.id,
+        "previous_version_id": m.previous_version_id,
+        "content": m.content,
+        "content_hash": m.content_hash,
+        "index_text": m.index_text,
+        "category": m.category,
+        "attribute_key": m.attribute_key,
+        "attribute_value": m.attribute_value,
+        "importance_score": m.importance,
+        "original_importance_score": m.importance,
+        "confidence": m.confidence,
+        "status": MemoryStatus.ACTIVE.value,
+        "source_kind": m.source_kind,
+        "source_role": m.source_role,
+        "session_id": m.session_id,
+        "message_id": m.message_id,
+        "job_id": m.job_id,
+        "agent_id": m.agent_id,
+        "trusted": int(m.trusted),
+        "created_at": now,
+        "updated_at": now,
+        "last_accessed_at": None,
+        "access_count": 0,
+        "valid_from": m.valid_from,
+        "valid_to": m.valid_to,
+        "metadata": dict(m.metadata),
+        "embedding": encode_vector(m.embedding),
+        "embedding_model": m.embedding_model,
+    }

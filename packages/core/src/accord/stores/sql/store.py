@@ -1,0 +1,624 @@
+"""``SqlStore``: the source of truth, on SQLite or PostgreSQL through SQLAlchemy async Core.
+
+Every read and write takes the caller's ``tenant_id``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from accord._errors import StorageError
+from accord._models import (
+    ExtractedMemory,
+    ForgetReport,
+    Job,
+    JobStatus,
+    Memory,
+    MemoryStatus,
+    Message,
+    UserStats,
+)
+from accord.stores.sql.engine_factory import create_engines
+from accord.stores.sql.records import (
+    IndexRecord,
+    NewMemory,
+    NewMessage,
+    index_record_from_row,
+    memory_from_row,
+    memory_row,
+)
+from accord.stores.sql.schema import jobs, memories, memory_versions, messages, metadata, tenants, users
+
+__all__ = ["SqlStore"]
+
+
+def _job_from_row(row: Any) -> Job:
+    extraction = row.extraction
+    return Job(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        user_id=row.user_id,
+        agent_id=row.agent_id,
+        status=JobStatus(row.status),
+        session_id=row.session_id,
+        message_ids=list(row.message_ids),
+        attempts=row.attempts,
+        extraction=None if extraction is None else [ExtractedMemory.model_validate(e) for e in extraction],
+        extractor=row.extractor,
+        created_memory_ids=list(row.created_memory_ids or []),
+        error=row.error,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlStore:
+    """The canonical store. ``url`` is a SQLAlchemy URL (sqlite or postgresql)."""
+
+    def __init__(self, url: str) -> None:
+        self._write, self._read = create_engines(url)
+        self.dialect = self._write.dialect.name
+        self.name = "postgresql" if self.dialect == "postgresql" else "sqlite"
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def open(self) -> None:
+        try:
+            async with self._write.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+        except SQLAlchemyError as e:
+            raise StorageError(f"cannot open the {self.name} store: {e}") from e
+
+    async def close(self) -> None:
+        await self._write.dispose()
+        if self._read is not self._write:
+            await self._read.dispose()
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    async def ensure_tenant(
+        self, tenant_id: str, name: str | None, now: dt.datetime, memory_quota: int | None = None
+    ) -> None:
+        async with self._write.begin() as conn:
+            await conn.execute(
+                self._insert(tenants)
+                .values(id=tenant_id, name=name or tenant_id, memory_quota=memory_quota, created_at=now)
+                .on_conflict_do_nothing()
+            )
+
+    # -- write path ------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        *,
+        tenant_id: str,
+        user_id: str,
+        agent_id: str | None,
+        session_id: str | None,
+        job_id: str,
+        content_hash: str,
+        idempotency_key: str | None,
+        new_messages: Sequence[NewMessage],
+        episodic: Sequence[NewMemory],
+        now: dt.datetime,
+    ) -> str | None:
+        """Store the raw turns, their episodic memories and the job in one transaction.
+
+        Returns None, or the id of the existing job when ``idempotency_key`` was used before
+        (nothing is written then).
+        """
+        try:
+            async with self._write.begin() as conn:
+                await conn.execute(
+                    self._insert(users)
+                    .values(tenant_id=tenant_id, user_id=user_id, created_at=now)
+                    .on_conflict_do_nothing()
+                )
+                await conn.execute(
+                    insert(jobs).values(
+                        id=job_id,
+                        tenant_id=tenant_id,
+                        user_id=user_id,
+                        agent_id=agent_id,
+                        session_id=session_id,
+                        status=JobStatus.QUEUED.value,
+                        message_ids=[m.id for m in new_messages],
+                        content_hash=content_hash,
+                        idempotency_key=idempotency_key,
+                        attempts=0,
+                        created_memory_ids=[],
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                await conn.execute(
+                    insert(messages),
+                    [
+                        {
+                            "id": m.id,
+                            "tenant_id": tenant_id,
+                            "user_id": user_id,
+                            "job_id": job_id,
+                            "session_id": session_id,
+                            "position": m.position,
+                            "role": m.role,
+                            "name": m.name,
+                            "content": m.content,
+                            "said_at": m.said_at,
+                            "metadata": dict(m.metadata),
+                            "created_at": now,
+                        }
+                        for m in new_messages
+                    ],
+                )
+                if episodic:
+                    await conn.execute(insert(memories), [memory_row(tenant_id, m, now) for m in episodic])
+        except IntegrityError as e:
+            if idempotency_key is not None:
+                existing = await self.find_job_by_idempotency_key(tenant_id, user_id, idempotency_key)
+                if existing is not None:
+                    return existing
+            raise StorageError(f"could not store the messages: {e.orig}") from e
+        except SQLAlchemyError as e:
+            raise StorageError(f"could not store the messages: {e}") from e
+        return None
+
+    async def find_job_by_idempotency_key(self, tenant_id: str, user_id: str, key: str) -> str | None:
+        async with self._read.connect() as conn:
+            return (
+                await conn.execute(
+                    select(jobs.c.id).where(
+                        jobs.c.tenant_id == tenant_id, jobs.c.user_id == user_id, jobs.c.idempotency_key == key
+                    )
+                )
+            ).scalar()
+
+    async def find_recent_job(
+        self, tenant_id: str, user_id: str, content_hash: str, since: dt.datetime
+    ) -> str | None:
+        async with self._read.connect() as conn:
+            return (
+                await conn.execute(
+                    select(jobs.c.id)
+                    .where(
+                        jobs.c.tenant_id == tenant_id,
+                        jobs.c.user_id == user_id,
+                        jobs.c.content_hash == content_hash,
+                        jobs.c.created_at >= since,
+                    )
+                    .limit(1)
+                )
+            ).scalar()
+
+    async def claim_job(self, worker_id: str, now: dt.datetime, lease_seconds: float, max_attempts: int) -> Job | None:
+        """Lease the oldest claimable job: queued, or running with an expired lease."""
+        claimable = and_(
+            or_(
+                jobs.c.status == JobStatus.QUEUED.value,
+                and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.lease_expires_at < now),
+            ),
+            jobs.c.attempts < max_attempts,
+        )
+        pick = select(jobs.c.id).where(claimable).order_by(jobs.c.created_at).limit(1)
+        if self.dialect == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(jobs)
+            .where(jobs.c.id == pick.scalar_subquery(), claimable)
+            .values(
+                status=JobStatus.RUNNING.value,
+                lease_owner=worker_id,
+                lease_expires_at=now + dt.timedelta(seconds=lease_seconds),
+                attempts=jobs.c.attempts + 1,
+                updated_at=now,
+            )
+            .returning(*jobs.c)
+        )
+        try:
+            async with self._write.begin() as conn:
+                row = (await conn.execute(stmt)).first()
+                # Jobs that used up their attempts are failed, not retried forever.
+                await conn.execute(
+                    update(jobs)
+                    .where(
+                        jobs.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+                        jobs.c.attempts >= max_attempts,
+                        or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
+                    )
+                    .values(status=JobStatus.FAILED.value, error="gave up after max attempts", updated_at=now)
+                )
+        except SQLAlchemyError as e:
+            raise StorageError(f"could not claim a job: {e}") from e
+        return None if row is None else _job_from_row(row)
+
+    def _leased(self, job_id: str, worker_id: str) -> Any:
+        return and_(jobs.c.id == job_id, jobs.c.lease_owner == worker_id, jobs.c.status == JobStatus.RUNNING.value)
+
+    async def save_extraction(
+        self, job_id: str, worker_id: str, extraction: Sequence[ExtractedMemory], extractor: str, now: dt.datetime
+    ) -> bool:
+        """Save the extractor's output on the job before it is applied (so a replay reuses it)."""
+        async with self._write.begin() as conn:
+            result = await conn.execute(
+                update(jobs)
+                .where(self._leased(job_id, worker_id))
+                .values(
+                    extraction=[e.model_dump(mode="json") for e in extraction],
+                    extractor=extractor,
+                    updated_at=now,
+                )
+            )
+        return result.rowcount == 1
+
+    async def apply_job(
+        self, job_id: str, worker_id: str, tenant_id: str, new: Sequence[NewMemory], now: dt.datetime
+    ) -> list[str] | None:
+        """Insert the job's memories in one transaction and record their ids on the job.
+
+        A memory whose content is already active for the user is skipped (the database's
+        unique index decides, not a prior read); ids are deterministic per job, so a replay
+        inserts nothing twice. Returns the job's durable memory ids, or None when the lease
+        was lost (another worker owns the job now; nothing is written).
+        """
+        try:
+            async with self._write.begin() as conn:
+                owned = (await conn.execute(select(jobs.c.id).where(self._leased(job_id, worker_id)))).scalar()
+                if owned is None:
+                    return None
+                for m in new:
+                    await self._insert_memory(conn, tenant_id, m, now)
+                created = list(
+                    (
+                        await conn.execute(
+                            select(memories.c.id).where(
+                                memories.c.tenant_id == tenant_id,
+                                memories.c.job_id == job_id,
+                                memories.c.category != "episodic",
+                            )
+                        )
+                    ).scalars()
+                )
+                await conn.execute(
+                    update(jobs).where(jobs.c.id == job_id).values(created_memory_ids=created, updated_at=now)
+                )
+                return created
+        except SQLAlchemyError as e:
+            raise StorageError(f"could not apply job {job_id}: {e}") from e
+
+    async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool:
+        async with self._write.begin() as conn:
+            result = await conn.execute(
+                update(jobs)
+                .where(self._leased(job_id, worker_id))
+                .values(status=JobStatus.DONE.value, lease_owner=None, lease_expires_at=None, error=None, updated_at=now)
+            )
+        return result.rowcount == 1
+
+    async def _insert_memory(self, conn: AsyncConnection, tenant_id: str, m: NewMemory, now: dt.datetime) -> bool:
+        row = memory_row(tenant_id, m, now)
+        inserted = (
+            await conn.execute(self._insert(memories).values(**row).on_conflict_do_nothing().returning(memories.c.id))
+        ).first()
+        if inserted is None:
+            return False
+        await conn.execute(
+            insert(memory_versions).values(
+                id=m.id,
+                tenant_id=tenant_id,
+                user_id=m.user_id,
+                lineage_id=row["lineage_id"],
+                memory_id=m.id,
+                version=1,
+                change_type="created",
+                content=m.content,
+                previous_content=None,
+                importance_score=m.importance,
+                status=MemoryStatus.ACTIVE.value,
+                agent_id=m.agent_id,
+                created_at=now,
+                metadata={},
+            )
+        )
+        return True
+
+    async def fail_job(self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool) -> None:
+        """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
+        status = JobStatus.QUEUED if retry else JobStatus.FAILED
+        async with self._write.begin() as conn:
+            await conn.execute(
+                update(jobs)
+                .where(self._leased(job_id, worker_id))
+                .values(status=status.value, error=error[:2000], lease_owner=None, lease_expires_at=None, updated_at=now)
+            )
+
+    async def get_job(self, tenant_id: str, job_id: str) -> Job | None:
+        async with self._read.connect() as conn:
+            row = (await conn.execute(select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.id == job_id))).first()
+        return None if row is None else _job_from_row(row)
+
+    async def job_messages(self, tenant_id: str, job_id: str) -> list[Message]:
+        async with self._read.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(messages)
+                    .where(messages.c.tenant_id == tenant_id, messages.c.job_id == job_id)
+                    .order_by(messages.c.position)
+                )
+            ).all()
+        return [
+            Message(role=r.role, content=r.content, name=r.name, created_at=r.said_at, metadata=dict(r.metadata))
+            for r in rows
+        ]
+
+    async def previous_turns(
+        self, tenant_id: str, user_id: str, session_id: str, before: dt.datetime, limit: int
+    ) -> list[Message]:
+        """The last ``limit`` turns of a session stored before ``before``, oldest first."""
+        async with self._read.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(messages)
+                    .where(
+                        messages.c.tenant_id == tenant_id,
+                        messages.c.user_id == user_id,
+                        messages.c.session_id == session_id,
+                        messages.c.created_at <= before,
+                    )
+                    .order_by(messages.c.created_at.desc(), messages.c.position.desc())
+                    .limit(limit)
+                )
+            ).all()
+        return [Message(role=r.role, content=r.content, name=r.name, created_at=r.said_at) for r in reversed(rows)]
+
+    # -- reads -------------------------------------------------------------------------
+
+    async def get_memories(self, tenant_id: str, ids: Sequence[str]) -> list[Memory]:
+        if not ids:
+            return []
+        async with self._read.connect() as conn:
+            rows = (
+                await conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids)))
+            ).mappings().all()
+        return [memory_from_row(r) for r in rows]
+
+    async def list_memories(
+        self,
+        tenant_id: str,
+        user_id: str,
+        *,
+        categories: Sequence[str] | None = None,
+        statuses: Sequence[str] = (MemoryStatus.ACTIVE.value,),
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Memory]:
+        where = [memories.c.tenant_id == tenant_id, memories.c.user_id == user_id, memories.c.status.in_(statuses)]
+        if categories is not None:
+            where.append(memories.c.category.in_(categories))
+        stmt = (
+            select(memories)
+            .where(*where)
+            .order_by(memories.c.created_at.desc(), memories.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        async with self._read.connect() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+        return [memory_from_row(r) for r in rows]
+
+    async def keyword_candidates(
+        self,
+        tenant_id: str,
+        user_id: str,
+        *,
+        categories: Sequence[str] | None,
+        created_after: dt.datetime | None,
+        limit: int,
+    ) -> list[tuple[str, str]]:
+        """(id, index_text) of the user's newest active memories, for keyword search without the index."""
+        where = [
+            memories.c.tenant_id == tenant_id,
+            memories.c.user_id == user_id,
+            memories.c.status == MemoryStatus.ACTIVE.value,
+        ]
+        if categories is not None:
+            where.append(memories.c.category.in_(categories))
+        if created_after is not None:
+            where.append(memories.c.created_at >= created_after)
+        stmt = select(memories.c.id, memories.c.index_text).where(*where).order_by(memories.c.created_at.desc())
+        async with self._read.connect() as conn:
+            rows = (await conn.execute(stmt.limit(limit))).all()
+        return [(r.id, r.index_text) for r in rows]
+
+    async def record_access(self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime) -> None:
+        """Add ``counts[id]`` accesses to each memory and stamp ``last_accessed_at``."""
+        by_count: dict[int, list[str]] = {}
+        for memory_id, n in counts.items():
+            by_count.setdefault(n, []).append(memory_id)
+        async with self._write.begin() as conn:
+            for n, ids in by_count.items():
+                await conn.execute(
+                    update(memories)
+                    .where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids))
+                    .values(access_count=memories.c.access_count + n, last_accessed_at=now)
+                )
+
+    async def count_active(self, tenant_id: str) -> int:
+        async with self._read.connect() as conn:
+            return (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(memories)
+                    .where(memories.c.tenant_id == tenant_id, memories.c.status == MemoryStatus.ACTIVE.value)
+                )
+            ).scalar_one()
+
+    async def tenant_quota(self, tenant_id: str) -> int | None:
+        async with self._read.connect() as conn:
+            return (await conn.execute(select(tenants.c.memory_quota).where(tenants.c.id == tenant_id))).scalar()
+
+    # -- deletion ----------------------------------------------------------------------
+
+    async def delete_memory(self, tenant_id: str, memory_id: str) -> Memory | None:
+        async with self._write.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
+                )
+            ).mappings().first()
+            if row is None:
+                return None
+            await conn.execute(
+                delete(memory_versions).where(
+                    memory_versions.c.tenant_id == tenant_id, memory_versions.c.memory_id == memory_id
+                )
+            )
+            await conn.execute(delete(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id))
+        return memory_from_row(row)
+
+    async def forget_user(self, tenant_id: str, user_id: str) -> ForgetReport:
+        """Delete every row about a user: memories, versions, raw messages, jobs, the user."""
+        counts: dict[str, int] = {}
+        async with self._write.begin() as conn:
+            for key, table in (
+                ("versions", memory_versions),
+                ("memories", memories),
+                ("messages", messages),
+                ("jobs", jobs),
+                ("users", users),
+            ):
+                result = await conn.execute(
+                    delete(table).where(table.c.tenant_id == tenant_id, table.c.user_id == user_id)
+                )
+                counts[key] = result.rowcount
+        return ForgetReport(
+            user_id=user_id,
+            memories=counts["memories"],
+            messages=counts["messages"],
+            jobs=counts["jobs"],
+            versions=counts["versions"],
+        )
+
+    # -- stats and maintenance -----------------------------------------------------------
+
+    async def user_stats(self, tenant_id: str, user_id: str) -> UserStats:
+        async with self._read.connect() as conn:
+            by = (
+                await conn.execute(
+                    select(memories.c.status, memories.c.category, func.count())
+                    .where(memories.c.tenant_id == tenant_id, memories.c.user_id == user_id)
+                    .group_by(memories.c.status, memories.c.category)
+                )
+            ).all()
+            n_messages = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(messages)
+                    .where(messages.c.tenant_id == tenant_id, messages.c.user_id == user_id)
+                )
+            ).scalar_one()
+            pending = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(jobs)
+                    .where(
+                        jobs.c.tenant_id == tenant_id,
+                        jobs.c.user_id == user_id,
+                        jobs.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+                    )
+                )
+            ).scalar_one()
+        by_category: dict[str, int] = {}
+        active = archived = 0
+        for status, category, n in by:
+            if status == MemoryStatus.ACTIVE.value:
+                active += n
+                by_category[category] = by_category.get(category, 0) + n
+            else:
+                archived += n
+        return UserStats(
+            user_id=user_id,
+            active_memories=active,
+            archived_memories=archived,
+            by_category=by_category,
+            messages=n_messages,
+            jobs_pending=pending,
+        )
+
+    async def store_counts(self, tenant_id: str) -> dict[str, int]:
+        async with self._read.connect() as conn:
+
+            async def count(table: Any, *where: Any) -> int:
+                stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id, *where)
+                return (await conn.execute(stmt)).scalar_one()
+
+            return {
+                "users": await count(users),
+                "active_memories": await count(memories, memories.c.status == MemoryStatus.ACTIVE.value),
+                "archived_memories": await count(memories, memories.c.status == MemoryStatus.ARCHIVED.value),
+                "messages": await count(messages),
+                "jobs_pending": await count(
+                    jobs, jobs.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
+                ),
+                "jobs_failed": await count(jobs, jobs.c.status == JobStatus.FAILED.value),
+            }
+
+    async def index_records(
+        self,
+        *,
+        tenant_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        job_id: str | None = None,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[IndexRecord]]:
+        """Every memory (or the given ids), in batches, to (re)build the index from SQL.
+
+        ``tenant_id=None`` walks all tenants: only ``accord reindex`` (an operator command)
+        does that.
+        """
+        cols = [
+            memories.c.id,
+            memories.c.tenant_id,
+            memories.c.user_id,
+            memories.c.category,
+            memories.c.status,
+            memories.c.created_at,
+            memories.c.index_text,
+            memories.c.agent_id,
+            memories.c.session_id,
+            memories.c.embedding,
+            memories.c.embedding_model,
+        ]
+        last = ""
+        while True:
+            where = [memories.c.id > last]
+            if tenant_id is not None:
+                where.append(memories.c.tenant_id == tenant_id)
+            if ids is not None:
+                where.append(memories.c.id.in_(ids))
+            if job_id is not None:
+                where.append(memories.c.job_id == job_id)
+            async with self._read.connect() as conn:
+                rows = (
+                    await conn.execute(select(*cols).where(*where).order_by(memories.c.id).limit(batch_size))
+                ).mappings().all()
+            if not rows:
+                return
+            yield [index_record_from_row(r) for r in rows]
+            last = rows[-1]["id"]
+
+    async def set_embeddings(self, tenant_id: str, vectors: dict[str, tuple[bytes, str]]) -> None:
+        async with self._write.begin() as conn:
+            for memory_id, (raw, model) in vectors.items():
+                await conn.execute(
+                    update(memories)
+                    .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
+                    .values(embedding=raw, embedding_model=model)
+                )

@@ -1,0 +1,97 @@
+"""The job worker: claims leased jobs and runs extraction, resolution and indexing.
+
+Each step is recoverable. The extractor's output is saved on the job before it is applied,
+so a job re-claimed after a crash (its lease expired) replays the same output; memory ids
+are derived from the job id, so the replay inserts nothing twice; indexing is an idempotent
+upsert by memory id, and the job is only marked done after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from accord._components import Components
+from accord._errors import AccordError
+from accord._models import Job, JobStatus
+from accord._write import Writer
+
+log = logging.getLogger("accord.worker")
+
+
+class Worker:
+    def __init__(self, parts: Components, writer: Writer, *, poll_interval: float = 1.0) -> None:
+        self.parts = parts
+        self.writer = writer
+        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self._finished: dict[str, asyncio.Event] = {}
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def finished_event(self, job_id: str) -> asyncio.Event:
+        return self._finished.setdefault(job_id, asyncio.Event())
+
+    async def run_once(self) -> bool:
+        """Claim and process one job; False when none was claimable."""
+        s = self.parts.settings
+        job = await self.parts.store.claim_job(self.id, self.parts.clock.now(), s.job_lease_seconds, s.job_max_attempts)
+        if job is None:
+            return False
+        try:
+            await self.process(job)
+        except AccordError as e:
+            log.warning("job %s failed (attempt %d): %s", job.id, job.attempts, e)
+            await self.parts.store.fail_job(
+                job.id, self.id, str(e), self.parts.clock.now(), retry=job.attempts < s.job_max_attempts
+            )
+        finally:
+            event = self._finished.pop(job.id, None)
+            if event is not None:
+                event.set()
+        return True
+
+    async def process(self, job: Job) -> None:
+        store, now = self.parts.store, self.parts.clock.now
+        extracted = job.extraction
+        if extracted is None:
+            extracted = await self.writer.extract(job)
+            if not await store.save_extraction(job.id, self.id, extracted, self.parts.extractor.name, now()):
+                return  # lease lost: another worker has the job
+        new = await self.writer.plan(job, extracted)
+        if await store.apply_job(job.id, self.id, job.tenant_id, new, now()) is None:
+            return
+        await self.writer.reindex_job(job)
+        await store.complete_job(job.id, self.id, now())
+
+    async def drain(self) -> int:
+        """Process claimable jobs until none is left; returns how many ran."""
+        n = 0
+        while await self.run_once():
+            n += 1
+        return n
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                if await self.run_once():
+                    continue
+            except (AccordError, SQLAlchemyError, OSError) as e:
+                # A store hiccup must not stop the worker; the job's lease lets it be retried.
+                log.error("worker %s: %s", self.id, e)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
+            except TimeoutError:
+                pass
+
+
+def job_is_final(job: Job | None) -> bool:
+    return job is None or job.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -1,0 +1,103 @@
+"""Shared fixtures: real PostgreSQL and Redis, each test with its own database / key prefix.
+
+Service URLs come from the environment (``ACCORD_TEST_POSTGRES_URL``, ``ACCORD_TEST_REDIS_URL``)
+and default to the usual local ports. When a service is unreachable its tests skip with the
+reason, unless ``ACCORD_TEST_REQUIRE_SERVICES=1`` (set by ``.ci/run``), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+POSTGRES_URL = os.environ.get("ACCORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("ACCORD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REQUIRE_SERVICES = os.environ.get("ACCORD_TEST_REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def _unavailable(service: str, url: str, error: BaseException) -> None:
+    message = f"{service} not reachable at {url} ({type(error).__name__}: {error})"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message}; ACCORD_TEST_REQUIRE_SERVICES is set, so this is a failure, not a skip")
+    pytest.skip(f"{message}; set ACCORD_TEST_POSTGRES_URL / ACCORD_TEST_REDIS_URL to run it")
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL), timeout=3)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@asynccontextmanager
+async def fresh_postgres_database() -> AsyncIterator[str]:
+    """Create an empty PostgreSQL database of our own; yield its SQLAlchemy URL; drop it."""
+    asyncpg = pytest.importorskip("asyncpg")
+    name = f"accord_test_{uuid.uuid4().hex[:12]}"
+    try:
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+    except (OSError, TimeoutError, asyncpg.PostgresError) as e:
+        _unavailable("PostgreSQL", POSTGRES_URL, e)
+    base = _asyncpg_dsn(POSTGRES_URL).rsplit("/", 1)[0]
+    try:
+        yield base.replace("postgresql://", "postgresql+asyncpg://") + "/" + name
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    async with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each SQL backend in turn: a SQLite file in tmp_path, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'accord.db'}"
+        return
+    async with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """The Redis URL, after checking it answers; pair it with ``redis_prefix``."""
+    redis = pytest.importorskip("redis.asyncio")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except (OSError, redis.RedisError) as e:
+        _unavailable("Redis", REDIS_URL, e)
+    finally:
+        await client.aclose()
+    yield REDIS_URL
+
+
+@pytest.fixture
+async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
+    """A key prefix of this test's own; every key under it is deleted afterwards."""
+    import redis.asyncio as redis
+
+    prefix = f"accord-test-{uuid.uuid4().hex[:10]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        async for key in client.scan_iter(match=prefix + "*"):
+            await client.delete(key)
+    finally:
+        await client.aclose()
