@@ -1,0 +1,62 @@
+"""Fusion and ranking are pure functions over numbers and memories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from accord import Category, Memory, MemorySource, SourceKind
+from accord.ports import IndexHits
+from accord.ranking import RankWeights, fuse_hits, rank_candidates, recency_score
+
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+
+def mem(mid: str, importance: float = 0.5, age_days: float = 0) -> Memory:
+    t = NOW - dt.timedelta(days=age_days)
+    return Memory(
+        id=mid, user_id="u", content=mid, category=Category.FACT, importance_score=importance,
+        original_importance_score=importance, source=MemorySource(kind=SourceKind.EXTRACTED),
+        lineage_id=mid, created_at=t, updated_at=t,
+    )
+
+
+def test_weighted_fusion_normalises_each_list_and_mixes() -> None:
+    hits = IndexHits(dense=[("a", 0.9), ("b", 0.45)], lexical=[("b", 10.0), ("c", 5.0)])
+    fused = fuse_hits(hits, method="weighted", dense_weight=0.5)
+    assert fused == pytest.approx({"a": 0.5, "b": 0.75, "c": 0.25})
+
+
+def test_one_sided_fusion_uses_the_list_that_exists() -> None:
+    assert fuse_hits(IndexHits(lexical=[("x", 4.0), ("y", 2.0)]), dense_weight=0.5) == pytest.approx({"x": 1.0, "y": 0.5})
+    assert fuse_hits(IndexHits(dense=[("x", 0.8)]), dense_weight=0.2) == pytest.approx({"x": 1.0})
+    assert fuse_hits(IndexHits()) == {}
+
+
+def test_rrf_rewards_agreement_between_lists() -> None:
+    fused = fuse_hits(IndexHits(dense=[("a", 0.9), ("b", 0.8)], lexical=[("b", 3.0), ("c", 2.0)]), method="rrf")
+    assert max(fused, key=fused.get) == "b" and fused["b"] == pytest.approx(1.0)
+
+
+def test_recency_halves_every_half_life() -> None:
+    assert recency_score(NOW, NOW, 30) == pytest.approx(1.0)
+    assert recency_score(NOW - dt.timedelta(days=30), NOW, 30) == pytest.approx(0.5)
+    assert recency_score(NOW - dt.timedelta(days=60), NOW, 30) == pytest.approx(0.25)
+    assert recency_score(NOW + dt.timedelta(days=1), NOW, 30) == pytest.approx(1.0)  # clock skew: no bonus
+
+
+def test_relevance_dominates_by_default_but_importance_and_recency_break_near_ties() -> None:
+    ranked = rank_candidates([(mem("weak"), 0.2), (mem("strong"), 0.9)], NOW, RankWeights())
+    assert [m.id for m, _ in ranked] == ["strong", "weak"]
+    tie = rank_candidates([(mem("old", age_days=200), 0.8), (mem("new"), 0.8)], NOW, RankWeights())
+    assert [m.id for m, _ in tie] == ["new", "old"]
+    imp = rank_candidates([(mem("low", 0.1), 0.8), (mem("high", 0.9), 0.8)], NOW, RankWeights())
+    assert [m.id for m, _ in imp] == ["high", "low"]
+
+
+def test_weights_are_tunable() -> None:
+    only_recency = RankWeights(relevance=0, importance=0, recency=1)
+    ranked = rank_candidates([(mem("relevant-old", age_days=90), 1.0), (mem("fresh"), 0.0)], NOW, only_recency)
+    assert ranked[0][0].id == "fresh"
+    assert ranked[0][1] == pytest.approx(1.0)
