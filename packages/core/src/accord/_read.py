@@ -61,6 +61,13 @@ class Reader:
         relevance = fuse_hits(hits, method=self.parts.settings.fusion, dense_weight=self.parts.settings.dense_weight)
         top_ids = sorted(relevance, key=relevance.__getitem__, reverse=True)[:pool]
         memories, from_hot = await self._hydrate(principal, user_id, top_ids)
+        for m in await self._profile(principal, user_id, categories, created_after):
+            # The user's core facts (diet, employer, name...) matter whatever the query's words
+            # are; they join as candidates with no relevance, so matches still come first.
+            if m.id not in memories:
+                memories[m.id] = m
+                relevance[m.id] = 0.0
+                top_ids.append(m.id)
         allowed = set(categories) if categories is not None else None
         candidates = [
             (m, relevance[m.id])
@@ -71,13 +78,32 @@ class Reader:
             and (created_after is None or m.created_at >= created_after)
         ]
         ranked = rank_candidates(candidates, now, self.weights)[:limit]
-        by_id = dict(candidates)
+        by_id = {m.id: r for m, r in candidates}
         return Retrieval(
             ranked=[m.model_copy(update={"relevance_score": round(by_id[m.id], 6)}) for m, _ in ranked],
             from_hot=from_hot,
             search=search,
             notes=notes,
         )
+
+    async def _profile(
+        self,
+        principal: Principal,
+        user_id: str,
+        categories: Sequence[str] | None,
+        created_after: dt.datetime | None,
+    ) -> list[Memory]:
+        s = self.parts.settings
+        if s.profile_memories == 0:
+            return []
+        found = await self.parts.store.top_by_importance(
+            principal.tenant_id,
+            user_id,
+            limit=s.profile_memories,
+            min_importance=s.profile_min_importance,
+            categories=categories,
+        )
+        return [m for m in found if created_after is None or m.created_at >= created_after]
 
     async def _search(
         self,

@@ -55,6 +55,10 @@ class AccordSettings(BaseSettings):
     weight_recency: float = Field(default=0.10, ge=0)
     recency_half_life_days: float = Field(default=30.0, gt=0)
     fusion: Literal["weighted", "rrf"] = "weighted"
+    profile_memories: int = Field(
+        default=5, ge=0, le=50, description="high-importance facts always considered for the context (0: off)"
+    )
+    profile_min_importance: float = Field(default=0.7, ge=0, le=1)
     dense_weight: float = Field(default=0.5, ge=0, le=1)
 
     # Hot tier

@@ -413,6 +413,30 @@ class SqlStore:
             rows = (await conn.execute(stmt)).mappings().all()
         return [memory_from_row(r) for r in rows]
 
+    async def top_by_importance(
+        self,
+        tenant_id: str,
+        user_id: str,
+        *,
+        limit: int,
+        min_importance: float,
+        categories: Sequence[str] | None = None,
+    ) -> list[Memory]:
+        """The user's most important active durable memories: their profile."""
+        where = [
+            memories.c.tenant_id == tenant_id,
+            memories.c.user_id == user_id,
+            memories.c.status == MemoryStatus.ACTIVE.value,
+            memories.c.category != "episodic",
+            memories.c.importance_score >= min_importance,
+        ]
+        if categories is not None:
+            where.append(memories.c.category.in_(categories))
+        stmt = select(memories).where(*where).order_by(memories.c.importance_score.desc(), memories.c.created_at.desc())
+        async with self._read.connect() as conn:
+            rows = (await conn.execute(stmt.limit(limit))).mappings().all()
+        return [memory_from_row(r) for r in rows]
+
     async def keyword_candidates(
         self,
         tenant_id: str,

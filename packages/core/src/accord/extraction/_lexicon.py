@@ -1,0 +1,162 @@
+"""Word lists the extraction rules recognise.
+
+Closed lists keep the rules precise: a phrase only becomes, say, a programming language or a
+relationship role when it is on one of these lists. Extend a list rather than loosening a pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+SPOKEN_LANGUAGES = frozenset(
+    """english french spanish german italian portuguese dutch russian chinese mandarin cantonese
+    japanese korean arabic hindi bengali urdu turkish polish swedish norwegian danish finnish greek
+    hebrew czech slovak hungarian romanian bulgarian ukrainian vietnamese thai indonesian malay
+    tagalog filipino swahili persian farsi catalan basque galician irish welsh icelandic croatian
+    serbian slovenian estonian latvian lithuanian tamil telugu marathi punjabi gujarati""".split()
+)
+
+PROGRAMMING_LANGUAGES = frozenset(
+    """python javascript typescript java go golang rust c c++ c# ruby php kotlin swift scala haskell
+    elixir erlang clojure r julia perl lua dart ocaml f# zig nim sql bash shell matlab fortran cobol
+    objective-c groovy elm solidity js ts""".split()
+)
+
+# Canonical spellings, so "golang" and "go" supersede each other.
+TECH_ALIASES = {
+    "golang": "go",
+    "js": "javascript",
+    "ts": "typescript",
+    "k8s": "kubernetes",
+    "postgres": "postgresql",
+    "nodejs": "node.js",
+    "node": "node.js",
+    "react.js": "react",
+    "reactjs": "react",
+    "vue.js": "vue",
+}
+
+TECH_TERMS = PROGRAMMING_LANGUAGES | frozenset(
+    """html css sass react vue angular svelte next.js node node.js nodejs django flask fastapi rails
+    spring .net laravel kubernetes k8s docker terraform ansible aws azure gcp linux unix git postgres
+    postgresql mysql sqlite mongodb redis kafka spark hadoop pandas numpy pytorch tensorflow ml
+    excel figma photoshop unity graphql elasticsearch nlp blockchain ios android flutter jenkins
+    tableau snowflake dbt airflow vim emacs react.js reactjs vue.js""".split()
+) | frozenset(
+    {"machine learning", "deep learning", "data science", "computer vision", "react native",
+     "ruby on rails", "power bi", "unreal engine"}
+)
+
+DEMONYMS = frozenset(
+    """american british english scottish welsh irish canadian mexican brazilian argentinian
+    argentine chilean colombian peruvian german french spanish italian portuguese dutch belgian
+    swiss austrian swedish norwegian danish finnish icelandic polish czech slovak hungarian
+    romanian bulgarian greek turkish russian ukrainian israeli egyptian moroccan nigerian kenyan
+    ghanaian ethiopian indian pakistani bangladeshi chinese japanese korean vietnamese thai
+    filipino indonesian malaysian singaporean australian kiwi""".split()
+)
+
+JOB_NOUNS = frozenset(
+    """engineer developer dev programmer designer architect scientist analyst researcher manager
+    director consultant accountant lawyer attorney paralegal doctor physician surgeon nurse
+    dentist pharmacist therapist psychologist teacher professor lecturer tutor student intern
+    writer journalist editor author artist photographer musician chef cook baker pilot driver
+    electrician plumber carpenter mechanic technician administrator officer ceo cto cfo coo cio
+    vp founder cofounder co-founder entrepreneur freelancer contractor marketer recruiter
+    salesperson specialist coordinator assistant clerk cashier firefighter paramedic veterinarian
+    vet farmer economist banker trader actuary auditor librarian translator interpreter sre
+    pm owner lead president strategist producer""".split()
+)
+
+# Roles one person normally has only one of: a newer name supersedes the older one.
+SINGLE_ROLES = frozenset(
+    """wife husband partner spouse girlfriend boyfriend fiance fiancee fiancé fiancée mother
+    father mom mum dad manager boss therapist landlord""".split()
+) | frozenset({"best friend"})
+MULTI_ROLES = frozenset(
+    """sister brother son daughter kid child friend roommate flatmate coworker co-worker colleague
+    teammate mentor cofounder co-founder grandma grandmother grandpa grandfather aunt uncle cousin
+    niece nephew dog cat puppy kitten pet neighbor neighbour twin stepson stepdaughter""".split()
+)
+ROLE_CANONICAL = {
+    "mom": "mother", "mum": "mother", "dad": "father", "co-worker": "coworker",
+    "neighbour": "neighbor", "co-founder": "cofounder", "fiancé": "fiance", "fiancée": "fiancee",
+    "grandma": "grandmother", "grandpa": "grandfather", "kid": "child", "puppy": "dog",
+    "kitten": "cat",
+}
+PETS = frozenset({"dog", "cat", "puppy", "kitten", "pet"})
+ROLE_ADJECTIVES = frozenset(
+    "older younger little big baby twin eldest oldest youngest step half new current late".split()
+)
+
+DIETS = frozenset("vegetarian vegan pescatarian pescetarian flexitarian carnivore omnivore".split())
+MEATS = frozenset(
+    """meat chicken beef pork lamb steak bacon ham turkey poultry burgers sausages sausage veal
+    duck mutton""".split()
+) | frozenset({"red meat"})
+
+HEALTH_CONDITIONS = {
+    "diabetes": "diabetes", "type 1 diabetes": "type 1 diabetes", "type 2 diabetes": "type 2 diabetes",
+    "asthma": "asthma", "celiac disease": "celiac disease", "coeliac disease": "celiac disease",
+    "epilepsy": "epilepsy", "adhd": "adhd", "autism": "autism", "dyslexia": "dyslexia",
+    "migraines": "migraines", "high blood pressure": "hypertension", "hypertension": "hypertension",
+    "arthritis": "arthritis", "ibs": "ibs", "crohn's disease": "crohn's disease",
+    "multiple sclerosis": "multiple sclerosis", "sleep apnea": "sleep apnea", "long covid": "long covid",
+}
+HEALTH_ADJECTIVES = {
+    "diabetic": "diabetes", "celiac": "celiac disease", "coeliac": "celiac disease",
+    "epileptic": "epilepsy", "autistic": "autism", "dyslexic": "dyslexia", "asthmatic": "asthma",
+    "pregnant": "pregnancy", "colorblind": "color blindness", "colourblind": "color blindness",
+    "color blind": "color blindness", "colour blind": "color blindness", "deaf": "deafness",
+    "hard of hearing": "hearing loss", "blind": "blindness", "visually impaired": "visual impairment",
+}
+
+TIMEZONE_ABBREVIATIONS = frozenset(
+    """UTC GMT EST EDT CST CDT MST MDT PST PDT AKST HST CET CEST EET EEST WET WEST BST IST JST KST
+    AEST AEDT ACST AWST NZST NZDT SGT HKT MSK BRT""".split()
+)
+
+# Places a bare "I left X" must not read as an employer.
+WELL_KNOWN_PLACES = frozenset(
+    """london paris berlin lisbon madrid rome milan amsterdam brussels vienna zurich geneva munich
+    hamburg prague warsaw budapest dublin edinburgh stockholm oslo copenhagen helsinki athens
+    istanbul moscow kyiv tokyo osaka seoul beijing shanghai singapore sydney melbourne toronto
+    vancouver montreal chicago boston seattle austin denver miami atlanta dallas houston
+    portland mumbai delhi bangalore dubai cairo lagos nairobi barcelona porto lyon manchester
+    brooklyn germany france spain italy portugal england scotland ireland canada mexico brazil
+    japan china india australia europe asia africa america usa uk us town home""".split()
+) | frozenset({"new york", "san francisco", "los angeles", "hong kong", "new zealand"})
+
+NUMBER_WORDS = {
+    "no": 0, "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3,
+    "several": 4, "fifteen": 15, "twenty": 20,
+}
+
+# Words that end a name or an object phrase ("I work at Acme *as* a ...").
+PHRASE_STOPS = frozenset(
+    """and but or as for since in on at with where which who because so now currently today
+    yesterday recently last this next until from to of by when while after before doing again
+    anymore any though then too right these than over instead rather if full-time part-time
+    remotely""".split()
+)
+
+# Words that look like an object but point at the conversation or at nobody in particular.
+DEICTIC = frozenset(
+    """it this that these those you your yours them him her here there what how which something
+    anything everything stuff one ones""".split()
+)
+DETERMINERS = frozenset("a an the my our some any his her their its".split())
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation matching any of ``words``, longest first so prefixes do not win."""
+    escaped = (re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return "(?:" + "|".join(escaped) + ")"
+
+
+def canonical_tech(term: str) -> str:
+    """Lowercase ``term`` and map aliases to one spelling ("golang" -> "go")."""
+    lower = " ".join(term.lower().split())
+    return TECH_ALIASES.get(lower, lower)
