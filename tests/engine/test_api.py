@@ -50,13 +50,12 @@ async def test_forget_user_removes_every_trace_from_every_store(memory: AsyncAcc
     assert (await memory.get(canary, user_id="alice")).memories == []
     assert await parts.index.count("default", "alice") == 0
     assert await parts.hot.get_memories("default", "alice", [m.id for m in await memory.list_memories("bob")]) == {}
-    async with parts.store._read.connect() as conn:  # noqa: SLF001 - look at every table directly
-        from sqlalchemy import text
+    from sqlalchemy import text
 
-        for table in ("messages", "memories", "memory_versions", "jobs", "users"):
-            rows = (await conn.execute(text(f"SELECT * FROM {table}"))).all()
-            assert not any(canary in str(row) for row in rows), table
-            assert not any("'alice'" in str(row) for row in rows), table
+    for table in ("messages", "memories", "memory_versions", "jobs", "users"):
+        rows = await parts.store._sql.read(lambda conn, t=table: conn.execute(text(f"SELECT * FROM {t}")).all())  # noqa: SLF001
+        assert not any(canary in str(row) for row in rows), table
+        assert not any("'alice'" in str(row) for row in rows), table
     assert (await memory.stats("bob")).active_memories >= 1  # others untouched
 
 

@@ -137,11 +137,10 @@ async def test_one_active_head_per_lineage_is_a_database_constraint(store: SqlSt
 
     head = _memory("alice", "User works at Acme")
     rival = _memory("alice", "User works at Northstar", lineage_id=head.id)
-    async with store._write.begin() as conn:  # noqa: SLF001 - exercising the schema itself
-        await conn.execute(insert(memories).values(**memory_row("t1", head, NOW)))
+    sql = store._sql  # noqa: SLF001 - exercising the schema itself
+    await sql.write(lambda conn: conn.execute(insert(memories).values(**memory_row("t1", head, NOW))))
     with pytest.raises(IntegrityError):
-        async with store._write.begin() as conn:  # noqa: SLF001
-            await conn.execute(insert(memories).values(**memory_row("t1", rival, NOW)))
+        await sql.write(lambda conn: conn.execute(insert(memories).values(**memory_row("t1", rival, NOW))))
 
 
 async def test_tenants_are_isolated_on_every_read_and_delete(store: SqlStore) -> None:

@@ -175,7 +175,8 @@ class Writer:
         messages = await self.parts.store.job_messages(job.tenant_id, job.id) if items else []
         new = []
         for j, (h, e) in enumerate(items):
-            said = messages[e.message_index] if e.message_index is not None and e.message_index < len(messages) else None
+            known = e.message_index is not None and 0 <= e.message_index < len(messages)
+            said = messages[e.message_index] if known else None  # type: ignore[index]
             new.append(
                 NewMemory(
                     id=str(uuid.uuid5(uuid.UUID(job.id), h)),  # deterministic: a replay yields the same ids
@@ -191,6 +192,7 @@ class Writer:
                     source_kind=SourceKind.EXTRACTED.value,
                     source_role="user",
                     session_id=job.session_id,
+                    message_id=job.message_ids[e.message_index] if known else None,  # type: ignore[index]
                     job_id=job.id,
                     agent_id=job.agent_id,
                     valid_from=said.created_at if said is not None else None,

@@ -79,7 +79,19 @@ def decode_vector(raw: bytes | None) -> np.ndarray | None:
 
 
 def memory_from_row(row: Mapping[str, Any]) -> Memory:
-    return Memory(
+    """Build a ``Memory`` from a row we wrote ourselves.
+
+    Rows were validated on the way in, so this skips re-validation (``model_construct``):
+    hydrating search candidates is on the read path's hot loop.
+    """
+    source = MemorySource.model_construct(
+        kind=SourceKind(row["source_kind"]),
+        role=row["source_role"],
+        session_id=row["session_id"],
+        message_id=row["message_id"],
+        job_id=row["job_id"],
+    )
+    return Memory.model_construct(
         id=row["id"],
         user_id=row["user_id"],
         content=row["content"],
@@ -89,13 +101,7 @@ def memory_from_row(row: Mapping[str, Any]) -> Memory:
         original_importance_score=row["original_importance_score"],
         confidence=row["confidence"],
         status=MemoryStatus(row["status"]),
-        source=MemorySource(
-            kind=SourceKind(row["source_kind"]),
-            role=row["source_role"],
-            session_id=row["session_id"],
-            message_id=row["message_id"],
-            job_id=row["job_id"],
-        ),
+        source=source,
         agent_id=row["agent_id"],
         trusted=bool(row["trusted"]),
         lineage_id=row["lineage_id"],
@@ -107,6 +113,7 @@ def memory_from_row(row: Mapping[str, Any]) -> Memory:
         valid_from=row["valid_from"],
         valid_to=row["valid_to"],
         metadata=dict(row["metadata"] or {}),
+        relevance_score=None,
     )
 
 

@@ -159,6 +159,9 @@ memories = Table(
     Column("metadata", _json(), nullable=False),
     Column("embedding", LargeBinary, nullable=True),
     Column("embedding_model", String(200), nullable=True),
+    # Lookups by id always carry the tenant; this index lets the planner use both columns
+    # (otherwise SQLite picks ix_memories_user and scans the whole tenant).
+    Index("ix_memories_tenant_id", "tenant_id", "id", unique=True),
     Index("ix_memories_user", "tenant_id", "user_id", "status", "category"),
     Index("ix_memories_attr", "tenant_id", "user_id", "attribute_key"),
     Index("ix_memories_lineage", "tenant_id", "lineage_id"),

@@ -1,6 +1,7 @@
-"""``SqlStore``: the source of truth, on SQLite or PostgreSQL through SQLAlchemy async Core.
+"""``SqlStore``: the source of truth, on SQLite or PostgreSQL through SQLAlchemy Core.
 
-Every read and write takes the caller's ``tenant_id``.
+Every read and write takes the caller's ``tenant_id``. Each operation is one function over
+a connection, run by :class:`SqlRunner` in a transaction or as a read.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ import datetime as dt
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from accord._errors import StorageError
 from accord._models import (
@@ -25,7 +25,7 @@ from accord._models import (
     Message,
     UserStats,
 )
-from accord.stores.sql.engine_factory import create_engines
+from accord.stores.sql.engine_factory import SqlRunner
 from accord.stores.sql.records import (
     IndexRecord,
     NewMemory,
@@ -37,6 +37,21 @@ from accord.stores.sql.records import (
 from accord.stores.sql.schema import jobs, memories, memory_versions, messages, metadata, tenants, users
 
 __all__ = ["SqlStore"]
+
+_OPEN_JOB = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+_INDEX_COLUMNS = [
+    memories.c.id,
+    memories.c.tenant_id,
+    memories.c.user_id,
+    memories.c.category,
+    memories.c.status,
+    memories.c.created_at,
+    memories.c.index_text,
+    memories.c.agent_id,
+    memories.c.session_id,
+    memories.c.embedding,
+    memories.c.embedding_model,
+]
 
 
 def _job_from_row(row: Any) -> Job:
@@ -59,42 +74,67 @@ def _job_from_row(row: Any) -> Job:
     )
 
 
+def _count(conn: Connection, table: Any, *where: Any) -> int:
+    return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
 class SqlStore:
     """The canonical store. ``url`` is a SQLAlchemy URL (sqlite or postgresql)."""
 
     def __init__(self, url: str) -> None:
-        self._write, self._read = create_engines(url)
-        self.dialect = self._write.dialect.name
-        self.name = "postgresql" if self.dialect == "postgresql" else "sqlite"
+        self._sql = SqlRunner(url)
+        self.dialect = self._sql.dialect
+        self.name = self.dialect
+        self._quotas: dict[str, int | None] = {}
+        # Users known to have a row, so enqueue skips the upsert; forget_user removes them.
+        self._known_users: set[tuple[str, str]] = set()
 
-    # -- lifecycle -------------------------------------------------------------------
+    # -- plumbing ----------------------------------------------------------------------
 
-    async def open(self) -> None:
+    async def _write(self, fn: Any, what: str) -> Any:
         try:
-            async with self._write.begin() as conn:
-                await conn.run_sync(metadata.create_all)
+            return await self._sql.write(fn)
+        except IntegrityError:
+            raise
         except SQLAlchemyError as e:
-            raise StorageError(f"cannot open the {self.name} store: {e}") from e
+            raise StorageError(f"{what} failed on {self.name}: {e}") from e
 
-    async def close(self) -> None:
-        await self._write.dispose()
-        if self._read is not self._write:
-            await self._read.dispose()
+    async def _read(self, fn: Any, what: str, *, heavy: bool = False) -> Any:
+        try:
+            return await self._sql.read(fn, heavy=heavy)
+        except SQLAlchemyError as e:
+            raise StorageError(f"{what} failed on {self.name}: {e}") from e
 
     def _insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def open(self) -> None:
+        await self._write(lambda conn: metadata.create_all(conn), "creating the schema")
+
+    async def close(self) -> None:
+        await self._sql.close()
+
     async def ensure_tenant(
         self, tenant_id: str, name: str | None, now: dt.datetime, memory_quota: int | None = None
     ) -> None:
-        async with self._write.begin() as conn:
-            await conn.execute(
-                self._insert(tenants)
-                .values(id=tenant_id, name=name or tenant_id, memory_quota=memory_quota, created_at=now)
-                .on_conflict_do_nothing()
-            )
+        stmt = (
+            self._insert(tenants)
+            .values(id=tenant_id, name=name or tenant_id, memory_quota=memory_quota, created_at=now)
+            .on_conflict_do_nothing()
+        )
+        await self._write(lambda conn: conn.execute(stmt), "creating a tenant")
+        self._quotas.pop(tenant_id, None)
 
-    # -- write path ------------------------------------------------------------------
+    async def tenant_quota(self, tenant_id: str) -> int | None:
+        """The tenant's memory quota, cached: quotas change rarely and are read on every add."""
+        if tenant_id not in self._quotas:
+            stmt = select(tenants.c.memory_quota).where(tenants.c.id == tenant_id)
+            self._quotas[tenant_id] = await self._read(lambda conn: conn.execute(stmt).scalar(), "reading a quota")
+        return self._quotas[tenant_id]
+
+    # -- write path ----------------------------------------------------------------------
 
     async def enqueue(
         self,
@@ -115,88 +155,80 @@ class SqlStore:
         Returns None, or the id of the existing job when ``idempotency_key`` was used before
         (nothing is written then).
         """
+        user_row = self._insert(users).values(tenant_id=tenant_id, user_id=user_id, created_at=now)
+        job_row = {
+            "id": job_id,
+            "tenant_id": tenant_id,
+            "user_id": user_id,
+            "agent_id": agent_id,
+            "session_id": session_id,
+            "status": JobStatus.QUEUED.value,
+            "message_ids": [m.id for m in new_messages],
+            "content_hash": content_hash,
+            "idempotency_key": idempotency_key,
+            "attempts": 0,
+            "created_memory_ids": [],
+            "created_at": now,
+            "updated_at": now,
+        }
+        message_rows = [
+            {
+                "id": m.id,
+                "tenant_id": tenant_id,
+                "user_id": user_id,
+                "job_id": job_id,
+                "session_id": session_id,
+                "position": m.position,
+                "role": m.role,
+                "name": m.name,
+                "content": m.content,
+                "said_at": m.said_at,
+                "metadata": dict(m.metadata),
+                "created_at": now,
+            }
+            for m in new_messages
+        ]
+        memory_rows = [memory_row(tenant_id, m, now) for m in episodic]
+
+        known = (tenant_id, user_id) in self._known_users
+
+        def run(conn: Connection) -> None:
+            if not known:
+                conn.execute(user_row.on_conflict_do_nothing())
+            conn.execute(insert(jobs).values(**job_row))
+            conn.execute(insert(messages), message_rows)
+            if memory_rows:
+                conn.execute(insert(memories), memory_rows)
+
         try:
-            async with self._write.begin() as conn:
-                await conn.execute(
-                    self._insert(users)
-                    .values(tenant_id=tenant_id, user_id=user_id, created_at=now)
-                    .on_conflict_do_nothing()
-                )
-                await conn.execute(
-                    insert(jobs).values(
-                        id=job_id,
-                        tenant_id=tenant_id,
-                        user_id=user_id,
-                        agent_id=agent_id,
-                        session_id=session_id,
-                        status=JobStatus.QUEUED.value,
-                        message_ids=[m.id for m in new_messages],
-                        content_hash=content_hash,
-                        idempotency_key=idempotency_key,
-                        attempts=0,
-                        created_memory_ids=[],
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                await conn.execute(
-                    insert(messages),
-                    [
-                        {
-                            "id": m.id,
-                            "tenant_id": tenant_id,
-                            "user_id": user_id,
-                            "job_id": job_id,
-                            "session_id": session_id,
-                            "position": m.position,
-                            "role": m.role,
-                            "name": m.name,
-                            "content": m.content,
-                            "said_at": m.said_at,
-                            "metadata": dict(m.metadata),
-                            "created_at": now,
-                        }
-                        for m in new_messages
-                    ],
-                )
-                if episodic:
-                    await conn.execute(insert(memories), [memory_row(tenant_id, m, now) for m in episodic])
+            await self._write(run, "storing the messages")
         except IntegrityError as e:
             if idempotency_key is not None:
                 existing = await self.find_job_by_idempotency_key(tenant_id, user_id, idempotency_key)
                 if existing is not None:
                     return existing
             raise StorageError(f"could not store the messages: {e.orig}") from e
-        except SQLAlchemyError as e:
-            raise StorageError(f"could not store the messages: {e}") from e
+        self._known_users.add((tenant_id, user_id))
         return None
 
     async def find_job_by_idempotency_key(self, tenant_id: str, user_id: str, key: str) -> str | None:
-        async with self._read.connect() as conn:
-            return (
-                await conn.execute(
-                    select(jobs.c.id).where(
-                        jobs.c.tenant_id == tenant_id, jobs.c.user_id == user_id, jobs.c.idempotency_key == key
-                    )
-                )
-            ).scalar()
+        stmt = select(jobs.c.id).where(
+            jobs.c.tenant_id == tenant_id, jobs.c.user_id == user_id, jobs.c.idempotency_key == key
+        )
+        return await self._read(lambda conn: conn.execute(stmt).scalar(), "looking up a job")
 
-    async def find_recent_job(
-        self, tenant_id: str, user_id: str, content_hash: str, since: dt.datetime
-    ) -> str | None:
-        async with self._read.connect() as conn:
-            return (
-                await conn.execute(
-                    select(jobs.c.id)
-                    .where(
-                        jobs.c.tenant_id == tenant_id,
-                        jobs.c.user_id == user_id,
-                        jobs.c.content_hash == content_hash,
-                        jobs.c.created_at >= since,
-                    )
-                    .limit(1)
-                )
-            ).scalar()
+    async def find_recent_job(self, tenant_id: str, user_id: str, content_hash: str, since: dt.datetime) -> str | None:
+        stmt = (
+            select(jobs.c.id)
+            .where(
+                jobs.c.tenant_id == tenant_id,
+                jobs.c.user_id == user_id,
+                jobs.c.content_hash == content_hash,
+                jobs.c.created_at >= since,
+            )
+            .limit(1)
+        )
+        return await self._read(lambda conn: conn.execute(stmt).scalar(), "looking up a job")
 
     async def claim_job(self, worker_id: str, now: dt.datetime, lease_seconds: float, max_attempts: int) -> Job | None:
         """Lease the oldest claimable job: queued, or running with an expired lease."""
@@ -210,7 +242,7 @@ class SqlStore:
         pick = select(jobs.c.id).where(claimable).order_by(jobs.c.created_at).limit(1)
         if self.dialect == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
-        stmt = (
+        claim = (
             update(jobs)
             .where(jobs.c.id == pick.scalar_subquery(), claimable)
             .values(
@@ -222,21 +254,23 @@ class SqlStore:
             )
             .returning(*jobs.c)
         )
-        try:
-            async with self._write.begin() as conn:
-                row = (await conn.execute(stmt)).first()
-                # Jobs that used up their attempts are failed, not retried forever.
-                await conn.execute(
-                    update(jobs)
-                    .where(
-                        jobs.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
-                        jobs.c.attempts >= max_attempts,
-                        or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
-                    )
-                    .values(status=JobStatus.FAILED.value, error="gave up after max attempts", updated_at=now)
-                )
-        except SQLAlchemyError as e:
-            raise StorageError(f"could not claim a job: {e}") from e
+        # Jobs that used up their attempts are failed, not retried forever.
+        give_up = (
+            update(jobs)
+            .where(
+                jobs.c.status.in_(_OPEN_JOB),
+                jobs.c.attempts >= max_attempts,
+                or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
+            )
+            .values(status=JobStatus.FAILED.value, error="gave up after max attempts", updated_at=now)
+        )
+
+        def run(conn: Connection) -> Any:
+            row = conn.execute(claim).first()
+            conn.execute(give_up)
+            return row
+
+        row = await self._write(run, "claiming a job")
         return None if row is None else _job_from_row(row)
 
     def _leased(self, job_id: str, worker_id: str) -> Any:
@@ -246,17 +280,12 @@ class SqlStore:
         self, job_id: str, worker_id: str, extraction: Sequence[ExtractedMemory], extractor: str, now: dt.datetime
     ) -> bool:
         """Save the extractor's output on the job before it is applied (so a replay reuses it)."""
-        async with self._write.begin() as conn:
-            result = await conn.execute(
-                update(jobs)
-                .where(self._leased(job_id, worker_id))
-                .values(
-                    extraction=[e.model_dump(mode="json") for e in extraction],
-                    extractor=extractor,
-                    updated_at=now,
-                )
-            )
-        return result.rowcount == 1
+        stmt = (
+            update(jobs)
+            .where(self._leased(job_id, worker_id))
+            .values(extraction=[e.model_dump(mode="json") for e in extraction], extractor=extractor, updated_at=now)
+        )
+        return await self._write(lambda conn: conn.execute(stmt).rowcount == 1, "saving an extraction")
 
     async def apply_job(
         self, job_id: str, worker_id: str, tenant_id: str, new: Sequence[NewMemory], now: dt.datetime
@@ -268,48 +297,32 @@ class SqlStore:
         inserts nothing twice. Returns the job's durable memory ids, or None when the lease
         was lost (another worker owns the job now; nothing is written).
         """
-        try:
-            async with self._write.begin() as conn:
-                owned = (await conn.execute(select(jobs.c.id).where(self._leased(job_id, worker_id)))).scalar()
-                if owned is None:
-                    return None
-                for m in new:
-                    await self._insert_memory(conn, tenant_id, m, now)
-                created = list(
-                    (
-                        await conn.execute(
-                            select(memories.c.id).where(
-                                memories.c.tenant_id == tenant_id,
-                                memories.c.job_id == job_id,
-                                memories.c.category != "episodic",
-                            )
-                        )
-                    ).scalars()
-                )
-                await conn.execute(
-                    update(jobs).where(jobs.c.id == job_id).values(created_memory_ids=created, updated_at=now)
-                )
-                return created
-        except SQLAlchemyError as e:
-            raise StorageError(f"could not apply job {job_id}: {e}") from e
 
-    async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool:
-        async with self._write.begin() as conn:
-            result = await conn.execute(
-                update(jobs)
-                .where(self._leased(job_id, worker_id))
-                .values(status=JobStatus.DONE.value, lease_owner=None, lease_expires_at=None, error=None, updated_at=now)
+        def run(conn: Connection) -> list[str] | None:
+            if conn.execute(select(jobs.c.id).where(self._leased(job_id, worker_id))).scalar() is None:
+                return None
+            for m in new:
+                self._insert_memory(conn, tenant_id, m, now)
+            created = list(
+                conn.execute(
+                    select(memories.c.id).where(
+                        memories.c.tenant_id == tenant_id,
+                        memories.c.job_id == job_id,
+                        memories.c.category != "episodic",
+                    )
+                ).scalars()
             )
-        return result.rowcount == 1
+            conn.execute(update(jobs).where(jobs.c.id == job_id).values(created_memory_ids=created, updated_at=now))
+            return created
 
-    async def _insert_memory(self, conn: AsyncConnection, tenant_id: str, m: NewMemory, now: dt.datetime) -> bool:
+        return await self._write(run, f"applying job {job_id}")
+
+    def _insert_memory(self, conn: Connection, tenant_id: str, m: NewMemory, now: dt.datetime) -> bool:
         row = memory_row(tenant_id, m, now)
-        inserted = (
-            await conn.execute(self._insert(memories).values(**row).on_conflict_do_nothing().returning(memories.c.id))
-        ).first()
-        if inserted is None:
+        stmt = self._insert(memories).values(**row).on_conflict_do_nothing().returning(memories.c.id)
+        if conn.execute(stmt).first() is None:
             return False
-        await conn.execute(
+        conn.execute(
             insert(memory_versions).values(
                 id=m.id,
                 tenant_id=tenant_id,
@@ -329,64 +342,48 @@ class SqlStore:
         )
         return True
 
+    async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool:
+        stmt = (
+            update(jobs)
+            .where(self._leased(job_id, worker_id))
+            .values(status=JobStatus.DONE.value, lease_owner=None, lease_expires_at=None, error=None, updated_at=now)
+        )
+        return await self._write(lambda conn: conn.execute(stmt).rowcount == 1, "completing a job")
+
     async def fail_job(self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool) -> None:
         """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
         status = JobStatus.QUEUED if retry else JobStatus.FAILED
-        async with self._write.begin() as conn:
-            await conn.execute(
-                update(jobs)
-                .where(self._leased(job_id, worker_id))
-                .values(status=status.value, error=error[:2000], lease_owner=None, lease_expires_at=None, updated_at=now)
-            )
+        stmt = (
+            update(jobs)
+            .where(self._leased(job_id, worker_id))
+            .values(status=status.value, error=error[:2000], lease_owner=None, lease_expires_at=None, updated_at=now)
+        )
+        await self._write(lambda conn: conn.execute(stmt), "failing a job")
 
     async def get_job(self, tenant_id: str, job_id: str) -> Job | None:
-        async with self._read.connect() as conn:
-            row = (await conn.execute(select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.id == job_id))).first()
+        stmt = select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.id == job_id)
+        row = await self._read(lambda conn: conn.execute(stmt).first(), "reading a job")
         return None if row is None else _job_from_row(row)
 
     async def job_messages(self, tenant_id: str, job_id: str) -> list[Message]:
-        async with self._read.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(messages)
-                    .where(messages.c.tenant_id == tenant_id, messages.c.job_id == job_id)
-                    .order_by(messages.c.position)
-                )
-            ).all()
+        stmt = (
+            select(messages)
+            .where(messages.c.tenant_id == tenant_id, messages.c.job_id == job_id)
+            .order_by(messages.c.position)
+        )
+        rows = await self._read(lambda conn: conn.execute(stmt).all(), "reading messages")
         return [
             Message(role=r.role, content=r.content, name=r.name, created_at=r.said_at, metadata=dict(r.metadata))
             for r in rows
         ]
 
-    async def previous_turns(
-        self, tenant_id: str, user_id: str, session_id: str, before: dt.datetime, limit: int
-    ) -> list[Message]:
-        """The last ``limit`` turns of a session stored before ``before``, oldest first."""
-        async with self._read.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(messages)
-                    .where(
-                        messages.c.tenant_id == tenant_id,
-                        messages.c.user_id == user_id,
-                        messages.c.session_id == session_id,
-                        messages.c.created_at <= before,
-                    )
-                    .order_by(messages.c.created_at.desc(), messages.c.position.desc())
-                    .limit(limit)
-                )
-            ).all()
-        return [Message(role=r.role, content=r.content, name=r.name, created_at=r.said_at) for r in reversed(rows)]
-
-    # -- reads -------------------------------------------------------------------------
+    # -- reads ---------------------------------------------------------------------------
 
     async def get_memories(self, tenant_id: str, ids: Sequence[str]) -> list[Memory]:
         if not ids:
             return []
-        async with self._read.connect() as conn:
-            rows = (
-                await conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids)))
-            ).mappings().all()
+        stmt = select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids))
+        rows = await self._read(lambda conn: conn.execute(stmt).mappings().all(), "reading memories")
         return [memory_from_row(r) for r in rows]
 
     async def list_memories(
@@ -409,8 +406,7 @@ class SqlStore:
             .limit(limit)
             .offset(offset)
         )
-        async with self._read.connect() as conn:
-            rows = (await conn.execute(stmt)).mappings().all()
+        rows = await self._read(lambda conn: conn.execute(stmt).mappings().all(), "listing memories", heavy=limit > 200)
         return [memory_from_row(r) for r in rows]
 
     async def top_by_importance(
@@ -432,9 +428,13 @@ class SqlStore:
         ]
         if categories is not None:
             where.append(memories.c.category.in_(categories))
-        stmt = select(memories).where(*where).order_by(memories.c.importance_score.desc(), memories.c.created_at.desc())
-        async with self._read.connect() as conn:
-            rows = (await conn.execute(stmt.limit(limit))).mappings().all()
+        stmt = (
+            select(memories)
+            .where(*where)
+            .order_by(memories.c.importance_score.desc(), memories.c.created_at.desc())
+            .limit(limit)
+        )
+        rows = await self._read(lambda conn: conn.execute(stmt).mappings().all(), "reading the profile")
         return [memory_from_row(r) for r in rows]
 
     async def keyword_candidates(
@@ -456,9 +456,13 @@ class SqlStore:
             where.append(memories.c.category.in_(categories))
         if created_after is not None:
             where.append(memories.c.created_at >= created_after)
-        stmt = select(memories.c.id, memories.c.index_text).where(*where).order_by(memories.c.created_at.desc())
-        async with self._read.connect() as conn:
-            rows = (await conn.execute(stmt.limit(limit))).all()
+        stmt = (
+            select(memories.c.id, memories.c.index_text)
+            .where(*where)
+            .order_by(memories.c.created_at.desc())
+            .limit(limit)
+        )
+        rows = await self._read(lambda conn: conn.execute(stmt).all(), "keyword search", heavy=True)
         return [(r.id, r.index_text) for r in rows]
 
     async def record_access(self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime) -> None:
@@ -466,62 +470,59 @@ class SqlStore:
         by_count: dict[int, list[str]] = {}
         for memory_id, n in counts.items():
             by_count.setdefault(n, []).append(memory_id)
-        async with self._write.begin() as conn:
-            for n, ids in by_count.items():
-                await conn.execute(
-                    update(memories)
-                    .where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids))
-                    .values(access_count=memories.c.access_count + n, last_accessed_at=now)
-                )
+        statements = [
+            update(memories)
+            .where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids))
+            .values(access_count=memories.c.access_count + n, last_accessed_at=now)
+            for n, ids in by_count.items()
+        ]
+
+        def run(conn: Connection) -> None:
+            for stmt in statements:
+                conn.execute(stmt)
+
+        await self._write(run, "recording access")
 
     async def count_active(self, tenant_id: str) -> int:
-        async with self._read.connect() as conn:
-            return (
-                await conn.execute(
-                    select(func.count())
-                    .select_from(memories)
-                    .where(memories.c.tenant_id == tenant_id, memories.c.status == MemoryStatus.ACTIVE.value)
-                )
-            ).scalar_one()
+        return await self._read(
+            lambda conn: _count(
+                conn, memories, memories.c.tenant_id == tenant_id, memories.c.status == MemoryStatus.ACTIVE.value
+            ),
+            "counting memories",
+        )
 
-    async def tenant_quota(self, tenant_id: str) -> int | None:
-        async with self._read.connect() as conn:
-            return (await conn.execute(select(tenants.c.memory_quota).where(tenants.c.id == tenant_id))).scalar()
-
-    # -- deletion ----------------------------------------------------------------------
+    # -- deletion ------------------------------------------------------------------------
 
     async def delete_memory(self, tenant_id: str, memory_id: str) -> Memory | None:
-        async with self._write.begin() as conn:
-            row = (
-                await conn.execute(
-                    select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
-                )
+        def run(conn: Connection) -> Any:
+            row = conn.execute(
+                select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
             ).mappings().first()
             if row is None:
                 return None
-            await conn.execute(
+            conn.execute(
                 delete(memory_versions).where(
                     memory_versions.c.tenant_id == tenant_id, memory_versions.c.memory_id == memory_id
                 )
             )
-            await conn.execute(delete(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id))
-        return memory_from_row(row)
+            conn.execute(delete(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id))
+            return row
+
+        row = await self._write(run, "deleting a memory")
+        return None if row is None else memory_from_row(row)
 
     async def forget_user(self, tenant_id: str, user_id: str) -> ForgetReport:
         """Delete every row about a user: memories, versions, raw messages, jobs, the user."""
-        counts: dict[str, int] = {}
-        async with self._write.begin() as conn:
-            for key, table in (
-                ("versions", memory_versions),
-                ("memories", memories),
-                ("messages", messages),
-                ("jobs", jobs),
-                ("users", users),
-            ):
-                result = await conn.execute(
-                    delete(table).where(table.c.tenant_id == tenant_id, table.c.user_id == user_id)
-                )
-                counts[key] = result.rowcount
+        tables = {"versions": memory_versions, "memories": memories, "messages": messages, "jobs": jobs, "users": users}
+
+        def run(conn: Connection) -> dict[str, int]:
+            return {
+                key: conn.execute(delete(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id)).rowcount
+                for key, t in tables.items()
+            }
+
+        self._known_users.discard((tenant_id, user_id))
+        counts = await self._write(run, "erasing a user")
         return ForgetReport(
             user_id=user_id,
             memories=counts["memories"],
@@ -533,32 +534,19 @@ class SqlStore:
     # -- stats and maintenance -----------------------------------------------------------
 
     async def user_stats(self, tenant_id: str, user_id: str) -> UserStats:
-        async with self._read.connect() as conn:
-            by = (
-                await conn.execute(
-                    select(memories.c.status, memories.c.category, func.count())
-                    .where(memories.c.tenant_id == tenant_id, memories.c.user_id == user_id)
-                    .group_by(memories.c.status, memories.c.category)
-                )
+        def run(conn: Connection) -> tuple[Any, int, int]:
+            by = conn.execute(
+                select(memories.c.status, memories.c.category, func.count())
+                .where(memories.c.tenant_id == tenant_id, memories.c.user_id == user_id)
+                .group_by(memories.c.status, memories.c.category)
             ).all()
-            n_messages = (
-                await conn.execute(
-                    select(func.count())
-                    .select_from(messages)
-                    .where(messages.c.tenant_id == tenant_id, messages.c.user_id == user_id)
-                )
-            ).scalar_one()
-            pending = (
-                await conn.execute(
-                    select(func.count())
-                    .select_from(jobs)
-                    .where(
-                        jobs.c.tenant_id == tenant_id,
-                        jobs.c.user_id == user_id,
-                        jobs.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
-                    )
-                )
-            ).scalar_one()
+            n_messages = _count(conn, messages, messages.c.tenant_id == tenant_id, messages.c.user_id == user_id)
+            pending = _count(
+                conn, jobs, jobs.c.tenant_id == tenant_id, jobs.c.user_id == user_id, jobs.c.status.in_(_OPEN_JOB)
+            )
+            return by, n_messages, pending
+
+        by, n_messages, pending = await self._read(run, "user statistics", heavy=True)
         by_category: dict[str, int] = {}
         active = archived = 0
         for status, category, n in by:
@@ -577,22 +565,23 @@ class SqlStore:
         )
 
     async def store_counts(self, tenant_id: str) -> dict[str, int]:
-        async with self._read.connect() as conn:
-
-            async def count(table: Any, *where: Any) -> int:
-                stmt = select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id, *where)
-                return (await conn.execute(stmt)).scalar_one()
-
+        def run(conn: Connection) -> dict[str, int]:
             return {
-                "users": await count(users),
-                "active_memories": await count(memories, memories.c.status == MemoryStatus.ACTIVE.value),
-                "archived_memories": await count(memories, memories.c.status == MemoryStatus.ARCHIVED.value),
-                "messages": await count(messages),
-                "jobs_pending": await count(
-                    jobs, jobs.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
+                "users": _count(conn, users, users.c.tenant_id == tenant_id),
+                "active_memories": _count(
+                    conn, memories, memories.c.tenant_id == tenant_id, memories.c.status == MemoryStatus.ACTIVE.value
                 ),
-                "jobs_failed": await count(jobs, jobs.c.status == JobStatus.FAILED.value),
+                "archived_memories": _count(
+                    conn, memories, memories.c.tenant_id == tenant_id, memories.c.status == MemoryStatus.ARCHIVED.value
+                ),
+                "messages": _count(conn, messages, messages.c.tenant_id == tenant_id),
+                "jobs_pending": _count(conn, jobs, jobs.c.tenant_id == tenant_id, jobs.c.status.in_(_OPEN_JOB)),
+                "jobs_failed": _count(
+                    conn, jobs, jobs.c.tenant_id == tenant_id, jobs.c.status == JobStatus.FAILED.value
+                ),
             }
+
+        return await self._read(run, "store statistics", heavy=True)
 
     async def index_records(
         self,
@@ -602,24 +591,11 @@ class SqlStore:
         job_id: str | None = None,
         batch_size: int = 1000,
     ) -> AsyncIterator[list[IndexRecord]]:
-        """Every memory (or the given ids), in batches, to (re)build the index from SQL.
+        """Memories (all, a tenant's, some ids or a job's), in batches, to (re)build the index.
 
         ``tenant_id=None`` walks all tenants: only ``accord reindex`` (an operator command)
         does that.
         """
-        cols = [
-            memories.c.id,
-            memories.c.tenant_id,
-            memories.c.user_id,
-            memories.c.category,
-            memories.c.status,
-            memories.c.created_at,
-            memories.c.index_text,
-            memories.c.agent_id,
-            memories.c.session_id,
-            memories.c.embedding,
-            memories.c.embedding_model,
-        ]
         last = ""
         while True:
             where = [memories.c.id > last]
@@ -629,20 +605,25 @@ class SqlStore:
                 where.append(memories.c.id.in_(ids))
             if job_id is not None:
                 where.append(memories.c.job_id == job_id)
-            async with self._read.connect() as conn:
-                rows = (
-                    await conn.execute(select(*cols).where(*where).order_by(memories.c.id).limit(batch_size))
-                ).mappings().all()
+            stmt = select(*_INDEX_COLUMNS).where(*where).order_by(memories.c.id).limit(batch_size)
+            rows = await self._read(
+                lambda conn, stmt=stmt: conn.execute(stmt).mappings().all(), "reading for the index", heavy=True
+            )
             if not rows:
                 return
             yield [index_record_from_row(r) for r in rows]
             last = rows[-1]["id"]
 
-    async def set_embeddings(self, tenant_id: str, vectors: dict[str, tuple[bytes, str]]) -> None:
-        async with self._write.begin() as conn:
-            for memory_id, (raw, model) in vectors.items():
-                await conn.execute(
-                    update(memories)
-                    .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
-                    .values(embedding=raw, embedding_model=model)
-                )
+    async def set_embeddings(self, tenant_id: str, vectors: Mapping[str, tuple[bytes, str]]) -> None:
+        statements = [
+            update(memories)
+            .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
+            .values(embedding=raw, embedding_model=model)
+            for memory_id, (raw, model) in vectors.items()
+        ]
+
+        def run(conn: Connection) -> None:
+            for stmt in statements:
+                conn.execute(stmt)
+
+        await self._write(run, "storing embeddings")
