@@ -166,6 +166,17 @@ memories = Table(
     Index("ix_memories_attr", "tenant_id", "user_id", "attribute_key"),
     Index("ix_memories_lineage", "tenant_id", "lineage_id"),
     Index("ix_memories_job", "job_id"),
+    # The user's profile (active durable memories by importance) without touching the
+    # far more numerous episodic turns. Queries must use ACTIVE_DURABLE verbatim so that
+    # SQLite can prove the partial index applies.
+    Index(
+        "ix_memories_profile",
+        "tenant_id",
+        "user_id",
+        "importance_score",
+        sqlite_where=ACTIVE_DURABLE,
+        postgresql_where=ACTIVE_DURABLE,
+    ),
     Index(
         "uq_memories_active_lineage",
         "tenant_id",

@@ -34,7 +34,7 @@ from accord.stores.sql.records import (
     memory_from_row,
     memory_row,
 )
-from accord.stores.sql.schema import jobs, memories, memory_versions, messages, metadata, tenants, users
+from accord.stores.sql.schema import ACTIVE_DURABLE, jobs, memories, memory_versions, messages, metadata, tenants, users
 
 __all__ = ["SqlStore"]
 
@@ -422,8 +422,7 @@ class SqlStore:
         where = [
             memories.c.tenant_id == tenant_id,
             memories.c.user_id == user_id,
-            memories.c.status == MemoryStatus.ACTIVE.value,
-            memories.c.category != "episodic",
+            ACTIVE_DURABLE,
             memories.c.importance_score >= min_importance,
         ]
         if categories is not None:
