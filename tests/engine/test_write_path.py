@@ -53,7 +53,7 @@ async def test_background_worker_processes_without_wait(memory: AsyncAccord) -> 
 
 
 async def test_l1_rate_limit_blocks_with_retry_after_and_stores_nothing(make_settings: Callable[..., AccordSettings]) -> None:
-    async with AsyncAccord(make_settings(rate_limit_per_minute=6, rate_limit_burst=2)) as engine:
+    async with AsyncAccord(make_settings(rate_limit_per_minute=6, rate_limit_burst=2, run_worker=False)) as engine:
         for i in range(2):
             assert (await engine.add(f"I visited city number {i}", user_id="alice")).status == "queued"
         before = await _counts(engine, "alice")
