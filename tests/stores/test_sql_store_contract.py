@@ -91,7 +91,7 @@ async def test_a_job_is_leased_to_one_worker_and_reclaimed_after_its_lease(store
     assert again is not None and again.id == job_id and again.attempts == 2
     # The first worker lost its lease: its writes are refused.
     assert not await store.save_extraction(job_id, "w1", [], "rules", later)
-    assert await store.apply_job(job_id, "w1", "t1", [], later) is None
+    assert await store.apply_job(job_id, "w1", "t1", [], later, stated_by="alice", said_at=NOW) is None
 
 
 async def test_concurrent_claims_hand_each_job_to_exactly_one_worker(store: SqlStore) -> None:
@@ -109,8 +109,9 @@ async def test_saved_extraction_survives_and_apply_is_idempotent(store: SqlStore
     job = await store.get_job("t1", job_id)
     assert job.extraction == extracted and job.extractor == "rules"
     memory = _memory("alice", "User is vegetarian", category="preference", job_id=job_id)
-    assert await store.apply_job(job_id, "w1", "t1", [memory], NOW) == [memory.id]
-    assert await store.apply_job(job_id, "w1", "t1", [memory], NOW) == [memory.id]  # replay: nothing doubled
+    assert (await store.apply_job(job_id, "w1", "t1", [memory], NOW, stated_by="alice", said_at=NOW)).created == [memory.id]
+    replay = await store.apply_job(job_id, "w1", "t1", [memory], NOW, stated_by="alice", said_at=NOW)
+    assert replay.created == [memory.id] and not replay.decisions  # applied once: the replay writes nothing
     assert await store.complete_job(job_id, "w1", NOW)
     assert (await store.get_job("t1", job_id)).status is JobStatus.DONE
     assert len(await store.list_memories("t1", "alice", categories=["preference"])) == 1
@@ -121,8 +122,8 @@ async def test_duplicate_active_content_is_refused_by_the_database(store: SqlSto
     await store.claim_job("w1", NOW, 30, 3)
     a = _memory("alice", "User is vegetarian", category="preference", job_id=job_id)
     b = _memory("alice", "User is vegetarian", category="preference", job_id=job_id)
-    created = await store.apply_job(job_id, "w1", "t1", [a, b], NOW)
-    assert created == [a.id]
+    result = await store.apply_job(job_id, "w1", "t1", [a, b], NOW, stated_by="alice", said_at=NOW)
+    assert result.created == [a.id] and [d for d, _ in result.decisions] == ["insert", "reject"]
     # Episodic turns may repeat (the same words said twice are two events).
     await _enqueue(store, "t1", "alice", "ok sure", when=NOW)
     await _enqueue(store, "t1", "alice", "ok sure", when=NOW + dt.timedelta(seconds=1))
@@ -159,7 +160,7 @@ async def test_forget_user_removes_every_row_of_that_user_only(store: SqlStore) 
     job_id = await _enqueue(store, "t1", "alice", "canary-7f3 lives here")
     await _enqueue(store, "t1", "bob", "bob's own turn")
     await store.claim_job("w1", NOW, 30, 3)
-    await store.apply_job(job_id, "w1", "t1", [_memory("alice", "canary-7f3 durable", job_id=job_id)], NOW)
+    await store.apply_job(job_id, "w1", "t1", [_memory("alice", "canary-7f3 durable", job_id=job_id)], NOW, stated_by="alice", said_at=NOW)
     report = await store.forget_user("t1", "alice")
     assert (report.memories, report.messages, report.jobs, report.versions) == (2, 1, 1, 1)
     assert await store.list_memories("t1", "alice", statuses=["active", "archived"]) == []
@@ -173,7 +174,7 @@ async def test_embeddings_round_trip_through_sql_for_reindexing(store: SqlStore)
     m = _memory("alice", "User likes tea", embedding=vec, embedding_model="test-model")
     job_id = await _enqueue(store, "t1", "alice", "I like tea")
     await store.claim_job("w1", NOW, 30, 3)
-    await store.apply_job(job_id, "w1", "t1", [m], NOW)
+    await store.apply_job(job_id, "w1", "t1", [m], NOW, stated_by="alice", said_at=NOW)
     records = [r async for batch in store.index_records(tenant_id="t1") for r in batch]
     got = {r.memory_id: r for r in records}[m.id]
     assert got.embedding_model == "test-model"

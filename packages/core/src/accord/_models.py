@@ -12,6 +12,12 @@ __all__ = [
     "Role",
     "Category",
     "MemoryStatus",
+    "Scope",
+    "ChangeType",
+    "MemoryVersion",
+    "ConflictOption",
+    "Conflict",
+    "ClarificationQuestion",
     "SourceKind",
     "Message",
     "MemorySource",
@@ -28,6 +34,7 @@ __all__ = [
     "UserStats",
     "StoreStats",
     "ForgetReport",
+    "MaintenanceReport",
 ]
 
 Role = Literal["user", "assistant", "system", "tool"]
@@ -49,8 +56,29 @@ class Category(StrEnum):
 
 
 class MemoryStatus(StrEnum):
+    """``pending`` memories wait for the user (a clarification) or an admin (a review)."""
+
     ACTIVE = "active"
     ARCHIVED = "archived"
+    PENDING = "pending"
+
+
+class Scope(StrEnum):
+    """``tenant`` memories are shared organisational facts, visible to every user of the tenant."""
+
+    USER = "user"
+    TENANT = "tenant"
+
+
+class ChangeType(StrEnum):
+    CREATED = "created"
+    CONFLICT_UPDATE = "conflict_update"
+    MERGED = "merged"
+    MANUAL_EDIT = "manual_edit"
+    IMPORTANCE_DECAY = "importance_decay"
+    IMPORTANCE_BOOST = "importance_boost"
+    ARCHIVED = "archived"
+    RESTORED = "restored"
 
 
 class SourceKind(StrEnum):
@@ -100,6 +128,8 @@ class Memory(_Frozen):
     content: str
     category: Category
     attribute_key: str | None = None
+    attribute_value: str | None = None
+    scope: Scope = Scope.USER
     importance_score: float
     original_importance_score: float
     confidence: float = 1.0
@@ -115,8 +145,59 @@ class Memory(_Frozen):
     access_count: int = 0
     valid_from: dt.datetime | None = None
     valid_to: dt.datetime | None = None
+    archived_at: dt.datetime | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     relevance_score: float | None = None
+
+
+class MemoryVersion(_Frozen):
+    """One change in a memory's lineage (``history()`` returns them oldest first)."""
+
+    id: str
+    memory_id: str
+    lineage_id: str
+    version: int
+    change_type: ChangeType
+    content: str
+    previous_content: str | None
+    importance_score: float
+    status: MemoryStatus
+    agent_id: str | None
+    created_at: dt.datetime
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class ConflictOption(_Frozen):
+    memory_id: str
+    content: str
+
+
+class Conflict(_Frozen):
+    """A conflict the engine could not settle alone.
+
+    ``clarification``: a personal conflict only the user can settle (asked through
+    ``get().clarification_question``). ``review``: shared organisational truth, queued for
+    the tenant's admins. Both are closed with ``resolve(id, answer)``.
+    """
+
+    id: str
+    kind: Literal["clarification", "review"]
+    status: Literal["open", "resolved"]
+    user_id: str
+    question: str
+    options: list[ConflictOption]
+    reason: str
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None = None
+    resolution: str | None = None
+
+
+class ClarificationQuestion(_Frozen):
+    """A question to put to the user; answer it with ``resolve(id, answer)``."""
+
+    id: str
+    question: str
+    options: list[ConflictOption]
 
 
 class AddResult(_Frozen):
@@ -154,7 +235,7 @@ class ContextResult(_Frozen):
     system_prompt_addition: str
     context_token_count: int
     memories_from_hot_tier: int
-    clarification_question: str | None = None
+    clarification_question: ClarificationQuestion | None = None
     mode: ServiceMode
 
 
@@ -169,6 +250,10 @@ class ExtractedMemory(_Frozen):
     confidence: float = Field(default=0.8, ge=0.0, le=1.0)
     message_index: int | None = None
     negated: bool = False
+    scope: Scope = Scope.USER
+    context: str | None = None
+    valid_from: dt.datetime | None = None
+    valid_to: dt.datetime | None = None
 
 
 class JobStatus(StrEnum):
@@ -213,6 +298,12 @@ class StoreStats(_Frozen):
     jobs_failed: int
     index_points: int | None
     mode: ServiceMode
+
+
+class MaintenanceReport(_Frozen):
+    decayed: int
+    archived_stale: int
+    expired_episodic: int
 
 
 class ForgetReport(_Frozen):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from accord import lexical
 from accord._components import Components, Principal
 from accord._errors import StorageError
-from accord._models import ContextFormat, ContextResult, Memory, MemoryStatus
+from accord._models import ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.context import build_context
-from accord.ports import IndexHits, IndexQuery
-from accord.ranking import RankWeights, fuse_hits, rank_candidates
+from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
+from accord.ranking import RankWeights, fuse_hits, held_at, rank_candidates
 
 log = logging.getLogger("accord.read")
 
@@ -47,13 +47,16 @@ class Reader:
         limit: int,
         categories: Sequence[str] | None,
         time_filter_days: float | None,
+        as_of: dt.datetime | None = None,
     ) -> Retrieval:
         now = self.parts.clock.now()
         created_after = now - dt.timedelta(days=time_filter_days) if time_filter_days else None
-        pool = max(limit * 3, 30)
+        # Looking back in time needs archived memories too, and more of them.
+        pool = max(limit * 3, 30) * (3 if as_of else 1)
+        statuses = ("active", "archived") if as_of else ("active",)
         notes: list[str] = []
         try:
-            hits, search = await self._search(principal, user_id, query, pool, categories, created_after)
+            hits, search = await self._search(principal, user_id, query, pool, categories, created_after, statuses)
         except StorageError as e:
             log.warning("index search failed, using SQL keyword search: %s", e)
             notes.append(f"index unavailable ({type(e).__name__}); keyword search in SQL")
@@ -61,7 +64,7 @@ class Reader:
         relevance = fuse_hits(hits, method=self.parts.settings.fusion, dense_weight=self.parts.settings.dense_weight)
         top_ids = sorted(relevance, key=relevance.__getitem__, reverse=True)[:pool]
         memories, from_hot = await self._hydrate(principal, user_id, top_ids)
-        for m in await self._profile(principal, user_id, categories, created_after):
+        for m in [] if as_of else await self._profile(principal, user_id, categories, created_after):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
             # are; they join as candidates with no relevance, so matches still come first.
             if m.id not in memories:
@@ -72,8 +75,8 @@ class Reader:
         candidates = [
             (m, relevance[m.id])
             for m in (memories[i] for i in top_ids if i in memories)
-            if m.status is MemoryStatus.ACTIVE
-            and m.user_id == user_id
+            if (held_at(m, as_of) if as_of else m.status is MemoryStatus.ACTIVE)
+            and m.user_id in (user_id, SHARED_USER_ID)
             and (allowed is None or m.category.value in allowed)
             and (created_after is None or m.created_at >= created_after)
         ]
@@ -113,6 +116,7 @@ class Reader:
         pool: int,
         categories: Sequence[str] | None,
         created_after: dt.datetime | None,
+        statuses: Sequence[str],
     ) -> tuple[IndexHits, str]:
         if self.parts.index is None:
             return await self._sql_keyword(principal, user_id, query, pool, categories, created_after), "sql_keyword"
@@ -126,6 +130,8 @@ class Reader:
                 limit=pool,
                 categories=categories,
                 created_after=created_after,
+                statuses=statuses,
+                include_shared=True,
             )
         )
         return hits, "hybrid" if dense is not None else "lexical"
@@ -141,7 +147,11 @@ class Reader:
     ) -> IndexHits:
         """BM25 over the user's newest memories read straight from SQL: slower, but needs no index."""
         rows = await self.parts.store.keyword_candidates(
-            principal.tenant_id, user_id, categories=categories, created_after=created_after, limit=_SQL_FALLBACK_SCAN
+            principal.tenant_id,
+            [user_id, SHARED_USER_ID],
+            categories=categories,
+            created_after=created_after,
+            limit=_SQL_FALLBACK_SCAN,
         )
         scores = lexical.bm25_scores(query, [text for _, text in rows])
         ranked = sorted(
@@ -154,14 +164,24 @@ class Reader:
     async def _hydrate(
         self, principal: Principal, user_id: str, ids: Sequence[str]
     ) -> tuple[dict[str, Memory], set[str]]:
-        """Load memories by id: from the hot tier where cached, the rest from SQL (then cached)."""
+        """Load memories by id: from the hot tier where cached, the rest from SQL (then cached).
+
+        Shared tenant memories are cached under the shared key, so a change to one is
+        invalidated once for every user.
+        """
         if not ids:
             return {}, set()
-        cached = await self.parts.hot.get_memories(principal.tenant_id, user_id, ids)
+        hot, tenant = self.parts.hot, principal.tenant_id
+        cached = await hot.get_memories(tenant, user_id, ids)
         missing = [i for i in ids if i not in cached]
-        loaded = await self.parts.store.get_memories(principal.tenant_id, missing) if missing else []
-        if loaded:
-            await self.parts.hot.put_memories(principal.tenant_id, user_id, loaded)
+        if missing:
+            cached.update(await hot.get_memories(tenant, SHARED_USER_ID, missing))
+            missing = [i for i in missing if i not in cached]
+        loaded = await self.parts.store.get_memories(tenant, missing) if missing else []
+        for owner in (user_id, SHARED_USER_ID):
+            mine = [m for m in loaded if m.user_id == owner]
+            if mine:
+                await hot.put_memories(tenant, owner, mine)
         return {**cached, **{m.id: m for m in loaded}}, set(cached)
 
     def context(
@@ -170,7 +190,7 @@ class Reader:
         retrieval: Retrieval,
         fmt: ContextFormat,
         max_tokens: int,
-        clarification_question: str | None,
+        clarification_question: ClarificationQuestion | None,
     ) -> ContextResult:
         rendered = build_context(retrieval.ranked, fmt, max_tokens)
         return ContextResult(
@@ -190,10 +210,19 @@ class Reader:
         if not memories:
             return
         now = self.parts.clock.now()
+        boost = self.parts.settings.access_boost
         self._pending_access.setdefault(principal.tenant_id, Counter()).update(m.id for m in memories)
         bumped = [
-            m.model_copy(update={"access_count": m.access_count + 1, "last_accessed_at": now, "relevance_score": None})
+            m.model_copy(
+                update={
+                    "access_count": m.access_count + 1,
+                    "last_accessed_at": now,
+                    "importance_score": round(min(1.0, m.importance_score + boost), 6),
+                    "relevance_score": None,
+                }
+            )
             for m in memories
+            if m.user_id == user_id  # shared memories are cached under their own key
         ]
         await self.parts.hot.put_memories(principal.tenant_id, user_id, bumped)
 
@@ -201,5 +230,5 @@ class Reader:
         pending, self._pending_access = self._pending_access, {}
         now = self.parts.clock.now()
         for tenant_id, counts in pending.items():
-            await self.parts.store.record_access(tenant_id, counts, now)
+            await self.parts.store.record_access(tenant_id, counts, now, boost=self.parts.settings.access_boost)
         return sum(len(counts) for counts in pending.values())

@@ -61,6 +61,24 @@ class AccordSettings(BaseSettings):
     profile_min_importance: float = Field(default=0.7, ge=0, le=1)
     dense_weight: float = Field(default=0.5, ge=0, le=1)
 
+    # Importance lifecycle
+    access_boost: float = Field(default=0.02, ge=0, le=1, description="live importance added per retrieval")
+    half_life_days: dict[str, float] = Field(
+        default_factory=lambda: {
+            "preference": 180.0,
+            "fact": 365.0,
+            "goal": 120.0,
+            "procedure": 180.0,
+            "relationship": 365.0,
+            "expertise": 365.0,
+        },
+        description="importance half-life per category, for the maintenance run",
+    )
+    archive_below_importance: float = Field(default=0.1, ge=0, le=1)
+    stale_after_days: float = Field(default=90.0, gt=0, description="idle time before a low-value memory is archived")
+    episodic_ttl_days: float | None = Field(default=365.0, gt=0, description="raw turns expire after this (None: never)")
+    maintenance_interval_seconds: float | None = Field(default=None, gt=0, description="run maintenance in-process")
+
     # Hot tier
     hot_tier_per_user: int = Field(default=256, ge=0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -150,3 +151,29 @@ def check_categories(value: object) -> list[str] | None:
             raise InvalidInputError("categories", f"unknown category {item!r}; known: {', '.join(sorted(valid))}")
         out.append(name)
     return out
+
+
+def check_content(field: str, value: object, max_chars: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    value = value.strip()
+    if not value:
+        raise InvalidInputError(field, "is empty")
+    if len(value) > max_chars:
+        raise InvalidInputError(field, f"has {len(value)} characters; the limit is {max_chars}")
+    return value
+
+
+def check_unit_interval(field: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise InvalidInputError(field, f"must be a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def check_datetime(field: str, value: object) -> dt.datetime | None:
+    """None, or a datetime; naive datetimes are taken as UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise InvalidInputError(field, f"must be a datetime, got {type(value).__name__}")
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
@@ -12,17 +11,16 @@ from accord import gate
 from accord._components import Components, Principal
 from accord._errors import StorageError
 from accord._models import AddResult, Category, ExtractedMemory, Job, Message, SourceKind
-from accord.ports import IndexPoint
-from accord.stores.sql.records import IndexRecord, NewMemory, NewMessage
+from accord.ports import SHARED_USER_ID, IndexPoint
+from accord.conflict_rules import has_change_cue
+from accord.qualifiers import qualify
+from accord.stores.sql.records import IndexRecord, NewMemory, NewMessage, content_hash, encode_vector
+from accord.stores.sql.resolution import ApplyResult
 
 log = logging.getLogger("accord.write")
 
 EPISODIC_IMPORTANCE = {"user": 0.35, "assistant": 0.25, "tool": 0.15}
 _NEIGHBOUR_CHARS = 400
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
 def _speaker(message: Message) -> str:
@@ -166,10 +164,10 @@ class Writer:
         return await self.parts.extractor.extract(messages)
 
     async def plan(self, job: Job, extracted: Sequence[ExtractedMemory]) -> list[NewMemory]:
-        """Turn the saved extraction into rows to insert (conflict resolution plugs in here)."""
+        """Turn the saved extraction into candidate rows; conflict resolution decides their fate."""
         unique: dict[str, ExtractedMemory] = {}
         for e in extracted:
-            unique.setdefault(content_hash(e.content), e)
+            unique.setdefault(content_hash(e.content), qualify(e))
         items = list(unique.items())
         vectors = await self._embed([e.content for _, e in items])
         messages = await self.parts.store.job_messages(job.tenant_id, job.id) if items else []
@@ -195,12 +193,41 @@ class Writer:
                     message_id=job.message_ids[e.message_index] if known else None,  # type: ignore[index]
                     job_id=job.id,
                     agent_id=job.agent_id,
-                    valid_from=said.created_at if said is not None else None,
+                    valid_from=e.valid_from or (said.created_at if said is not None else None),
+                    valid_to=e.valid_to,
                     embedding=vectors[j] if vectors else None,
                     embedding_model=self.parts.embedder.name if vectors and self.parts.embedder else None,
+                    scope=e.scope.value,
+                    negated=e.negated,
+                    context=e.context,
+                    change_cue=has_change_cue(said.content) if said is not None else False,
                 )
             )
         return new
+
+    async def after_apply(self, job: Job, result: ApplyResult) -> None:
+        """Embed what the resolver wrote without a vector (merges), index every row the job
+        created or changed, and drop changed rows from the hot tier."""
+        store, tenant = self.parts.store, job.tenant_id
+        ids = list(dict.fromkeys([*result.created, *result.touched]))
+        if self.parts.embedder is not None and ids:
+            missing = [
+                r
+                async for batch in store.index_records(tenant_id=tenant, ids=ids)
+                for r in batch
+                if r.embedding is None
+            ]
+            if missing:
+                vectors = await self.parts.embedder.embed_documents([r.index_text for r in missing])
+                name = self.parts.embedder.name
+                await store.set_embeddings(tenant, {r.memory_id: (encode_vector(v), name) for r, v in zip(missing, vectors, strict=True)})
+        await self.reindex_job(job)
+        if self.parts.index is not None and ids:
+            async for batch in store.index_records(tenant_id=tenant, ids=ids):
+                await self.parts.index.upsert([point_from_record(r) for r in batch])
+        if result.touched:
+            for user in {job.user_id, SHARED_USER_ID}:
+                await self.parts.hot.invalidate(tenant, user, result.touched)
 
     async def reindex_job(self, job: Job) -> None:
         """Upsert every memory of the job into the index from SQL (idempotent by memory id)."""

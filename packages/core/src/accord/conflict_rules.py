@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from accord import lexical
 
-__all__ = ["Action", "Claim", "Decision", "classify", "has_change_cue", "merge_contents", "similarity"]
+__all__ = ["Action", "Claim", "Decision", "choose_option", "classify", "has_change_cue", "merge_contents", "similarity"]
 
 
 class Action(StrEnum):
@@ -222,3 +222,31 @@ def classify(candidate: Claim, related: Sequence[Claim]) -> Decision:
     if same_key:
         return _keyed(candidate, same_key[0])
     return Decision(Action.INSERT, "nothing related is stored")
+
+
+_EXISTING_WORDS = {"existing", "keep_existing", "keep", "old", "first", "1", "reject", "no"}
+_CANDIDATE_WORDS = {"candidate", "accept_new", "accept", "new", "second", "2", "update", "yes"}
+_BOTH_WORDS = {"both", "keep_both"}
+
+
+def choose_option(answer: str, existing: str, candidate: str) -> str | None:
+    """Map an answer to ``existing``, ``candidate`` or ``both``; None when it does not say.
+
+    Accepts the option's number (1 = the stored memory, 2 = the new one), a keyword, or the
+    user's own words, matched by what distinguishes one option from the other
+    ("May 19" picks "exam is on May 19" over "exam is on May 12").
+    """
+    word = answer.strip().lower().rstrip(".!")
+    if word in _BOTH_WORDS:
+        return "both"
+    if word in _EXISTING_WORDS:
+        return "existing"
+    if word in _CANDIDATE_WORDS:
+        return "candidate"
+    said, a, b = _terms(answer), _terms(existing), _terms(candidate)
+    for_existing, for_candidate = len(said & (a - b)), len(said & (b - a))
+    if for_existing > for_candidate:
+        return "existing"
+    if for_candidate > for_existing:
+        return "candidate"
+    return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from pathlib import Path
 from types import TracebackType
@@ -15,9 +16,16 @@ from accord import gate
 from accord._bootstrap import build_components
 from accord._components import Components, Principal
 from accord._datadir import DataDirLock
-from accord._errors import AccordError, InvalidInputError, NotFoundError
+from sqlalchemy.exc import IntegrityError
+
+from accord._errors import AccordError, ConflictError, InvalidInputError, NotFoundError
 from accord._models import (
     AddResult,
+    Category,
+    ClarificationQuestion,
+    Conflict,
+    MaintenanceReport,
+    MemoryVersion,
     ContextFormat,
     ContextResult,
     ForgetReport,
@@ -31,7 +39,9 @@ from accord._read import Reader
 from accord._settings import AccordSettings
 from accord._validation import (
     MAX_LIMIT,
+    check_datetime,
     check_categories,
+    check_content,
     check_format,
     check_identifier,
     check_int,
@@ -40,8 +50,12 @@ from accord._validation import (
     check_metadata,
     check_positive_number,
     check_query,
+    check_unit_interval,
 )
 from accord._write import Writer, point_from_record
+from accord.conflict_rules import choose_option
+from accord.stores.sql.curation import MaintenancePolicy
+from accord.stores.sql.records import content_hash, encode_vector
 from accord.ports import Clock, Extractor
 from accord.worker import Worker, job_is_final
 
@@ -249,8 +263,12 @@ class AsyncAccord:
         format: ContextFormat = "bullets",  # noqa: A002 - the public name of the option
         context_max_tokens: int = 500,
         time_filter_days: float | None = None,
+        as_of: dt.datetime | None = None,
     ) -> ContextResult:
         """Fetch what matters about the user for this query, ready for a system prompt.
+
+        ``as_of`` answers what was believed true at that moment (memories recorded by then,
+        not yet archived then, and valid then).
 
         Returns:
             A ``ContextResult`` whose ``system_prompt_addition`` holds the best memories that
@@ -265,10 +283,12 @@ class AsyncAccord:
         fmt = check_format(format)
         max_tokens = check_int("context_max_tokens", context_max_tokens, 1, MAX_CONTEXT_TOKENS)
         days = check_positive_number("time_filter_days", time_filter_days)
+        when = check_datetime("as_of", as_of)
         retrieval = await self._reader.retrieve(
-            self._principal, user_id, query, limit=limit, categories=cats, time_filter_days=days
+            self._principal, user_id, query, limit=limit, categories=cats, time_filter_days=days, as_of=when
         )
-        result = self._reader.context(query, retrieval, fmt, max_tokens, clarification_question=None)
+        question = await self._open_question(user_id)
+        result = self._reader.context(query, retrieval, fmt, max_tokens, clarification_question=question)
         await self._reader.note_access(self._principal, user_id, result.memories)
         return result
 
@@ -327,6 +347,166 @@ class AsyncAccord:
         counts = await parts.store.store_counts(self._principal.tenant_id)
         points = await parts.index.count(self._principal.tenant_id) if parts.index is not None else None
         return StoreStats(**counts, index_points=points, mode=parts.mode())
+
+    # -- versions, curation, conflicts -------------------------------------------------
+
+    async def history(self, memory_id: str) -> list[MemoryVersion]:
+        """Every version of the memory's lineage, oldest first: what changed, when, by whom."""
+        return await self.parts.store.history(self._principal.tenant_id, check_memory_id(memory_id))
+
+    async def update_memory(
+        self,
+        memory_id: str,
+        *,
+        content: str | None = None,
+        importance: float | None = None,
+        category: str | None = None,
+    ) -> Memory:
+        """Edit a memory by hand; the edit is a ``manual_edit`` version."""
+        parts = self.parts
+        memory_id = check_memory_id(memory_id)
+        values: dict[str, Any] = {}
+        if content is not None:
+            text = check_content("content", content, parts.settings.max_message_chars)
+            values.update(content=text, content_hash=content_hash(text), index_text=text)
+            if parts.embedder is not None:
+                (vector,) = await parts.embedder.embed_documents([text])
+                values.update(embedding=encode_vector(vector), embedding_model=parts.embedder.name)
+        if importance is not None:
+            values["importance_score"] = check_unit_interval("importance", importance)
+        if category is not None:
+            (values["category"],) = check_categories([category])  # type: ignore[misc]
+            if values["category"] == Category.EPISODIC.value:
+                raise InvalidInputError("category", "a memory cannot be turned into an episodic turn")
+        if not values:
+            raise InvalidInputError("update", "give content, importance or category to change")
+        try:
+            user_id = await parts.store.edit_memory(
+                self._principal.tenant_id, memory_id, values, agent_id=self._principal.agent_id, now=parts.clock.now()
+            )
+        except IntegrityError as e:
+            raise ConflictError(f"memory {memory_id}: the same content is already stored for this user") from e
+        return await self._refreshed(user_id, memory_id)
+
+    async def archive_memory(self, memory_id: str) -> Memory:
+        """Archive a memory: kept with its history, no longer retrieved."""
+        return await self._set_status(memory_id, MemoryStatus.ARCHIVED)
+
+    async def restore_memory(self, memory_id: str) -> Memory:
+        """Bring an archived memory back (refused if another memory now holds its attribute)."""
+        return await self._set_status(memory_id, MemoryStatus.ACTIVE)
+
+    async def _set_status(self, memory_id: str, status: MemoryStatus) -> Memory:
+        parts = self.parts
+        memory_id = check_memory_id(memory_id)
+        user_id = await parts.store.set_memory_status(
+            self._principal.tenant_id,
+            memory_id,
+            status,
+            agent_id=self._principal.agent_id,
+            now=parts.clock.now(),
+            reason="by request",
+        )
+        return await self._refreshed(user_id, memory_id)
+
+    async def _refreshed(self, user_id: str, *memory_ids: str) -> Memory:
+        """Re-index changed memories from SQL, drop them from the hot tier, return the first."""
+        parts, tenant = self.parts, self._principal.tenant_id
+        await parts.hot.invalidate(tenant, user_id, list(memory_ids))
+        if parts.index is not None:
+            async for batch in parts.store.index_records(tenant_id=tenant, ids=list(memory_ids)):
+                await parts.index.upsert([point_from_record(r) for r in batch])
+        return await self.get_memory(memory_ids[0])
+
+    async def list_conflicts(
+        self,
+        *,
+        status: str | None = "open",
+        kind: str | None = None,
+        user_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Conflict]:
+        """Conflicts waiting for a user (``clarification``) or an admin (``review``)."""
+        if status not in ("open", "resolved", None):
+            raise InvalidInputError("status", "must be 'open', 'resolved' or None")
+        if kind not in ("clarification", "review", None):
+            raise InvalidInputError("kind", "must be 'clarification', 'review' or None")
+        return await self.parts.store.list_conflicts(
+            self._principal.tenant_id,
+            status=status,
+            kind=kind,
+            user_id=check_identifier("user_id", user_id, optional=True),
+            limit=check_int("limit", limit, 1, 1000),
+        )
+
+    async def resolve(self, conflict_id: str, answer: str | int) -> Conflict:
+        """Settle a clarification question or a review item.
+
+        ``answer`` is the option's number (1: what was stored, 2: the new statement), a
+        memory id, ``keep_existing`` / ``accept_new`` / ``keep_both``, or the user's own
+        words ("it's on May 19").
+        """
+        parts, tenant = self.parts, self._principal.tenant_id
+        conflict_id = check_memory_id(conflict_id, "conflict_id")
+        (conflict,) = [c for c in await parts.store.list_conflicts(tenant, status=None, limit=1000) if c.id == conflict_id] or [None]
+        if conflict is None:
+            raise NotFoundError(f"no conflict or question {conflict_id}")
+        choice = self._choice(conflict, answer)
+        settled = await parts.store.settle_conflict(
+            tenant, conflict_id, choice, resolved_by=self._principal.agent_id, now=parts.clock.now()
+        )
+        if settled.touched:
+            await self._refreshed(settled.user_id, *settled.touched)
+        (done,) = [c for c in await parts.store.list_conflicts(tenant, status="resolved", limit=1000) if c.id == conflict_id]
+        return done
+
+    @staticmethod
+    def _choice(conflict: Conflict, answer: str | int) -> str:
+        if isinstance(answer, bool) or not isinstance(answer, (str, int)):
+            raise InvalidInputError("answer", "must be a string or an option number")
+        text = str(answer).strip()
+        if not text or len(text) > 2_000:
+            raise InvalidInputError("answer", "must be 1-2000 characters")
+        ids = [o.memory_id for o in conflict.options]
+        if text in ids:
+            return "existing" if ids.index(text) == 0 else "candidate"
+        existing, candidate = (o.content for o in conflict.options)
+        choice = choose_option(text, existing, candidate)
+        if choice is None:
+            raise InvalidInputError("answer", f"say which is right: 1) {existing!r} or 2) {candidate!r}")
+        return choice
+
+    async def _open_question(self, user_id: str) -> ClarificationQuestion | None:
+        open_ = await self.parts.store.list_conflicts(
+            self._principal.tenant_id, status="open", kind="clarification", user_id=user_id, limit=1
+        )
+        if not open_:
+            return None
+        c = open_[0]
+        return ClarificationQuestion(id=c.id, question=c.question, options=c.options)
+
+    async def maintain(self) -> MaintenanceReport:
+        """Decay importance, archive stale low-value memories, expire old episodic turns."""
+        parts = self.parts
+        s = parts.settings
+        policy = MaintenancePolicy(
+            half_life_days=s.half_life_days,
+            archive_below=s.archive_below_importance,
+            stale_after_days=s.stale_after_days,
+            episodic_ttl_days=s.episodic_ttl_days,
+        )
+        report = await parts.store.maintain(self._principal.tenant_id, policy, parts.clock.now())
+        by_user: dict[str, list[str]] = {}
+        for user, memory_id in report.touched:
+            by_user.setdefault(user, []).append(memory_id)
+        for user, ids in by_user.items():
+            await parts.hot.invalidate(self._principal.tenant_id, user, ids)
+            if parts.index is not None:
+                async for batch in parts.store.index_records(tenant_id=self._principal.tenant_id, ids=ids):
+                    await parts.index.upsert([point_from_record(r) for r in batch])
+        return MaintenanceReport(
+            decayed=report.decayed, archived_stale=report.archived_stale, expired_episodic=report.expired_episodic
+        )
 
     async def reindex(self) -> int:
         """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing)."""

@@ -16,6 +16,7 @@ import numpy as np
 from accord._models import ExtractedMemory, Memory, Message
 
 __all__ = [
+    "SHARED_USER_ID",
     "Vector",
     "IndexPoint",
     "IndexQuery",
@@ -28,6 +29,10 @@ __all__ = [
 ]
 
 Vector = np.ndarray  # 1-d float32, L2-normalised
+
+# Shared tenant-level memories are stored under this reserved user id (user ids given by
+# callers must start with a letter or digit, so they can never collide with it).
+SHARED_USER_ID = "_tenant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,10 @@ class IndexQuery:
     statuses: Sequence[str] = ("active",)
     created_after: dt.datetime | None = None
     agent_ids: Sequence[str] | None = None
+    include_shared: bool = False  # also search the tenant's shared memories (SHARED_USER_ID)
+
+    def user_ids(self) -> list[str]:
+        return [self.user_id, SHARED_USER_ID] if self.include_shared else [self.user_id]
 
 
 @dataclass(frozen=True, slots=True)

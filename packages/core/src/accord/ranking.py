@@ -11,7 +11,7 @@ from typing import Literal
 from accord._models import Memory
 from accord.ports import IndexHits
 
-__all__ = ["RankWeights", "fuse_hits", "recency_score", "rank_candidates"]
+__all__ = ["RankWeights", "fuse_hits", "held_at", "recency_score", "rank_candidates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +78,13 @@ def rank_candidates(
 
     scored = [(memory, score((memory, relevance))) for memory, relevance in candidates]
     return sorted(scored, key=lambda pair: pair[1], reverse=True)
+
+
+def held_at(memory: Memory, when: dt.datetime) -> bool:
+    """Was ``memory`` believed true at ``when``? Bi-temporal: it had been recorded and not yet
+    archived (record time), and its validity interval contains ``when`` (valid time)."""
+    if memory.created_at > when or (memory.archived_at is not None and memory.archived_at <= when):
+        return False
+    if memory.valid_from is not None and memory.valid_from > when:
+        return False
+    return memory.valid_to is None or memory.valid_to > when

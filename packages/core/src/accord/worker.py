@@ -65,10 +65,13 @@ class Worker:
             extracted = await self.writer.extract(job)
             if not await store.save_extraction(job.id, self.id, extracted, self.parts.extractor.name, now()):
                 return  # lease lost: another worker has the job
-        new = await self.writer.plan(job, extracted)
-        if await store.apply_job(job.id, self.id, job.tenant_id, new, now()) is None:
-            return
-        await self.writer.reindex_job(job)
+        candidates = await self.writer.plan(job, extracted)
+        result = await store.apply_job(
+            job.id, self.id, job.tenant_id, candidates, now(), stated_by=job.user_id, said_at=job.created_at
+        )
+        if result is None:
+            return  # lease lost
+        await self.writer.after_apply(job, result)
         await store.complete_job(job.id, self.id, now())
 
     async def drain(self) -> int:

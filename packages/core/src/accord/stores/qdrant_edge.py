@@ -95,7 +95,7 @@ def _match(key: str, value: str) -> FieldCondition:
 def _search_filter(query: IndexQuery) -> Filter:
     must: list[Any] = [
         _match("tenant_id", query.tenant_id),
-        _match("user_id", query.user_id),
+        FieldCondition(key="user_id", match=MatchAny(query.user_ids())),
         FieldCondition(key="status", match=MatchAny(list(query.statuses))),
     ]
     if query.categories is not None:

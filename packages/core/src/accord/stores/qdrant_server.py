@@ -102,7 +102,7 @@ def _ids_filter(tenant_id: str, memory_ids: Sequence[str]) -> models.Filter:
 def _search_filter(query: IndexQuery) -> models.Filter:
     from qdrant_client.http import models
 
-    conditions: list[Any] = [_match("user_id", query.user_id), _match("status", query.statuses)]
+    conditions: list[Any] = [_match("user_id", query.user_ids()), _match("status", query.statuses)]
     if query.categories is not None:
         conditions.append(_match("category", query.categories))
     if query.agent_ids is not None:

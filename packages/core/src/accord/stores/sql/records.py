@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from accord._models import Category, Memory, MemorySource, MemoryStatus, SourceKind
+from accord._models import Category, Memory, MemorySource, MemoryStatus, Scope, SourceKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,12 @@ class NewMemory:
     embedding_model: str | None = None
     lineage_id: str | None = None
     previous_version_id: str | None = None
+    scope: str = "user"
+    status: str = "active"
+    # What conflict resolution needs to know about a candidate (not stored as such).
+    negated: bool = False
+    context: str | None = None
+    change_cue: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,11 @@ class IndexRecord:
     session_id: str | None
     embedding: np.ndarray | None
     embedding_model: str | None
+
+
+def content_hash(text: str) -> str:
+    """Hash of content with case and spacing folded: the key of "no duplicate active content"."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
 def encode_vector(vector: np.ndarray | None) -> bytes | None:
@@ -97,6 +109,8 @@ def memory_from_row(row: Mapping[str, Any]) -> Memory:
         content=row["content"],
         category=Category(row["category"]),
         attribute_key=row["attribute_key"],
+        attribute_value=row["attribute_value"],
+        scope=Scope(row["scope"]),
         importance_score=row["importance_score"],
         original_importance_score=row["original_importance_score"],
         confidence=row["confidence"],
@@ -112,6 +126,7 @@ def memory_from_row(row: Mapping[str, Any]) -> Memory:
         access_count=row["access_count"],
         valid_from=row["valid_from"],
         valid_to=row["valid_to"],
+        archived_at=row["archived_at"],
         metadata=dict(row["metadata"] or {}),
         relevance_score=None,
     )
@@ -146,10 +161,12 @@ def memory_row(tenant_id: str, m: NewMemory, now: dt.datetime) -> dict[str, Any]
         "category": m.category,
         "attribute_key": m.attribute_key,
         "attribute_value": m.attribute_value,
+        "exclusive": int(m.attribute_key is not None and m.scope == "user"),
+        "scope": m.scope,
         "importance_score": m.importance,
         "original_importance_score": m.importance,
         "confidence": m.confidence,
-        "status": MemoryStatus.ACTIVE.value,
+        "status": m.status,
         "source_kind": m.source_kind,
         "source_role": m.source_role,
         "session_id": m.session_id,
@@ -163,7 +180,13 @@ def memory_row(tenant_id: str, m: NewMemory, now: dt.datetime) -> dict[str, Any]
         "access_count": 0,
         "valid_from": m.valid_from,
         "valid_to": m.valid_to,
-        "metadata": dict(m.metadata),
+        "archived_at": now if m.status == MemoryStatus.ARCHIVED.value else None,
+        "decayed_at": None,
+        "metadata": {
+            **m.metadata,
+            **({"negated": True} if m.negated else {}),
+            **({"context": m.context} if m.context else {}),
+        },
         "embedding": encode_vector(m.embedding),
         "embedding_model": m.embedding_model,
     }

@@ -2,7 +2,9 @@
 
 * one active head per memory lineage (partial unique index on ``lineage_id``);
 * no duplicate active durable memory per user (partial unique index on ``content_hash``);
-* one version number per lineage (unique ``(lineage_id, version)``), so the chain cannot fork.
+* one version number per lineage (unique ``(lineage_id, version)``), so the chain cannot fork;
+* one active memory per user and exclusive attribute (partial unique index), so two
+  contradicting values of the same attribute can never both be active.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ metadata = MetaData()
 
 ACTIVE_DURABLE = text("status = 'active' AND category <> 'episodic'")
 ACTIVE = text("status = 'active'")
+ACTIVE_EXCLUSIVE = text("status = 'active' AND exclusive = 1")
+SCHEMA_VERSION = 2
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -97,6 +101,7 @@ jobs = Table(
     Column("lease_expires_at", UTCDateTime, nullable=True),
     Column("extraction", _json(), nullable=True),
     Column("extractor", String(64), nullable=True),
+    Column("applied_at", UTCDateTime, nullable=True),
     Column("created_memory_ids", _json(), nullable=False),
     Column("error", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -139,6 +144,8 @@ memories = Table(
     Column("category", String(16), nullable=False),
     Column("attribute_key", String(128), nullable=True),
     Column("attribute_value", String(256), nullable=True),
+    Column("exclusive", Integer, nullable=False, default=0),
+    Column("scope", String(16), nullable=False, default="user"),
     Column("importance_score", Float, nullable=False),
     Column("original_importance_score", Float, nullable=False),
     Column("confidence", Float, nullable=False),
@@ -156,6 +163,8 @@ memories = Table(
     Column("access_count", Integer, nullable=False),
     Column("valid_from", UTCDateTime, nullable=True),
     Column("valid_to", UTCDateTime, nullable=True),
+    Column("archived_at", UTCDateTime, nullable=True),
+    Column("decayed_at", UTCDateTime, nullable=True),
     Column("metadata", _json(), nullable=False),
     Column("embedding", LargeBinary, nullable=True),
     Column("embedding_model", String(200), nullable=True),
@@ -184,6 +193,15 @@ memories = Table(
         unique=True,
         sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
+    ),
+    Index(
+        "uq_memories_active_attribute",
+        "tenant_id",
+        "user_id",
+        "attribute_key",
+        unique=True,
+        sqlite_where=ACTIVE_EXCLUSIVE,
+        postgresql_where=ACTIVE_EXCLUSIVE,
     ),
     Index(
         "uq_memories_active_content",
@@ -216,4 +234,32 @@ memory_versions = Table(
     UniqueConstraint("tenant_id", "lineage_id", "version", name="uq_versions_chain"),
     Index("ix_versions_memory", "tenant_id", "memory_id"),
     Index("ix_versions_user", "tenant_id", "user_id"),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("existing_memory_id", String(36), nullable=False),
+    Column("candidate_memory_id", String(36), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("job_id", String(36), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("resolution", Text, nullable=True),
+    Column("resolved_by", String(64), nullable=True),
+    Index("ix_conflicts_open", "tenant_id", "status", "kind", "user_id"),
+    UniqueConstraint("tenant_id", "candidate_memory_id", name="uq_conflicts_candidate"),
+)
+
+schema_info = Table(
+    "accord_schema",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
 )

@@ -6,7 +6,10 @@ a connection, run by :class:`SqlRunner` in a transaction or as a read.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+import random
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
@@ -14,17 +17,21 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from accord._errors import StorageError
+from accord._errors import ConflictError, StorageError
 from accord._models import (
+    Conflict,
+    ConflictOption,
     ExtractedMemory,
     ForgetReport,
     Job,
     JobStatus,
     Memory,
     MemoryStatus,
+    MemoryVersion,
     Message,
     UserStats,
 )
+from accord.stores.sql import curation
 from accord.stores.sql.engine_factory import SqlRunner
 from accord.stores.sql.records import (
     IndexRecord,
@@ -34,10 +41,14 @@ from accord.stores.sql.records import (
     memory_from_row,
     memory_row,
 )
-from accord.stores.sql.schema import ACTIVE_DURABLE, jobs, memories, memory_versions, messages, metadata, tenants, users
+from accord.stores.sql.resolution import ApplyResult, apply_candidates
+from accord.stores.sql.schema import ACTIVE_DURABLE, conflicts, jobs, memories, memory_versions, messages, metadata, tenants, users
 
 __all__ = ["SqlStore"]
 
+log = logging.getLogger("accord.store")
+
+_APPLY_ATTEMPTS = 12
 _OPEN_JOB = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 _INDEX_COLUMNS = [
     memories.c.id,
@@ -288,59 +299,53 @@ class SqlStore:
         return await self._write(lambda conn: conn.execute(stmt).rowcount == 1, "saving an extraction")
 
     async def apply_job(
-        self, job_id: str, worker_id: str, tenant_id: str, new: Sequence[NewMemory], now: dt.datetime
-    ) -> list[str] | None:
-        """Insert the job's memories in one transaction and record their ids on the job.
+        self,
+        job_id: str,
+        worker_id: str,
+        tenant_id: str,
+        candidates: Sequence[NewMemory],
+        now: dt.datetime,
+        *,
+        stated_by: str | None,
+        said_at: dt.datetime,
+    ) -> ApplyResult | None:
+        """Resolve and apply the job's candidates in one transaction; mark the job applied.
 
-        A memory whose content is already active for the user is skipped (the database's
-        unique index decides, not a prior read); ids are deterministic per job, so a replay
-        inserts nothing twice. Returns the job's durable memory ids, or None when the lease
-        was lost (another worker owns the job now; nothing is written).
+        Conflict rules decide per candidate against the stored memories, read inside the
+        transaction (locked on PostgreSQL). When a concurrent writer got there first, a
+        unique index refuses the loser's write and the whole transaction is retried on the
+        new state, so callers never see the race. A job applied before (a replay after a
+        crash) is not applied again. Returns None when the lease was lost.
         """
+        lock = self.dialect == "postgresql"
 
-        def run(conn: Connection) -> list[str] | None:
-            if conn.execute(select(jobs.c.id).where(self._leased(job_id, worker_id))).scalar() is None:
+        def run(conn: Connection) -> ApplyResult | None:
+            job = conn.execute(
+                select(jobs.c.applied_at, jobs.c.created_memory_ids).where(self._leased(job_id, worker_id))
+            ).first()
+            if job is None:
                 return None
-            for m in new:
-                self._insert_memory(conn, tenant_id, m, now)
-            created = list(
-                conn.execute(
-                    select(memories.c.id).where(
-                        memories.c.tenant_id == tenant_id,
-                        memories.c.job_id == job_id,
-                        memories.c.category != "episodic",
-                    )
-                ).scalars()
+            if job.applied_at is not None:
+                return ApplyResult(created=list(job.created_memory_ids or []))
+            result = apply_candidates(
+                conn, tenant_id, job_id, candidates, stated_by=stated_by, said_at=said_at, now=now, lock=lock
             )
-            conn.execute(update(jobs).where(jobs.c.id == job_id).values(created_memory_ids=created, updated_at=now))
-            return created
-
-        return await self._write(run, f"applying job {job_id}")
-
-    def _insert_memory(self, conn: Connection, tenant_id: str, m: NewMemory, now: dt.datetime) -> bool:
-        row = memory_row(tenant_id, m, now)
-        stmt = self._insert(memories).values(**row).on_conflict_do_nothing().returning(memories.c.id)
-        if conn.execute(stmt).first() is None:
-            return False
-        conn.execute(
-            insert(memory_versions).values(
-                id=m.id,
-                tenant_id=tenant_id,
-                user_id=m.user_id,
-                lineage_id=row["lineage_id"],
-                memory_id=m.id,
-                version=1,
-                change_type="created",
-                content=m.content,
-                previous_content=None,
-                importance_score=m.importance,
-                status=MemoryStatus.ACTIVE.value,
-                agent_id=m.agent_id,
-                created_at=now,
-                metadata={},
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(created_memory_ids=result.created, applied_at=now, updated_at=now)
             )
-        )
-        return True
+            return result
+
+        for attempt in range(_APPLY_ATTEMPTS):
+            try:
+                return await self._write(run, f"applying job {job_id}")
+            except IntegrityError as e:
+                if attempt == _APPLY_ATTEMPTS - 1:
+                    raise StorageError(f"applying job {job_id} kept colliding with concurrent writes: {e.orig}") from e
+                log.info("job %s collided with a concurrent write; retrying on the new state", job_id)
+                await asyncio.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
 
     async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool:
         stmt = (
@@ -439,16 +444,16 @@ class SqlStore:
     async def keyword_candidates(
         self,
         tenant_id: str,
-        user_id: str,
+        user_ids: Sequence[str],
         *,
         categories: Sequence[str] | None,
         created_after: dt.datetime | None,
         limit: int,
     ) -> list[tuple[str, str]]:
-        """(id, index_text) of the user's newest active memories, for keyword search without the index."""
+        """(id, index_text) of the users' newest active memories, for keyword search without the index."""
         where = [
             memories.c.tenant_id == tenant_id,
-            memories.c.user_id == user_id,
+            memories.c.user_id.in_(user_ids),
             memories.c.status == MemoryStatus.ACTIVE.value,
         ]
         if categories is not None:
@@ -464,23 +469,14 @@ class SqlStore:
         rows = await self._read(lambda conn: conn.execute(stmt).all(), "keyword search", heavy=True)
         return [(r.id, r.index_text) for r in rows]
 
-    async def record_access(self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime) -> None:
-        """Add ``counts[id]`` accesses to each memory and stamp ``last_accessed_at``."""
-        by_count: dict[int, list[str]] = {}
-        for memory_id, n in counts.items():
-            by_count.setdefault(n, []).append(memory_id)
-        statements = [
-            update(memories)
-            .where(memories.c.tenant_id == tenant_id, memories.c.id.in_(ids))
-            .values(access_count=memories.c.access_count + n, last_accessed_at=now)
-            for n, ids in by_count.items()
-        ]
-
-        def run(conn: Connection) -> None:
-            for stmt in statements:
-                conn.execute(stmt)
-
-        await self._write(run, "recording access")
+    async def record_access(
+        self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime, *, boost: float = 0.0
+    ) -> list[str]:
+        """Add ``counts[id]`` accesses to each memory, stamp ``last_accessed_at`` and raise its
+        live importance by ``boost`` per access; returns the ids whose importance changed."""
+        return await self._write(
+            lambda conn: curation.boost_on_access(conn, tenant_id, counts, boost=boost, now=now), "recording access"
+        )
 
     async def count_active(self, tenant_id: str) -> int:
         return await self._read(
@@ -512,7 +508,14 @@ class SqlStore:
 
     async def forget_user(self, tenant_id: str, user_id: str) -> ForgetReport:
         """Delete every row about a user: memories, versions, raw messages, jobs, the user."""
-        tables = {"versions": memory_versions, "memories": memories, "messages": messages, "jobs": jobs, "users": users}
+        tables = {
+            "conflicts": conflicts,
+            "versions": memory_versions,
+            "memories": memories,
+            "messages": messages,
+            "jobs": jobs,
+            "users": users,
+        }
 
         def run(conn: Connection) -> dict[str, int]:
             return {
@@ -626,3 +629,85 @@ class SqlStore:
                 conn.execute(stmt)
 
         await self._write(run, "storing embeddings")
+
+    # -- versions, curation and conflicts ------------------------------------------------
+
+    async def history(self, tenant_id: str, memory_id: str) -> list[MemoryVersion]:
+        rows = await self._read(lambda conn: curation.history(conn, tenant_id, memory_id), "reading history")
+        return [MemoryVersion.model_validate({k: v for k, v in r.items() if k not in ("tenant_id", "user_id")}) for r in rows]
+
+    async def edit_memory(
+        self, tenant_id: str, memory_id: str, values: Mapping[str, Any], *, agent_id: str | None, now: dt.datetime
+    ) -> str:
+        lock = self.dialect == "postgresql"
+        return await self._write(
+            lambda conn: curation.edit(conn, tenant_id, memory_id, values, agent_id=agent_id, now=now, lock=lock),
+            "editing a memory",
+        )
+
+    async def set_memory_status(
+        self, tenant_id: str, memory_id: str, status: MemoryStatus, *, agent_id: str | None, now: dt.datetime, reason: str
+    ) -> str:
+        lock = self.dialect == "postgresql"
+        try:
+            return await self._write(
+                lambda conn: curation.set_status(
+                    conn, tenant_id, memory_id, status, agent_id=agent_id, now=now, lock=lock, reason=reason
+                ),
+                "changing a memory's status",
+            )
+        except IntegrityError as e:
+            raise ConflictError(
+                f"memory {memory_id} cannot be restored: another active memory holds its attribute or content"
+            ) from e
+
+    async def list_conflicts(
+        self,
+        tenant_id: str,
+        *,
+        status: str | None = "open",
+        kind: str | None = None,
+        user_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Conflict]:
+        found = await self._read(
+            lambda conn: curation.open_conflicts(conn, tenant_id, status=status, kind=kind, user_id=user_id, limit=limit),
+            "listing conflicts",
+        )
+        return [
+            Conflict(
+                id=c["id"],
+                kind=c["kind"],
+                status=c["status"],
+                user_id=c["user_id"],
+                question=c["question"],
+                options=[ConflictOption(memory_id=m["id"], content=m["content"]) for m in pair],
+                reason=c["reason"],
+                created_at=c["created_at"],
+                resolved_at=c["resolved_at"],
+                resolution=c["resolution"],
+            )
+            for c, pair in found
+        ]
+
+    async def settle_conflict(
+        self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime
+    ) -> curation.Settlement:
+        lock = self.dialect == "postgresql"
+        try:
+            return await self._write(
+                lambda conn: curation.settle(
+                    conn, tenant_id, conflict_id, choice, resolved_by=resolved_by, now=now, lock=lock
+                ),
+                "resolving a conflict",
+            )
+        except IntegrityError as e:
+            raise ConflictError(f"{conflict_id} cannot be resolved that way: {e.orig}") from e
+
+    async def maintain(
+        self, tenant_id: str, policy: curation.MaintenancePolicy, now: dt.datetime
+    ) -> curation.MaintenanceReport:
+        return await self._write(lambda conn: curation.maintain(conn, tenant_id, policy, now), "maintenance")
+
+    async def tenant_ids(self) -> list[str]:
+        return await self._read(lambda conn: list(conn.execute(select(tenants.c.id)).scalars()), "listing tenants")
