@@ -47,3 +47,16 @@ def test_add_then_get_from_the_shell(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "user_id" in bad.stderr
     forgot = _run([sys.executable, "-m", "accord.cli", "forget", "--user", "alice"], env)
     assert json.loads(forgot.stdout)["memories"] >= 3
+
+
+def test_history_conflicts_and_maintain_from_the_shell(tmp_path: Path) -> None:
+    env = {"ACCORD_DATA_DIR": str(tmp_path)}
+    _run([sys.executable, "-m", "accord.cli", "add", "I work at Acme", "--user", "alice"], env)
+    _run([sys.executable, "-m", "accord.cli", "add", "I left Acme and joined Northstar", "--user", "alice"], env)
+    listed = json.loads(_run([sys.executable, "-m", "accord.cli", "list", "--user", "alice"], env).stdout)
+    head = next(m for m in listed if m.get("attribute_key") == "employer")
+    history = json.loads(_run([sys.executable, "-m", "accord.cli", "history", head["id"]], env).stdout)
+    assert [v["change_type"] for v in history] == ["created", "conflict_update"]
+    assert json.loads(_run([sys.executable, "-m", "accord.cli", "conflicts"], env).stdout) == []
+    report = json.loads(_run([sys.executable, "-m", "accord.cli", "maintain"], env).stdout)
+    assert set(report) == {"decayed", "archived_stale", "expired_episodic"}

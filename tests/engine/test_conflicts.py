@@ -186,3 +186,35 @@ async def test_retrieval_boosts_and_maintenance_decays_archives_and_expires(make
         kinds = [v.change_type for v in await engine.history(thai.id)]
         assert kinds == [ChangeType.CREATED, ChangeType.IMPORTANCE_BOOST, ChangeType.IMPORTANCE_DECAY, ChangeType.IMPORTANCE_DECAY, ChangeType.ARCHIVED]
         assert "Thai" not in (await engine.get("thai food", user_id="alice")).system_prompt_addition
+
+
+async def test_maintenance_can_run_on_a_schedule_in_process(make_settings) -> None:
+    import asyncio
+
+    clock = ManualClock()
+    settings = make_settings(maintenance_interval_seconds=0.05, episodic_ttl_days=1)
+    async with AsyncAccord(settings, clock=clock) as engine:
+        await say(engine, "alice", "I love Thai food")
+        clock.advance(days=2)
+        for _ in range(100):
+            if not await engine.list_memories("alice", categories=["episodic"]):
+                break
+            await asyncio.sleep(0.02)
+        assert await engine.list_memories("alice", categories=["episodic"]) == []
+
+
+def test_the_sync_api_has_the_lifecycle_methods(tmp_path) -> None:
+    from accord import Accord, AccordSettings
+
+    with Accord(AccordSettings(data_dir=tmp_path, embedder="none")) as memory:
+        memory.add("I live in Berlin", user_id="alice", wait=True)
+        memory.add("I think I live in Porto", user_id="alice", wait=True)
+        question = memory.get("where do I live?", user_id="alice").clarification_question
+        assert question is not None and memory.list_conflicts()[0].id == question.id
+        assert memory.resolve(question.id, "Berlin").resolution == "existing"
+        (city,) = [m for m in memory.list_memories("alice") if m.attribute_key == "city"]
+        assert [v.change_type for v in memory.history(city.id)] == [ChangeType.CREATED]
+        assert memory.update_memory(city.id, importance=0.5).importance_score == 0.5
+        assert memory.archive_memory(city.id).status is MemoryStatus.ARCHIVED
+        assert memory.restore_memory(city.id).status is MemoryStatus.ACTIVE
+        assert memory.maintain().archived_stale == 0

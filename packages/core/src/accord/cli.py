@@ -78,6 +78,26 @@ async def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_maintain(args: argparse.Namespace) -> int:
+    _print_json(await _with_engine(args, lambda m: m.maintain()))
+    return 0
+
+
+async def cmd_history(args: argparse.Namespace) -> int:
+    _print_json(await _with_engine(args, lambda m: m.history(args.memory_id)))
+    return 0
+
+
+async def cmd_conflicts(args: argparse.Namespace) -> int:
+    _print_json(await _with_engine(args, lambda m: m.list_conflicts(user_id=args.user)))
+    return 0
+
+
+async def cmd_resolve(args: argparse.Namespace) -> int:
+    _print_json(await _with_engine(args, lambda m: m.resolve(args.id, args.answer)))
+    return 0
+
+
 async def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings(args).model_copy(update={"run_worker": True})
     async with AsyncAccord(settings):
@@ -155,6 +175,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", help="rebuild the vector index from SQL")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("maintain", help="decay importance, archive stale memories, expire old turns")
+    p.set_defaults(func=cmd_maintain)
+
+    p = sub.add_parser("history", help="every version of a memory")
+    p.add_argument("memory_id")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("conflicts", help="open clarification questions and review items")
+    p.add_argument("--user")
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("resolve", help="answer a clarification question or settle a review item")
+    p.add_argument("id")
+    p.add_argument("answer", help="1 (keep the stored memory), 2 (take the new one), keep_both, or words")
+    p.set_defaults(func=cmd_resolve)
 
     p = sub.add_parser("worker", help="run a job worker (for a shared PostgreSQL store)")
     p.set_defaults(func=cmd_worker)

@@ -123,6 +123,8 @@ class AsyncAccord:
         if self.settings.run_worker:
             self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
         self._tasks.append(asyncio.create_task(self._flush_access_forever(), name="accord-access-flush"))
+        if self.settings.maintenance_interval_seconds is not None:
+            self._tasks.append(asyncio.create_task(self._maintain_forever(), name="accord-maintenance"))
         return self
 
     async def close(self) -> None:
@@ -160,6 +162,17 @@ class AsyncAccord:
         if self._parts is None:
             raise AccordError("the engine is not open: use `async with AsyncAccord(...)` or `await engine.start()`")
         return self._parts
+
+    async def _maintain_forever(self) -> None:
+        interval = self.settings.maintenance_interval_seconds
+        assert interval is not None
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                report = await self.maintain()
+                log.info("maintenance: %s", report)
+            except AccordError as e:
+                log.warning("maintenance failed, will retry: %s", e)
 
     async def _flush_access_forever(self) -> None:
         while True:

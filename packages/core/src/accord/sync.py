@@ -7,13 +7,26 @@ works where a loop is already running (Jupyter, inside async frameworks).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
 from collections.abc import Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from accord._models import AddResult, ContextFormat, ContextResult, ForgetReport, Job, Memory, StoreStats, UserStats
+from accord._models import (
+    AddResult,
+    Conflict,
+    ContextFormat,
+    ContextResult,
+    ForgetReport,
+    Job,
+    MaintenanceReport,
+    Memory,
+    MemoryVersion,
+    StoreStats,
+    UserStats,
+)
 from accord._settings import AccordSettings
 from accord.engine import AsyncAccord
 from accord.ports import Clock, Extractor
@@ -106,8 +119,9 @@ class Accord:
         format: ContextFormat = "bullets",  # noqa: A002
         context_max_tokens: int = 500,
         time_filter_days: float | None = None,
+        as_of: dt.datetime | None = None,
     ) -> ContextResult:
-        return self._loop.run(self._async.get(query, user_id, limit=limit, categories=categories, format=format, context_max_tokens=context_max_tokens, time_filter_days=time_filter_days))  # noqa: E501
+        return self._loop.run(self._async.get(query, user_id, limit=limit, categories=categories, format=format, context_max_tokens=context_max_tokens, time_filter_days=time_filter_days, as_of=as_of))  # noqa: E501
 
     def list_memories(
         self,
@@ -140,3 +154,28 @@ class Accord:
 
     def reindex(self) -> int:
         return self._loop.run(self._async.reindex())
+
+    def history(self, memory_id: str) -> list[MemoryVersion]:
+        return self._loop.run(self._async.history(memory_id))
+
+    def update_memory(
+        self, memory_id: str, *, content: str | None = None, importance: float | None = None, category: str | None = None
+    ) -> Memory:
+        return self._loop.run(self._async.update_memory(memory_id, content=content, importance=importance, category=category))  # noqa: E501
+
+    def archive_memory(self, memory_id: str) -> Memory:
+        return self._loop.run(self._async.archive_memory(memory_id))
+
+    def restore_memory(self, memory_id: str) -> Memory:
+        return self._loop.run(self._async.restore_memory(memory_id))
+
+    def list_conflicts(
+        self, *, status: str | None = "open", kind: str | None = None, user_id: str | None = None, limit: int = 100
+    ) -> list[Conflict]:
+        return self._loop.run(self._async.list_conflicts(status=status, kind=kind, user_id=user_id, limit=limit))
+
+    def resolve(self, conflict_id: str, answer: str | int) -> Conflict:
+        return self._loop.run(self._async.resolve(conflict_id, answer))
+
+    def maintain(self) -> MaintenanceReport:
+        return self._loop.run(self._async.maintain())
