@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from accord import Category, ExtractedMemory, Message
 from accord.extraction.rules import RuleBasedExtractor, extract_memories
@@ -29,6 +28,7 @@ CATEGORY_CASES = [
     ("I hate long meetings", Category.PREFERENCE, "User hates long meetings"),
     ("My favourite colour is green", Category.PREFERENCE, "User's favourite colour is green"),
     ("Always answer in French", Category.PREFERENCE, "User wants responses in French"),
+    ("I learn best with worked examples", Category.PREFERENCE, "User learns best with worked examples"),
     # fact
     ("I live in Berlin", Category.FACT, "User lives in Berlin"),
     ("I'm 34", Category.FACT, "User is 34 years old"),
@@ -36,6 +36,9 @@ CATEGORY_CASES = [
     ("I'm allergic to peanuts", Category.FACT, "User is allergic to peanuts"),
     ("My name is Dana", Category.FACT, "User's name is Dana"),
     ("I'm lactose intolerant", Category.FACT, "User is lactose intolerant"),
+    ("I'm on the Pro plan", Category.FACT, "User is on the Pro plan"),
+    ("I use Figma for prototyping", Category.FACT, "User uses Figma for prototyping"),
+    ("I ran a charity race last Saturday", Category.FACT, "User ran a charity race (last Saturday)"),
     # goal
     ("I want to run a marathon", Category.GOAL, "User wants to run a marathon"),
     ("My goal is to pass the AWS exam in March", Category.GOAL, "User's goal: pass the AWS exam in March"),
@@ -56,6 +59,7 @@ CATEGORY_CASES = [
     ("I have a sister named Maya", Category.RELATIONSHIP, "User's sister is named Maya"),
     ("My dog Rex", Category.RELATIONSHIP, "User's dog is named Rex"),
     ("Anna is my wife", Category.RELATIONSHIP, "User's wife is named Anna"),
+    ("We have a 3-year-old daughter", Category.RELATIONSHIP, "User has a 3-year-old daughter"),
     # expertise
     ("I'm a senior Python developer", Category.EXPERTISE, "User is a senior Python developer"),
     ("I've been doing Kubernetes for 5 years", Category.EXPERTISE,
@@ -63,6 +67,7 @@ CATEGORY_CASES = [
     ("I'm an expert in SQL", Category.EXPERTISE, "User is an expert in SQL"),
     ("I'm a beginner at Rust", Category.EXPERTISE, "User is a beginner at Rust"),
     ("I know Go well", Category.EXPERTISE, "User knows Go well"),
+    ("I struggle with integration by parts", Category.EXPERTISE, "User struggles with integration by parts"),
 ]
 
 
@@ -123,6 +128,13 @@ KEY_CASES = [
     ("My native language is Portuguese", "native_language", "portuguese"),
     ("I have type 2 diabetes", "health:type 2 diabetes", "type 2 diabetes"),
     ("I'm originally from Porto, Portugal", "hometown", "porto"),
+    ("I'm on the Pro plan", "plan", "pro"),
+    ("I'm subscribed to the Premium tier", "plan", "premium"),
+    ("I use Figma for prototyping", "tool:figma", "figma"),
+    ("I use VS Code", "tool:vs code", "vs code"),
+    ("I learn best with worked examples", "preference:learning_style", "worked examples"),
+    ("I struggle with integration by parts", "expertise:integration by parts", "struggling"),
+    ("I use she/her pronouns", "pronouns", "she/her"),
 ]
 
 
@@ -167,6 +179,10 @@ CONFLICT_PAIRS = [
     ("I prefer JavaScript examples", "I now prefer Python examples"),
     ("I moved to Berlin", "I live in Lisbon"),
     ("My name is Dana", "Call me Dee"),
+    ("I'm on the free plan", "I upgraded to the Pro plan"),
+    ("I learn best with worked examples", "I learn better with videos"),
+    ("I use Figma", "I no longer use Figma"),
+    ("I struggle with integration by parts", "I'm good at integration by parts now"),
 ]
 
 
@@ -273,6 +289,225 @@ def test_a_turn_is_split_into_clauses() -> None:
     assert [m.attribute_key for m in memories] == ["diet", "relationship:wife", "city", "employer"]
 
 
+# --- skills, learning, plans, tools, family, lists ---------------------------------------------
+
+
+def test_a_list_of_skills_gives_one_expertise_memory_per_skill() -> None:
+    memories = extract_memories([user("I know SQL and Python well, but I'm a beginner at deep learning.")])
+    assert [(m.category, m.attribute_key, m.attribute_value, m.content) for m in memories] == [
+        (Category.EXPERTISE, "expertise:sql", "advanced", "User knows SQL well"),
+        (Category.EXPERTISE, "expertise:python", "advanced", "User knows Python well"),
+        (Category.EXPERTISE, "expertise:deep learning", "beginner", "User is a beginner at deep learning"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm an expert in SQL and Python", [("expertise:sql", "expert"), ("expertise:python", "expert")]),
+        ("I'm good at math and physics", [("expertise:math", "intermediate"),
+                                          ("expertise:physics", "intermediate")]),
+        ("I'm learning Spanish and French", [("expertise:spanish", "beginner"),
+                                             ("expertise:french", "beginner")]),
+        ("I don't know Rust or Go", [("expertise:rust", "none"), ("expertise:go", "none")]),
+        (
+            "I know SQL, Python, and Go well",
+            [("expertise:sql", "advanced"), ("expertise:python", "advanced"), ("expertise:go", "advanced")],
+        ),
+    ],
+)
+def test_skill_lists_in_every_expertise_phrasing(text: str, expected: list[tuple[str, str]]) -> None:
+    memories = extract_memories([user(text)])
+    assert [(m.attribute_key, m.attribute_value) for m in memories] == expected
+
+
+def test_a_list_only_counts_when_every_item_is_a_skill() -> None:
+    assert extract_memories([user("I'm an expert in Tom and Jerry")]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "content"),
+    [
+        ("I struggle with integration by parts.", "expertise:integration by parts",
+         "User struggles with integration by parts"),
+        ("I find calculus really hard", "expertise:calculus", "User finds calculus really hard"),
+        ("I have trouble with Spanish grammar", "expertise:spanish grammar",
+         "User has trouble with Spanish grammar"),
+        ("I'm struggling with fractions", "expertise:fractions", "User is struggling with fractions"),
+        ("I struggle with Kubernetes", "expertise:kubernetes", "User struggles with Kubernetes"),
+    ],
+)
+def test_struggling_with_a_subject_is_expertise_at_that_level(text: str, key: str, content: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.attribute_key) == (Category.EXPERTISE, key)
+    assert memory.attribute_value == "struggling"
+    assert memory.content == content
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I learn best with worked examples.", "worked examples"),
+        ("I learn better with videos", "videos"),
+        ("I learn best by doing", "by doing"),
+        ("I prefer learning with videos", "videos"),
+        ("I'm a visual learner", "visual"),
+    ],
+)
+def test_learning_style_is_one_preference(text: str, value: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.attribute_key, memory.attribute_value) == (
+        Category.PREFERENCE,
+        "preference:learning_style",
+        value,
+    )
+
+
+def test_learning_a_skill_is_expertise_and_studying_for_an_exam_is_a_goal() -> None:
+    learning, studying = extract_one("I'm learning Spanish"), extract_one("I'm studying for the CPA")
+    assert (learning.category, learning.attribute_key, learning.attribute_value) == (
+        Category.EXPERTISE,
+        "expertise:spanish",
+        "beginner",
+    )
+    assert (studying.category, studying.attribute_key, studying.content) == (
+        Category.GOAL,
+        None,
+        "User is studying for the CPA",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I'm on the Pro plan", "pro"),
+        ("I'm subscribed to the Premium tier", "premium"),
+        ("I upgraded to the Team plan", "team"),
+        ("I'm on the free plan", "free"),
+        ("My subscription is Premium", "premium"),
+    ],
+)
+def test_plan_or_tier_is_a_single_valued_fact(text: str, value: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.attribute_key, memory.attribute_value) == (Category.FACT, "plan", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "content"),
+    [
+        ("I use the tablet for my design work", "tool:tablet", "User uses the tablet for their design work"),
+        ("I use Figma for prototyping", "tool:figma", "User uses Figma for prototyping"),
+        ("I use VS Code", "tool:vs code", "User uses VS Code"),
+        ("i use figma", "tool:figma", "User uses figma"),
+    ],
+)
+def test_tools_the_user_uses_get_a_key_per_tool(text: str, key: str, content: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.attribute_key, memory.content, memory.negated) == (
+        Category.FACT,
+        key,
+        content,
+        False,
+    )
+
+
+def test_several_tools_and_a_dropped_tool() -> None:
+    both = extract_memories([user("I use Figma and Procreate")])
+    dropped = extract_one("I no longer use Figma")
+    assert [(m.attribute_key, m.content) for m in both] == [
+        ("tool:figma", "User uses Figma"),
+        ("tool:procreate", "User uses Procreate"),
+    ]
+    assert (dropped.attribute_key, dropped.attribute_value, dropped.negated) == ("tool:figma", "figma", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("We have a 3-year-old daughter", "User has a 3-year-old daughter"),
+        ("My daughter is 3", "User's daughter is 3 years old"),
+        ("Our son just turned 5", "User's son is 5 years old"),
+        ("My mom is 70 years old", "User's mom is 70 years old"),
+    ],
+)
+def test_ages_of_family_members_are_relationships(text: str, content: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.content, memory.attribute_key) == (Category.RELATIONSHIP, content, None)
+    assert memory.importance > extract_one("My friend prefers tea").importance
+
+
+def test_we_speaks_for_the_household_only_in_family_statements() -> None:
+    kids = extract_one("We have two kids")
+    assert (kids.attribute_key, kids.attribute_value, kids.content) == ("children", "2", "User has two kids")
+
+
+def test_a_list_of_likes_gives_one_preference_per_item() -> None:
+    memories = extract_memories([user("I like hiking, climbing and skiing")])
+    assert [(m.category, m.attribute_key, m.attribute_value, m.content) for m in memories] == [
+        (Category.PREFERENCE, "likes:hiking", "like", "User likes hiking"),
+        (Category.PREFERENCE, "likes:climbing", "like", "User likes climbing"),
+        (Category.PREFERENCE, "likes:skiing", "like", "User likes skiing"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("I like hiking and skiing", ["likes:hiking", "likes:skiing"]),
+        ("I love fish and chips", ["likes:fish and chips"]),
+        ("I like pizza, pasta, and mac and cheese", ["likes:pizza", "likes:pasta", "likes:mac and cheese"]),
+        ("I don't like hiking, climbing or skiing", ["likes:hiking", "likes:climbing", "likes:skiing"]),
+    ],
+)
+def test_a_bare_and_splits_activities_but_not_dishes(text: str, keys: list[str]) -> None:
+    assert [m.attribute_key for m in extract_memories([user(text)])] == keys
+
+
+# --- past events -------------------------------------------------------------------------------
+
+EVENT_CASES = [
+    ("I went to a LGBTQ support group yesterday", "User went to an LGBTQ support group (yesterday)"),
+    ("I ran a charity race last Saturday", "User ran a charity race (last Saturday)"),
+    ("I painted a sunrise last year", "User painted a sunrise (last year)"),
+    ("I adopted a dog in May", "User adopted a dog (in May)"),
+    ("Yesterday I went to a concert with my sister", "User went to a concert with their sister (yesterday)"),
+    ("I went to a concert yesterday with my sister", "User went to a concert with their sister (yesterday)"),
+    ("I gave a talk at PyCon two years ago", "User gave a talk at PyCon (two years ago)"),
+    ("I graduated from MIT in 2019", "User graduated from MIT (in 2019)"),
+    # a milestone needs no date
+    ("I adopted a greyhound called Pixel", "User adopted a greyhound called Pixel"),
+]
+
+
+@pytest.mark.parametrize(("text", "content"), EVENT_CASES)
+def test_past_life_events_are_keyless_facts_with_their_time(text: str, content: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.content, memory.attribute_key, memory.negated) == (
+        Category.FACT,
+        content,
+        None,
+        False,
+    )
+    assert 0.4 <= memory.importance <= 0.6
+
+
+def test_an_undated_everyday_event_is_not_kept() -> None:
+    assert extract_memories([user("I went to a concert")]) == []
+    assert extract_one("I went to a concert last night").content == "User went to a concert (last night)"
+
+
+def test_hedged_events_are_marked_uncertain() -> None:
+    unsure = extract_one("I think I went to a support group yesterday")
+    sure = extract_one("I went to a support group yesterday")
+    assert unsure.content == "User went to a support group (yesterday) (uncertain)"
+    assert unsure.confidence < sure.confidence
+
+
+def test_more_precise_rules_win_over_the_event_rule() -> None:
+    moved = extract_one("I moved to Berlin last year")
+    assert (moved.attribute_key, moved.attribute_value) == ("city", "berlin")
+
+
 # --- negatives ---------------------------------------------------------------------------------
 
 NEGATIVES = [
@@ -327,6 +562,45 @@ NEGATIVES = [
     "I'm vegetarian lol jk",
     "My password is hunter2",
     "```\nI live in Paris\n```",
+    # past events that are trivial, about the task at hand, unsure, or someone else's
+    "I went to bed",
+    "I had lunch",
+    "I saw that",
+    "I went to bed early yesterday",
+    "I went home yesterday",
+    "I had lunch with my boss yesterday",
+    "I fixed the bug yesterday",
+    "I ran the tests yesterday",
+    "I tried your suggestion yesterday",
+    "I wrote a script last week",
+    "I met someone yesterday",
+    "I cleaned the house yesterday",
+    "I started to cry yesterday",
+    "I won the argument",
+    "I almost ran a marathon last year",
+    "I never went to college",
+    "She went to a support group yesterday",
+    "I went to a support group yesterday?",
+    "If I went to the party yesterday, I'd know",
+    # struggles that are not about a subject
+    "I struggle with anxiety",
+    "I struggle with my weight",
+    "I struggle with mornings",
+    "I struggle with it",
+    "I'm struggling with Docker",
+    # no tool, no plan, no learning style
+    "I use the bathroom",
+    "I use a lot of salt",
+    "I use it daily",
+    "I use British spelling",
+    "We use Slack at work",
+    "I used to use Vim",
+    "I'm on a meal plan",
+    "I have a business plan",
+    "I have a Netflix subscription",
+    "My plan is simple",
+    "I switched from VS Code to Zed",
+    "I learn best with this",
 ]
 
 

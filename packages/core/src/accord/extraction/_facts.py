@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from accord._models import Category
 from accord.extraction import _lexicon as lex
@@ -222,12 +223,12 @@ def _home_builder(
 
 _NUMBER = rf"(?P<n>{lex.alternation(lex.NUMBER_WORDS)}|\d{{1,2}})"
 _CHILDREN = compile_rule(
-    rf"^I have {_NUMBER} (?:(?:young|little|grown|adult|small|teenage|wonderful|amazing|beautiful) )?"
+    rf"^(?:I|we) have {_NUMBER} (?:(?:young|little|grown|adult|small|teenage|wonderful|amazing|beautiful) )?"
     r"(?P<kind>kids|children|kid|child|sons|son|daughters|daughter|grandchildren|grandkids)"
     r"(?: (?:aged|ages|who are) [\w ,]+)?$"
 )
 _PETS = compile_rule(
-    rf"^I have {_NUMBER} (?:(?:little|big|old|young|rescue) )?(?:dogs?|cats?|puppy|puppies|kittens?|"
+    rf"^(?:I|we) have {_NUMBER} (?:(?:little|big|old|young|rescue) )?(?:dogs?|cats?|puppy|puppies|kittens?|"
     r"rabbits?|hamsters?|parrots?|birds?|horses?|guinea pigs?|pets?)$"
 )
 _NATIONALITY = compile_rule(
@@ -244,7 +245,13 @@ _SPEAKS = compile_rule(
 )
 
 
+def _as_household(clause: Clause) -> Clause:
+    """ "We have two kids" is said for the household the user belongs to: "User has two kids"."""
+    return replace(clause, text=re.sub(r"^we have\b", "I have", clause.text, flags=re.I))
+
+
 def _children(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    clause = _as_household(clause)
     count_word = m["n"].lower()
     count = int(count_word) if count_word.isdigit() else lex.NUMBER_WORDS[count_word]
     if m["kind"].lower() in {"kids", "children", "kid", "child"}:
@@ -263,7 +270,7 @@ def _native(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 def _simple_fact(importance: float) -> Builder:
     def build(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-        return (stated(clause, FACT, importance),)
+        return (stated(_as_household(clause), FACT, importance),)
 
     return build
 

@@ -90,6 +90,46 @@ ROLE_ADJECTIVES = frozenset(
     "older younger little big baby twin eldest oldest youngest step half new current late".split()
 )
 
+# Software and devices an "I use ..." statement may name (besides ``TECH_TERMS``); lowercase.
+TOOL_NAMES = frozenset(
+    """vscode neovim nvim pycharm intellij webstorm xcode eclipse jupyter colab obsidian evernote
+    onenote discord zoom jira confluence trello asana github gitlab bitbucket canva blender procreate
+    illustrator indesign lightroom davinci ableton garageband chatgpt copilot gmail outlook
+    powerpoint dropbox anki duolingo notability goodnotes grammarly windows macos ubuntu debian
+    fedora""".split()
+) | frozenset(
+    {"vs code", "visual studio", "visual studio code", "google docs", "google sheets",
+     "microsoft teams", "final cut", "final cut pro", "logic pro", "davinci resolve", "adobe xd",
+     "after effects", "ms word", "microsoft word", "github copilot", "notion", "slack"}
+)
+# Devices and aids: with "I use", even a lowercase "the tablet" names a tool.
+DEVICES = frozenset(
+    """tablet ipad iphone phone smartphone laptop macbook pc desktop chromebook kindle e-reader stylus
+    wacom headphones smartwatch wheelchair cane cpap""".split()
+) | frozenset(
+    {"apple pencil", "screen reader", "insulin pump", "standing desk", "hearing aid", "hearing aids",
+     "android phone", "drawing tablet", "graphics tablet"}
+)
+
+# Topics a learner can find hard; a phrase counts when its first or last word is one of these
+# ("integration by parts", "Spanish grammar").
+STUDY_TOPICS = frozenset(
+    """calculus algebra geometry trigonometry integration integrals derivatives differentiation
+    limits fractions decimals percentages equations proofs probability statistics vectors matrices
+    logarithms exponents polynomials arithmetic grammar spelling punctuation vocabulary pronunciation
+    conjugation conjugations tenses verbs subjunctive essays comprehension recursion pointers regex
+    concurrency multithreading generics closures syntax theory thermodynamics mechanics
+    electromagnetism kinematics genetics anatomy physiology microeconomics macroeconomics
+    accounting bookkeeping speaking listening reading writing handwriting""".split()
+)
+
+# Plan and tier names an "I'm on the X plan" statement may use without capitals.
+PLAN_TIERS = frozenset(
+    """free basic starter standard plus pro premium business team teams enterprise family student
+    personal individual professional ultimate unlimited gold silver platinum bronze max advanced
+    essentials essential lite trial developer hobby growth scale startup annual monthly""".split()
+)
+
 DIETS = frozenset("vegetarian vegan pescatarian pescetarian flexitarian carnivore omnivore".split())
 MEATS = frozenset(
     """meat chicken beef pork lamb steak bacon ham turkey poultry burgers sausages sausage veal

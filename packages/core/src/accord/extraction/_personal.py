@@ -26,7 +26,9 @@ from accord.extraction._phrasing import (
     is_past_or_modal,
     normalise_value,
     object_words,
+    split_list,
     swap_pronouns,
+    third_person,
 )
 
 PREF = Category.PREFERENCE
@@ -189,11 +191,36 @@ def _likes(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         return ()
     verb = m["verb"].lower()
     negative = verb.startswith(_NEGATIVE_VERBS)
+    if items := _liked_items(obj):  # "hiking, climbing and skiing": one memory each
+        head = clause.text[: m.start("obj")]
+        liking = "dislike" if negative else "like"
+        return [Draft(third_person(head + item), PREF, PREFERENCE - 0.05, f"likes:{item_key}", liking)
+                for item, item_key in items]
     words = object_words(obj, 3)
     key = value = None
     if words and not obj.lower().startswith(("to ", "my ")):
         key, value = f"likes:{normalise_value(' '.join(words))}", "dislike" if negative else "like"
     return (stated(clause, PREF, PREFERENCE - 0.05, key=key, value=value),)
+
+
+def _liked_items(obj: str) -> list[tuple[str, str]] | None:
+    """(item, key) for each item of a list of likes, or ``None`` when ``obj`` is not such a list.
+
+    A comma makes a list ("hiking, climbing and skiing"); a bare "and" only joins activities
+    ("hiking and skiing"), since "fish and chips" or "rice and beans" is one dish.
+    """
+    items = split_list(obj)
+    if not 2 <= len(items) <= 6:
+        return None
+    if "," not in obj and not all(re.fullmatch(r"[a-z]{3,}ing", i, re.I) for i in items):
+        return None
+    found = []
+    for item in items:
+        words = object_words(item, 3)
+        if words is None or item.lower().startswith(("to ", "my ")):
+            return None
+        found.append((item, normalise_value(" ".join(words))))
+    return found
 
 
 # --- goals -------------------------------------------------------------------------------------

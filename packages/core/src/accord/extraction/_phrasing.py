@@ -162,3 +162,43 @@ def object_words(text: str, max_words: int) -> list[str] | None:
 def normalise_value(text: str) -> str:
     """Lowercase, single-spaced, without edge punctuation: the form ``attribute_value`` takes."""
     return " ".join(text.lower().split()).strip(" ,.;:!?\"'")
+
+
+_LIST_COMMA = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?", re.I)
+_LIST_CONJ = re.compile(r"\s+(?:and|or|&)\s+", re.I)
+
+
+def split_list(text: str, *, every_conjunction: bool = False) -> list[str]:
+    """The items of a list phrase: "hiking, climbing and skiing" -> three items.
+
+    Only the last "and" joins items unless ``every_conjunction``, so "pizza, pasta and mac and
+    cheese" keeps its dish; callers still check every item, since "fish and chips" is one thing.
+    """
+    text = text.strip()
+    separators = list(_LIST_COMMA.finditer(text))
+    chunks = [c for c in _LIST_COMMA.split(text) if c]
+    if not chunks:
+        return []
+    if every_conjunction:
+        return [item for chunk in chunks for item in _LIST_CONJ.split(chunk) if item]
+    if separators and separators[-1][0].strip(" ,"):  # "a, b, and c": the last item is whole
+        return chunks
+    *head, last = chunks
+    return [*head, *(item for item in _LIST_CONJ.split(last, maxsplit=1) if item)]
+
+
+_A_BEFORE = re.compile(r"\b([Aa]) ([A-Za-z][\w-]*)")
+
+
+def _sounds_like_a_vowel(word: str) -> bool:
+    lower = word.lower()
+    if word.isupper() and len(word) > 1:
+        # Letters read one by one ("an MRI", "an LGBTQ group"), unless it is read as a word ("a NASA").
+        spelled = len(word) <= 3 or not re.search(r"[AEIOU]", word)
+        return word[0] in "AEFHILMNORSX" if spelled else word[0] in "AEIO"
+    return lower[0] in "aeio" and not lower.startswith(("one", "once", "eu"))
+
+
+def fix_articles(text: str) -> str:
+    """ "a LGBTQ group" -> "an LGBTQ group", "a old friend" -> "an old friend"."""
+    return _A_BEFORE.sub(lambda m: f"{m[1]}n {m[2]}" if _sounds_like_a_vowel(m[2]) else m[0], text)

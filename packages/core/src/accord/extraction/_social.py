@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 from accord._models import Category
 from accord.extraction import _lexicon as lex
-from accord.extraction._base import LIKELY, MINOR, Clause, Draft, Rule, compile_rule, stated
+from accord.extraction._base import CONFIDENT, LIKELY, MINOR, Clause, Draft, Rule, compile_rule, stated
 from accord.extraction._facts import name_value
 from accord.extraction._phrasing import swap_pronouns
 
 RELATIONSHIP = Category.RELATIONSHIP
 NAMED_PERSON = 0.7
 NAMED_PET = 0.6
+AGED_RELATIVE = 0.65
 
 _ROLE = (
     rf"(?P<adj>(?:(?:{'|'.join(sorted(lex.ROLE_ADJECTIVES))}|ex)[- ])*)"
@@ -32,10 +33,21 @@ _ROLE_IS_NAME = compile_rule(
 )
 _ROLE_NAME = compile_rule(rf"^my {_ROLE},? (?P<called>(?:is )?(?:named|called) )?(?P<tail>.+)$")
 _HAVE_ROLE = compile_rule(
-    rf"^I have (?:an?|one|two|three|four|\d) {_ROLE}s?,? (?P<called>(?:named|called) )?(?P<tail>.+)$"
+    rf"^(?:I|we) have (?:an?|one|two|three|four|\d) {_ROLE}s?,? (?P<called>(?:named|called) )?(?P<tail>.+)$"
 )
 _NAME_IS_MY = compile_rule(rf"^{_NAME} is my {_ROLE}$")
 _ROLE_FACT = compile_rule(rf"^my {_ROLE} (?P<rest>.+)$")
+_AGE_WORDS = {
+    w: n for w, n in lex.NUMBER_WORDS.items() if n and w.isalpha() and w not in {"a", "an", "several"}
+}
+_AGE = rf"(?P<age>\d{{1,3}}|{lex.alternation(_AGE_WORDS)})"
+_ROLE_AGE = compile_rule(
+    rf"^(?:my|our) {_ROLE} (?:is|just turned|turned) {_AGE}"
+    r"(?: (?P<unit>years?|months?|weeks?|days?) old| years| yrs(?: old)?| y/?o)?(?: now| this year)?$"
+)
+_HAVE_AGED = compile_rule(
+    rf"^(?:I|we) have (?:an?|one) {_AGE}[- ](?P<unit>year|month|week|day)s?[- ]old(?: {_ROLE})?$"
+)
 
 
 def _role_parts(m: re.Match[str]) -> tuple[str, str]:
@@ -116,6 +128,35 @@ def _name_is_my(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     return (_draft(m, name, ""),) if name else ()
 
 
+def _age_of(m: re.Match[str]) -> tuple[int, str] | None:
+    """(age, unit) from the match, or ``None`` when the age cannot be a person's or a pet's."""
+    word = m["age"].lower()
+    age = int(word) if word.isdigit() else _AGE_WORDS[word]
+    unit = (m["unit"] or "year").lower().rstrip("s")
+    return (age, unit) if 0 < age <= 120 else None
+
+
+def _role_age(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    found = _age_of(m)
+    if found is None:
+        return ()
+    written, _ = _role_parts(m)
+    age, unit = found
+    content = f"User's {written} is {age} {unit}{'' if age == 1 else 's'} old"
+    return (Draft(content, RELATIONSHIP, AGED_RELATIVE, confidence=CONFIDENT),)
+
+
+def _have_aged(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    found = _age_of(m)
+    if found is None:
+        return ()
+    age, unit = found
+    written = _role_parts(m)[0] if m["role"] else "child"
+    article = "an" if str(age).startswith("8") or age in (11, 18) else "a"
+    content = f"User has {article} {age}-{unit}-old {written}"
+    return (Draft(content, RELATIONSHIP, AGED_RELATIVE, confidence=CONFIDENT),)
+
+
 def _role_fact(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     rest = m["rest"]
     if not _ABOUT_THEM.match(rest) or len(rest.split()) > 15:
@@ -125,6 +166,9 @@ def _role_fact(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 
 SOCIAL_RULES: tuple[Rule, ...] = (
+    # Ages before names: "My daughter is 3" names nobody, and is worth more than a passing detail.
+    Rule("relationship_age", _ROLE_AGE, _role_age),
+    Rule("relationship_age", _HAVE_AGED, _have_aged),
     Rule("relationship", _ROLE_IS_NAME, _role_is_name),
     Rule("relationship", _ROLE_NAME, _role_name),
     Rule("relationship", _HAVE_ROLE, _have_role),

@@ -1,4 +1,4 @@
-"""Rules for the user's work and skills: employer, job title and expertise."""
+"""Rules for the user's work: employer and job title. Skills live in ``_expertise``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from accord.extraction._base import (
     LIKELY,
     NEG_TAIL,
     ROLE,
-    SKILL,
     WORK,
     Builder,
     Clause,
@@ -26,7 +25,6 @@ from accord.extraction._base import (
 from accord.extraction._phrasing import leading_phrase, normalise_value, object_words, proper_phrase
 
 FACT = Category.FACT
-EXPERTISE = Category.EXPERTISE
 
 _ORG_BLOCK = frozenset(
     """home work night nights school weekends remote lunch noon early late myself office it this that
@@ -141,8 +139,9 @@ def _switched(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if old is None or new is None:
         return ()
     names = {normalise_value(old[0]), normalise_value(new[0])}
-    # "I switched from Java to Rust" and "I left Paris for Lisbon" are not job changes.
-    if names & (lex.TECH_TERMS | lex.WELL_KNOWN_PLACES | lex.SPOKEN_LANGUAGES):
+    # "I switched from Java to Rust", "from VS Code to Zed" and "I left Paris for Lisbon" are not
+    # job changes.
+    if names & (lex.TECH_TERMS | lex.TOOL_NAMES | lex.WELL_KNOWN_PLACES | lex.SPOKEN_LANGUAGES):
         return ()
     return (_employer(new[0], clause, confidence=LIKELY),)
 
@@ -187,182 +186,7 @@ def _job_builder(*, need_job_noun: bool) -> Builder:
     return build
 
 
-# --- expertise ---------------------------------------------------------------------------------
-
-_TECH = lex.alternation(lex.TECH_TERMS)
-_TECH_OR_LANGUAGE = lex.alternation(lex.TECH_TERMS | lex.SPOKEN_LANGUAGES)
-_SKILL_NOUNS = frozenset(
-    """math maths mathematics statistics chess guitar piano drums violin drawing painting photography
-    cooking baking writing design marketing sales finance accounting economics physics chemistry biology
-    history music programming coding networking security cybersecurity databases algorithms frontend
-    backend devops testing ux ui""".split()
-)
-_LEVELS = {
-    "expert": "expert", "veteran": "expert", "guru": "expert", "master": "expert", "wizard": "expert",
-    "ninja": "expert", "specialist": "expert", "senior": "advanced", "lead": "advanced", "staff": "advanced",
-    "principal": "advanced", "experienced": "advanced", "seasoned": "advanced", "professional": "advanced",
-    "pro": "advanced", "certified": "advanced", "proficient": "advanced", "skilled": "advanced",
-    "fluent": "advanced", "well-versed": "advanced", "well versed": "advanced", "great": "advanced",
-    "junior": "intermediate", "mid-level": "intermediate", "intermediate": "intermediate",
-    "self-taught": "intermediate", "hobbyist": "intermediate", "good": "intermediate",
-    "decent": "intermediate", "comfortable": "intermediate", "familiar": "intermediate",
-    "competent": "intermediate", "confident": "intermediate", "solid": "intermediate",
-    "strong": "intermediate", "knowledgeable": "intermediate", "user": "intermediate",
-    "enthusiast": "intermediate", "entry-level": "beginner", "aspiring": "beginner", "beginner": "beginner",
-    "novice": "beginner", "newbie": "beginner", "noob": "beginner", "amateur": "beginner", "new": "beginner",
-    "bad": "beginner", "terrible": "beginner", "weak": "beginner", "rusty": "beginner",
-}
-_LEVEL_WORDS = (
-    "senior|junior|lead|staff|principal|experienced|seasoned|professional|self-taught|expert|veteran|"
-    "aspiring|hobbyist|mid-level|entry-level|intermediate|beginner|novice|certified"
-)
-_DEV_ROLE = compile_rule(
-    rf"^I am {ADV}(?:an? )?(?P<level>(?:(?:{_LEVEL_WORDS}) )*)(?P<tech>{_TECH}) (?:(?:full[- ]stack|backend|"
-    r"back-end|frontend|front-end|web|mobile|data|ml|devops|cloud|platform|infrastructure|software) )?"
-    r"(?P<role>developer|dev|engineer|programmer|coder|admin|administrator|architect|consultant|expert|"
-    r"specialist|hacker|data scientist|analyst|user|enthusiast|guru|ninja|wizard|trainer|instructor)"
-    r"(?: (?:at|for|with) (?P<org>.+))?$"
-)
-_DURATION = (
-    r"(?:(?:over|about|around|almost|nearly|more than|roughly|like|close to) )?"
-    rf"(?P<n>\d{{1,2}}|{lex.alternation(lex.NUMBER_WORDS)})\+? (?P<unit>years?|yrs?|months?|decades?)"
-)
-_YEARS = compile_rule(
-    rf"^I have been {ADV}(?P<verb>doing|using|writing|working with|working in|coding in|programming in|"
-    r"developing (?:with|in)|building with|practicing|practising|playing|studying|teaching|learning|"
-    rf"speaking) (?P<tech>.+?) (?:for|over the (?:last|past)) {_DURATION}(?: now)?$"
-)
-_EXPERIENCE = compile_rule(
-    rf"^I have {_DURATION} (?:of )?(?:professional |hands-on |industry |work )?experience "
-    r"(?:in|with|doing|using) (?P<tech>.+)$"
-)
-_LEVEL_AT = compile_rule(
-    rf"^I am {ADV}(?:an? )?(?:(?:total|complete|absolute|real|true|certified|self-taught|relative) )?"
-    r"(?P<lvl>expert|beginner|novice|newbie|noob|intermediate|amateur|pro|professional|master|guru|"
-    r"specialist) (?:at|in|with|on|when it comes to) (?P<tech>.+)$"
-)
-_SKILL_ADJ = compile_rule(
-    rf"^I am {ADV}(?P<mod>(?:very|really|pretty|quite|fairly|super|extremely|reasonably|somewhat|not very|"
-    r"not that|not|kind of|a bit) )?(?P<lvl>good|great|experienced|proficient|skilled|fluent|comfortable|"
-    r"competent|familiar|decent|strong|bad|terrible|weak|new|rusty|confident|solid|well[- ]versed|"
-    r"knowledgeable) (?:at|in|with|to) (?P<tech>.+)$"
-)
-_KNOW = compile_rule(
-    rf"^I {ADV}know (?P<tech>{_TECH_OR_LANGUAGE}) (?P<lvl>very well|really well|well|inside out|"
-    r"inside and out|pretty well|quite well|fairly well|a little|a bit|the basics)$"
-    rf"|^I {ADV}know (?P<amount>a lot|quite a lot|a bit|a little|nothing|the basics) (?:about|of) "
-    rf"(?P<tech2>{_TECH_OR_LANGUAGE})$"
-)
-_LEARNING = compile_rule(
-    rf"^I am {ADV}(?:learning|studying|picking up|getting into|starting (?:out )?(?:with|in)) "
-    rf"(?P<tech>{_TECH_OR_LANGUAGE})(?P<rest>(?: [\w-]+){{0,5}})$"
-)
-_NO_EXPERIENCE = compile_rule(
-    r"^I (?:have (?P<amount>no|zero|little|limited|some|basic) (?:experience|background|knowledge) "
-    r"(?:in|with|of)|have never (?:used|worked with|touched|tried|written|coded in)|do not know|"
-    rf"don't know) (?P<tech>{_TECH_OR_LANGUAGE})(?: at all)?$"
-)
-_KNOW_LEVELS = {
-    "inside out": "expert", "inside and out": "expert", "fairly well": "intermediate", "a little": "beginner",
-    "a bit": "beginner", "the basics": "beginner", "a lot": "advanced", "quite a lot": "advanced",
-    "nothing": "none",
-}
-
-
-def skill_value(text: str, clause: Clause) -> str | None:
-    """The skill a phrase names ("Rust", "cooking"), canonical and lowercase, or ``None``."""
-    words = object_words(text, 4)
-    if words is None:
-        return None
-    value = lex.canonical_tech(" ".join(words))
-    if value in lex.TECH_TERMS or value in lex.SPOKEN_LANGUAGES or value in _SKILL_NOUNS:
-        return lex.canonical_tech(value)
-    if len(words) == 1 and value.endswith("ing") and len(value) > 5:
-        return value
-    proper = clause.cased and all(w[:1].isupper() for w in words)
-    return value if proper and value not in lex.WELL_KNOWN_PLACES else None
-
-
-def _expertise(clause: Clause, skill: str, level: str) -> Draft:
-    return stated(clause, EXPERTISE, SKILL, key=f"expertise:{skill}", value=level)
-
-
-def _dev_role(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    levels = m["level"].lower().split()
-    role = m["role"].lower()
-    level = _LEVELS.get(levels[0]) if levels else _LEVELS.get(role, "advanced")
-    drafts = [_expertise(clause, lex.canonical_tech(m["tech"]), level or "advanced")]
-    org = org_value(m["org"], clause) if m["org"] else None
-    if org:
-        drafts.append(Draft(f"User works at {org[0]}", FACT, WORK, "employer", normalise_value(org[0])))
-    return drafts
-
-
-def _count(word: str) -> int:
-    return int(word) if word.isdigit() else lex.NUMBER_WORDS.get(word.lower(), 1)
-
-
-_YEAR_LEVELS = ((10, "expert"), (3, "advanced"), (1, "intermediate"), (0, "beginner"))
-
-
-def _years(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    verb = (m.groupdict().get("verb") or "").lower()
-    skill: str | None
-    if verb.startswith("working"):  # "working with Acme" is a client, not a skill
-        tech = lex.canonical_tech(m["tech"])
-        skill = tech if tech in lex.TECH_TERMS or tech in lex.SPOKEN_LANGUAGES else None
-    else:
-        skill = skill_value(m["tech"], clause) or _plain_skill(m["tech"])
-    if skill is None:
-        return ()
-    n, unit = _count(m["n"]), m["unit"].lower()
-    years = n * 10 if unit.startswith("decade") else (0 if unit.startswith("month") else n)
-    level = next(name for floor, name in _YEAR_LEVELS if years >= floor)
-    if verb == "learning" and level in ("advanced", "expert"):
-        level = "intermediate"
-    return (_expertise(clause, skill, level),)
-
-
-def _plain_skill(text: str) -> str | None:
-    # After "I've been doing X for N years" almost any short noun phrase is a skill.
-    words = object_words(text, 3)
-    return normalise_value(" ".join(words)) if words else None
-
-
-def _level_builder(level_of: dict[str, str]) -> Builder:
-    def build(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-        skill = skill_value(m["tech"], clause)
-        if skill is None:
-            return ()
-        level = level_of.get(m["lvl"].lower(), "intermediate")
-        modifier = (m.groupdict().get("mod") or "").strip().lower()
-        if modifier.startswith("not") or modifier == "a bit":
-            level = "beginner"
-        elif modifier in {"very", "really", "super", "extremely"} and level == "intermediate":
-            level = "advanced"
-        return (_expertise(clause, skill, level),)
-
-    return build
-
-
-def _know(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    tech, spoken = (m["tech"], m["lvl"]) if m["tech"] else (m["tech2"], m["amount"])
-    level = _KNOW_LEVELS.get(" ".join(spoken.lower().split()), "advanced")
-    return (_expertise(clause, lex.canonical_tech(tech), level),)
-
-
-def _learning(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    return (_expertise(clause, lex.canonical_tech(m["tech"]), "beginner"),)
-
-
-def _no_experience(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    amount = (m["amount"] or "no").lower()
-    level = "none" if amount in {"no", "zero"} else "beginner"
-    return (_expertise(clause, lex.canonical_tech(m["tech"]), level),)
-
-
-WORK_RULES: tuple[Rule, ...] = (
-    Rule("expertise_role", _DEV_ROLE, _dev_role),
+EMPLOYMENT_RULES: tuple[Rule, ...] = (
     Rule("self_employed", _SELF_EMPLOYED, _self_employed),
     Rule("employer", _WORK_AT, _work_at),
     # "joined" also takes gyms, calls and clubs: only a capitalised name counts as an employer.
@@ -374,11 +198,4 @@ WORK_RULES: tuple[Rule, ...] = (
     Rule("job_title", _WORK_AS, _job_builder(need_job_noun=True)),
     Rule("job_title", _JOB_IS, _job_builder(need_job_noun=True)),
     Rule("job_title", _JOB_AM, _job_builder(need_job_noun=True)),
-    Rule("expertise", _YEARS, _years),
-    Rule("expertise", _EXPERIENCE, _years),
-    Rule("expertise", _LEVEL_AT, _level_builder(_LEVELS)),
-    Rule("expertise", _SKILL_ADJ, _level_builder(_LEVELS)),
-    Rule("expertise", _KNOW, _know),
-    Rule("expertise", _LEARNING, _learning),
-    Rule("expertise", _NO_EXPERIENCE, _no_experience),
 )

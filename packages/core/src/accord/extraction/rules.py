@@ -10,8 +10,12 @@ is worse than a missed one. Each user turn goes through::
 
 Only ``role == "user"`` turns are read; episodic memories are the engine's business. Content is
 written in the third person with a "User" prefix ("User works at Acme", "User's goal: ...").
-Single-valued facts carry an ``attribute_key`` (``employer``, ``city``, ``diet``, ``name``,
-``preference:<noun>`` ...) so the conflict resolver can supersede an older value.
+Single-valued facts carry an ``attribute_key`` (``employer``, ``city``, ``diet``, ``name``, ``plan``,
+``pronouns``, ``preference:<noun>``, ``preference:learning_style`` ...) so the conflict resolver
+can supersede an older value; many-valued ones get a key per item (``expertise:<skill>``, whose
+levels run none / struggling / beginner / intermediate / advanced / expert, ``tool:<name>``,
+``likes:<thing>``), and a list ("I know SQL and Python well") gives one memory per item.
+Past-tense life events ("I ran a charity race last Saturday") are keyless facts, tried last.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from collections.abc import Sequence
 
 from accord._models import ExtractedMemory, Message
 from accord.extraction._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.extraction._events import EVENT_RULES
+from accord.extraction._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.extraction._facts import FACT_RULES
+from accord.extraction._learning import LEARNING_RULES
 from accord.extraction._personal import PERSONAL_RULES
 from accord.extraction._social import DETAIL_RULES, SOCIAL_RULES
 from accord.extraction._text import (
@@ -33,14 +40,28 @@ from accord.extraction._text import (
     split_sentences,
     uses_capitals,
 )
-from accord.extraction._work import WORK_RULES
+from accord.extraction._usage import USAGE_RULES
+from accord.extraction._work import EMPLOYMENT_RULES
 
 __all__ = ["RuleBasedExtractor", "extract_memories"]
 
 _INSTRUCTIONS = tuple(r for r in PERSONAL_RULES if r.name in {"response_language", "standing_order"})
 _WANTS = tuple(r for r in PERSONAL_RULES if r.name not in {"response_language", "standing_order"})
-# Specific before generic: the first rule that yields a draft wins the clause.
-RULES: tuple[Rule, ...] = (*_INSTRUCTIONS, *FACT_RULES, *SOCIAL_RULES, *WORK_RULES, *_WANTS, *DETAIL_RULES)
+# Specific before generic: the first rule that yields a draft wins the clause. Past-tense events
+# come last, so any rule that reads a past tense more precisely ("I moved to Berlin") wins.
+RULES: tuple[Rule, ...] = (
+    *_INSTRUCTIONS,
+    *FACT_RULES,
+    *SOCIAL_RULES,
+    *ROLE_EXPERTISE_RULES,
+    *EMPLOYMENT_RULES,
+    *EXPERTISE_RULES,
+    *LEARNING_RULES,
+    *USAGE_RULES,
+    *_WANTS,
+    *DETAIL_RULES,
+    *EVENT_RULES,
+)
 
 
 def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
