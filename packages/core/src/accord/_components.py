@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from accord._models import ServiceMode
 from accord._settings import AccordSettings
@@ -12,10 +13,23 @@ from accord.stores.sql import SqlStore
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: every store and index call is scoped to ``tenant_id``."""
+    """Who is calling, established only from a verified key (or the embedded owner).
+
+    Every store and index call is scoped to ``tenant_id``. Roles: ``owner`` (the embedded
+    engine or the server operator: everything, every tenant), ``admin`` (a tenant's
+    administrator), ``agent`` (what its grants and the users' consent allow), ``user`` (a
+    user token: their own memory and consent).
+    """
 
     tenant_id: str
     agent_id: str | None
+    role: Literal["owner", "admin", "agent", "user"] = "owner"
+    user_id: str | None = None
+    key_id: str | None = None
+
+    @property
+    def is_privileged(self) -> bool:
+        return self.role in ("owner", "admin")
 
 
 @dataclass

@@ -48,7 +48,16 @@ class Reader:
         categories: Sequence[str] | None,
         time_filter_days: float | None,
         as_of: dt.datetime | None = None,
+        agent_ids: Sequence[str] | None = None,
+        shared_categories: Sequence[str] | None = None,
     ) -> Retrieval:
+        """Rank the user's memories (and the tenant's shared ones) for ``query``.
+
+        ``categories`` is what the caller may read of this user (an empty list: nothing);
+        ``shared_categories`` what it may read of the tenant's shared memories.
+        """
+        if categories is not None and not categories:
+            return Retrieval(ranked=[], from_hot=set(), search="none", notes=["no readable categories"])
         now = self.parts.clock.now()
         created_after = now - dt.timedelta(days=time_filter_days) if time_filter_days else None
         # Looking back in time needs archived memories too, and more of them.
@@ -56,7 +65,7 @@ class Reader:
         statuses = ("active", "archived") if as_of else ("active",)
         notes: list[str] = []
         try:
-            hits, search = await self._search(principal, user_id, query, pool, categories, created_after, statuses)
+            hits, search = await self._search(principal, user_id, query, pool, categories, created_after, statuses, agent_ids)
         except StorageError as e:
             log.warning("index search failed, using SQL keyword search: %s", e)
             notes.append(f"index unavailable ({type(e).__name__}); keyword search in SQL")
@@ -64,7 +73,7 @@ class Reader:
         relevance = fuse_hits(hits, method=self.parts.settings.fusion, dense_weight=self.parts.settings.dense_weight)
         top_ids = sorted(relevance, key=relevance.__getitem__, reverse=True)[:pool]
         memories, from_hot = await self._hydrate(principal, user_id, top_ids)
-        for m in [] if as_of else await self._profile(principal, user_id, categories, created_after):
+        for m in [] if as_of or agent_ids else await self._profile(principal, user_id, categories, created_after):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
             # are; they join as candidates with no relevance, so matches still come first.
             if m.id not in memories:
@@ -72,12 +81,16 @@ class Reader:
                 relevance[m.id] = 0.0
                 top_ids.append(m.id)
         allowed = set(categories) if categories is not None else None
+        shared = set(shared_categories) if shared_categories is not None else allowed
         candidates = [
             (m, relevance[m.id])
             for m in (memories[i] for i in top_ids if i in memories)
             if (held_at(m, as_of) if as_of else m.status is MemoryStatus.ACTIVE)
-            and m.user_id in (user_id, SHARED_USER_ID)
-            and (allowed is None or m.category.value in allowed)
+            and (
+                (m.user_id == user_id and (allowed is None or m.category.value in allowed))
+                or (m.user_id == SHARED_USER_ID and (shared is None or m.category.value in shared))
+            )
+            and (agent_ids is None or m.agent_id in agent_ids)
             and (created_after is None or m.created_at >= created_after)
         ]
         ranked = rank_candidates(candidates, now, self.weights)[:limit]
@@ -117,6 +130,7 @@ class Reader:
         categories: Sequence[str] | None,
         created_after: dt.datetime | None,
         statuses: Sequence[str],
+        agent_ids: Sequence[str] | None,
     ) -> tuple[IndexHits, str]:
         if self.parts.index is None:
             return await self._sql_keyword(principal, user_id, query, pool, categories, created_after), "sql_keyword"
@@ -131,6 +145,7 @@ class Reader:
                 categories=categories,
                 created_after=created_after,
                 statuses=statuses,
+                agent_ids=agent_ids,
                 include_shared=True,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -82,8 +83,13 @@ class Writer:
         metadata: dict[str, object],
         idempotency_key: str | None,
         fp: str,
+        episodic: bool = True,
     ) -> AddResult:
-        """Store the raw turns (searchable at once as episodic memories) and the job, in one transaction."""
+        """Store the raw turns (searchable at once as episodic memories) and the job, in one transaction.
+
+        With ``episodic=False`` (the caller may not write episodic memories) the turns are
+        kept for extraction only.
+        """
         now = self.parts.clock.now()
         job_id = str(uuid.uuid4())
         new_messages = [
@@ -98,7 +104,7 @@ class Writer:
             )
             for i, m in enumerate(messages)
         ]
-        turns = [(i, m) for i, m in enumerate(messages) if m.role != "system"]
+        turns = [(i, m) for i, m in enumerate(messages) if m.role != "system"] if episodic else []
         texts = [episodic_index_text([m for _, m in turns], j) for j in range(len(turns))]
         vectors = await self._embed(texts)
         episodic = [
@@ -228,6 +234,27 @@ class Writer:
         if result.touched:
             for user in {job.user_id, SHARED_USER_ID}:
                 await self.parts.hot.invalidate(tenant, user, result.touched)
+
+    async def with_current_vectors(self, batch: Sequence[IndexRecord]) -> list[IndexRecord]:
+        """Records with vectors from the current embedder: stale or missing ones are re-embedded
+        (and saved); with no embedder, vectors are dropped (lexical index)."""
+        embedder = self.parts.embedder
+        if embedder is None:
+            return [dataclasses.replace(r, embedding=None) for r in batch]
+        stale = [r for r in batch if r.embedding is None or r.embedding_model != embedder.name]
+        if not stale:
+            return list(batch)
+        vectors = await embedder.embed_documents([r.index_text for r in stale])
+        fresh = {r.memory_id: v for r, v in zip(stale, vectors, strict=True)}
+        for tenant in {r.tenant_id for r in stale}:
+            await self.parts.store.set_embeddings(
+                tenant,
+                {r.memory_id: (encode_vector(fresh[r.memory_id]), embedder.name) for r in stale if r.tenant_id == tenant},
+            )
+        return [
+            dataclasses.replace(r, embedding=fresh[r.memory_id], embedding_model=embedder.name) if r.memory_id in fresh else r
+            for r in batch
+        ]
 
     async def reindex_job(self, job: Job) -> None:
         """Upsert every memory of the job into the index from SQL (idempotent by memory id)."""

@@ -13,19 +13,14 @@ from types import TracebackType
 from typing import Any, Self
 
 from accord import gate
+from accord._authz import LOCAL_AGENT, Authorizer
 from accord._bootstrap import build_components
 from accord._components import Components, Principal
+from accord._curation_api import CurationAPI
 from accord._datadir import DataDirLock
-from sqlalchemy.exc import IntegrityError
-
-from accord._errors import AccordError, ConflictError, InvalidInputError, NotFoundError
+from accord._errors import AccordError, InvalidInputError, NotFoundError, PermissionDeniedError
 from accord._models import (
     AddResult,
-    Category,
-    ClarificationQuestion,
-    Conflict,
-    MaintenanceReport,
-    MemoryVersion,
     ContextFormat,
     ContextResult,
     ForgetReport,
@@ -35,13 +30,13 @@ from accord._models import (
     StoreStats,
     UserStats,
 )
+from accord._passport_api import PassportAPI
 from accord._read import Reader
 from accord._settings import AccordSettings
 from accord._validation import (
     MAX_LIMIT,
-    check_datetime,
     check_categories,
-    check_content,
+    check_datetime,
     check_format,
     check_identifier,
     check_int,
@@ -50,12 +45,9 @@ from accord._validation import (
     check_metadata,
     check_positive_number,
     check_query,
-    check_unit_interval,
 )
 from accord._write import Writer, point_from_record
-from accord.conflict_rules import choose_option
-from accord.stores.sql.curation import MaintenancePolicy
-from accord.stores.sql.records import content_hash, encode_vector
+from accord.passport.access import ALL_CATEGORIES
 from accord.ports import Clock, Extractor
 from accord.worker import Worker, job_is_final
 
@@ -64,16 +56,15 @@ __all__ = ["AsyncAccord", "DEFAULT_TENANT", "LOCAL_AGENT"]
 log = logging.getLogger("accord")
 
 DEFAULT_TENANT = "default"
-LOCAL_AGENT = "local"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord:
+class AsyncAccord(CurationAPI, PassportAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
     ``data_dir=`` or a full :class:`AccordSettings`. Without keys the engine acts as the
-    local owner of the default tenant.
+    local owner of the default tenant; ``await memory.for_key(key)`` acts as an agent.
 
     Example:
         >>> async with AsyncAccord(data_dir="/tmp/accord-demo") as memory:
@@ -99,7 +90,8 @@ class AsyncAccord:
         self._parts: Components | None = None
         self._lock: DataDirLock | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._principal = Principal(tenant_id=DEFAULT_TENANT, agent_id=LOCAL_AGENT)
+        self._principal = Principal(tenant_id=DEFAULT_TENANT, agent_id=LOCAL_AGENT, role="owner")
+        self._is_view = False
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -110,16 +102,17 @@ class AsyncAccord:
         parts, self._lock = build_components(self.settings, clock=self._clock, extractor=self._extractor)
         try:
             await parts.store.open()
-            await parts.store.ensure_tenant(self._principal.tenant_id, "Default tenant", parts.clock.now())
+            await parts.store.ensure_tenant(DEFAULT_TENANT, "Default tenant", parts.clock.now())
         except BaseException:
             await parts.store.close()
             if self._lock is not None:
                 self._lock.release()
             raise
         self._parts = parts
+        self._authz = Authorizer(parts)
         self._writer = Writer(parts)
         self._reader = Reader(parts)
-        self._worker = Worker(parts, self._writer)
+        self._worker = Worker(parts, self._writer, self._authz)
         if self.settings.run_worker:
             self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
         self._tasks.append(asyncio.create_task(self._flush_access_forever(), name="accord-access-flush"))
@@ -128,7 +121,12 @@ class AsyncAccord:
         return self
 
     async def close(self) -> None:
-        """Stop the worker, write pending access statistics and close every store."""
+        """Stop the worker, write pending access statistics and close every store.
+
+        Views made by ``for_key`` share the engine; closing a view does nothing.
+        """
+        if self._is_view:
+            return
         parts, self._parts = self._parts, None
         if parts is None:
             return
@@ -169,8 +167,7 @@ class AsyncAccord:
         while True:
             await asyncio.sleep(interval)
             try:
-                report = await self.maintain()
-                log.info("maintenance: %s", report)
+                log.info("maintenance: %s", await self.maintain())
             except AccordError as e:
                 log.warning("maintenance failed, will retry: %s", e)
 
@@ -209,6 +206,9 @@ class AsyncAccord:
         Returns:
             An ``AddResult``: ``queued`` or ``done``, or ``blocked`` with a ``blocked_reason``
             (``rate_limit_exceeded``, ``low_quality``, ``duplicate``, ``budget_exhausted``).
+
+        Raises:
+            PermissionDeniedError: the caller may not write this user's memory.
         """
         parts = self.parts
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
@@ -222,12 +222,22 @@ class AsyncAccord:
         msgs = check_messages(
             messages, max_messages=parts.settings.max_messages_per_add, max_chars=parts.settings.max_message_chars
         )
+        access = await self._authz.access(self._principal, user_id)
+        if not access.write:
+            raise PermissionDeniedError(f"{_who(self._principal)} may not write the memory of user {user_id!r}")
         fp = gate.fingerprint(msgs, session_id)
         blocked = await self._writer.check_gate(self._principal, user_id, msgs, fp, idempotency_key)
         if blocked is not None:
             return blocked
         result = await self._writer.enqueue(
-            self._principal, user_id, msgs, session_id=session_id, metadata=meta, idempotency_key=idempotency_key, fp=fp
+            self._principal,
+            user_id,
+            msgs,
+            session_id=session_id,
+            metadata=meta,
+            idempotency_key=idempotency_key,
+            fp=fp,
+            episodic=access.can_write("episodic"),
         )
         self._worker.wake()
         if wait and result.job_id is not None and result.status == "queued":
@@ -256,11 +266,12 @@ class AsyncAccord:
 
     async def process_pending(self) -> int:
         """Run every queued job now, in this task; returns how many ran."""
+        self._authz.require_admin(self._principal, "run the job queue")
         return await self._worker.drain()
 
     async def get_job(self, job_id: str) -> Job:
         job = await self.parts.store.get_job(self._principal.tenant_id, check_memory_id(job_id, "job_id"))
-        if job is None:
+        if job is None or not (self._principal.is_privileged or job.agent_id == self._principal.agent_id):
             raise NotFoundError(f"no job {job_id}")
         return job
 
@@ -277,16 +288,18 @@ class AsyncAccord:
         context_max_tokens: int = 500,
         time_filter_days: float | None = None,
         as_of: dt.datetime | None = None,
+        agent_ids: list[str] | None = None,
     ) -> ContextResult:
         """Fetch what matters about the user for this query, ready for a system prompt.
 
         ``as_of`` answers what was believed true at that moment (memories recorded by then,
-        not yet archived then, and valid then).
+        not yet archived then, and valid then); ``agent_ids`` keeps only memories those
+        agents wrote. Categories the caller may not read are never returned.
 
         Returns:
             A ``ContextResult`` whose ``system_prompt_addition`` holds the best memories that
             fit in ``context_max_tokens``, as bullets grouped by category, json or xml;
-            ``memories`` lists them in that order, each with its id and scores.
+            ``memories`` lists them in that order, each with its id, scores and writer.
         """
         self.parts  # noqa: B018 - raises when closed
         query = check_query(query)
@@ -297,10 +310,22 @@ class AsyncAccord:
         max_tokens = check_int("context_max_tokens", context_max_tokens, 1, MAX_CONTEXT_TOKENS)
         days = check_positive_number("time_filter_days", time_filter_days)
         when = check_datetime("as_of", as_of)
+        writers = _check_agent_ids(agent_ids)
+        access = await self._authz.access(self._principal, user_id)
+        allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
+        shared = await self._authz.access(self._principal, "_tenant") if allowed else access
         retrieval = await self._reader.retrieve(
-            self._principal, user_id, query, limit=limit, categories=cats, time_filter_days=days, as_of=when
+            self._principal,
+            user_id,
+            query,
+            limit=limit,
+            categories=allowed,
+            time_filter_days=days,
+            as_of=when,
+            agent_ids=writers,
+            shared_categories=sorted(set(allowed) & shared.read),
         )
-        question = await self._open_question(user_id)
+        question = await self._open_question(user_id) if access.write else None
         result = self._reader.context(query, retrieval, fmt, max_tokens, clarification_question=question)
         await self._reader.note_access(self._principal, user_id, result.memories)
         return result
@@ -314,27 +339,29 @@ class AsyncAccord:
         limit: int = 100,
         offset: int = 0,
     ) -> list[Memory]:
-        """The user's memories, newest first."""
+        """The user's memories the caller may read, newest first."""
+        user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+        cats = check_categories(categories)
+        limit = check_int("limit", limit, 1, 1000)
+        offset = check_int("offset", offset, 0, 10**9)
+        access = await self._authz.access(self._principal, user_id)
+        allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
+        if not allowed:
+            return []
         statuses = [MemoryStatus.ACTIVE.value] + ([MemoryStatus.ARCHIVED.value] if include_archived else [])
         return await self.parts.store.list_memories(
-            self._principal.tenant_id,
-            check_identifier("user_id", user_id),  # type: ignore[arg-type]
-            categories=check_categories(categories),
-            statuses=statuses,
-            limit=check_int("limit", limit, 1, 1000),
-            offset=check_int("offset", offset, 0, 10**9),
+            self._principal.tenant_id, user_id, categories=allowed, statuses=statuses, limit=limit, offset=offset
         )
 
     async def get_memory(self, memory_id: str) -> Memory:
-        found = await self.parts.store.get_memories(self._principal.tenant_id, [check_memory_id(memory_id)])
-        if not found:
-            raise NotFoundError(f"no memory {memory_id}")
-        return found[0]
+        return await self._visible(memory_id)
 
     async def delete_memory(self, memory_id: str) -> Memory:
         """Delete one memory from every store; returns what was deleted."""
         parts = self.parts
-        deleted = await parts.store.delete_memory(self._principal.tenant_id, check_memory_id(memory_id))
+        memory = await self._visible(memory_id)
+        await self._authz.require_write(self._principal, memory.user_id, memory.category.value, "delete")
+        deleted = await parts.store.delete_memory(self._principal.tenant_id, memory.id)
         if deleted is None:
             raise NotFoundError(f"no memory {memory_id}")
         if parts.index is not None:
@@ -343,9 +370,11 @@ class AsyncAccord:
         return deleted
 
     async def forget_user(self, user_id: str) -> ForgetReport:
-        """Remove every trace of a user: memories, versions, raw turns, jobs, index points, cache."""
+        """Remove every trace of a user: memories, versions, raw turns, jobs, conflicts, consent,
+        index points and cache entries."""
         parts = self.parts
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+        self._authz.require_user_or_admin(self._principal, user_id, "erase memory")
         report = await parts.store.forget_user(self._principal.tenant_id, user_id)
         if parts.index is not None:
             await parts.index.delete_user(self._principal.tenant_id, user_id)
@@ -353,199 +382,43 @@ class AsyncAccord:
         return report
 
     async def stats(self, user_id: str | None = None) -> UserStats | StoreStats:
-        """Counts for one user, or for the whole store with the current service mode."""
+        """Counts for one user, or for the whole tenant with the current service mode."""
         parts = self.parts
         if user_id is not None:
-            return await parts.store.user_stats(self._principal.tenant_id, check_identifier("user_id", user_id))  # type: ignore[arg-type]
+            user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+            if not (await self._authz.access(self._principal, user_id)).read:
+                raise PermissionDeniedError(f"{_who(self._principal)} may not read user {user_id!r}")
+            return await parts.store.user_stats(self._principal.tenant_id, user_id)
+        self._authz.require_admin(self._principal, "read tenant statistics")
         counts = await parts.store.store_counts(self._principal.tenant_id)
         points = await parts.index.count(self._principal.tenant_id) if parts.index is not None else None
         return StoreStats(**counts, index_points=points, mode=parts.mode())
 
-    # -- versions, curation, conflicts -------------------------------------------------
-
-    async def history(self, memory_id: str) -> list[MemoryVersion]:
-        """Every version of the memory's lineage, oldest first: what changed, when, by whom."""
-        return await self.parts.store.history(self._principal.tenant_id, check_memory_id(memory_id))
-
-    async def update_memory(
-        self,
-        memory_id: str,
-        *,
-        content: str | None = None,
-        importance: float | None = None,
-        category: str | None = None,
-    ) -> Memory:
-        """Edit a memory by hand; the edit is a ``manual_edit`` version."""
-        parts = self.parts
-        memory_id = check_memory_id(memory_id)
-        values: dict[str, Any] = {}
-        if content is not None:
-            text = check_content("content", content, parts.settings.max_message_chars)
-            values.update(content=text, content_hash=content_hash(text), index_text=text)
-            if parts.embedder is not None:
-                (vector,) = await parts.embedder.embed_documents([text])
-                values.update(embedding=encode_vector(vector), embedding_model=parts.embedder.name)
-        if importance is not None:
-            values["importance_score"] = check_unit_interval("importance", importance)
-        if category is not None:
-            (values["category"],) = check_categories([category])  # type: ignore[misc]
-            if values["category"] == Category.EPISODIC.value:
-                raise InvalidInputError("category", "a memory cannot be turned into an episodic turn")
-        if not values:
-            raise InvalidInputError("update", "give content, importance or category to change")
-        try:
-            user_id = await parts.store.edit_memory(
-                self._principal.tenant_id, memory_id, values, agent_id=self._principal.agent_id, now=parts.clock.now()
-            )
-        except IntegrityError as e:
-            raise ConflictError(f"memory {memory_id}: the same content is already stored for this user") from e
-        return await self._refreshed(user_id, memory_id)
-
-    async def archive_memory(self, memory_id: str) -> Memory:
-        """Archive a memory: kept with its history, no longer retrieved."""
-        return await self._set_status(memory_id, MemoryStatus.ARCHIVED)
-
-    async def restore_memory(self, memory_id: str) -> Memory:
-        """Bring an archived memory back (refused if another memory now holds its attribute)."""
-        return await self._set_status(memory_id, MemoryStatus.ACTIVE)
-
-    async def _set_status(self, memory_id: str, status: MemoryStatus) -> Memory:
-        parts = self.parts
-        memory_id = check_memory_id(memory_id)
-        user_id = await parts.store.set_memory_status(
-            self._principal.tenant_id,
-            memory_id,
-            status,
-            agent_id=self._principal.agent_id,
-            now=parts.clock.now(),
-            reason="by request",
-        )
-        return await self._refreshed(user_id, memory_id)
-
-    async def _refreshed(self, user_id: str, *memory_ids: str) -> Memory:
-        """Re-index changed memories from SQL, drop them from the hot tier, return the first."""
-        parts, tenant = self.parts, self._principal.tenant_id
-        await parts.hot.invalidate(tenant, user_id, list(memory_ids))
-        if parts.index is not None:
-            async for batch in parts.store.index_records(tenant_id=tenant, ids=list(memory_ids)):
-                await parts.index.upsert([point_from_record(r) for r in batch])
-        return await self.get_memory(memory_ids[0])
-
-    async def list_conflicts(
-        self,
-        *,
-        status: str | None = "open",
-        kind: str | None = None,
-        user_id: str | None = None,
-        limit: int = 100,
-    ) -> list[Conflict]:
-        """Conflicts waiting for a user (``clarification``) or an admin (``review``)."""
-        if status not in ("open", "resolved", None):
-            raise InvalidInputError("status", "must be 'open', 'resolved' or None")
-        if kind not in ("clarification", "review", None):
-            raise InvalidInputError("kind", "must be 'clarification', 'review' or None")
-        return await self.parts.store.list_conflicts(
-            self._principal.tenant_id,
-            status=status,
-            kind=kind,
-            user_id=check_identifier("user_id", user_id, optional=True),
-            limit=check_int("limit", limit, 1, 1000),
-        )
-
-    async def resolve(self, conflict_id: str, answer: str | int) -> Conflict:
-        """Settle a clarification question or a review item.
-
-        ``answer`` is the option's number (1: what was stored, 2: the new statement), a
-        memory id, ``keep_existing`` / ``accept_new`` / ``keep_both``, or the user's own
-        words ("it's on May 19").
-        """
-        parts, tenant = self.parts, self._principal.tenant_id
-        conflict_id = check_memory_id(conflict_id, "conflict_id")
-        (conflict,) = [c for c in await parts.store.list_conflicts(tenant, status=None, limit=1000) if c.id == conflict_id] or [None]
-        if conflict is None:
-            raise NotFoundError(f"no conflict or question {conflict_id}")
-        choice = self._choice(conflict, answer)
-        settled = await parts.store.settle_conflict(
-            tenant, conflict_id, choice, resolved_by=self._principal.agent_id, now=parts.clock.now()
-        )
-        if settled.touched:
-            await self._refreshed(settled.user_id, *settled.touched)
-        (done,) = [c for c in await parts.store.list_conflicts(tenant, status="resolved", limit=1000) if c.id == conflict_id]
-        return done
-
-    @staticmethod
-    def _choice(conflict: Conflict, answer: str | int) -> str:
-        if isinstance(answer, bool) or not isinstance(answer, (str, int)):
-            raise InvalidInputError("answer", "must be a string or an option number")
-        text = str(answer).strip()
-        if not text or len(text) > 2_000:
-            raise InvalidInputError("answer", "must be 1-2000 characters")
-        ids = [o.memory_id for o in conflict.options]
-        if text in ids:
-            return "existing" if ids.index(text) == 0 else "candidate"
-        existing, candidate = (o.content for o in conflict.options)
-        choice = choose_option(text, existing, candidate)
-        if choice is None:
-            raise InvalidInputError("answer", f"say which is right: 1) {existing!r} or 2) {candidate!r}")
-        return choice
-
-    async def _open_question(self, user_id: str) -> ClarificationQuestion | None:
-        open_ = await self.parts.store.list_conflicts(
-            self._principal.tenant_id, status="open", kind="clarification", user_id=user_id, limit=1
-        )
-        if not open_:
-            return None
-        c = open_[0]
-        return ClarificationQuestion(id=c.id, question=c.question, options=c.options)
-
-    async def maintain(self) -> MaintenanceReport:
-        """Decay importance, archive stale low-value memories, expire old episodic turns."""
-        parts = self.parts
-        s = parts.settings
-        policy = MaintenancePolicy(
-            half_life_days=s.half_life_days,
-            archive_below=s.archive_below_importance,
-            stale_after_days=s.stale_after_days,
-            episodic_ttl_days=s.episodic_ttl_days,
-        )
-        report = await parts.store.maintain(self._principal.tenant_id, policy, parts.clock.now())
-        by_user: dict[str, list[str]] = {}
-        for user, memory_id in report.touched:
-            by_user.setdefault(user, []).append(memory_id)
-        for user, ids in by_user.items():
-            await parts.hot.invalidate(self._principal.tenant_id, user, ids)
-            if parts.index is not None:
-                async for batch in parts.store.index_records(tenant_id=self._principal.tenant_id, ids=ids):
-                    await parts.index.upsert([point_from_record(r) for r in batch])
-        return MaintenanceReport(
-            decayed=report.decayed, archived_stale=report.archived_stale, expired_episodic=report.expired_episodic
-        )
-
     async def reindex(self) -> int:
-        """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing)."""
+        """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing
+        or came from another model)."""
+        self._authz.require_owner(self._principal, "rebuild the index")
         parts = self.parts
         if parts.index is None:
             return 0
         await parts.index.clear()
         total = 0
         async for batch in parts.store.index_records():
-            embedder = parts.embedder
-            stale = [r for r in batch if embedder is not None and r.embedding_model != embedder.name]
-            if stale and embedder is not None:
-                vectors = await embedder.embed_documents([r.index_text for r in stale])
-                fresh = {r.memory_id: v for r, v in zip(stale, vectors, strict=True)}
-                for tenant in {r.tenant_id for r in stale}:
-                    await parts.store.set_embeddings(
-                        tenant,
-                        {r.memory_id: (fresh[r.memory_id].astype("float32").tobytes(), embedder.name) for r in stale if r.tenant_id == tenant},
-                    )
-                batch = [r if r.memory_id not in fresh else _with_vector(r, fresh[r.memory_id], embedder.name) for r in batch]
+            batch = await self._writer.with_current_vectors(batch)
             await parts.index.upsert([point_from_record(r) for r in batch])
             total += len(batch)
         return total
 
 
-def _with_vector(record: Any, vector: Any, model: str) -> Any:
-    from dataclasses import replace
+def _who(principal: Principal) -> str:
+    if principal.role == "user":
+        return f"the token of user {principal.user_id!r}"
+    return f"agent {principal.agent_id!r}"
 
-    return replace(record, embedding=vector, embedding_model=model)
+
+def _check_agent_ids(value: object) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise InvalidInputError("agent_ids", "must be a non-empty list of agent ids")
+    return [check_identifier("agent_ids", v) for v in value]  # type: ignore[misc]

@@ -16,6 +16,7 @@ import uuid
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from accord._authz import Authorizer
 from accord._components import Components
 from accord._errors import AccordError
 from accord._models import Job, JobStatus
@@ -25,9 +26,10 @@ log = logging.getLogger("accord.worker")
 
 
 class Worker:
-    def __init__(self, parts: Components, writer: Writer, *, poll_interval: float = 1.0) -> None:
+    def __init__(self, parts: Components, writer: Writer, authz: Authorizer, *, poll_interval: float = 1.0) -> None:
         self.parts = parts
         self.writer = writer
+        self.authz = authz
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
@@ -65,7 +67,10 @@ class Worker:
             extracted = await self.writer.extract(job)
             if not await store.save_extraction(job.id, self.id, extracted, self.parts.extractor.name, now()):
                 return  # lease lost: another worker has the job
-        candidates = await self.writer.plan(job, extracted)
+        # Access is checked again now: a grant or consent revoked while the job waited
+        # means nothing of it is written.
+        access = await self.authz.agent_access(job.tenant_id, job.agent_id, job.user_id)
+        candidates = [c for c in await self.writer.plan(job, extracted) if access.can_write(c.category)]
         result = await store.apply_job(
             job.id, self.id, job.tenant_id, candidates, now(), stated_by=job.user_id, said_at=job.created_at
         )

@@ -110,10 +110,19 @@ def set_status(
 
 
 def open_conflicts(
-    conn: Connection, tenant_id: str, *, status: str | None, kind: str | None, user_id: str | None, limit: int
+    conn: Connection,
+    tenant_id: str,
+    *,
+    status: str | None,
+    kind: str | None,
+    user_id: str | None,
+    limit: int,
+    conflict_id: str | None = None,
 ) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
     """Conflicts with their two memories (existing first, then the candidate), oldest first."""
     where = [conflicts.c.tenant_id == tenant_id]
+    if conflict_id is not None:
+        where.append(conflicts.c.id == conflict_id)
     if status is not None:
         where.append(conflicts.c.status == status)
     if kind is not None:

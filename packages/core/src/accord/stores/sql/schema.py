@@ -257,6 +257,61 @@ conflicts = Table(
     UniqueConstraint("tenant_id", "candidate_memory_id", name="uq_conflicts_candidate"),
 )
 
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime, nullable=True),
+    UniqueConstraint("tenant_id", "name", name="uq_agents_name"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("kind", String(8), nullable=False),  # "agent" | "user"
+    Column("tenant_id", String(64), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("user_id", String(128), nullable=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("replaced_by", String(32), nullable=True),
+    Index("ix_api_keys_agent", "tenant_id", "agent_id"),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("agent_id", String(64), nullable=False),
+    Column("access", String(16), nullable=False),
+    Column("categories", _json(), nullable=True),
+    Column("user_id", String(128), nullable=True),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_grants_agent", "tenant_id", "agent_id"),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("user_id", String(128), primary_key=True),
+    Column("agent_id", String(64), primary_key=True),
+    Column("granted", Integer, nullable=False),
+    Column("categories", _json(), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 schema_info = Table(
     "accord_schema",
     metadata,

@@ -33,6 +33,7 @@ from accord._models import (
 )
 from accord.stores.sql import curation
 from accord.stores.sql.engine_factory import SqlRunner
+from accord.stores.sql.identity import IdentityStore
 from accord.stores.sql.records import (
     IndexRecord,
     NewMemory,
@@ -42,7 +43,7 @@ from accord.stores.sql.records import (
     memory_row,
 )
 from accord.stores.sql.resolution import ApplyResult, apply_candidates
-from accord.stores.sql.schema import ACTIVE_DURABLE, conflicts, jobs, memories, memory_versions, messages, metadata, tenants, users
+from accord.stores.sql.schema import ACTIVE_DURABLE, api_keys, conflicts, consents, grants, jobs, memories, memory_versions, messages, metadata, tenants, users
 
 __all__ = ["SqlStore"]
 
@@ -94,6 +95,7 @@ class SqlStore:
 
     def __init__(self, url: str) -> None:
         self._sql = SqlRunner(url)
+        self.identity = IdentityStore(self._sql)
         self.dialect = self._sql.dialect
         self.name = self.dialect
         self._quotas: dict[str, int | None] = {}
@@ -518,10 +520,14 @@ class SqlStore:
         }
 
         def run(conn: Connection) -> dict[str, int]:
-            return {
+            counts = {
                 key: conn.execute(delete(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id)).rowcount
                 for key, t in tables.items()
             }
+            # The user's consents, per-user grants and user tokens go too.
+            for t in (consents, grants, api_keys):
+                conn.execute(delete(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id))
+            return counts
 
         self._known_users.discard((tenant_id, user_id))
         counts = await self._write(run, "erasing a user")
@@ -669,9 +675,12 @@ class SqlStore:
         kind: str | None = None,
         user_id: str | None = None,
         limit: int = 100,
+        conflict_id: str | None = None,
     ) -> list[Conflict]:
         found = await self._read(
-            lambda conn: curation.open_conflicts(conn, tenant_id, status=status, kind=kind, user_id=user_id, limit=limit),
+            lambda conn: curation.open_conflicts(
+                conn, tenant_id, status=status, kind=kind, user_id=user_id, limit=limit, conflict_id=conflict_id
+            ),
             "listing conflicts",
         )
         return [
@@ -711,3 +720,14 @@ class SqlStore:
 
     async def tenant_ids(self) -> list[str]:
         return await self._read(lambda conn: list(conn.execute(select(tenants.c.id)).scalars()), "listing tenants")
+
+    async def export_rows(self, tenant_id: str, user_id: str, tables: Sequence[Any]) -> dict[Any, list[dict[str, Any]]]:
+        """Every row of the given tables about one user (for export)."""
+
+        def run(conn: Connection) -> dict[Any, list[dict[str, Any]]]:
+            return {
+                t: [dict(r) for r in conn.execute(select(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id)).mappings()]
+                for t in tables
+            }
+
+        return await self._read(run, "exporting a user", heavy=True)

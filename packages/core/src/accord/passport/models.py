@@ -1,0 +1,100 @@
+"""Identity records as callers see them. Secrets appear only in ``IssuedKey`` / ``IssuedToken``,
+which are returned once and never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Tenant", "Agent", "ApiKeyInfo", "IssuedKey", "Grant", "Consent", "IssuedToken", "UserExport"]
+
+AgentRole = Literal["agent", "admin"]
+AccessLevel = Literal["read_only", "read_write"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Tenant(_Frozen):
+    id: str
+    name: str
+    memory_quota: int | None
+    created_at: dt.datetime
+
+
+class Agent(_Frozen):
+    id: str
+    tenant_id: str
+    name: str
+    role: AgentRole
+    created_at: dt.datetime
+    disabled_at: dt.datetime | None = None
+
+
+class ApiKeyInfo(_Frozen):
+    """A key without its secret: safe to list and log."""
+
+    key_id: str
+    agent_id: str
+    tenant_id: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    replaced_by: str | None = None
+
+
+class IssuedKey(_Frozen):
+    """A newly issued key. ``key`` is shown this once; store it like a password."""
+
+    key: str = Field(repr=False)
+    info: ApiKeyInfo
+
+
+class Grant(_Frozen):
+    id: str
+    tenant_id: str
+    agent_id: str
+    access: AccessLevel
+    categories: list[str] | None
+    user_id: str | None
+    expires_at: dt.datetime | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class Consent(_Frozen):
+    """A user's own word on one agent: ``granted`` (optionally to some categories) or not."""
+
+    tenant_id: str
+    user_id: str
+    agent_id: str
+    granted: bool
+    categories: list[str] | None
+    updated_at: dt.datetime
+
+
+class IssuedToken(_Frozen):
+    """A user token: lets a user manage consent and export or erase their own memory."""
+
+    token: str = Field(repr=False)
+    token_id: str
+    user_id: str
+    created_at: dt.datetime
+
+
+class UserExport(_Frozen):
+    """Everything about one user (GDPR-style export)."""
+
+    user_id: str
+    tenant_id: str
+    exported_at: dt.datetime
+    memories: list[dict[str, object]]
+    versions: list[dict[str, object]]
+    messages: list[dict[str, object]]
+    grants: list[Grant]
+    consents: list[Consent]
+    conflicts: list[dict[str, object]]
