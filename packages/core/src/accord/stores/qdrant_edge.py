@@ -41,6 +41,7 @@ from qdrant_edge import (
     Query,
     QueryBatchRequest,
     QueryRequest,
+    ScrollRequest,
     RangeDateTime,
     SparseVector,
     UpdateOperation,
@@ -277,6 +278,17 @@ class QdrantEdgeIndex:
             must.append(_match("user_id", user_id))
         request = CountRequest(exact=True, filter=Filter(must=must))
         return self._call("count", lambda s: s.count(request))
+
+    async def dump_payloads(self) -> dict[str, dict[str, Any]]:
+        """Every point's payload by memory id, across tenants: for audits and isolation tests."""
+        out: dict[str, dict[str, Any]] = {}
+        offset: Any = None
+        while True:
+            request = ScrollRequest(offset=offset, limit=1000, with_payload=True, with_vector=False)
+            points, offset = self._call("scroll", lambda s, r=request: s.scroll(r))
+            out.update({str(p.id): dict(p.payload) for p in points})
+            if offset is None:
+                return out
 
     async def clear(self) -> None:
         """Drop every point of every tenant (payload indexes and configuration stay)."""

@@ -1,0 +1,277 @@
+"""Isolation that cannot be bypassed: a Hypothesis state machine over two tenants and agents
+with different grants. After every step it checks that no call returned, changed or deleted
+data outside the caller's grant, in SQL and in the raw index payloads.
+
+20 examples x 100 steps = 2,000 steps.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from sqlalchemy import text
+
+from accord import Accord, AccordSettings, NotFoundError, PermissionDeniedError
+from accord.passport.access import ALL_CATEGORIES
+
+TENANTS = ["t1", "t2"]
+USERS = ["u1", "u2", "shared-name"]
+# name -> (access, categories); "nobody" has no grant at all.
+GRANTS: dict[str, tuple[str, list[str] | None] | None] = {
+    "writer": ("read_write", None),
+    "facts": ("read_write", ["fact", "episodic"]),
+    "prefs_reader": ("read_only", ["preference"]),
+    "nobody": None,
+}
+AGENTS = list(GRANTS)
+TURNS = [
+    "I love sushi",
+    "I love hiking in the Alps",
+    "I work at Acme",
+    "I work at Globex",
+    "I live in Lisbon",
+    "My goal is to learn Rust this year",
+    "I prefer Python examples",
+    "I'm vegetarian",
+    "we talked about the weather",
+]
+QUERIES = ["sushi", "where do I work", "Lisbon", "goal Rust", "python examples", "vegetarian food", "weather"]
+SPOOFED_METADATA = [
+    None,
+    {"tenant_id": "t2", "user_id": "u1"},
+    {"tenant_id": "t1", "agent_id": "agt_admin", "scope": "tenant"},
+    {"user_id": "_tenant"},
+]
+
+Row = tuple[str, str, str, str, str]  # tenant, user, category, content, status
+STEPS: dict[str, int] = {"steps": 0}
+
+
+def counted(fn: Any) -> Any:
+    @functools.wraps(fn)
+    def step(*args: Any, **kwargs: Any) -> Any:
+        STEPS["steps"] += 1
+        return fn(*args, **kwargs)
+
+    return step
+
+
+class PassportIsolation(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="accord-iso-"))
+        self.acc = Accord(
+            AccordSettings(
+                data_dir=self.tmp,
+                embedder="none",
+                run_worker=False,
+                rate_limit_per_minute=1e9,
+                rate_limit_burst=10**6,
+                dedup_window_seconds=0,
+            )
+        )
+        self.run = self.acc._loop.run  # noqa: SLF001 - drive async views from a sync state machine
+        owner = self.acc.aio
+        self.views: dict[tuple[str, str], Any] = {}
+        self.agent_ids: dict[tuple[str, str], str] = {}
+        self.user_views: dict[tuple[str, str], Any] = {}
+        self.revoked: set[tuple[str, str, str]] = set()
+        for tenant in TENANTS:
+            self.run(owner.create_tenant(tenant))
+            admin = self.run(owner.for_tenant(tenant).create_agent("admin", role="admin"))[1]
+            admin_view = self.run(owner.for_key(admin.key))
+            for name, grant in GRANTS.items():
+                agent, key = self.run(admin_view.create_agent(name))
+                if grant is not None:
+                    self.run(admin_view.grant(agent.id, grant[0], categories=grant[1]))
+                self.views[(tenant, name)] = self.run(owner.for_key(key.key))
+                self.agent_ids[(tenant, name)] = agent.id
+            for user in USERS:
+                token = self.run(admin_view.issue_user_token(user))
+                self.user_views[(tenant, user)] = self.run(owner.for_key(token.token))
+
+    def teardown(self) -> None:
+        self.acc.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- the model of who may do what ----------------------------------------------------
+
+    def readable(self, tenant: str, agent: str, user: str) -> frozenset[str]:
+        grant = GRANTS[agent]
+        if grant is None or (tenant, user, agent) in self.revoked:
+            return frozenset()
+        return ALL_CATEGORIES if grant[1] is None else frozenset(grant[1])
+
+    def writable(self, tenant: str, agent: str, user: str) -> frozenset[str]:
+        grant = GRANTS[agent]
+        return self.readable(tenant, agent, user) if grant is not None and grant[0] == "read_write" else frozenset()
+
+    def shared_readable(self, tenant: str, agent: str) -> frozenset[str]:
+        grant = GRANTS[agent]
+        return frozenset() if grant is None else (ALL_CATEGORIES if grant[1] is None else frozenset(grant[1]))
+
+    # -- the truth, read around the engine --------------------------------------------------
+
+    def sql_rows(self) -> dict[str, Row]:
+        rows = self.run(
+            self.acc.aio.parts.store._sql.read(  # noqa: SLF001
+                lambda c: c.execute(text("SELECT id, tenant_id, user_id, category, content, status, agent_id FROM memories")).all()
+            )
+        )
+        self.writers = {r.id: r.agent_id for r in rows}
+        return {r.id: (r.tenant_id, r.user_id, r.category, r.content, r.status) for r in rows}
+
+    def check_returned(self, tenant: str, agent: str, user: str, memories: list[Any]) -> None:
+        rows = self.sql_rows()
+        for m in memories:
+            row_tenant, row_user, category, _, _ = rows[m.id]
+            assert row_tenant == tenant, f"{agent}@{tenant} got a memory of tenant {row_tenant}"
+            if row_user == "_tenant":
+                assert category in self.shared_readable(tenant, agent)
+            else:
+                assert row_user == user, f"{agent} asked for {user} and got {row_user}'s memory"
+                assert category in self.readable(tenant, agent, user), f"{agent} read {category} of {user}"
+
+    def check_changes(self, before: dict[str, Row], allowed: set[tuple[str, str]], categories: frozenset[str]) -> None:
+        after = self.sql_rows()
+        assert set(before) <= set(after), "a memory disappeared"
+        for memory_id, row in after.items():
+            if before.get(memory_id) == row:
+                continue
+            assert (row[0], row[1]) in allowed, f"a memory of {row[0]}/{row[1]} changed"
+            if memory_id not in before:
+                assert row[2] in categories, f"a {row[2]} memory was written outside the grant"
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), user=st.sampled_from(USERS),
+          turn=st.sampled_from(TURNS), metadata=st.sampled_from(SPOOFED_METADATA))
+    @counted
+    def add(self, tenant: str, agent: str, user: str, turn: str, metadata: dict[str, str] | None) -> None:
+        before = self.sql_rows()
+        view = self.views[(tenant, agent)]
+        may_write = self.writable(tenant, agent, user)
+        try:
+            self.run(view.add(turn, user_id=user, metadata=metadata, wait=True))
+        except PermissionDeniedError:
+            assert not may_write, f"{agent} was refused a write it is granted"
+            assert self.sql_rows() == before
+            return
+        assert may_write, f"{agent} wrote to {user} without a grant"
+        self.check_changes(before, {(tenant, user), (tenant, "_tenant")}, may_write)
+        for memory_id in set(self.sql_rows()) - set(before):
+            assert self.writers[memory_id] == self.agent_ids[(tenant, agent)], "a memory names the wrong writer"
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), user=st.sampled_from(USERS),
+          query=st.sampled_from(QUERIES), spoof=st.booleans())
+    @counted
+    def get(self, tenant: str, agent: str, user: str, query: str, spoof: bool) -> None:
+        before = {k: v for k, v in self.sql_rows().items()}
+        view = self.views[(tenant, agent)]
+        other_agents = [self.agent_ids[(t, a)] for t in TENANTS for a in AGENTS if t != tenant][:3] if spoof else None
+        ctx = self.run(view.get(query, user_id=user, limit=20, agent_ids=other_agents))
+        self.check_returned(tenant, agent, user, ctx.memories)
+        if spoof:
+            assert ctx.memories == []  # another tenant's agents wrote nothing here
+        assert self.sql_rows() == before
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), user=st.sampled_from(USERS))
+    @counted
+    def list_memories(self, tenant: str, agent: str, user: str) -> None:
+        listed = self.run(self.views[(tenant, agent)].list_memories(user, include_archived=True))
+        self.check_returned(tenant, agent, user, listed)
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), pick=st.integers(0, 10**6))
+    @counted
+    def get_memory_by_id(self, tenant: str, agent: str, pick: int) -> None:
+        rows = self.sql_rows()
+        if not rows:
+            return
+        memory_id = sorted(rows)[pick % len(rows)]
+        row_tenant, row_user, category, _, _ = rows[memory_id]
+        visible = row_tenant == tenant and (
+            category in (self.shared_readable(tenant, agent) if row_user == "_tenant" else self.readable(tenant, agent, row_user))
+        )
+        try:
+            got = self.run(self.views[(tenant, agent)].get_memory(memory_id))
+        except NotFoundError:
+            assert not visible, f"{agent}@{tenant} could not see a memory it may read"
+            return
+        assert visible, f"{agent}@{tenant} saw a memory of {row_tenant}/{row_user} ({category})"
+        assert got.id == memory_id
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), pick=st.integers(0, 10**6),
+          action=st.sampled_from(["delete", "update", "archive"]))
+    @counted
+    def mutate_by_id(self, tenant: str, agent: str, pick: int, action: str) -> None:
+        before = self.sql_rows()
+        if not before:
+            return
+        memory_id = sorted(before)[pick % len(before)]
+        row_tenant, row_user, category, _, _ = before[memory_id]
+        view = self.views[(tenant, agent)]
+        call = {
+            "delete": lambda: view.delete_memory(memory_id),
+            "update": lambda: view.update_memory(memory_id, content=f"edited by {agent} of {tenant}"),
+            "archive": lambda: view.archive_memory(memory_id),
+        }[action]
+        try:
+            self.run(call())
+        except (NotFoundError, PermissionDeniedError):
+            after = self.sql_rows()
+            assert after == before, f"a refused {action} changed data"
+            return
+        except Exception as e:  # noqa: BLE001 - a conflict (e.g. duplicate content) is fine if nothing changed
+            assert self.sql_rows() == before, f"{action} failed with {e!r} but changed data"
+            return
+        allowed = row_tenant == tenant and category in (
+            self.writable(tenant, agent, row_user) if row_user != "_tenant" else frozenset()
+        )
+        assert allowed or (row_tenant == tenant and row_user == "_tenant" and False), (
+            f"{agent}@{tenant} could {action} a memory of {row_tenant}/{row_user} ({category})"
+        )
+        after = self.sql_rows()
+        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        assert changed <= {memory_id}, f"{action} touched other memories: {changed - {memory_id}}"
+
+    @rule(tenant=st.sampled_from(TENANTS), user=st.sampled_from(USERS), agent=st.sampled_from(AGENTS), granted=st.booleans())
+    @counted
+    def consent(self, tenant: str, user: str, agent: str, granted: bool) -> None:
+        self.run(self.user_views[(tenant, user)].set_consent(self.agent_ids[(tenant, agent)], granted))
+        if granted:
+            self.revoked.discard((tenant, user, agent))
+        else:
+            self.revoked.add((tenant, user, agent))
+
+    # -- after every step ---------------------------------------------------------------------
+
+    @invariant()
+    def index_payloads_match_sql(self) -> None:
+        rows = self.sql_rows()
+        payloads = self.run(self.acc.aio.parts.index.dump_payloads())
+        for memory_id, payload in payloads.items():
+            assert memory_id in rows, "the index holds a point that SQL does not"
+            tenant, user, category, _, status = rows[memory_id]
+            assert (payload["tenant_id"], payload["user_id"], payload["category"]) == (tenant, user, category)
+            assert payload["status"] == status
+
+
+def test_no_call_ever_crosses_a_grant_over_2000_steps() -> None:
+    STEPS["steps"] = 0
+    run_state_machine_as_test(
+        PassportIsolation,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=100,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+    assert STEPS["steps"] >= 2000, STEPS
