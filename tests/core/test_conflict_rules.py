@@ -93,3 +93,23 @@ def test_change_cues(text: str, cue: bool) -> None:
 def test_similarity() -> None:
     assert similarity("User likes green tea", "user likes green tea!") == 1.0
     assert similarity("User likes green tea", "User owns a red car") < 0.3
+
+
+@pytest.mark.parametrize(
+    ("answer", "choice"),
+    [
+        ("1", "existing"),
+        ("2", "candidate"),
+        ("keep_both", "both"),
+        ("accept_new", "candidate"),
+        ("May 19", "candidate"),
+        ("it's on the 12th of may", "existing"),
+        ("the 19th", "candidate"),
+        ("not sure", None),
+        ("May", None),
+    ],
+)
+def test_choose_option(answer: str, choice: str | None) -> None:
+    from accord.conflict_rules import choose_option
+
+    assert choose_option(answer, "User's exam is on May 12", "User's exam is on May 19") == choice

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from accord import Category, ExtractedMemory, Message
+from accord import Category, ExtractedMemory, Message, Scope
 from accord.extraction.rules import RuleBasedExtractor, extract_memories
 from accord.ports import Extractor
+from accord.qualifiers import find_interval, qualify
 
 
 def user(text: str) -> Message:
@@ -663,3 +666,328 @@ async def test_rule_based_extractor_implements_the_port() -> None:
     assert extractor.name == "rules"
     assert await extractor.extract(messages) == extract_memories(messages)
     assert len(await extractor.extract(messages)) == 1
+
+
+# --- event dates -------------------------------------------------------------------------------
+
+EVENT_DATE_CASES = [
+    ("My exam is on May 12", "date:exam", "may 12", "User's exam is on May 12"),
+    ("My AWS exam is on June 3rd", "date:aws exam", "june 3", "User's AWS exam is on June 3"),
+    ("The bar exam is scheduled for July 28", "date:bar exam", "july 28", "User's bar exam is on July 28"),
+    ("My wedding is on 12 September 2027", "date:wedding", "2027-09-12",
+     "User's wedding is on September 12, 2027"),
+    ("My flight is on March 3", "date:flight", "march 3", "User's flight is on March 3"),
+    ("My dentist appointment is on Friday, May 14", "date:dentist appointment", "may 14",
+     "User's dentist appointment is on May 14"),
+    ("My next exam is on the 3rd of June", "date:exam", "june 3", "User's exam is on June 3"),
+    ("My flight to Lisbon is on March 3", "date:flight to lisbon", "march 3",
+     "User's flight to Lisbon is on March 3"),
+    ("Our wedding is on 12 September 2027", "date:wedding", "2027-09-12",
+     "User's wedding is on September 12, 2027"),
+    ("My interview is May 12 at 9am", "date:interview", "may 12", "User's interview is on May 12"),
+    ("My exam is on 2026-05-12", "date:exam", "2026-05-12", "User's exam is on May 12, 2026"),
+    ("My exam is on Feb 29", "date:exam", "february 29", "User's exam is on February 29"),
+    # a change of date: same key, the new date
+    ("My exam got moved to May 19", "date:exam", "may 19", "User's exam is on May 19"),
+    ("My exam was rescheduled to May 19", "date:exam", "may 19", "User's exam is on May 19"),
+    ("My surgery has been postponed to June 2, 2026", "date:surgery", "2026-06-02",
+     "User's surgery is on June 2, 2026"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value", "content"), EVENT_DATE_CASES)
+def test_event_dates_are_single_valued_per_event(text: str, key: str, value: str, content: str) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.attribute_key, memory.attribute_value, memory.content) == (
+        Category.FACT,
+        key,
+        value,
+        content,
+    )
+    assert (memory.scope, memory.negated, memory.valid_to) == (Scope.USER, False, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When is my exam?",
+        "When is my exam on May 12",
+        "If my exam is on May 12 I will study on the weekend",
+        "the exam is hard",
+        "On May 12 I went shopping",
+        "My exam was on May 12",
+        "My dentist appointment is on Friday the 14th",
+        "My flight is on Friday",
+        "My exam is in May",
+        "My exam is at 9am",
+        "My exam is on 5/12",
+        "My exam is on February 30",
+        "My exam is on May 12th or 13th",
+        "My last exam is on May 12",
+        "My flight to the airport is on May 12",
+        "Her exam is on May 12",
+        "My birthday party was moved to May 19?",
+    ],
+)
+def test_event_date_look_alikes_extract_nothing(text: str) -> None:
+    assert extract_memories([user(text)]) == []
+
+
+def test_an_event_said_with_the_is_less_certain_and_a_hedge_lowers_it_more() -> None:
+    mine, the, unsure = (extract_one(t) for t in ("My exam is on May 12", "The exam is on May 12",
+                                                   "I think my exam is on May 12"))
+    assert {m.attribute_key for m in (mine, the, unsure)} == {"date:exam"}
+    assert unsure.confidence < the.confidence < mine.confidence
+    assert unsure.content == "User's exam is on May 12 (uncertain)"
+
+
+def test_a_birthday_keeps_its_own_key() -> None:
+    assert extract_one("My birthday is March 3").attribute_key == "birthday"
+    assert extract_one("My birthday party is on March 3").attribute_key == "date:birthday party"
+
+
+# --- shared organisational facts ---------------------------------------------------------------
+
+ORG_CASES = [
+    ("Our VPN server is vpn1.acme.com", "org:vpn server", "vpn1.acme.com", "The VPN server is vpn1.acme.com"),
+    ("Our office is in Berlin", "org:office", "berlin", "The office is in Berlin"),
+    ("The company's support email is help@acme.com", "org:support email", "help@acme.com",
+     "The company's support email is help@acme.com"),
+    ("Our support email is help@acme.com", "org:support email", "help@acme.com",
+     "The support email is help@acme.com"),
+    ("Our team uses Jira", "org:team uses jira", "jira", "The team uses Jira"),
+    ("Our standup is at 9:30", "org:standup", "9:30", "The standup is at 9:30"),
+    ("The team's standup is at 10:15", "org:standup", "10:15", "The team's standup is at 10:15"),
+    ("The cafeteria closes at 3pm", "org:cafeteria closing time", "3pm", "The cafeteria closes at 3pm"),
+    ("The office opens at 8 am", "org:office opening time", "8am", "The office opens at 8 am"),
+    ("Our CEO is Jane Doe", "org:ceo", "jane doe", "The CEO is Jane Doe"),
+    ("Our issue tracker is Jira", "org:issue tracker", "jira", "The issue tracker is Jira"),
+    ("our issue tracker is jira", "org:issue tracker", "jira", "The issue tracker is jira"),
+    ("Our company is based in Austin, Texas", "org:company", "austin",
+     "The company is based in Austin, Texas"),
+    ("Our office moved to Munich", "org:office", "munich", "The office moved to Munich"),
+    ("Our company's VPN server is vpn.acme.com", "org:vpn server", "vpn.acme.com",
+     "The company's VPN server is vpn.acme.com"),
+    ("Our offsite is on June 3", "org:offsite", "june 3", "The offsite is on June 3"),
+    ("Our weekly meeting is at 3 p.m.", "org:weekly meeting", "3pm", "The weekly meeting is at 3 p.m"),
+    ("Our wifi network is AcmeGuest", "org:wifi network", "acmeguest", "The wifi network is AcmeGuest"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value", "content"), ORG_CASES)
+def test_organisational_facts_are_shared_with_the_tenant(
+    text: str, key: str, value: str, content: str
+) -> None:
+    memory = extract_one(text)
+    assert (memory.scope, memory.category, memory.attribute_key, memory.attribute_value, memory.content) == (
+        Scope.TENANT,
+        Category.FACT,
+        key,
+        value,
+        content,
+    )
+    assert 0.55 <= memory.importance <= 0.65
+    assert not memory.negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # secrets never get stored, shared or not
+        "The office wifi password is hunter2",
+        "The team's wifi password is abc",
+        "Our API key is sk-abcdefghijkl",
+        "Our door code is 4411",
+        # the household, not the organisation
+        "Our kids are at school",
+        "Our house is in Berlin",
+        "Our dog is Rex",
+        "Our son is Max",
+        "Our family uses Netflix",
+        "Our kids' school is in Berlin",
+        "Our email is dana@gmail.com",
+        # no recognisable value, or not about the organisation's things
+        "Our VPN server is down",
+        "our vpn server is down",
+        "Our team is great",
+        "Our company is doing great",
+        "Our office is a mess",
+        "Our CEO is an idiot",
+        "Our server is slow",
+        "Our problem is Kubernetes",
+        "Our budget is 5000",
+        "Our office is near the station",
+        "Our team is in Berlin this week",
+        "Our standup is on Zoom",
+        "Our meeting is at 3pm",
+        "Our next standup is at 10am",
+        "Our team uses it daily",
+        "Our team uses a lot of coffee",
+        "The store closes at 9pm",
+        "The VPN server is vpn1.acme.com",
+        "Is our VPN server vpn1.acme.com?",
+        "If our office moved to Munich I would quit",
+        "Our manager is Tom",
+    ],
+)
+def test_organisational_look_alikes_extract_nothing(text: str) -> None:
+    assert extract_memories([user(text)]) == []
+
+
+def test_a_hedged_shared_claim_is_much_less_certain() -> None:
+    sure = extract_one("Our VPN server is vpn1.acme.com")
+    unsure = extract_one("I think our VPN server is vpn2.acme.com")
+    assert (unsure.scope, unsure.attribute_key, unsure.attribute_value) == (
+        Scope.TENANT,
+        "org:vpn server",
+        "vpn2.acme.com",
+    )
+    assert unsure.content == "The VPN server is vpn2.acme.com (uncertain)"
+    assert 0.4 <= unsure.confidence <= 0.55
+    assert sure.confidence - unsure.confidence >= 0.2
+
+
+def test_shared_tools_get_a_key_each_and_can_be_dropped() -> None:
+    both = extract_memories([user("Our company uses Jira and Slack")])
+    dropped = extract_one("Our team no longer uses Jira")
+    assert [(m.attribute_key, m.content, m.scope) for m in both] == [
+        ("org:company uses jira", "The company uses Jira", Scope.TENANT),
+        ("org:company uses slack", "The company uses Slack", Scope.TENANT),
+    ]
+    assert (dropped.attribute_key, dropped.attribute_value, dropped.negated) == (
+        "org:team uses jira",
+        "jira",
+        True,
+    )
+
+
+def test_personal_and_shared_statements_in_one_turn_keep_their_scopes() -> None:
+    turn = "Our office is in Berlin and our team uses Jira. My team lead is Tom."
+    memories = extract_memories([user(turn)])
+    assert [(m.attribute_key, m.scope, m.category) for m in memories] == [
+        ("org:office", Scope.TENANT, Category.FACT),
+        ("org:team uses jira", Scope.TENANT, Category.FACT),
+        ("relationship:team lead", Scope.USER, Category.RELATIONSHIP),
+    ]
+
+
+def test_our_inside_an_object_does_not_split_the_clause() -> None:
+    assert extract_one("I love my wife and our kids").content == "User loves their wife and our kids"
+
+
+# --- past facts with a validity interval -------------------------------------------------------
+
+
+def _utc(year: int, month: int = 1) -> dt.datetime:
+    return dt.datetime(year, month, 1, tzinfo=dt.UTC)
+
+
+PAST_CASES = [
+    ("I lived in Paris from 2015 to 2018", "city", "paris", "User lived in Paris from 2015 to 2018",
+     _utc(2015), _utc(2019)),
+    ("I worked at Initech until 2020", "employer", "initech", "User worked at Initech until 2020",
+     None, _utc(2021)),
+    ("I used to live in Rome until 2015", "city", "rome", "User used to live in Rome until 2015",
+     None, _utc(2016)),
+    ("I lived in Paris between 2015 and 2018", "city", "paris", "User lived in Paris between 2015 and 2018",
+     _utc(2015), _utc(2019)),
+    ("I lived in Porto, Portugal from 2015-2018", "city", "porto",
+     "User lived in Porto, Portugal from 2015-2018", _utc(2015), _utc(2019)),
+    ("I lived in Paris in 2015", "city", "paris", "User lived in Paris in 2015", _utc(2015), _utc(2016)),
+    ("I've worked at Initech from 2015 to 2020", "employer", "initech",
+     "User has worked at Initech from 2015 to 2020", _utc(2015), _utc(2021)),
+    ("I worked at Initech for five years until 2020", "employer", "initech",
+     "User worked at Initech for five years until 2020", None, _utc(2021)),
+    ("I worked at Initech until May 2020", "employer", "initech", "User worked at Initech until May 2020",
+     None, _utc(2020, 6)),
+    ("I worked at Initech until December 2020", "employer", "initech",
+     "User worked at Initech until December 2020", None, _utc(2021)),
+    ("I was a nurse until 2019", "job_title", "nurse", "User was a nurse until 2019", None, _utc(2020)),
+    ("I studied at MIT from 2010 to 2014", "school", "mit", "User studied at MIT from 2010 to 2014",
+     _utc(2010), _utc(2015)),
+    ("I was vegetarian from 2010 to 2015", "diet", "vegetarian", "User was vegetarian from 2010 to 2015",
+     _utc(2010), _utc(2016)),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value", "content", "start", "end"), PAST_CASES)
+def test_past_facts_carry_their_validity_interval(
+    text: str, key: str, value: str, content: str, start: dt.datetime | None, end: dt.datetime
+) -> None:
+    memory = extract_one(text)
+    assert (memory.category, memory.attribute_key, memory.attribute_value, memory.content) == (
+        Category.FACT,
+        key,
+        value,
+        content,
+    )
+    assert (memory.valid_from, memory.valid_to) == (start, end)
+    assert (memory.negated, memory.scope) == (False, Scope.USER)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lived in Paris from 2015 to 2018",
+        "I worked at Initech until 2020",
+        "I used to live in Rome until 2015",
+        "I lived in Paris in 2015",
+        "I was a nurse until 2019",
+    ],
+)
+def test_past_intervals_agree_with_the_qualifiers(text: str) -> None:
+    # The forms ``find_interval`` reads; the extractor also reads months, "between" and "2015-2018".
+    memory = extract_one(text)
+    assert (memory.valid_from, memory.valid_to) == find_interval(memory.content)
+    assert qualify(memory) == memory
+
+
+def test_a_past_job_with_a_title_gives_two_past_facts_with_distinct_contents() -> None:
+    memories = extract_memories([user("I worked at Initech as an engineer from March 2015 to May 2018")])
+    assert [(m.attribute_key, m.attribute_value, m.content) for m in memories] == [
+        ("employer", "initech", "User worked at Initech as an engineer from March 2015 to May 2018"),
+        ("job_title", "engineer", "User worked as an engineer from March 2015 to May 2018"),
+    ]
+    assert {(m.valid_from, m.valid_to) for m in memories} == {(_utc(2015, 3), _utc(2018, 6))}
+
+
+def test_a_past_and_a_current_value_of_one_key_both_survive_a_turn() -> None:
+    memories = extract_memories([user("I lived in Paris from 2015 to 2018 and now I live in Berlin")])
+    assert [(m.attribute_key, m.attribute_value, m.valid_to) for m in memories] == [
+        ("city", "paris", _utc(2019)),
+        ("city", "berlin", None),
+    ]
+
+
+def test_a_hedged_past_fact_keeps_its_interval() -> None:
+    memory = extract_one("I think I lived in Paris until 2018")
+    assert (memory.content, memory.valid_to) == ("User lived in Paris until 2018 (uncertain)", _utc(2019))
+    assert memory.confidence < 0.6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used to live in Rome",
+        "I lived in Paris",
+        "I lived in Paris for three years",
+        "I worked at Initech",
+        "I was vegetarian for ten years",
+        "I lived in fear until 2019",
+        "I lived in Paris from 2018 to 2015",
+        "She lived in Paris from 2015 to 2018",
+        "If I had lived in Paris until 2018 I would know",
+        "Did I live in Paris until 2018?",
+        "I worked at home until 2020",
+        "I worked in Paris until 2020",
+        "I studied physics until 2010",
+        "I was happy until 2015",
+    ],
+)
+def test_past_look_alikes_extract_nothing(text: str) -> None:
+    assert extract_memories([user(text)]) == []
+
+
+def test_present_tense_facts_have_no_interval() -> None:
+    memory = extract_one("I have lived in Paris since 2015")
+    assert (memory.attribute_key, memory.valid_from, memory.valid_to) == ("city", None, None)

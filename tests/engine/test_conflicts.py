@@ -218,3 +218,78 @@ def test_the_sync_api_has_the_lifecycle_methods(tmp_path) -> None:
         assert memory.archive_memory(city.id).status is MemoryStatus.ARCHIVED
         assert memory.restore_memory(city.id).status is MemoryStatus.ACTIVE
         assert memory.maintain().archived_stale == 0
+
+
+async def test_two_exam_dates_become_a_question_for_the_user(memory: AsyncAccord) -> None:
+    await say(memory, "alice", "My exam is on May 12")
+    await say(memory, "alice", "My exam is on May 19")
+    ctx = await memory.get("when is my exam?", user_id="alice")
+    question = ctx.clarification_question
+    assert question is not None and "May 12" in question.question and "May 19" in question.question
+    assert [o.content for o in question.options] == ["User's exam is on May 12", "User's exam is on May 19"]
+    (exam,) = [m for m in await durable(memory, "alice") if m.attribute_key == "date:exam"]
+    assert "May 12" in exam.content  # nothing contradictory is believed while the question is open
+    await memory.resolve(question.id, "it's the 19th of May, they moved it")
+    (exam,) = [m for m in await durable(memory, "alice") if m.attribute_key == "date:exam"]
+    assert "May 19" in exam.content
+    # A change announced as a change is applied without asking.
+    await say(memory, "alice", "My exam was rescheduled to May 26")
+    (exam,) = [m for m in await durable(memory, "alice") if m.attribute_key == "date:exam"]
+    assert "May 26" in exam.content and (await memory.get("exam", user_id="alice")).clarification_question is None
+    assert [v.change_type for v in await memory.history(exam.id)] == [ChangeType.CREATED, ChangeType.CONFLICT_UPDATE, ChangeType.CONFLICT_UPDATE]
+
+
+@pytest.mark.parametrize("order", ["past_first", "current_first"])
+async def test_keep_both_for_a_past_period_with_its_validity_interval(memory: AsyncAccord, order: str) -> None:
+    import datetime as dt
+
+    turns = ["I lived in Paris from 2015 to 2018", "I live in Berlin"]
+    await say(memory, "alice", *(turns if order == "past_first" else reversed(turns)))
+    cities = {m.attribute_key: m for m in await durable(memory, "alice")}
+    assert set(cities) == {"city", "city@until 2019-01-01"}
+    past = cities["city@until 2019-01-01"]
+    assert past.valid_from == dt.datetime(2015, 1, 1, tzinfo=dt.UTC) and past.valid_to == dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+    assert cities["city"].valid_to is None and "Berlin" in cities["city"].content
+    then = await memory.get("where did I live?", user_id="alice", as_of=dt.datetime(2016, 6, 1, tzinfo=dt.UTC))
+    assert then.memories == []  # recorded only now: in 2016 nothing was believed yet
+
+
+async def test_cross_user_recency_weights_the_older_shared_claim_down(memory: AsyncAccord) -> None:
+    await say(memory, "alice", "Our VPN server is vpn1.acme.com")
+    await say(memory, "bob", "Our VPN server is vpn2.acme.com")
+    ctx = await memory.get("what is the VPN server?", user_id="carol")  # shared facts reach every user
+    shared = [m for m in ctx.memories if m.scope.value == "tenant"]
+    assert [m.content for m in shared][:2] == ["The VPN server is vpn2.acme.com", "The VPN server is vpn1.acme.com"]
+    old, new = shared[1], shared[0]
+    assert old.importance_score == pytest.approx(new.importance_score / 2)  # weighted down, not deleted
+    assert old.status is MemoryStatus.ACTIVE and old.metadata["stated_by"] == "alice"
+    assert [v.change_type for v in await memory.history(old.id)] == [ChangeType.CREATED, ChangeType.IMPORTANCE_DECAY]
+
+
+async def test_cross_user_confidence_weights_the_weaker_claim_down_even_if_newer(memory: AsyncAccord) -> None:
+    await say(memory, "alice", "Our VPN server is vpn1.acme.com")
+    await say(memory, "bob", "I think our VPN server is vpn2.acme.com")
+    ctx = await memory.get("what is the VPN server?", user_id="carol")
+    shared = [m for m in ctx.memories if m.scope.value == "tenant"]
+    assert "vpn1" in shared[0].content and "vpn2" in shared[1].content
+    assert shared[1].importance_score < shared[0].importance_score and shared[1].confidence < shared[0].confidence
+
+
+async def test_tenant_review_queue_for_shared_truth(make_settings) -> None:
+    async with AsyncAccord(make_settings(shared_fact_policy="review")) as engine:
+        await say(engine, "alice", "Our VPN server is vpn1.acme.com")
+        await say(engine, "bob", "Our VPN server is vpn2.acme.com")
+        (item,) = await engine.list_conflicts(kind="review")
+        assert item.status == "open" and [o.content for o in item.options] == [
+            "The VPN server is vpn1.acme.com",
+            "The VPN server is vpn2.acme.com",
+        ]
+        ctx = await engine.get("VPN server", user_id="carol")
+        assert [m.content for m in ctx.memories if m.scope.value == "tenant"] == ["The VPN server is vpn1.acme.com"]
+        assert ctx.clarification_question is None  # review items are for admins, not users
+        done = await engine.resolve(item.id, "accept_new")
+        assert done.status == "resolved" and done.resolution == "candidate"
+        ctx = await engine.get("VPN server", user_id="carol")
+        assert [m.content for m in ctx.memories if m.scope.value == "tenant"] == ["The VPN server is vpn2.acme.com"]
+        assert await engine.list_conflicts(kind="review") == []
+        assert len(await engine.list_conflicts(status="resolved")) == 1

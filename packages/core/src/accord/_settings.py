@@ -61,6 +61,12 @@ class AccordSettings(BaseSettings):
     profile_min_importance: float = Field(default=0.7, ge=0, le=1)
     dense_weight: float = Field(default=0.5, ge=0, le=1)
 
+    # Conflicts
+    shared_fact_policy: Literal["weigh", "review"] = Field(
+        default="weigh",
+        description="users disagreeing on a shared fact: weigh the older/weaker claim down, or ask an admin",
+    )
+
     # Importance lifecycle
     access_boost: float = Field(default=0.02, ge=0, le=1, description="live importance added per retrieval")
     half_life_days: dict[str, float] = Field(

@@ -207,6 +207,7 @@ class Writer:
                     negated=e.negated,
                     context=e.context,
                     change_cue=has_change_cue(said.content) if said is not None else False,
+                    said_at=said.created_at if said is not None else None,
                 )
             )
         return new

@@ -121,7 +121,7 @@ def _same_value(a: Claim, b: Claim) -> bool:
     return a.negated == b.negated and (a.attribute_value or "").lower() == (b.attribute_value or "").lower()
 
 
-def _keyed(candidate: Claim, existing: Claim) -> Decision:
+def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> Decision:
     """Same attribute, another value (or a denial)."""
     target = existing.id
     if candidate.scope == "tenant" and existing.scope == "tenant" and candidate.stated_by != existing.stated_by:
@@ -135,10 +135,10 @@ def _keyed(candidate: Claim, existing: Claim) -> Decision:
                 weighted_down_id=None if weaker_is_new else target,
                 candidate_loses=weaker_is_new,
             )
-        if min(candidate.confidence, existing.confidence) >= AUTHORITATIVE:
+        if shared_policy == "review" or min(candidate.confidence, existing.confidence) >= AUTHORITATIVE:
             return Decision(
                 Action.TENANT_REVIEW,
-                "two confident users disagree about a shared fact",
+                "users disagree about a shared fact and neither claim is clearly stronger",
                 target_id=target,
                 question=f"Which is right: {existing.content!r} or {candidate.content!r}?",
             )
@@ -178,8 +178,12 @@ def _question(existing: Claim, candidate: Claim) -> str:
     return f"I have two different notes: {existing.content!r} and {candidate.content!r}. Which one is right?"
 
 
-def classify(candidate: Claim, related: Sequence[Claim]) -> Decision:
-    """Decide what to do with ``candidate`` given the stored, active ``related`` memories."""
+def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str = "weigh") -> Decision:
+    """Decide what to do with ``candidate`` given the stored, active ``related`` memories.
+
+    ``shared_policy="review"`` sends shared-fact disagreements that confidence cannot settle
+    to the tenant's review queue instead of weighting the older claim down.
+    """
     norm = _normal(candidate.content)
     for existing in related:
         if _normal(existing.content) == norm:
@@ -220,10 +224,11 @@ def classify(candidate: Claim, related: Sequence[Claim]) -> Decision:
                 )
             return Decision(Action.REJECT, "same value already stored", target_id=existing.id)
     if same_key:
-        return _keyed(candidate, same_key[0])
+        return _keyed(candidate, same_key[0], shared_policy)
     return Decision(Action.INSERT, "nothing related is stored")
 
 
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _EXISTING_WORDS = {"existing", "keep_existing", "keep", "old", "first", "1", "reject", "no"}
 _CANDIDATE_WORDS = {"candidate", "accept_new", "accept", "new", "second", "2", "update", "yes"}
 _BOTH_WORDS = {"both", "keep_both"}
@@ -243,7 +248,7 @@ def choose_option(answer: str, existing: str, candidate: str) -> str | None:
         return "existing"
     if word in _CANDIDATE_WORDS:
         return "candidate"
-    said, a, b = _terms(answer), _terms(existing), _terms(candidate)
+    said, a, b = (_terms(_ORDINAL.sub(r"\1", t)) for t in (answer, existing, candidate))
     for_existing, for_candidate = len(said & (a - b)), len(said & (b - a))
     if for_existing > for_candidate:
         return "existing"

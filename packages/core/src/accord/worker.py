@@ -72,7 +72,14 @@ class Worker:
         access = await self.authz.agent_access(job.tenant_id, job.agent_id, job.user_id)
         candidates = [c for c in await self.writer.plan(job, extracted) if access.can_write(c.category)]
         result = await store.apply_job(
-            job.id, self.id, job.tenant_id, candidates, now(), stated_by=job.user_id, said_at=job.created_at
+            job.id,
+            self.id,
+            job.tenant_id,
+            candidates,
+            now(),
+            stated_by=job.user_id,
+            said_at=job.created_at,
+            shared_policy=self.parts.settings.shared_fact_policy,
         )
         if result is None:
             return  # lease lost

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from accord._models import Category
+from accord._models import Category, Scope
 from accord.extraction._phrasing import third_person
 
 # Importance at extraction time: who the user is outranks what they happen to like.
@@ -49,7 +50,11 @@ class Clause:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """A memory a rule proposes, before it is tied to a message and turned into a model."""
+    """A memory a rule proposes, before it is tied to a message and turned into a model.
+
+    ``scope`` is ``Scope.TENANT`` for shared organisational facts; ``valid_from``/``valid_to``
+    bound a fact that held only in the past ("I lived in Paris from 2015 to 2018").
+    """
 
     content: str
     category: Category
@@ -58,6 +63,9 @@ class Draft:
     value: str | None = None
     confidence: float = CONFIDENT
     negated: bool = False
+    scope: Scope = Scope.USER
+    valid_from: dt.datetime | None = None
+    valid_to: dt.datetime | None = None
 
 
 Builder = Callable[[re.Match[str], Clause], Sequence[Draft]]

@@ -73,7 +73,7 @@ JOB_NOUNS = frozenset(
 SINGLE_ROLES = frozenset(
     """wife husband partner spouse girlfriend boyfriend fiance fiancee fiancé fiancée mother
     father mom mum dad manager boss therapist landlord""".split()
-) | frozenset({"best friend"})
+) | frozenset({"best friend", "team lead", "tech lead"})
 MULTI_ROLES = frozenset(
     """sister brother son daughter kid child friend roommate flatmate coworker co-worker colleague
     teammate mentor cofounder co-founder grandma grandmother grandpa grandfather aunt uncle cousin
@@ -88,6 +88,39 @@ ROLE_CANONICAL = {
 PETS = frozenset({"dog", "cat", "puppy", "kitten", "pet"})
 ROLE_ADJECTIVES = frozenset(
     "older younger little big baby twin eldest oldest youngest step half new current late".split()
+)
+
+# Events that have one date: "my exam is on May 12" (the last word of the event's noun phrase).
+EVENT_NOUNS = frozenset(
+    """exam exams final finals midterm midterms test interview appointment wedding flight surgery
+    operation defense defence presentation recital concert trip vacation holiday honeymoon move
+    graduation ceremony party conference race marathon hearing trial checkup check-up deadline
+    launch reservation visit""".split()
+) | frozenset({"start date", "due date", "court date"})
+
+# What an organisation statement may be about: the organisation itself ("our office is in Berlin")...
+ORG_BODIES = frozenset(
+    """company team org organisation organization department dept firm startup agency office division
+    squad lab headquarters hq campus""".split()
+)
+# ... one of its things, people or rituals ("our VPN server", "our CEO", "our standup") ...
+ORG_THINGS = frozenset(
+    """server vpn gateway proxy domain website intranet wiki portal helpdesk hotline inbox standup
+    stand-up standups retro retrospective sprint sprints all-hands offsite off-site cafeteria canteen
+    reception ceo cto cfo coo cio ciso founder cofounder co-founder president chairman tracker stack
+    provider pipeline database repo repository monorepo ssid payday""".split()
+) | frozenset({"help desk", "front desk", "wifi network"})
+# ... or a generic thing that needs a qualifier first ("our support email", not "our email").
+ORG_GENERIC_THINGS = frozenset("email address number channel meeting line contact workspace site".split())
+# Places at work that "the cafeteria closes at 3pm" may name without "our".
+FACILITIES = frozenset("cafeteria canteen office reception mailroom helpdesk library".split()) | frozenset(
+    {"help desk", "front desk", "parking garage", "office kitchen"}
+)
+# "Our kids", "our house", "our wedding": the household, never the organisation.
+HOUSEHOLD_NOUNS = frozenset(
+    """kids kid children child son sons daughter daughters baby babies family parents house home
+    apartment flat place dog dogs cat cats pet pets wedding honeymoon anniversary marriage car garden
+    neighbour neighbor neighbours neighbors landlord household relationship""".split()
 )
 
 # Software and devices an "I use ..." statement may name (besides ``TECH_TERMS``); lowercase.

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from accord.extraction import _lexicon as lex
+
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _QUOTED_LINE = re.compile(r"^\s*>.*$", re.M)
@@ -43,6 +45,9 @@ _CONJ_SUBJECT = re.compile(
     r"and also|and so)\s+(?=(?:I|my)\b)",
     re.I,
 )
+# "Our office is in Berlin and our team uses Jira": only after an "our" clause, since in "I love my
+# wife and our kids" the "our" is part of the object.
+_CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)", re.I)
 _CONJ_VERB = re.compile(
     r"\s*,?\s+(?:and|but)\s+(?:then\s+|now\s+|also\s+|recently\s+|just\s+|later\s+)?"
     r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak)\b)",
@@ -144,6 +149,13 @@ _FIRST_PERSON_OR_COMMAND = re.compile(
     r"speak|talk|call)\b",
     re.I,
 )
+# Third-person subjects a rule may still read as the user's or their organisation's: "the bar exam
+# is on July 28", "the company's support email is ...", "the cafeteria closes at 3pm".
+_SHARED_SUBJECT = re.compile(
+    rf"^the (?:{lex.alternation(lex.ORG_BODIES)}'s|(?:[\w'-]+ ){{0,3}}"
+    rf"{lex.alternation(lex.EVENT_NOUNS | lex.FACILITIES)})\b",
+    re.I,
+)
 _MAX_CLAUSE_WORDS = 40
 _MAX_MESSAGE_CHARS = 6000
 
@@ -202,6 +214,8 @@ def split_clauses(sentence: str) -> list[str]:
     """
     sentence = _CONJ_VERB.sub("\x00I ", sentence)
     sentence = _CONJ_SUBJECT.sub("\x00", sentence)
+    if sentence[:4].lower() == "our ":
+        sentence = _CONJ_OUR.sub("\x00", sentence)
     return [part.strip() for part in sentence.split("\x00") if part.strip()]
 
 
@@ -239,13 +253,14 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
 def is_usable(text: str, *, standing: bool = False) -> bool:
     """Gate out questions, hypotheticals, secrets, overlong and non-first-person clauses.
 
-    A clause with a standing marker ("from now on") may be a bare imperative ("use metric").
+    A clause with a standing marker ("from now on") may be a bare imperative ("use metric"); one
+    about an event or the organisation may start with "the" ("the bar exam is on July 28").
     """
     if not text or len(text.split()) > _MAX_CLAUSE_WORDS:
         return False
     if _QUESTION_START.search(text) or _HYPOTHETICAL.search(text) or _SECRET.search(text):
         return False
-    return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text))
+    return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text) or _SHARED_SUBJECT.search(text))
 
 
 def is_bare_greeting(sentence: str) -> bool:

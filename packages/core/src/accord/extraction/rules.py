@@ -16,18 +16,28 @@ can supersede an older value; many-valued ones get a key per item (``expertise:<
 levels run none / struggling / beginner / intermediate / advanced / expert, ``tool:<name>``,
 ``likes:<thing>``), and a list ("I know SQL and Python well") gives one memory per item.
 Past-tense life events ("I ran a charity race last Saturday") are keyless facts, tried last.
+
+Three kinds of memory go beyond the user's present: event dates (``date:<event>``, "User's exam is
+on May 12"), shared organisational facts (``org:<thing>`` with ``Scope.TENANT``, "The VPN server is
+vpn1.acme.com") and past facts with a validity interval ("User lived in Paris from 2015 to 2018",
+key ``city`` with ``valid_to``). Their rules run first, since each reads a shape the others would
+misread (a past interval, a date, an organisation as subject).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from accord._models import ExtractedMemory, Message
 from accord.extraction._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.extraction._dates import DATE_RULES
 from accord.extraction._events import EVENT_RULES
 from accord.extraction._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.extraction._facts import FACT_RULES
 from accord.extraction._learning import LEARNING_RULES
+from accord.extraction._org import ORG_RULES
+from accord.extraction._past import PAST_RULES
 from accord.extraction._personal import PERSONAL_RULES
 from accord.extraction._social import DETAIL_RULES, SOCIAL_RULES
 from accord.extraction._text import (
@@ -51,6 +61,9 @@ _WANTS = tuple(r for r in PERSONAL_RULES if r.name not in {"response_language", 
 # come last, so any rule that reads a past tense more precisely ("I moved to Berlin") wins.
 RULES: tuple[Rule, ...] = (
     *_INSTRUCTIONS,
+    *PAST_RULES,
+    *DATE_RULES,
+    *ORG_RULES,
     *FACT_RULES,
     *SOCIAL_RULES,
     *ROLE_EXPERTISE_RULES,
@@ -124,27 +137,29 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool) -> list[Draft]
 
 
 def _hedge(draft: Draft) -> Draft:
-    return Draft(
+    return replace(
+        draft,
         content=f"{draft.content} (uncertain)",
-        category=draft.category,
-        importance=draft.importance,
-        key=draft.key,
-        value=draft.value,
         confidence=round(draft.confidence * HEDGED_FACTOR, 2),
-        negated=draft.negated,
     )
+
+
+def _slot(draft: Draft) -> tuple[object, ...]:
+    """What one draft per turn may fill: a past city does not replace the current one."""
+    return draft.key, draft.scope, draft.valid_from, draft.valid_to
 
 
 def _dedupe(drafts: list[Draft]) -> list[Draft]:
     """Keep one draft per attribute key (the last said) and drop repeated content.
 
     A denial that follows a new value for the same key adds nothing: in "I joined Northstar and
-    left Acme" the new employer already implies the old one is gone.
+    left Acme" the new employer already implies the old one is gone. Past facts (with a validity
+    interval) and shared facts have slots of their own.
     """
     kept: list[Draft] = []
     for draft in drafts:
         if draft.key is not None:
-            previous = next((k for k in kept if k.key == draft.key), None)
+            previous = next((k for k in kept if _slot(k) == _slot(draft)), None)
             if previous is not None:
                 if draft.negated and not previous.negated and previous.value != draft.value:
                     continue
@@ -165,6 +180,9 @@ def _to_memory(draft: Draft, index: int) -> ExtractedMemory:
         confidence=min(max(round(draft.confidence, 2), 0.0), 1.0),
         message_index=index,
         negated=draft.negated,
+        scope=draft.scope,
+        valid_from=draft.valid_from,
+        valid_to=draft.valid_to,
     )
 
 

@@ -58,6 +58,7 @@ class NewMemory:
     negated: bool = False
     context: str | None = None
     change_cue: bool = False
+    said_at: dt.datetime | None = None  # when the source turn was said
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ def candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -
         context=m.context,
         valid_to=m.valid_to,
         stated_by=stated_by,
-        said_at=m.valid_from or said_at,
+        said_at=m.said_at or said_at,
         change_cue=m.change_cue,
     )
 
@@ -76,10 +76,31 @@ def base_key(key: str | None) -> str | None:
     return None if key is None else key.split("@", 1)[0]
 
 
+def qualified(m: NewMemory, said_at: dt.datetime) -> NewMemory:
+    """Give a memory that holds only in a context, or only in the past, a key of its own.
+
+    "Lives in Hamburg on weekends" (``city@on weekends``) and "lived in Paris until 2018"
+    (``city@until 2019-01-01``) never contradict the current ``city``, and the one-active-
+    memory-per-key index holds for each of them separately.
+    """
+    key = base_key(m.attribute_key)
+    if key is None or m.scope == "tenant":
+        return m
+    when = m.said_at or said_at
+    if m.context:
+        return dataclasses.replace(m, attribute_key=f"{key}@{m.context}")
+    if m.valid_to is not None and m.valid_to <= when:
+        return dataclasses.replace(m, attribute_key=f"{key}@until {m.valid_to.date().isoformat()}")
+    return m
+
+
 class Resolver:
     """Applies candidates for one job on one connection (inside its transaction)."""
 
-    def __init__(self, conn: Connection, tenant_id: str, now: dt.datetime, *, lock: bool, job_id: str) -> None:
+    def __init__(
+        self, conn: Connection, tenant_id: str, now: dt.datetime, *, lock: bool, job_id: str, shared_policy: str = "weigh"
+    ) -> None:
+        self.shared_policy = shared_policy
         self.conn = conn
         self.tenant_id = tenant_id
         self.now = now
@@ -206,14 +227,23 @@ class Resolver:
     def apply(self, m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Decision:
         if m.scope == "tenant":
             m = dataclasses.replace(m, user_id=SHARED_USER_ID, metadata={**m.metadata, "stated_by": stated_by})
+        plain_key = m.attribute_key
+        m = qualified(m, said_at)
         rows = self.related(m)
         by_id = {r["id"]: r for r in rows}
-        decision = classify(candidate_claim(m, stated_by, said_at), [_claim(r) for r in rows])
+        decision = classify(
+            candidate_claim(m, stated_by, said_at), [_claim(r) for r in rows], shared_policy=self.shared_policy
+        )
+        if decision.action is Action.INSERT and m.attribute_key != plain_key and any(
+            r["attribute_key"] == base_key(plain_key) for r in rows
+        ):
+            # Another context or period of an attribute that has a current value: both hold.
+            decision = dataclasses.replace(decision, action=Action.KEEP_BOTH, reason="both hold: another context or period")
         target = by_id.get(decision.target_id) if decision.target_id else None
         self.result.decisions.append((decision.action.value, decision.reason))
         agent = m.agent_id
         match decision.action:
-            case Action.INSERT:
+            case Action.INSERT | Action.KEEP_BOTH if decision.target_id is None:
                 self.insert(m)
             case Action.REJECT:
                 assert target is not None
@@ -277,8 +307,9 @@ def apply_candidates(
     said_at: dt.datetime,
     now: dt.datetime,
     lock: bool,
+    shared_policy: str = "weigh",
 ) -> ApplyResult:
-    resolver = Resolver(conn, tenant_id, now, lock=lock, job_id=job_id)
+    resolver = Resolver(conn, tenant_id, now, lock=lock, job_id=job_id, shared_policy=shared_policy)
     for m in candidates:
         resolver.apply(m, stated_by, said_at)
     return resolver.result

@@ -310,6 +310,7 @@ class SqlStore:
         *,
         stated_by: str | None,
         said_at: dt.datetime,
+        shared_policy: str = "weigh",
     ) -> ApplyResult | None:
         """Resolve and apply the job's candidates in one transaction; mark the job applied.
 
@@ -330,7 +331,15 @@ class SqlStore:
             if job.applied_at is not None:
                 return ApplyResult(created=list(job.created_memory_ids or []))
             result = apply_candidates(
-                conn, tenant_id, job_id, candidates, stated_by=stated_by, said_at=said_at, now=now, lock=lock
+                conn,
+                tenant_id,
+                job_id,
+                candidates,
+                stated_by=stated_by,
+                said_at=said_at,
+                now=now,
+                lock=lock,
+                shared_policy=shared_policy,
             )
             conn.execute(
                 update(jobs)
