@@ -178,7 +178,7 @@ async def test_embeddings_round_trip_through_sql_for_reindexing(store: SqlStore)
     records = [r async for batch in store.index_records(tenant_id="t1") for r in batch]
     got = {r.memory_id: r for r in records}[m.id]
     assert got.embedding_model == "test-model"
-    np.testing.assert_array_equal(got.embedding, vec)
+    np.testing.assert_array_equal(got.dense, vec)
 
 
 async def test_access_counts_accumulate(store: SqlStore) -> None:

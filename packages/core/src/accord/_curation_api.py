@@ -19,13 +19,13 @@ from accord._validation import (
     check_memory_id,
     check_unit_interval,
 )
-from accord._write import point_from_record
 from accord.conflict_rules import choose_option
 from accord.stores.sql.curation import MaintenancePolicy
 from accord.stores.sql.records import content_hash, encode_vector
 
 if TYPE_CHECKING:
     from accord._authz import Authorizer
+    from accord._write import Writer
     from accord._components import Components, Principal
 
 
@@ -33,6 +33,7 @@ class CurationAPI:
     parts: Components
     _principal: Principal
     _authz: Authorizer
+    _writer: Writer
 
     async def _visible(self, memory_id: str) -> Memory:
         """The memory if the caller may read it; otherwise it does not exist for them."""
@@ -111,9 +112,7 @@ class CurationAPI:
         """Re-index changed memories from SQL, drop them from the hot tier, return the first."""
         parts, tenant = self.parts, self._principal.tenant_id
         await parts.hot.invalidate(tenant, user_id, list(memory_ids))
-        if parts.index is not None:
-            async for batch in parts.store.index_records(tenant_id=tenant, ids=list(memory_ids)):
-                await parts.index.upsert([point_from_record(r) for r in batch])
+        await self._writer.index_from_sql(tenant, ids=list(memory_ids))
         (memory,) = await parts.store.get_memories(tenant, [memory_ids[0]])
         return memory
 
@@ -194,9 +193,7 @@ class CurationAPI:
             by_user.setdefault(user, []).append(memory_id)
         for user, ids in by_user.items():
             await parts.hot.invalidate(self._principal.tenant_id, user, ids)
-            if parts.index is not None:
-                async for batch in parts.store.index_records(tenant_id=self._principal.tenant_id, ids=ids):
-                    await parts.index.upsert([point_from_record(r) for r in batch])
+            await self._writer.index_from_sql(self._principal.tenant_id, ids=ids)
         return MaintenanceReport(
             decayed=report.decayed, archived_stale=report.archived_stale, expired_episodic=report.expired_episodic
         )

@@ -15,7 +15,7 @@ from accord._models import AddResult, Category, ExtractedMemory, Job, Message, S
 from accord.ports import SHARED_USER_ID, IndexPoint
 from accord.conflict_rules import has_change_cue
 from accord.qualifiers import qualify
-from accord.stores.sql.records import IndexRecord, NewMemory, NewMessage, content_hash, encode_vector
+from accord.stores.sql.records import NewMemory, NewMessage, content_hash, encode_vector
 from accord.stores.sql.resolution import ApplyResult
 
 log = logging.getLogger("accord.write")
@@ -217,35 +217,23 @@ class Writer:
         created or changed, and drop changed rows from the hot tier."""
         store, tenant = self.parts.store, job.tenant_id
         ids = list(dict.fromkeys([*result.created, *result.touched]))
-        if self.parts.embedder is not None and ids:
-            missing = [
-                r
-                async for batch in store.index_records(tenant_id=tenant, ids=ids)
-                for r in batch
-                if r.embedding is None
-            ]
-            if missing:
-                vectors = await self.parts.embedder.embed_documents([r.index_text for r in missing])
-                name = self.parts.embedder.name
-                await store.set_embeddings(tenant, {r.memory_id: (encode_vector(v), name) for r, v in zip(missing, vectors, strict=True)})
-        await self.reindex_job(job)
-        if self.parts.index is not None and ids:
-            async for batch in store.index_records(tenant_id=tenant, ids=ids):
-                await self.parts.index.upsert([point_from_record(r) for r in batch])
+        await self.index_from_sql(tenant, job_id=job.id)
+        if ids:
+            await self.index_from_sql(tenant, ids=ids)
         if result.touched:
             for user in {job.user_id, SHARED_USER_ID}:
                 await self.parts.hot.invalidate(tenant, user, result.touched)
 
-    async def with_current_vectors(self, batch: Sequence[IndexRecord]) -> list[IndexRecord]:
+    async def with_current_vectors(self, batch: Sequence[IndexPoint]) -> list[IndexPoint]:
         """Records with vectors from the current embedder: stale or missing ones are re-embedded
         (and saved); with no embedder, vectors are dropped (lexical index)."""
         embedder = self.parts.embedder
         if embedder is None:
-            return [dataclasses.replace(r, embedding=None) for r in batch]
-        stale = [r for r in batch if r.embedding is None or r.embedding_model != embedder.name]
+            return [dataclasses.replace(r, dense=None) for r in batch]
+        stale = [r for r in batch if r.dense is None or r.embedding_model != embedder.name]
         if not stale:
             return list(batch)
-        vectors = await embedder.embed_documents([r.index_text for r in stale])
+        vectors = await embedder.embed_documents([r.text for r in stale])
         fresh = {r.memory_id: v for r, v in zip(stale, vectors, strict=True)}
         for tenant in {r.tenant_id for r in stale}:
             await self.parts.store.set_embeddings(
@@ -253,16 +241,19 @@ class Writer:
                 {r.memory_id: (encode_vector(fresh[r.memory_id]), embedder.name) for r in stale if r.tenant_id == tenant},
             )
         return [
-            dataclasses.replace(r, embedding=fresh[r.memory_id], embedding_model=embedder.name) if r.memory_id in fresh else r
+            dataclasses.replace(r, dense=fresh[r.memory_id], embedding_model=embedder.name) if r.memory_id in fresh else r
             for r in batch
         ]
 
-    async def reindex_job(self, job: Job) -> None:
-        """Upsert every memory of the job into the index from SQL (idempotent by memory id)."""
+    async def index_from_sql(
+        self, tenant_id: str, *, ids: Sequence[str] | None = None, job_id: str | None = None
+    ) -> None:
+        """Upsert memories into the index as SQL has them (idempotent by memory id), with
+        vectors from the current embedder. SQL is the truth; the index follows it."""
         if self.parts.index is None:
             return
-        async for batch in self.parts.store.index_records(tenant_id=job.tenant_id, job_id=job.id):
-            await self.parts.index.upsert([point_from_record(r) for r in batch])
+        async for batch in self.parts.store.index_records(tenant_id=tenant_id, ids=ids, job_id=job_id):
+            await self.parts.index.upsert(await self.with_current_vectors(batch))
 
 
 def _point(tenant_id: str, m: NewMemory, now: object) -> IndexPoint:
@@ -277,19 +268,4 @@ def _point(tenant_id: str, m: NewMemory, now: object) -> IndexPoint:
         dense=m.embedding,
         agent_id=m.agent_id,
         session_id=m.session_id,
-    )
-
-
-def point_from_record(r: IndexRecord) -> IndexPoint:
-    return IndexPoint(
-        memory_id=r.memory_id,
-        tenant_id=r.tenant_id,
-        user_id=r.user_id,
-        category=r.category,
-        status=r.status,
-        created_at=r.created_at,
-        text=r.index_text,
-        dense=r.embedding,
-        agent_id=r.agent_id,
-        session_id=r.session_id,
     )

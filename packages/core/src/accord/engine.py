@@ -46,7 +46,7 @@ from accord._validation import (
     check_positive_number,
     check_query,
 )
-from accord._write import Writer, point_from_record
+from accord._write import Writer
 from accord.passport.access import ALL_CATEGORIES
 from accord.ports import Clock, Extractor
 from accord.worker import Worker, job_is_final
@@ -404,8 +404,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         await parts.index.clear()
         total = 0
         async for batch in parts.store.index_records():
-            batch = await self._writer.with_current_vectors(batch)
-            await parts.index.upsert([point_from_record(r) for r in batch])
+            await parts.index.upsert(await self._writer.with_current_vectors(batch))
             total += len(batch)
         return total
 

@@ -53,6 +53,7 @@ class IndexPoint:
     dense: Vector | None = None
     agent_id: str | None = None
     session_id: str | None = None
+    embedding_model: str | None = None  # which model made ``dense`` (SQL keeps it; the index ignores it)
 
 
 @dataclass(frozen=True, slots=True)

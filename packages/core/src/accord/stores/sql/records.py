@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.ports import IndexPoint
 from accord._models import Category, Memory, MemorySource, MemoryStatus, Scope, SourceKind
 
 
@@ -59,23 +60,6 @@ class NewMemory:
     context: str | None = None
     change_cue: bool = False
     said_at: dt.datetime | None = None  # when the source turn was said
-
-
-@dataclass(frozen=True, slots=True)
-class IndexRecord:
-    """What the index needs to (re)build one point, read back from SQL."""
-
-    memory_id: str
-    tenant_id: str
-    user_id: str
-    category: str
-    status: str
-    created_at: dt.datetime
-    index_text: str
-    agent_id: str | None
-    session_id: str | None
-    embedding: np.ndarray | None
-    embedding_model: str | None
 
 
 def content_hash(text: str) -> str:
@@ -133,18 +117,18 @@ def memory_from_row(row: Mapping[str, Any]) -> Memory:
     )
 
 
-def index_record_from_row(row: Mapping[str, Any]) -> IndexRecord:
-    return IndexRecord(
+def index_point_from_row(row: Mapping[str, Any]) -> IndexPoint:
+    return IndexPoint(
         memory_id=row["id"],
         tenant_id=row["tenant_id"],
         user_id=row["user_id"],
         category=row["category"],
         status=row["status"],
         created_at=row["created_at"],
-        index_text=row["index_text"],
+        text=row["index_text"],
+        dense=decode_vector(row["embedding"]),
         agent_id=row["agent_id"],
         session_id=row["session_id"],
-        embedding=decode_vector(row["embedding"]),
         embedding_model=row["embedding_model"],
     )
 

@@ -32,13 +32,13 @@ from accord._models import (
     UserStats,
 )
 from accord.stores.sql import curation
+from accord.ports import IndexPoint
 from accord.stores.sql.engine_factory import SqlRunner
 from accord.stores.sql.identity import IdentityStore
 from accord.stores.sql.records import (
-    IndexRecord,
     NewMemory,
     NewMessage,
-    index_record_from_row,
+    index_point_from_row,
     memory_from_row,
     memory_row,
 )
@@ -607,7 +607,7 @@ class SqlStore:
         ids: Sequence[str] | None = None,
         job_id: str | None = None,
         batch_size: int = 1000,
-    ) -> AsyncIterator[list[IndexRecord]]:
+    ) -> AsyncIterator[list[IndexPoint]]:
         """Memories (all, a tenant's, some ids or a job's), in batches, to (re)build the index.
 
         ``tenant_id=None`` walks all tenants: only ``accord reindex`` (an operator command)
@@ -628,7 +628,7 @@ class SqlStore:
             )
             if not rows:
                 return
-            yield [index_record_from_row(r) for r in rows]
+            yield [index_point_from_row(r) for r in rows]
             last = rows[-1]["id"]
 
     async def set_embeddings(self, tenant_id: str, vectors: Mapping[str, tuple[bytes, str]]) -> None:
