@@ -59,12 +59,14 @@ def build_components(
                 hot,
             )
         data_dir.mkdir(parents=True, exist_ok=True)
+        extractor = extractor or _extractor(settings, RuleBasedExtractor())
         parts = Components(
             store=SqlStore(settings.resolved_database_url()),
             index=index,
             embedder=embedder,
             hot=hot,
-            extractor=extractor or RuleBasedExtractor(),
+            extractor=extractor,
+            classifier=_classifier(extractor),
             clock=clock or SystemClock(),
             settings=settings,
         )
@@ -73,3 +75,23 @@ def build_components(
             lock.release()
         raise
     return parts, lock
+
+
+def _extractor(settings: AccordSettings, rules: Extractor) -> Extractor:
+    """The LLM extractor when providers are configured (the rules as its fallback), else the rules.
+
+    Either way the input is sanitised and instructions aimed at the assistant are dropped.
+    """
+    from accord.llm import GuardedExtractor, LLMExtractor, LLMSettings
+
+    llm = LLMSettings.from_flat(settings)
+    if not llm.enabled:
+        return GuardedExtractor(rules)
+    return LLMExtractor.from_settings(llm, fallback=rules)
+
+
+def _classifier(extractor: Extractor) -> object | None:
+    """An LLM conflict classifier sharing the extractor's router (and so its breakers)."""
+    from accord.llm import LLMConflictClassifier, LLMExtractor
+
+    return LLMConflictClassifier(extractor.router) if isinstance(extractor, LLMExtractor) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from accord._models import ServiceMode
 from accord._settings import AccordSettings
@@ -41,7 +41,13 @@ class Components:
     extractor: Extractor
     clock: Clock
     settings: AccordSettings
+    classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
     notes: list[str] = field(default_factory=list)
+
+    def extraction_mode(self) -> str:
+        """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""
+        mode = getattr(self.extractor, "mode", None)
+        return mode() if callable(mode) else "rules"
 
     def mode(self, *, search: str | None = None, extra_notes: list[str] | None = None) -> ServiceMode:
         """Describe the dependencies serving a call; ``search`` overrides when a fallback ran."""
@@ -51,12 +57,16 @@ class Components:
         if self.embedder is None:
             notes.append("no dense embedder: lexical (BM25) search only")
         hot_name = getattr(self.hot, "active_name", self.hot.name)
-        degraded = used != planned or (self.index is None) or hot_name != self.hot.name
+        extraction = self.extraction_mode()
+        degraded = (
+            used != planned or self.index is None or hot_name != self.hot.name or extraction not in ("rules", "llm")
+        )
         return ServiceMode(
             search=used,  # type: ignore[arg-type]
             index=self.index.name if self.index is not None else "none",
             embedder=self.embedder.name if self.embedder is not None else "none",
             hot_tier=hot_name,
+            extraction=extraction,
             degraded=degraded,
             notes=notes,
         )

@@ -35,6 +35,8 @@ __all__ = [
     "StoreStats",
     "ForgetReport",
     "MaintenanceReport",
+    "ProviderHealth",
+    "HealthReport",
 ]
 
 Role = Literal["user", "assistant", "system", "tool"]
@@ -209,6 +211,7 @@ class AddResult(_Frozen):
     retry_after_seconds: float | None = None
     episodic_memory_ids: list[str] = Field(default_factory=list)
     memories_created: list[Memory] = Field(default_factory=list)
+    extractor: str | None = None  # what served extraction: "rules", "llm:<model>", "rules_fallback"
     error: str | None = None
 
 
@@ -219,6 +222,7 @@ class ServiceMode(_Frozen):
     index: str
     embedder: str
     hot_tier: str
+    extraction: str = "rules"
     degraded: bool = False
     notes: list[str] = Field(default_factory=list)
 
@@ -254,6 +258,9 @@ class ExtractedMemory(_Frozen):
     context: str | None = None
     valid_from: dt.datetime | None = None
     valid_to: dt.datetime | None = None
+    # An LLM verdict for a conflict the rules could not decide, saved with the extraction so
+    # that a replay applies the same decision: {"action", "target_id", "reason", "merged_content"}.
+    resolution_hint: dict[str, str] | None = None
 
 
 class JobStatus(StrEnum):
@@ -298,6 +305,27 @@ class StoreStats(_Frozen):
     jobs_failed: int
     index_points: int | None
     mode: ServiceMode
+
+
+class ProviderHealth(_Frozen):
+    """One LLM provider's circuit breaker."""
+
+    name: str
+    state: Literal["closed", "open", "half_open", "not_configured"]
+    consecutive_failures: int
+    total_failures: int
+    total_successes: int
+    last_error: str | None = None
+
+
+class HealthReport(_Frozen):
+    """What serves Accord right now: ``degraded`` when any dependency is on a fallback."""
+
+    status: Literal["ok", "degraded"]
+    mode: ServiceMode
+    providers: list[ProviderHealth]
+    jobs_pending: int
+    jobs_failed: int
 
 
 class MaintenanceReport(_Frozen):

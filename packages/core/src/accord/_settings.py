@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from accord.llm.settings import split_provider_order
 
 __all__ = ["AccordSettings"]
 
@@ -33,6 +35,27 @@ class AccordSettings(BaseSettings):
     )
     embedder_api_base: str | None = None
     embedder_api_key: str | None = None
+
+    # LLM extraction (empty provider order: the rule-based extractor only)
+    llm_provider_order: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="e.g. gemini,openai,anthropic or explicit litellm model ids"
+    )
+    llm_api_bases: dict[str, str] = Field(default_factory=dict)
+    llm_api_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    llm_attempt_timeout_seconds: float = Field(default=20.0, gt=0)
+    llm_job_timeout_seconds: float = Field(default=60.0, gt=0)
+    llm_breaker_failure_threshold: int = Field(default=3, ge=1)
+    llm_breaker_reset_seconds: float = Field(default=30.0, gt=0)
+    llm_on_all_down: Literal["rules", "wait"] = Field(
+        default="rules", description="all providers down: extract with the rules, or wait and replay later"
+    )
+    llm_max_output_tokens: int = Field(default=2048, ge=16)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+
+    @field_validator("llm_provider_order", mode="before")
+    @classmethod
+    def _split_order(cls, value: Any) -> Any:
+        return split_provider_order(value)
 
     # Gate
     rate_limit_per_minute: float = Field(default=600.0, gt=0)

@@ -13,13 +13,15 @@ from accord._components import Components, Principal
 from accord._errors import StorageError
 from accord._models import AddResult, Category, ExtractedMemory, Job, Message, SourceKind
 from accord.ports import SHARED_USER_ID, IndexPoint
-from accord.conflict_rules import has_change_cue
+from accord.conflict_rules import Action, Claim, has_change_cue, similarity
 from accord.qualifiers import qualify
 from accord.stores.sql.records import NewMemory, NewMessage, content_hash, encode_vector
 from accord.stores.sql.resolution import ApplyResult
 
 log = logging.getLogger("accord.write")
 
+# Similarities where the rules insert, but a model may see a duplicate or a refinement.
+GRAY_ZONE = (0.3, 0.5)
 EPISODIC_IMPORTANCE = {"user": 0.35, "assistant": 0.25, "tool": 0.15}
 _NEIGHBOUR_CHARS = 400
 
@@ -165,9 +167,53 @@ class Writer:
 
     # -- job processing (called by the worker) -----------------------------------------
 
-    async def extract(self, job: Job) -> list[ExtractedMemory]:
+    async def extract(self, job: Job) -> tuple[list[ExtractedMemory], str]:
+        """The job's extracted memories and what served them (``rules``, ``llm:<model>``,
+        ``rules_fallback``)."""
         messages = await self.parts.store.job_messages(job.tenant_id, job.id)
-        return await self.parts.extractor.extract(messages)
+        extractor = self.parts.extractor
+        with_source = getattr(extractor, "extract_with_source", None)
+        if with_source is None:
+            return await extractor.extract(messages), extractor.name
+        memories, mode, provider = await with_source(messages)
+        return memories, f"llm:{provider}" if mode == "llm" and provider else mode
+
+    async def add_hints(self, job: Job, extracted: list[ExtractedMemory]) -> list[ExtractedMemory]:
+        """Ask the LLM classifier about the cases the rules cannot decide.
+
+        Only memories without an attribute, close to a stored one of the same category but
+        under the rules' merge and duplicate thresholds, are asked about. The verdict rides
+        on the extraction (saved before applying), so a replay applies the same decision.
+        """
+        classifier = self.parts.classifier
+        if classifier is None:
+            return extracted
+        out = []
+        for e in extracted:
+            if e.attribute_key is not None or e.resolution_hint is not None:
+                out.append(e)
+                continue
+            stored = await self.parts.store.list_memories(job.tenant_id, job.user_id, categories=[e.category.value], limit=50)
+            close = [(similarity(e.content, m.content), m) for m in stored if m.attribute_key is None]
+            gray = [pair for pair in close if GRAY_ZONE[0] <= pair[0] < GRAY_ZONE[1]]
+            if not gray:
+                out.append(e)
+                continue
+            _, existing = max(gray, key=lambda pair: pair[0])
+            decision = await classifier.decide(
+                Claim(content=e.content, category=e.category.value, confidence=e.confidence),
+                Claim(content=existing.content, category=existing.category.value, confidence=existing.confidence, id=existing.id),
+            )
+            if decision is None or decision.action is Action.INSERT:
+                out.append(e)
+                continue
+            hint = {"action": decision.action.value, "target_id": existing.id, "reason": decision.reason}
+            if decision.merged_content:
+                hint["merged_content"] = decision.merged_content
+            if decision.question:
+                hint["question"] = decision.question
+            out.append(e.model_copy(update={"resolution_hint": hint}))
+        return out
 
     async def plan(self, job: Job, extracted: Sequence[ExtractedMemory]) -> list[NewMemory]:
         """Turn the saved extraction into candidate rows; conflict resolution decides their fate."""
@@ -181,6 +227,7 @@ class Writer:
         for j, (h, e) in enumerate(items):
             known = e.message_index is not None and 0 <= e.message_index < len(messages)
             said = messages[e.message_index] if known else None  # type: ignore[index]
+            from_tool = said is not None and said.role == "tool"
             new.append(
                 NewMemory(
                     id=str(uuid.uuid5(uuid.UUID(job.id), h)),  # deterministic: a replay yields the same ids
@@ -193,8 +240,10 @@ class Writer:
                     confidence=e.confidence,
                     attribute_key=e.attribute_key,
                     attribute_value=e.attribute_value,
-                    source_kind=SourceKind.EXTRACTED.value,
-                    source_role="user",
+                    # Memories drawn from tool output are kept out of prompts (untrusted).
+                    source_kind=(SourceKind.TOOL if from_tool else SourceKind.EXTRACTED).value,
+                    source_role=said.role if said is not None else "user",
+                    trusted=not from_tool,
                     session_id=job.session_id,
                     message_id=job.message_ids[e.message_index] if known else None,  # type: ignore[index]
                     job_id=job.id,
@@ -208,6 +257,7 @@ class Writer:
                     context=e.context,
                     change_cue=has_change_cue(said.content) if said is not None else False,
                     said_at=said.created_at if said is not None else None,
+                    hint=e.resolution_hint,
                 )
             )
         return new

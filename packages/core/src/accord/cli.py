@@ -78,6 +78,12 @@ async def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_health(args: argparse.Namespace) -> int:
+    report = await _with_engine(args, lambda m: m.health())
+    _print_json(report)
+    return 0 if report.status == "ok" else 3
+
+
 async def cmd_maintain(args: argparse.Namespace) -> int:
     _print_json(await _with_engine(args, lambda m: m.maintain()))
     return 0
@@ -175,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", help="rebuild the vector index from SQL")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("health", help="what serves Accord now: index, embedder, LLM providers (exit 3 if degraded)")
+    p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("maintain", help="decay importance, archive stale memories, expire old turns")
     p.set_defaults(func=cmd_maintain)

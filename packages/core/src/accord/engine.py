@@ -24,9 +24,11 @@ from accord._models import (
     ContextFormat,
     ContextResult,
     ForgetReport,
+    HealthReport,
     Job,
     Memory,
     MemoryStatus,
+    ProviderHealth,
     StoreStats,
     UserStats,
 )
@@ -262,7 +264,9 @@ class AsyncAccord(CurationAPI, PassportAPI):
             return result
         created = await self.parts.store.get_memories(self._principal.tenant_id, job.created_memory_ids)
         status = {"done": "done", "failed": "failed"}.get(job.status.value, "queued")
-        return result.model_copy(update={"status": status, "memories_created": created, "error": job.error})
+        return result.model_copy(
+            update={"status": status, "memories_created": created, "error": job.error, "extractor": job.extractor}
+        )
 
     async def process_pending(self) -> int:
         """Run every queued job now, in this task; returns how many ran."""
@@ -393,6 +397,32 @@ class AsyncAccord(CurationAPI, PassportAPI):
         counts = await parts.store.store_counts(self._principal.tenant_id)
         points = await parts.index.count(self._principal.tenant_id) if parts.index is not None else None
         return StoreStats(**counts, index_points=points, mode=parts.mode())
+
+    async def health(self) -> HealthReport:
+        """Each dependency's state: index, embedder, hot tier, extraction and every LLM provider's
+        circuit breaker (state, failure counts, last error), with the tenant's job counts."""
+        parts = self.parts
+        mode = parts.mode()
+        router = getattr(parts.extractor, "router", None)
+        providers = [
+            ProviderHealth(
+                name=b.name,
+                state=b.state.value.lower(),
+                consecutive_failures=b.consecutive_failures,
+                total_failures=b.total_failures,
+                total_successes=b.total_successes,
+                last_error=b.last_error,
+            )
+            for b in (router.health() if router is not None else [])
+        ]
+        counts = await parts.store.store_counts(self._principal.tenant_id)
+        return HealthReport(
+            status="degraded" if mode.degraded else "ok",
+            mode=mode,
+            providers=providers,
+            jobs_pending=counts["jobs_pending"],
+            jobs_failed=counts["jobs_failed"],
+        )
 
     async def reindex(self) -> int:
         """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing

@@ -20,6 +20,7 @@ from accord._models import (
     ContextFormat,
     ContextResult,
     ForgetReport,
+    HealthReport,
     Job,
     MaintenanceReport,
     Memory,
@@ -154,6 +155,9 @@ class Accord:
 
     def reindex(self) -> int:
         return self._loop.run(self._async.reindex())
+
+    def health(self) -> HealthReport:
+        return self._loop.run(self._async.health())
 
     def history(self, memory_id: str) -> list[MemoryVersion]:
         return self._loop.run(self._async.history(memory_id))

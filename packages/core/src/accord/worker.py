@@ -21,6 +21,7 @@ from accord._components import Components
 from accord._errors import AccordError
 from accord._models import Job, JobStatus
 from accord._write import Writer
+from accord.llm.extractor import ProviderUnavailable
 
 log = logging.getLogger("accord.worker")
 
@@ -49,6 +50,11 @@ class Worker:
             return False
         try:
             await self.process(job)
+        except ProviderUnavailable as e:
+            # Every LLM provider is down and the policy is to wait: the job goes back to the
+            # queue untouched, to be replayed once they recover. It is never dropped.
+            log.info("job %s waits %.0fs for an LLM provider", job.id, e.retry_after_seconds)
+            await self.parts.store.defer_job(job.id, self.id, self.parts.clock.now(), e.retry_after_seconds)
         except AccordError as e:
             log.warning("job %s failed (attempt %d): %s", job.id, job.attempts, e)
             await self.parts.store.fail_job(
@@ -64,8 +70,9 @@ class Worker:
         store, now = self.parts.store, self.parts.clock.now
         extracted = job.extraction
         if extracted is None:
-            extracted = await self.writer.extract(job)
-            if not await store.save_extraction(job.id, self.id, extracted, self.parts.extractor.name, now()):
+            extracted, served_by = await self.writer.extract(job)
+            extracted = await self.writer.add_hints(job, extracted)
+            if not await store.save_extraction(job.id, self.id, extracted, served_by, now()):
                 return  # lease lost: another worker has the job
         # Access is checked again now: a grant or consent revoked while the job waited
         # means nothing of it is written.

@@ -60,6 +60,7 @@ class NewMemory:
     context: str | None = None
     change_cue: bool = False
     said_at: dt.datetime | None = None  # when the source turn was said
+    hint: Mapping[str, str] | None = None  # an LLM verdict for a case the rules cannot decide
 
 
 def content_hash(text: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from accord._models import ChangeType, MemoryStatus
-from accord.conflict_rules import Action, Claim, Decision, classify
+from accord.conflict_rules import Action, Claim, Decision, classify, merge_contents
 from accord.ports import SHARED_USER_ID
 from accord.stores.sql.records import NewMemory, content_hash, memory_row
 from accord.stores.sql.schema import conflicts, memories, memory_versions
@@ -234,6 +234,15 @@ class Resolver:
         decision = classify(
             candidate_claim(m, stated_by, said_at), [_claim(r) for r in rows], shared_policy=self.shared_policy
         )
+        if decision.action is Action.INSERT and m.hint and m.hint.get("target_id") in by_id:
+            decision = Decision(
+                Action(m.hint["action"]),
+                f"llm: {m.hint.get('reason', '')}",
+                target_id=m.hint["target_id"],
+                merged_content=m.hint.get("merged_content")
+                or merge_contents(by_id[m.hint["target_id"]]["content"], m.content),
+                question=m.hint.get("question"),
+            )
         if decision.action is Action.INSERT and m.attribute_key != plain_key and any(
             r["attribute_key"] == base_key(plain_key) for r in rows
         ):

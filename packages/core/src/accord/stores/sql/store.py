@@ -245,9 +245,13 @@ class SqlStore:
 
     async def claim_job(self, worker_id: str, now: dt.datetime, lease_seconds: float, max_attempts: int) -> Job | None:
         """Lease the oldest claimable job: queued, or running with an expired lease."""
+        # A queued job's lease_expires_at, when set, is a not-before time (a deferred job).
         claimable = and_(
             or_(
-                jobs.c.status == JobStatus.QUEUED.value,
+                and_(
+                    jobs.c.status == JobStatus.QUEUED.value,
+                    or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at <= now),
+                ),
                 and_(jobs.c.status == JobStatus.RUNNING.value, jobs.c.lease_expires_at < now),
             ),
             jobs.c.attempts < max_attempts,
@@ -365,6 +369,22 @@ class SqlStore:
             .values(status=JobStatus.DONE.value, lease_owner=None, lease_expires_at=None, error=None, updated_at=now)
         )
         return await self._write(lambda conn: conn.execute(stmt).rowcount == 1, "completing a job")
+
+    async def defer_job(self, job_id: str, worker_id: str, now: dt.datetime, seconds: float) -> None:
+        """Put a job back in the queue until ``now + seconds``, without spending an attempt."""
+        stmt = (
+            update(jobs)
+            .where(self._leased(job_id, worker_id))
+            .values(
+                status=JobStatus.QUEUED.value,
+                lease_owner=None,
+                lease_expires_at=now + dt.timedelta(seconds=seconds),
+                attempts=jobs.c.attempts - 1,
+                error="waiting for an LLM provider",
+                updated_at=now,
+            )
+        )
+        await self._write(lambda conn: conn.execute(stmt), "deferring a job")
 
     async def fail_job(self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool) -> None:
         """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
