@@ -205,3 +205,27 @@ async def test_health_shows_each_providers_breaker_and_the_mode(fake_llm, llm_se
         assert (m1.name, m1.state, m1.total_failures) == ("openai/m1", "open", 1) and m1.last_error
         assert (m2.state, m2.total_successes) == ("closed", 1)
         assert report.status == "degraded" and report.mode.extraction.startswith("degraded")
+
+
+async def test_the_llm_decides_what_the_rules_cannot_and_the_verdict_is_saved(fake_llm, llm_settings) -> None:
+    first = extraction(("User wants to visit Japan", "goal", None, 0))
+    second = extraction(("User hopes to visit Japan next spring with family", "goal", None, 0))
+    replies = iter([first, second])
+
+    def respond(body: dict[str, Any]) -> str:
+        import json
+
+        system = body["messages"][0]["content"]
+        if "compare two memories" in system:
+            return json.dumps({"action": "merge", "reason": "same trip, more detail", "merged_content": "User plans to visit Japan next spring with family"})
+        return json.dumps(next(replies))
+
+    fake_llm.script("m1", fake_llm.ok(respond))
+    async with AsyncAccord(llm_settings("m1")) as engine:
+        await engine.add("I want to visit Japan", user_id="alice", wait=True)
+        result = await engine.add("I hope to visit Japan next spring with my family", user_id="alice", wait=True)
+        goals = await engine.list_memories("alice", categories=["goal"])
+        assert [g.content for g in goals] == ["User plans to visit Japan next spring with family"]  # rules alone would keep both
+        job = await engine.get_job(result.job_id)
+        (saved,) = job.extraction
+        assert saved.resolution_hint["action"] == "merge"  # a replay applies the same verdict
