@@ -226,3 +226,25 @@ async def test_forget_user_erases_every_trace_and_leaves_others(engine: AsyncAcc
     with pytest.raises(PermissionDeniedError):
         await engine.for_key(token.token)  # the user's token went with them
     assert (await planner.get("rowing", user_id="bob")).memories
+
+
+def test_the_sync_api_has_the_passport(tmp_path: Path) -> None:
+    from accord import Accord
+
+    with Accord(AccordSettings(data_dir=tmp_path, embedder="none")) as owner:
+        owner.create_tenant("acme")
+        _, admin_key = owner.for_tenant("acme").create_agent("admin", role="admin")
+        admin = owner.for_key(admin_key.key)
+        agent, key = admin.create_agent("planner")
+        admin.grant(agent.id, "read_write", categories=["preference", "episodic"])
+        planner = owner.for_key(key.key)
+        assert planner.principal.agent_id == agent.id
+        planner.add("I love Thai food", user_id="alice", wait=True)
+        assert [m.agent_id for m in planner.get("thai", user_id="alice", agent_ids=[agent.id]).memories] == [agent.id] * 2
+        token = admin.issue_user_token("alice")
+        owner.for_key(token.token).set_consent(agent.id, False)
+        assert planner.get("thai", user_id="alice").memories == []
+        planner.close()  # a view: closing it leaves the engine open
+        assert admin.list_consents("alice")[0].granted is False
+        with pytest.raises(Exception, match="no tenant"):
+            owner.for_tenant("nope").create_agent("x")

@@ -50,12 +50,19 @@ from accord._models import (
 from accord._settings import AccordSettings
 from accord.engine import AsyncAccord
 from accord.sync import Accord
+from accord.remote import AsyncRemoteAccord, RemoteAccord, connect, connect_async
+from accord._components import Principal
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Accord",
     "AsyncAccord",
+    "connect",
+    "connect_async",
+    "RemoteAccord",
+    "AsyncRemoteAccord",
+    "Principal",
     "AccordSettings",
     "AddResult",
     "ContextResult",

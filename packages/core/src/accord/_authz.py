@@ -25,6 +25,12 @@ class Authorizer:
     def __init__(self, parts: Components) -> None:
         self.parts = parts
         self._touched: dict[str, dt.datetime] = {}
+        self._tenants: set[str] = set()  # known to exist (tenants are never deleted)
+
+    async def tenant_exists(self, tenant_id: str) -> bool:
+        if tenant_id not in self._tenants and await self.parts.store.identity.get_tenant(tenant_id) is not None:
+            self._tenants.add(tenant_id)
+        return tenant_id in self._tenants
 
     async def authenticate(self, key: str) -> Principal:
         """The principal a key stands for; ``PermissionDeniedError`` for any bad key.

@@ -55,6 +55,11 @@ class PassportAPI:
         self._authz.require_owner(self._principal, "act in another tenant")
         return self._as(Principal(tenant_id=check_identifier("tenant_id", tenant_id), agent_id="local", role="owner"))  # type: ignore[arg-type]
 
+    async def _require_tenant(self) -> None:
+        """The principal's tenant exists (keys guarantee it; ``for_tenant`` views may not)."""
+        if not await self._authz.tenant_exists(self._principal.tenant_id):
+            raise NotFoundError(f"no tenant {self._principal.tenant_id!r}: create it with create_tenant() first")
+
     # -- tenants, agents and keys ------------------------------------------------------
 
     async def create_tenant(self, tenant_id: str, name: str | None = None, *, memory_quota: int | None = None) -> Tenant:
@@ -71,6 +76,7 @@ class PassportAPI:
     async def create_agent(self, name: str, *, role: Literal["agent", "admin"] = "agent") -> tuple[Agent, IssuedKey]:
         """A new agent in this tenant and its first key (shown once)."""
         self._authz.require_admin(self._principal, "create agents")
+        await self._require_tenant()
         name = check_identifier("name", name)  # type: ignore[assignment]
         if role not in ("agent", "admin"):
             raise InvalidInputError("role", "must be 'agent' or 'admin'")
@@ -162,6 +168,8 @@ class PassportAPI:
     ) -> Consent:
         """The user's own word on an agent: ``granted=False`` withdraws its access at once."""
         user_id = user_id if user_id is not None else self._principal.user_id
+        if user_id is None:
+            raise InvalidInputError("user_id", "name the user whose consent this is (a user token names itself)")
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "change consent")  # type: ignore[arg-type]
         if not isinstance(granted, bool):
@@ -178,7 +186,10 @@ class PassportAPI:
         return consent
 
     async def list_consents(self, user_id: str | None = None) -> list[Consent]:
-        user_id = check_identifier("user_id", user_id if user_id is not None else self._principal.user_id)  # type: ignore[assignment]
+        user_id = user_id if user_id is not None else self._principal.user_id
+        if user_id is None:
+            raise InvalidInputError("user_id", "name the user whose consents to list (a user token names itself)")
+        user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "read consent")  # type: ignore[arg-type]
         return await self.parts.store.identity.list_consents(self._principal.tenant_id, user_id)  # type: ignore[arg-type]
 

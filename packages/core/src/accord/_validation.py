@@ -120,13 +120,15 @@ def check_int(field: str, value: object, low: int, high: int) -> int:
     return value
 
 
-def check_positive_number(field: str, value: object, *, optional: bool = True) -> float | None:
+def check_positive_number(
+    field: str, value: object, *, optional: bool = True, maximum: float = 1e9
+) -> float | None:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise InvalidInputError(field, f"must be a number, got {type(value).__name__}")
-    if value <= 0:
-        raise InvalidInputError(field, f"must be positive, got {value}")
+    if not 0 < value <= maximum:
+        raise InvalidInputError(field, f"must be positive and at most {maximum:g}, got {value}")
     return float(value)
 
 

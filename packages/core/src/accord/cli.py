@@ -13,6 +13,7 @@ from typing import Any
 from accord._errors import AccordError
 from accord._settings import AccordSettings
 from accord.engine import AsyncAccord
+from accord.server.cli import add_serve_parser
 
 
 def _settings(args: argparse.Namespace) -> AccordSettings:
@@ -203,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="run a job worker (for a shared PostgreSQL store)")
     p.set_defaults(func=cmd_worker)
+
+    add_serve_parser(sub)
 
     models = sub.add_parser("models", help="manage local embedding models").add_subparsers(dest="models", required=True)
     p = models.add_parser("distill", help="distill a model2vec static model offline from a local sentence-transformer")

@@ -224,6 +224,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         msgs = check_messages(
             messages, max_messages=parts.settings.max_messages_per_add, max_chars=parts.settings.max_message_chars
         )
+        await self._require_tenant()
         access = await self._authz.access(self._principal, user_id)
         if not access.write:
             raise PermissionDeniedError(f"{_who(self._principal)} may not write the memory of user {user_id!r}")
@@ -312,7 +313,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         cats = check_categories(categories)
         fmt = check_format(format)
         max_tokens = check_int("context_max_tokens", context_max_tokens, 1, MAX_CONTEXT_TOKENS)
-        days = check_positive_number("time_filter_days", time_filter_days)
+        days = check_positive_number("time_filter_days", time_filter_days, maximum=100_000)
         when = check_datetime("as_of", as_of)
         writers = _check_agent_ids(agent_ids)
         access = await self._authz.access(self._principal, user_id)

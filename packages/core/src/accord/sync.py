@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 from accord._models import (
     AddResult,
@@ -28,7 +28,9 @@ from accord._models import (
     StoreStats,
     UserStats,
 )
+from accord._components import Principal
 from accord._settings import AccordSettings
+from accord.passport.models import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.engine import AsyncAccord
 from accord.ports import Clock, Extractor
 
@@ -73,6 +75,7 @@ class Accord:
         extractor: Extractor | None = None,
     ) -> None:
         self._loop = LoopThread()
+        self._owner = True
         self._async = AsyncAccord(settings, data_dir=data_dir, clock=clock, extractor=extractor)
         try:
             self._loop.run(self._async.start())
@@ -80,12 +83,20 @@ class Accord:
             self._loop.stop()
             raise
 
+    def _view(self, engine: AsyncAccord) -> Accord:
+        """A sync object over a view of the engine (``for_key``); closing it does nothing."""
+        view = object.__new__(Accord)
+        view._loop, view._owner, view._async = self._loop, False, engine
+        return view
+
     @property
     def aio(self) -> AsyncAccord:
         """The async engine behind this object (runs on this object's private loop)."""
         return self._async
 
     def close(self) -> None:
+        if not self._owner:
+            return
         try:
             self._loop.run(self._async.close())
         finally:
@@ -121,8 +132,9 @@ class Accord:
         context_max_tokens: int = 500,
         time_filter_days: float | None = None,
         as_of: dt.datetime | None = None,
+        agent_ids: list[str] | None = None,
     ) -> ContextResult:
-        return self._loop.run(self._async.get(query, user_id, limit=limit, categories=categories, format=format, context_max_tokens=context_max_tokens, time_filter_days=time_filter_days, as_of=as_of))  # noqa: E501
+        return self._loop.run(self._async.get(query, user_id, limit=limit, categories=categories, format=format, context_max_tokens=context_max_tokens, time_filter_days=time_filter_days, as_of=as_of, agent_ids=agent_ids))  # noqa: E501
 
     def list_memories(
         self,
@@ -183,3 +195,73 @@ class Accord:
 
     def maintain(self) -> MaintenanceReport:
         return self._loop.run(self._async.maintain())
+
+    # -- Memory Passport -------------------------------------------------------------------
+
+    @property
+    def principal(self) -> Principal:
+        return self._async.principal
+
+    def authenticate(self, key: str) -> Principal:
+        return self._loop.run(self._async.authenticate(key))
+
+    def for_key(self, key: str) -> Accord:
+        return self._view(self._loop.run(self._async.for_key(key)))
+
+    def for_tenant(self, tenant_id: str) -> Accord:
+        return self._view(self._async.for_tenant(tenant_id))
+
+    def create_tenant(self, tenant_id: str, name: str | None = None, *, memory_quota: int | None = None) -> Tenant:
+        return self._loop.run(self._async.create_tenant(tenant_id, name, memory_quota=memory_quota))
+
+    def list_tenants(self) -> list[Tenant]:
+        return self._loop.run(self._async.list_tenants())
+
+    def create_agent(self, name: str, *, role: Literal["agent", "admin"] = "agent") -> tuple[Agent, IssuedKey]:
+        return self._loop.run(self._async.create_agent(name, role=role))
+
+    def list_agents(self) -> list[Agent]:
+        return self._loop.run(self._async.list_agents())
+
+    def issue_key(self, agent_id: str) -> IssuedKey:
+        return self._loop.run(self._async.issue_key(agent_id))
+
+    def list_keys(self, agent_id: str | None = None) -> list[ApiKeyInfo]:
+        return self._loop.run(self._async.list_keys(agent_id))
+
+    def rotate_key(self, key_id: str, *, overlap_seconds: float = 3600.0) -> IssuedKey:
+        return self._loop.run(self._async.rotate_key(key_id, overlap_seconds=overlap_seconds))
+
+    def revoke_key(self, key_id: str) -> ApiKeyInfo:
+        return self._loop.run(self._async.revoke_key(key_id))
+
+    def grant(
+        self,
+        agent_id: str,
+        access: Literal["read_only", "read_write"],
+        *,
+        categories: Sequence[str] | None = None,
+        user_id: str | None = None,
+        expires_at: dt.datetime | None = None,
+    ) -> Grant:
+        return self._loop.run(self._async.grant(agent_id, access, categories=categories, user_id=user_id, expires_at=expires_at))  # noqa: E501
+
+    def revoke_grant(self, grant_id: str) -> Grant:
+        return self._loop.run(self._async.revoke_grant(grant_id))
+
+    def list_grants(self, *, agent_id: str | None = None, user_id: str | None = None) -> list[Grant]:
+        return self._loop.run(self._async.list_grants(agent_id=agent_id, user_id=user_id))
+
+    def issue_user_token(self, user_id: str) -> IssuedToken:
+        return self._loop.run(self._async.issue_user_token(user_id))
+
+    def set_consent(
+        self, agent_id: str, granted: bool, *, categories: Sequence[str] | None = None, user_id: str | None = None
+    ) -> Consent:
+        return self._loop.run(self._async.set_consent(agent_id, granted, categories=categories, user_id=user_id))
+
+    def list_consents(self, user_id: str | None = None) -> list[Consent]:
+        return self._loop.run(self._async.list_consents(user_id))
+
+    def export_user(self, user_id: str) -> UserExport:
+        return self._loop.run(self._async.export_user(user_id))

@@ -1,0 +1,107 @@
+"""Memory routes: add, retrieve, list, get, edit, delete, history, archive, restore, jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from accord._models import AddResult, Category, ContextResult, Job, Memory, MemoryVersion
+from accord.server.deps import Caller, state_of
+from accord.server.limits import quota_headers
+from accord.server.schemas import AddRequest, IdQuery, RetrieveRequest, UpdateRequest, UuidPath
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["memories"])
+
+
+@router.post("/memories/add", response_model=AddResult)
+async def add(body: AddRequest, memory: Caller, request: Request, response: Response) -> AddResult:
+    """Remember a conversation. A write blocked by the gate is a 200 with ``status="blocked"``;
+    a rate-limited one also carries ``Retry-After``."""
+    result = await memory.add(
+        [m.model_dump() for m in body.messages],
+        body.user_id,
+        session_id=body.session_id,
+        metadata=body.metadata,
+        idempotency_key=body.idempotency_key,
+        wait=body.wait,
+        timeout=body.timeout,
+    )
+    meter = state_of(request).meter
+    bucket = meter.bucket(memory.principal)
+    meter.record(bucket, result)
+    response.headers.update(meter.headers(bucket, result))
+    response.headers.update(await quota_headers(memory))
+    return result
+
+
+@router.post("/memories/retrieve", response_model=ContextResult)
+async def retrieve(body: RetrieveRequest, memory: Caller) -> ContextResult:
+    """The context for a query: ``get(query, user_id, ...)``."""
+    return await memory.get(
+        body.query,
+        body.user_id,
+        limit=body.limit,
+        categories=body.categories,
+        format=body.format,
+        context_max_tokens=body.context_max_tokens,
+        time_filter_days=body.time_filter_days,
+        as_of=body.as_of,
+        agent_ids=body.agent_ids,
+    )
+
+
+@router.get("/memories", response_model=list[Memory])
+async def list_memories(
+    memory: Caller,
+    user_id: IdQuery,
+    categories: Annotated[list[Category] | None, Query(max_length=16)] = None,
+    include_archived: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> list[Memory]:
+    """The user's memories the caller may read, newest first."""
+    cats = [c.value for c in categories] if categories else None
+    return await memory.list_memories(
+        user_id, categories=cats, include_archived=include_archived, limit=limit, offset=offset
+    )
+
+
+@router.get("/memories/{memory_id}", response_model=Memory)
+async def get_memory(memory_id: UuidPath, memory: Caller) -> Memory:
+    return await memory.get_memory(memory_id)
+
+
+@router.patch("/memories/{memory_id}", response_model=Memory)
+async def update_memory(memory_id: UuidPath, body: UpdateRequest, memory: Caller) -> Memory:
+    """Edit by hand (a ``manual_edit`` version)."""
+    return await memory.update_memory(memory_id, content=body.content, importance=body.importance, category=body.category)
+
+
+@router.delete("/memories/{memory_id}", response_model=Memory)
+async def delete_memory(memory_id: UuidPath, memory: Caller) -> Memory:
+    """Delete from every store; returns what was deleted."""
+    return await memory.delete_memory(memory_id)
+
+
+@router.get("/memories/{memory_id}/history", response_model=list[MemoryVersion])
+async def history(memory_id: UuidPath, memory: Caller) -> list[MemoryVersion]:
+    """Every version of the memory's lineage, oldest first."""
+    return await memory.history(memory_id)
+
+
+@router.post("/memories/{memory_id}/archive", response_model=Memory)
+async def archive(memory_id: UuidPath, memory: Caller) -> Memory:
+    return await memory.archive_memory(memory_id)
+
+
+@router.post("/memories/{memory_id}/restore", response_model=Memory)
+async def restore(memory_id: UuidPath, memory: Caller) -> Memory:
+    return await memory.restore_memory(memory_id)
+
+
+@router.get("/jobs/{job_id}", response_model=Job)
+async def get_job(job_id: UuidPath, memory: Caller) -> Job:
+    return await memory.get_job(job_id)
