@@ -141,6 +141,12 @@ async def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_eval(args: argparse.Namespace) -> int:
+    from accord.evals.cli import main_eval
+
+    return await asyncio.to_thread(main_eval, args.eval_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accord", description="Accord: memory for AI agents")
     parser.add_argument("--data-dir", help="data dir (default: $ACCORD_DATA_DIR or ~/.accord)")
@@ -206,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
 
     add_serve_parser(sub)
+
+    p = sub.add_parser("eval", help="retrieval evaluation: accord eval locomo PATH [--modes ...] [--json OUT]")
+    p.add_argument("eval_args", nargs=argparse.REMAINDER, help="e.g. locomo data/locomo10.json --modes lexical hybrid")
+    p.set_defaults(func=cmd_eval)
 
     models = sub.add_parser("models", help="manage local embedding models").add_subparsers(dest="models", required=True)
     p = models.add_parser("distill", help="distill a model2vec static model offline from a local sentence-transformer")
