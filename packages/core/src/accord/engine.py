@@ -50,7 +50,7 @@ from accord._validation import (
 )
 from accord._write import Writer
 from accord.passport.access import ALL_CATEGORIES
-from accord.ports import Clock, Extractor
+from accord.ports import SHARED_USER_ID, Clock, Extractor
 from accord.worker import Worker, job_is_final
 
 __all__ = ["AsyncAccord", "DEFAULT_TENANT", "LOCAL_AGENT"]
@@ -318,7 +318,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         writers = _check_agent_ids(agent_ids)
         access = await self._authz.access(self._principal, user_id)
         allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
-        shared = await self._authz.access(self._principal, "_tenant") if allowed else access
+        shared = await self._authz.access(self._principal, SHARED_USER_ID) if allowed else access
         retrieval = await self._reader.retrieve(
             self._principal,
             user_id,
