@@ -24,7 +24,7 @@ from mcp import Client, StdioServerParameters
 pytest.importorskip("fastapi", reason="remote mode is tested against the REST server: pip install 'accord[server]'")
 
 from accord.server import ServerSettings, create_app
-from accord.server.client import AsyncRemoteAccord
+from accord._remote_client import AsyncRemoteAccord
 
 from .conftest import serving_http
 from .test_http import as_agent, post

@@ -23,7 +23,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 import httpx
 
 from accord._components import Principal
-from accord.server.client import AsyncRemoteAccord
+from accord._remote_client import AsyncRemoteAccord
 from accord.sync import LoopThread
 
 __all__ = ["AsyncRemoteAccord", "RemoteAccord", "connect", "connect_async"]
