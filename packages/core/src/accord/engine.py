@@ -259,7 +259,8 @@ class AsyncAccord(CurationAPI, PassportAPI):
                 await self._worker.run_once()  # no background worker: run the queue inline
             else:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(finished.wait(), timeout=min(0.5, max(deadline - loop.time(), 0.01)))
+                    async with asyncio.timeout(min(0.5, max(deadline - loop.time(), 0.01))):
+                        await finished.wait()
             job = await self.parts.store.get_job(self._principal.tenant_id, job_id)
         if job is None:
             return result

@@ -9,6 +9,7 @@ upsert by memory id, and the job is only marked done after it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -109,10 +110,11 @@ class Worker:
                 # A store hiccup must not stop the worker; the job's lease lets it be retried.
                 log.error("worker %s: %s", self.id, e)
             self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the event fires, and close() would then wait forever.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_interval):
+                    await self._wake.wait()
 
 
 def job_is_final(job: Job | None) -> bool:

@@ -1,0 +1,256 @@
+"""``AccordStore``: a LangGraph ``BaseStore`` over Accord, so graphs keep long-term memory there.
+
+Namespaces name an Accord user, then optionally a category or labels of the caller's own:
+
+==================================  ===================================================
+namespace                           holds
+==================================  ===================================================
+``("users", user_id)``              everything Accord knows about the user
+``("users", user_id, category)``    that category (``preference``, ``fact``, ``goal``,
+                                    ...) and the items put under this namespace
+``("users", user_id, *labels)``     the items put under these labels
+==================================  ===================================================
+
+* ``put(ns, key, value)`` remembers ``value["text"]`` (or ``value["content"]``; otherwise the
+  value as JSON) as a user turn, with ``engine.add(..., wait=True)``; the namespace, key and
+  value ride in the turn's metadata, so ``get(ns, key)`` returns the value exactly as put.
+  Accord extracts memories from the turn as from any conversation. A put under an existing
+  key replaces the item (and what was extracted from it); an unchanged value is a no-op.
+  Each put is its own session, so the engine's dedup window never swallows one.
+* ``search(prefix, query=..., filter=..., limit=..., offset=...)`` is ``engine.get`` (ranked,
+  at most 200 candidates) with a query, ``list_memories`` (newest first) without. Every
+  memory comes back as an item: a put keeps its namespace, key and value; any other memory
+  is ``("users", user_id, category)``, its id, and ``{"text", "category", "memory_id", ...}``.
+* ``delete(ns, key)`` (a put of ``None``) deletes the item; for a put item, also what Accord
+  extracted from it. ``get`` and ``delete`` also take a memory id as the key.
+* ``list_namespaces`` needs a user: ``prefix=("users", user_id)``.
+
+Items follow Accord's lifecycle: put items are episodic turns, which maintenance expires
+after ``ACCORD_EPISODIC_TTL_DAYS``. ``index`` arguments are ignored (Accord indexes every
+memory); TTLs are not supported.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncGenerator, Iterable, Mapping
+from contextlib import aclosing
+from typing import Any
+
+from accord import Category, Memory, NotFoundError, UserStats
+from langgraph.store.base import (
+    BaseStore,
+    GetOp,
+    InvalidNamespaceError,
+    ListNamespacesOp,
+    Op,
+    PutOp,
+    Result,
+    SearchItem,
+    SearchOp,
+)
+
+from langchain_accord._engine import Engine, EngineRunner
+from langchain_accord._errors import mapped_errors, raise_if_blocked
+from langchain_accord._items import (
+    STORE_METADATA_KEY,
+    categories_for,
+    matches_path,
+    memory_item,
+    plain_item,
+    stored_record,
+    text_of,
+    within,
+)
+
+__all__ = ["AccordStore"]
+
+_EPISODIC = Category.EPISODIC.value
+_DURABLE = [c.value for c in Category if c is not Category.EPISODIC]
+_MEMORY_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_PAGE = 500
+_MAX_RANKED = 200  # the most engine.get returns in one call
+_UNBOUNDED_TOKENS = 32_000
+
+
+class AccordStore(BaseStore):
+    """A LangGraph store whose items live in Accord (see the module docs for the mapping).
+
+    Args:
+        engine: an ``accord.Accord`` / ``AsyncAccord``, or a client from ``accord.connect()``.
+            With an async engine only the async methods (``aget``, ``aput``, ...) work.
+        root: the first label of every namespace.
+
+    Example:
+        >>> store = AccordStore(Accord(data_dir="/tmp/accord-demo"))
+        >>> store.put(("users", "alice"), "diet", {"text": "I'm vegetarian"})
+        >>> store.get(("users", "alice"), "diet").value
+        {'text': "I'm vegetarian"}
+        >>> graph = builder.compile(store=store)   # nodes reach it as runtime.store
+    """
+
+    def __init__(self, engine: Engine, *, root: str = "users") -> None:
+        self._runner = EngineRunner(engine)
+        self.root = root
+
+    def batch(self, ops: Iterable[Op]) -> list[Result]:
+        return self._runner.run(self._batch(list(ops)))
+
+    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
+        return await self._runner.arun(self._batch(list(ops)))
+
+    async def _batch(self, ops: list[Op]) -> list[Result]:
+        with mapped_errors():
+            return [await self._apply(op) for op in ops]  # in order: a put is seen by a later get
+
+    async def _apply(self, op: Op) -> Result:
+        if isinstance(op, GetOp):
+            found = await self._find(op.namespace, op.key)
+            return None if found is None else plain_item(memory_item(found, self.root))
+        if isinstance(op, PutOp):
+            if op.value is None:
+                await self._delete(op.namespace, op.key)
+            else:
+                await self._put(op.namespace, op.key, op.value)
+            return None
+        if isinstance(op, SearchOp):
+            return await self._search(op)
+        if isinstance(op, ListNamespacesOp):
+            return await self._list_namespaces(op)
+        raise TypeError(f"unknown store operation: {type(op).__name__}")
+
+    # -- namespaces and items ----------------------------------------------------------
+
+    def _user_of(self, namespace: tuple[str, ...]) -> str:
+        if len(namespace) < 2 or namespace[0] != self.root:
+            raise InvalidNamespaceError(
+                f"Accord keeps memory per user: use ({self.root!r}, user_id, ...), got {namespace!r}"
+            )
+        return namespace[1]
+
+    async def _memories(self, user_id: str, categories: list[str] | None) -> AsyncGenerator[Memory, None]:
+        """The user's active memories, newest first, a page at a time."""
+        offset = 0
+        while True:
+            page = await self._runner.aio.list_memories(
+                user_id, categories=categories, limit=_PAGE, offset=offset
+            )
+            for memory in page:
+                yield memory
+            if len(page) < _PAGE:
+                return
+            offset += _PAGE
+
+    async def _find(self, namespace: tuple[str, ...], key: str) -> Memory | None:
+        """The memory at this address: a memory id is looked up, a put key found in the turns' metadata."""
+        user_id = self._user_of(namespace)
+        if _MEMORY_ID.match(key):
+            try:
+                memory = await self._runner.aio.get_memory(key)
+            except NotFoundError:
+                memory = None
+            if memory is not None and self._address(memory) == (namespace, key):
+                return memory
+        async with aclosing(self._memories(user_id, [_EPISODIC])) as turns:
+            async for turn in turns:
+                if self._address(turn) == (namespace, key):
+                    return turn
+        return None
+
+    def _address(self, memory: Memory) -> tuple[tuple[str, ...], str]:
+        item = memory_item(memory, self.root)
+        return item.namespace, item.key
+
+    # -- operations --------------------------------------------------------------------
+
+    async def _put(self, namespace: tuple[str, ...], key: str, value: Mapping[str, Any]) -> None:
+        user_id = self._user_of(namespace)
+        old = await self._find(namespace, key)
+        before = stored_record(old) if old is not None else None
+        if before is not None and before["value"] == value:
+            return
+        first_put = (before or {}).get("created_at") or (
+            old.created_at.isoformat() if old is not None else None
+        )
+        record = {"namespace": list(namespace), "key": key, "value": dict(value), "created_at": first_put}
+        result = await self._runner.aio.add(
+            [{"role": "user", "content": text_of(value)}],
+            user_id,
+            session_id=f"langgraph-{uuid.uuid4().hex}",
+            metadata={STORE_METADATA_KEY: record},
+            wait=True,
+        )
+        raise_if_blocked(result)
+        if old is not None:
+            await self._forget(old)
+
+    async def _delete(self, namespace: tuple[str, ...], key: str) -> None:
+        found = await self._find(namespace, key)
+        if found is not None:
+            await self._forget(found)
+
+    async def _forget(self, memory: Memory) -> None:
+        """Delete a memory; for a put item, also the memories extracted from its turn."""
+        doomed = [memory.id]
+        if stored_record(memory) is not None and memory.source.job_id is not None:
+            async with aclosing(self._memories(memory.user_id, _DURABLE)) as newest_first:
+                async for other in newest_first:
+                    if other.created_at < memory.created_at:
+                        break  # extraction only ever writes after the turn
+                    if other.source.job_id == memory.source.job_id:
+                        doomed.append(other.id)
+        for memory_id in doomed:
+            try:
+                await self._runner.aio.delete_memory(memory_id)
+            except NotFoundError:
+                pass  # already gone: deleting is idempotent
+
+    async def _search(self, op: SearchOp) -> list[SearchItem]:
+        prefix = op.namespace_prefix
+        user_id = self._user_of(prefix)
+        categories = categories_for(prefix[2:])
+        wanted = op.offset + op.limit
+        matches: list[SearchItem] = []
+        if op.query:
+            narrowed = len(prefix) > 2 or bool(op.filter)
+            context = await self._runner.aio.get(
+                op.query,
+                user_id,
+                limit=_MAX_RANKED if narrowed else max(1, min(wanted, _MAX_RANKED)),
+                categories=categories,
+                format="json",  # rank order (bullets group by category)
+                context_max_tokens=_UNBOUNDED_TOKENS,
+            )
+            items = [memory_item(m, self.root, m.relevance_score) for m in context.memories]
+            matches = [i for i in items if within(i, prefix, op.filter)]
+        else:
+            async with aclosing(self._memories(user_id, categories)) as memories:
+                async for memory in memories:
+                    item = memory_item(memory, self.root)
+                    if within(item, prefix, op.filter):
+                        matches.append(item)
+                    if len(matches) >= wanted:
+                        break
+        return matches[op.offset : wanted]
+
+    async def _list_namespaces(self, op: ListNamespacesOp) -> list[tuple[str, ...]]:
+        conditions = op.match_conditions or ()
+        prefix = next((c.path for c in conditions if c.match_type == "prefix"), ())
+        if len(prefix) < 2 or prefix[0] != self.root or prefix[1] == "*":
+            raise NotImplementedError(
+                f"Accord cannot list its users: list one user's namespaces with prefix=({self.root!r}, user_id)"
+            )
+        user_id = prefix[1]
+        stats = await self._runner.aio.stats(user_id)
+        counts = stats.by_category if isinstance(stats, UserStats) else {}
+        found: set[tuple[str, ...]] = {(self.root, user_id, category) for category, n in counts.items() if n}
+        async with aclosing(self._memories(user_id, [_EPISODIC])) as turns:
+            async for turn in turns:
+                stored = stored_record(turn)
+                if stored is not None:
+                    found.add(tuple(stored["namespace"]))
+        if op.max_depth is not None:
+            found = {ns[: op.max_depth] for ns in found}
+        listed = sorted(ns for ns in found if all(matches_path(c, ns) for c in conditions))
+        return listed[op.offset : op.offset + op.limit]
