@@ -143,7 +143,7 @@ async def test_only_one_concurrent_probe_while_half_open(fake_llm, make_router, 
     fake_llm.script("a", fake_llm.fail("hang"))
     fake_llm.script("b", fake_llm.ok(GOOD))
     router = make_router(
-        "a", "b", clock=clock, failure_threshold=1, reset_seconds=30, attempt_timeout_seconds=0.3
+        "a", "b", clock=clock, failure_threshold=1, reset_seconds=30, attempt_timeout_seconds=1.0
     )
     await router.complete_json(MESSAGES, Answer)
     clock.advance(30)
