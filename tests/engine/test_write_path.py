@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-import pytest
 
 from accord import AccordSettings, AsyncAccord, ExtractedMemory, JobStatus, Message, StorageError
 from accord._write import Writer

@@ -5,20 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from accord import lexical
 from accord._components import Components, Principal
 from accord._errors import StorageError
-from accord._models import ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
+from accord._models import Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.context import build_context
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
-from accord.ranking import RankWeights, fuse_hits, held_at, rank_candidates
+from accord.ranking import (
+    RankWeights,
+    boost_sessions,
+    boost_speaker,
+    fuse_hits,
+    held_at,
+    rank_candidates,
+    scale_to_unit,
+)
 
 log = logging.getLogger("accord.read")
 
 _SQL_FALLBACK_SCAN = 5_000
+_ALL_CATEGORIES = frozenset(c.value for c in Category)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +36,52 @@ class Retrieval:
     from_hot: set[str]
     search: str
     notes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What one ``retrieve`` may search and read: the index filter and the candidate filter."""
+
+    principal: Principal
+    user_id: str
+    pool: int
+    categories: Sequence[str] | None
+    shared_categories: Sequence[str] | None
+    created_after: dt.datetime | None
+    as_of: dt.datetime | None
+    agent_ids: Sequence[str] | None
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return ("active", "archived") if self.as_of else ("active",)
+
+    def readable(self, m: Memory) -> bool:
+        """Held (now, or at ``as_of``), readable by the caller, and inside the filters."""
+        allowed = self.categories
+        shared = self.shared_categories if self.shared_categories is not None else allowed
+        return (
+            (held_at(m, self.as_of) if self.as_of else m.status is MemoryStatus.ACTIVE)
+            and (
+                (m.user_id == self.user_id and (allowed is None or m.category.value in allowed))
+                or (m.user_id == SHARED_USER_ID and (shared is None or m.category.value in shared))
+            )
+            and (self.agent_ids is None or m.agent_id in self.agent_ids)
+            and (self.created_after is None or m.created_at >= self.created_after)
+        )
+
+
+def _best(relevance: dict[str, float], n: int) -> list[str]:
+    return sorted(relevance, key=relevance.__getitem__, reverse=True)[:n]
+
+
+def _settled(ranked: Sequence[tuple[Memory, float]], limit: int, weights: RankWeights) -> bool:
+    """Whether no memory without relevance (a profile fact) could enter the top ``limit``:
+    importance and recency are at most 1, so such a memory scores at most their weights'
+    share. Then the profile lookup (a SQL query) is skipped, with the same result."""
+    if len(ranked) < limit:
+        return False
+    total = weights.relevance + weights.importance + weights.recency or 1.0
+    return ranked[limit - 1][1] >= (weights.importance + weights.recency) / total
 
 
 class Reader:
@@ -55,45 +110,49 @@ class Reader:
 
         ``categories`` is what the caller may read of this user (an empty list: nothing);
         ``shared_categories`` what it may read of the tenant's shared memories.
+
+        Search, fuse, hydrate, make relevance speaker- and session-aware, then (when the
+        index served) search again with terms of the best hits (pseudo-relevance feedback).
         """
         if categories is not None and not categories:
             return Retrieval(ranked=[], from_hot=set(), search="none", notes=["no readable categories"])
         now = self.parts.clock.now()
-        created_after = now - dt.timedelta(days=time_filter_days) if time_filter_days else None
-        # Looking back in time needs archived memories too, and more of them.
-        pool = max(limit * 3, 30) * (3 if as_of else 1)
-        statuses = ("active", "archived") if as_of else ("active",)
+        scope = _Scope(
+            principal=principal,
+            user_id=user_id,
+            # Looking back in time needs archived memories too, and more of them.
+            pool=round(max(limit, 10) * self.parts.settings.candidates_per_result) * (3 if as_of else 1),
+            categories=categories,
+            shared_categories=shared_categories,
+            created_after=now - dt.timedelta(days=time_filter_days) if time_filter_days else None,
+            as_of=as_of,
+            agent_ids=agent_ids,
+        )
         notes: list[str] = []
         try:
-            hits, search = await self._search(principal, user_id, query, pool, categories, created_after, statuses, agent_ids)
+            hits, search = await self._search(scope, query)
         except StorageError as e:
             log.warning("index search failed, using SQL keyword search: %s", e)
             notes.append(f"index unavailable ({type(e).__name__}); keyword search in SQL")
-            hits, search = await self._sql_keyword(principal, user_id, query, pool, categories, created_after), "sql_keyword"
-        relevance = fuse_hits(hits, method=self.parts.settings.fusion, dense_weight=self.parts.settings.dense_weight)
-        top_ids = sorted(relevance, key=relevance.__getitem__, reverse=True)[:pool]
-        memories, from_hot = await self._hydrate(principal, user_id, top_ids)
-        for m in [] if as_of or agent_ids else await self._profile(principal, user_id, categories, created_after):
+            hits, search = await self._sql_keyword(scope, query), "sql_keyword"
+        terms = set(lexical.tokenize(query))
+        relevance = self._fuse(hits)
+        loaded, from_hot = await self._hydrate(principal, user_id, _best(relevance, scope.pool))
+        memories = {i: m for i, m in loaded.items() if scope.readable(m)}
+        boost = self._booster(memories, terms)
+        relevance = boost({i: r for i, r in relevance.items() if i in memories})
+        if search != "sql_keyword" and hits.lexical:
+            relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost)
+        candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
+        ranked = rank_candidates(candidates, now, self.weights)
+        if not (as_of or agent_ids) and not _settled(ranked, limit, self.weights):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
             # are; they join as candidates with no relevance, so matches still come first.
-            if m.id not in memories:
-                memories[m.id] = m
-                relevance[m.id] = 0.0
-                top_ids.append(m.id)
-        allowed = set(categories) if categories is not None else None
-        shared = set(shared_categories) if shared_categories is not None else allowed
-        candidates = [
-            (m, relevance[m.id])
-            for m in (memories[i] for i in top_ids if i in memories)
-            if (held_at(m, as_of) if as_of else m.status is MemoryStatus.ACTIVE)
-            and (
-                (m.user_id == user_id and (allowed is None or m.category.value in allowed))
-                or (m.user_id == SHARED_USER_ID and (shared is None or m.category.value in shared))
-            )
-            and (agent_ids is None or m.agent_id in agent_ids)
-            and (created_after is None or m.created_at >= created_after)
-        ]
-        ranked = rank_candidates(candidates, now, self.weights)[:limit]
+            profile = [m for m in await self._profile(scope) if m.id not in loaded and scope.readable(m)]
+            if profile:
+                candidates += [(m, 0.0) for m in profile]
+                ranked = rank_candidates(candidates, now, self.weights)
+        ranked = ranked[:limit]
         by_id = {m.id: r for m, r in candidates}
         return Retrieval(
             ranked=[m.model_copy(update={"relevance_score": round(by_id[m.id], 6)}) for m, _ in ranked],
@@ -102,70 +161,106 @@ class Reader:
             notes=notes,
         )
 
-    async def _profile(
+    def _fuse(self, hits: IndexHits) -> dict[str, float]:
+        s = self.parts.settings
+        return fuse_hits(hits, method=s.fusion, dense_weight=s.dense_weight, normalization=s.fusion_normalization)
+
+    def _booster(self, memories: dict[str, Memory], terms: set[str]) -> Callable[[dict[str, float]], dict[str, float]]:
+        """Makes relevance speaker- and session-aware (then scaled back into [0, 1])."""
+        s = self.parts.settings
+        speakers = {i: said for i, m in memories.items() if isinstance(said := m.metadata.get("speaker"), str) and said}
+        sessions = {i: f"{m.user_id}/{m.source.session_id}" for i, m in memories.items() if m.source.session_id}
+
+        def boost(relevance: dict[str, float]) -> dict[str, float]:
+            boosted = boost_speaker(relevance, speakers, terms, s.speaker_boost)
+            return scale_to_unit(boost_sessions(boosted, sessions, s.session_boost))
+
+        return boost
+
+    async def _expand(
         self,
-        principal: Principal,
-        user_id: str,
-        categories: Sequence[str] | None,
-        created_after: dt.datetime | None,
-    ) -> list[Memory]:
+        scope: _Scope,
+        query: str,
+        terms: set[str],
+        hits: IndexHits,
+        relevance: dict[str, float],
+        memories: dict[str, Memory],
+        boost: Callable[[dict[str, float]], dict[str, float]],
+    ) -> dict[str, float]:
+        """Pseudo-relevance feedback: search BM25 again with terms of the best first-pass hits
+        (``memories``: those the caller may read), fuse that with the first dense list and
+        boost it again. Returns the new relevance (the old one when there is nothing to add)."""
+        s = self.parts.settings
+        if s.expansion_terms == 0:
+            return relevance
+        pool = _best(relevance, len(relevance))
+        if len(pool) <= 2 * s.expansion_docs:
+            # Too few candidates for IDF within them to tell distinctive terms from common ones:
+            # expansion would only reshuffle them by their own words.
+            return relevance
+        counts = {i: lexical.term_counts(memories[i].content) for i in pool}
+        feedback = [(counts[i], relevance[i]) for i in pool[: s.expansion_docs]]
+        extra = lexical.expansion_terms(
+            terms, feedback, list(counts.values()), terms=s.expansion_terms, weight=s.expansion_weight
+        )
+        if not extra:
+            return relevance
+        try:
+            second, _ = await self._search(scope, query, extra)
+        except StorageError as e:
+            log.warning("expanded search failed, keeping the first pass: %s", e)
+            return relevance
+        # Only the first pass's candidates are re-scored: hydrating what the second search adds
+        # would cost a second SQL round trip on every query, for little gain (measured).
+        fused = self._fuse(IndexHits(dense=hits.dense, lexical=[p for p in second.lexical if p[0] in memories]))
+        return boost({i: r for i, r in fused.items() if i in memories})
+
+    async def _profile(self, scope: _Scope) -> list[Memory]:
         s = self.parts.settings
         if s.profile_memories == 0:
             return []
+        every = scope.categories is None or _ALL_CATEGORIES.issubset(scope.categories)
         found = await self.parts.store.top_by_importance(
-            principal.tenant_id,
-            user_id,
+            scope.principal.tenant_id,
+            scope.user_id,
             limit=s.profile_memories,
             min_importance=s.profile_min_importance,
-            categories=categories,
+            categories=None if every else scope.categories,  # no filter is a cheaper query
         )
-        return [m for m in found if created_after is None or m.created_at >= created_after]
+        return [m for m in found if scope.created_after is None or m.created_at >= scope.created_after]
 
     async def _search(
-        self,
-        principal: Principal,
-        user_id: str,
-        query: str,
-        pool: int,
-        categories: Sequence[str] | None,
-        created_after: dt.datetime | None,
-        statuses: Sequence[str],
-        agent_ids: Sequence[str] | None,
+        self, scope: _Scope, query: str, extra_terms: dict[str, float] | None = None
     ) -> tuple[IndexHits, str]:
+        """Search the index; with ``extra_terms`` (query expansion) only its BM25 side runs."""
         if self.parts.index is None:
-            return await self._sql_keyword(principal, user_id, query, pool, categories, created_after), "sql_keyword"
-        dense = await self.parts.embedder.embed_query(query) if self.parts.embedder is not None else None
+            return await self._sql_keyword(scope, query), "sql_keyword"
+        embedder = self.parts.embedder if extra_terms is None else None
+        dense = await embedder.embed_query(query) if embedder is not None else None
         hits = await self.parts.index.search(
             IndexQuery(
-                tenant_id=principal.tenant_id,
-                user_id=user_id,
+                tenant_id=scope.principal.tenant_id,
+                user_id=scope.user_id,
                 text=query,
                 dense=dense,
-                limit=pool,
-                categories=categories,
-                created_after=created_after,
-                statuses=statuses,
-                agent_ids=agent_ids,
+                limit=scope.pool,
+                categories=scope.categories,
+                created_after=scope.created_after,
+                statuses=scope.statuses,
+                agent_ids=scope.agent_ids,
                 include_shared=True,
+                extra_terms=extra_terms,
             )
         )
-        return hits, "hybrid" if dense is not None else "lexical"
+        return hits, "hybrid" if self.parts.embedder is not None else "lexical"
 
-    async def _sql_keyword(
-        self,
-        principal: Principal,
-        user_id: str,
-        query: str,
-        pool: int,
-        categories: Sequence[str] | None,
-        created_after: dt.datetime | None,
-    ) -> IndexHits:
+    async def _sql_keyword(self, scope: _Scope, query: str) -> IndexHits:
         """BM25 over the user's newest memories read straight from SQL: slower, but needs no index."""
         rows = await self.parts.store.keyword_candidates(
-            principal.tenant_id,
-            [user_id, SHARED_USER_ID],
-            categories=categories,
-            created_after=created_after,
+            scope.principal.tenant_id,
+            [scope.user_id, SHARED_USER_ID],
+            categories=scope.categories,
+            created_after=scope.created_after,
             limit=_SQL_FALLBACK_SCAN,
         )
         scores = lexical.bm25_scores(query, [text for _, text in rows])
@@ -174,7 +269,7 @@ class Reader:
             key=lambda pair: pair[1],
             reverse=True,
         )
-        return IndexHits(lexical=ranked[:pool])
+        return IndexHits(lexical=ranked[: scope.pool])
 
     async def _hydrate(
         self, principal: Principal, user_id: str, ids: Sequence[str]

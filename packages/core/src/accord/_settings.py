@@ -82,7 +82,59 @@ class AccordSettings(BaseSettings):
         default=5, ge=0, le=50, description="high-importance facts always considered for the context (0: off)"
     )
     profile_min_importance: float = Field(default=0.7, ge=0, le=1)
-    dense_weight: float = Field(default=0.5, ge=0, le=1)
+    dense_weight: float = Field(
+        default=0.1, ge=0, le=1, description="share of the dense list in weighted fusion (the rest: BM25)"
+    )
+    fusion_normalization: Literal["max", "minmax"] = Field(
+        default="minmax",
+        description="hybrid fusion scales each list to its score range (minmax) or by its best score (max)",
+    )
+    candidates_per_result: float = Field(
+        default=2.0,
+        ge=1,
+        le=10,
+        description="index candidates ranked per requested memory (the pool is max(limit, 10) x this)",
+    )
+    speaker_boost: float = Field(
+        default=0.75,
+        ge=0,
+        le=10,
+        description="relevance x (1 + this) for turns said by the one speaker the query names (0: off)",
+    )
+    session_boost: float = Field(
+        default=0.2,
+        ge=0,
+        le=10,
+        description="relevance + this x the mean of the 3 best relevances in the candidate's session (0: off)",
+    )
+    expansion_terms: int = Field(
+        default=15,
+        ge=0,
+        le=50,
+        description="query expansion: terms of the best hits that a second BM25 search re-scores with (0: off)",
+    )
+    expansion_docs: int = Field(default=5, ge=1, le=50, description="how many best hits the expansion terms come from")
+    expansion_weight: float = Field(
+        default=0.25, gt=0, le=1, description="query weight of the best expansion term (the query's own terms: 1)"
+    )
+    index_previous_turn_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="an episodic turn is indexed with the turn before it at this BM25 weight (new writes)",
+    )
+    index_next_turn_weight: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="... and with the turn after it (same add() call) at this BM25 weight, lexical only (new writes)",
+    )
+    index_date_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="... and with the date it was said ('8 May 2023') at this BM25 weight, lexical only (new writes)",
+    )
 
     # Conflicts
     shared_fact_policy: Literal["weigh", "review"] = Field(

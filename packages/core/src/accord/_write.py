@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import time
 import uuid
 from collections.abc import Sequence
 
-from accord import gate
+from accord import gate, lexical
 from accord._components import Components, Principal
 from accord._errors import StorageError
 from accord._models import AddResult, Category, ExtractedMemory, Job, Message, SourceKind
-from accord.ports import SHARED_USER_ID, IndexPoint
 from accord.conflict_rules import Action, Claim, has_change_cue, similarity
+from accord.ports import SHARED_USER_ID, IndexPoint
 from accord.qualifiers import qualify
 from accord.stores.sql.records import NewMemory, NewMessage, content_hash, encode_vector
 from accord.stores.sql.resolution import ApplyResult
@@ -30,17 +31,29 @@ def _speaker(message: Message) -> str:
     return message.name or message.role
 
 
-def episodic_index_text(turns: Sequence[Message], i: int) -> str:
-    """A turn indexed together with the turn before it in the same session.
+def episodic_index_text(
+    turns: Sequence[Message],
+    i: int,
+    *,
+    said_at: dt.datetime | None = None,
+    previous_weight: float = 0.5,
+    next_weight: float = 0.2,
+    date_weight: float = 0.5,
+) -> str:
+    """A turn indexed together with its neighbours of the same session, as weighted segments.
 
     A reply often only matches a later question through the turn it answers ("Yes, in
-    May!" answers "Did you go to Lisbon?"), so the previous turn is part of what is searched.
+    May!" answers "Did you go to Lisbon?"), so the previous turn is part of what is searched,
+    at a lower weight: otherwise the reply that echoes a turn outranks the turn itself. The
+    next turn (lexical only, lower still) helps a question find its answer, and the date it
+    was said lets "what did Ann do on 8 May 2023?" match.
     """
     here = f"{_speaker(turns[i])}: {turns[i].content}"
-    if i == 0:
-        return here
-    prev = turns[i - 1]
-    return f"{_speaker(prev)}: {prev.content[:_NEIGHBOUR_CHARS]}\n{here}"
+    context = [(turns[i - 1].content[:_NEIGHBOUR_CHARS], previous_weight)] if i > 0 else []
+    keywords = [(turns[i + 1].content[:_NEIGHBOUR_CHARS], next_weight)] if i + 1 < len(turns) else []
+    if said_at is not None:
+        keywords.append((lexical.date_words(said_at), date_weight))
+    return lexical.compose_index_text(here, context=context, keywords=keywords)
 
 
 class Writer:
@@ -107,9 +120,15 @@ class Writer:
             for i, m in enumerate(messages)
         ]
         turns = [(i, m) for i, m in enumerate(messages) if m.role != "system"] if episodic else []
-        texts = [episodic_index_text([m for _, m in turns], j) for j in range(len(turns))]
+        s, said = self.parts.settings, [m for _, m in turns]
+        weights = {
+            "previous_weight": s.index_previous_turn_weight,
+            "next_weight": s.index_next_turn_weight,
+            "date_weight": s.index_date_weight,
+        }
+        texts = [episodic_index_text(said, j, said_at=m.created_at or now, **weights) for j, m in enumerate(said)]
         vectors = await self._embed(texts)
-        episodic = [
+        rows = [
             NewMemory(
                 id=str(uuid.uuid4()),
                 user_id=user_id,
@@ -141,18 +160,19 @@ class Writer:
             content_hash=fp,
             idempotency_key=idempotency_key,
             new_messages=new_messages,
-            episodic=episodic,
+            episodic=rows,
             now=now,
         )
         if existing is not None:  # lost a race on the same idempotency key
             return AddResult(job_id=existing, status="blocked", blocked_reason="duplicate")
-        await self.index_new(principal.tenant_id, [_point(principal.tenant_id, m, now) for m in episodic])
-        return AddResult(job_id=job_id, status="queued", episodic_memory_ids=[m.id for m in episodic])
+        await self.index_new(principal.tenant_id, [_point(principal.tenant_id, m, now) for m in rows])
+        return AddResult(job_id=job_id, status="queued", episodic_memory_ids=[m.id for m in rows])
 
     async def _embed(self, texts: Sequence[str]) -> list | None:
+        """Dense vectors of index texts (their main text and context segments), or None."""
         if self.parts.embedder is None or not texts:
             return None
-        return await self.parts.embedder.embed_documents(texts)
+        return await self.parts.embedder.embed_documents([lexical.dense_text(t) for t in texts])
 
     async def index_new(self, tenant_id: str, points: Sequence[IndexPoint]) -> bool:
         """Index points now; on failure the job's final step re-indexes them from SQL."""
@@ -265,7 +285,7 @@ class Writer:
     async def after_apply(self, job: Job, result: ApplyResult) -> None:
         """Embed what the resolver wrote without a vector (merges), index every row the job
         created or changed, and drop changed rows from the hot tier."""
-        store, tenant = self.parts.store, job.tenant_id
+        tenant = job.tenant_id
         ids = list(dict.fromkeys([*result.created, *result.touched]))
         await self.index_from_sql(tenant, job_id=job.id)
         if ids:
@@ -283,7 +303,7 @@ class Writer:
         stale = [r for r in batch if r.dense is None or r.embedding_model != embedder.name]
         if not stale:
             return list(batch)
-        vectors = await embedder.embed_documents([r.text for r in stale])
+        vectors = await embedder.embed_documents([lexical.dense_text(r.text) for r in stale])
         fresh = {r.memory_id: v for r, v in zip(stale, vectors, strict=True)}
         for tenant in {r.tenant_id for r in stale}:
             await self.parts.store.set_embeddings(

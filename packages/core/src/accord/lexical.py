@@ -13,28 +13,44 @@ Sparse vectors use :func:`term_id`, a stable 31-bit CRC32 of the stem, never ``h
 same text gives the same indices in every process. Document vectors carry BM25's term-frequency
 part only; the index supplies IDF (Qdrant's ``Modifier.Idf``). :func:`bm25_scores` is full
 BM25 over a small in-memory corpus.
+
+An index text may carry **weighted segments** after its main text (:func:`compose_index_text`):
+*context* (the turn a reply answers; also embedded) and *keywords* (the day it was said, the
+next turn; lexical only). A term's frequency sums its segments' weights, so a reply that echoes
+a turn no longer outranks it. Plain text is one segment of weight 1 and scores as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 import snowballstemmer  # type: ignore[import-untyped]
 
 __all__ = [
     "STOPWORDS",
+    "Segment",
     "bm25_scores",
     "bm25_scores_tokens",
+    "compose_index_text",
+    "date_words",
+    "dense_text",
+    "expansion_terms",
+    "index_segments",
     "sparse_document",
     "sparse_query",
+    "term_counts",
     "term_id",
     "tokenize",
+    "weighted_terms",
 ]
 
 K1 = 1.2
@@ -67,6 +83,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=131_072)
 def _stem(word: str) -> str:
+    if word.isdigit() and word.isascii():  # Snowball leaves numbers as they are; skip its cost
+        return word
     return str(_STEMMER.stemWord(word))
 
 
@@ -90,10 +108,116 @@ def tokenize(text: str) -> list[str]:
     ]
 
 
+_MONTHS = "January February March April May June July August September October November December".split()  # noqa: SIM905
+
+
+def date_words(when: dt.datetime) -> str:
+    """A day as questions name it, ``8 May 2023``, whatever the locale (for date matching)."""
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+
+
 @lru_cache(maxsize=131_072)
 def term_id(term: str) -> int:
     """A stable, non-negative 31-bit id for ``term`` (CRC32 of its UTF-8 bytes)."""
     return zlib.crc32(term.encode("utf-8")) & 0x7FFFFFFF
+
+
+# An index text is its main text, then segments "\x1e<kind><weight>\x1f<text>", kind "c" (context:
+# also embedded) or "k" (keywords: lexical only). Control characters: the tokenizer skips them,
+# and they are replaced in every part's text, so content can never forge a segment or a weight.
+_SEGMENT = "\x1e"
+_HEADER_END = "\x1f"
+_MARKERS = {ord(_SEGMENT): " ", ord(_HEADER_END): " "}
+
+
+class Segment(NamedTuple):
+    """One weighted part of an index text; ``dense`` parts are also what the dense model embeds."""
+
+    text: str
+    weight: float
+    dense: bool
+
+
+def _clean(text: str) -> str:
+    return text.translate(_MARKERS) if _SEGMENT in text or _HEADER_END in text else text
+
+
+def compose_index_text(
+    main: str, *, context: Sequence[tuple[str, float]] = (), keywords: Sequence[tuple[str, float]] = ()
+) -> str:
+    """An index text: ``main`` at full weight, then weighted ``context`` and ``keywords`` segments.
+
+    ``context`` (text, weight) pairs describe the same thing (the turn a reply answers) and are
+    embedded with ``main``; ``keywords`` only feed BM25 (a date, the turn that follows).
+    Segments without text or weight are left out. Example::
+
+        compose_index_text("Ann: Yes, in May!", context=[("Did you go to Lisbon?", 0.5)])
+    """
+    parts = [_clean(main)]
+    for kind, segments in (("c", context), ("k", keywords)):
+        for text, weight in segments:
+            clean = _clean(text).strip()
+            if clean and weight > 0 and math.isfinite(weight):
+                parts.append(f"{_SEGMENT}{kind}{weight:g}{_HEADER_END}{clean}")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _header(header: str) -> tuple[float, bool]:
+    """(weight, dense) of a segment header such as ``c0.5``; anything malformed weighs 1."""
+    try:
+        weight = float(header[1:])
+    except ValueError:
+        weight = 1.0
+    return (weight if math.isfinite(weight) and weight >= 0 else 1.0), not header.startswith("k")
+
+
+def index_segments(text: str) -> list[Segment]:
+    """The segments of an index text, main text first; plain text is one segment of weight 1."""
+    if _SEGMENT not in text:
+        return [Segment(text, 1.0, True)]
+    main, *rest = text.split(_SEGMENT)
+    segments = [Segment(main, 1.0, True)]
+    for piece in rest:
+        header, sep, body = piece.partition(_HEADER_END)
+        segments.append(Segment(body, *_header(header)) if sep else Segment(piece, 1.0, True))
+    return segments
+
+
+def dense_text(text: str) -> str:
+    """What the dense model embeds of an index text: the main text and its context segments."""
+    if _SEGMENT not in text:
+        return text
+    return "\n".join(s.text for s in index_segments(text) if s.dense and s.text)
+
+
+@lru_cache(maxsize=1_024)
+def _segment(text: str) -> tuple[tuple[tuple[str, int, int], ...], int]:
+    """(term, term id, count) of each distinct term, and the token count. Cached: a turn recurs
+    as its neighbours' context, a date in every turn said that day."""
+    tokens = tokenize(text)
+    return tuple((t, term_id(t), n) for t, n in Counter(tokens).items()), len(tokens)
+
+
+def _parts(text: str) -> list[tuple[str, float]]:
+    segments = index_segments(text)
+    # "Ann: <turn>" is read as "Ann" and "<turn>" (the same terms: ": " splits words anyway),
+    # so a turn that is also its neighbours' context is tokenized once.
+    speaker, sep, rest = segments[0].text.partition(": ")
+    main = [(speaker, 1.0), (rest, 1.0)] if sep else [(segments[0].text, 1.0)]
+    return main + [(s.text, s.weight) for s in segments[1:] if s.weight > 0]
+
+
+def weighted_terms(text: str) -> tuple[dict[str, float], float]:
+    """Each term's frequency summed over segments by weight, and the weighted length."""
+    counts: dict[str, float] = {}
+    length = 0.0
+    for part, weight in _parts(text):
+        terms, size = _segment(part)
+        for term, _, n in terms:
+            counts[term] = counts.get(term, 0.0) + weight * n
+        length += weight * size
+    return counts, length
 
 
 def sparse_document(
@@ -101,28 +225,60 @@ def sparse_document(
 ) -> tuple[list[int], list[float]]:
     """BM25 document-side weights ``tf*(k1+1) / (tf + k1*(1-b+b*len/avg_len))`` per term id.
 
-    IDF is left to the index. Returns ``([], [])`` for text without terms. Indices are unique
-    (two terms colliding on an id add up).
+    ``tf`` and ``len`` are weighted by segment (:func:`compose_index_text`). IDF is left to the
+    index. Returns ``([], [])`` for text without terms. Indices are unique (two terms colliding
+    on an id add up).
     """
-    tokens = tokenize(text)
-    if not tokens:
+    by_id: dict[int, float] = {}
+    length = 0.0
+    for part, weight in _parts(text):
+        terms, size = _segment(part)
+        for _, tid, n in terms:
+            by_id[tid] = by_id.get(tid, 0.0) + weight * n
+        length += weight * size
+    if not by_id:
         return [], []
-    norm = k1 * (1.0 - b + b * len(tokens) / avg_len)
-    counts = Counter(term_id(t) for t in tokens)
-    indices = list(counts)
-    values = [tf * (k1 + 1.0) / (tf + norm) for tf in counts.values()]
-    return indices, values
+    norm = k1 * (1.0 - b + b * length / avg_len)
+    return list(by_id), [tf * (k1 + 1.0) / (tf + norm) for tf in by_id.values()]
 
 
-def sparse_query(text: str) -> tuple[list[int], list[float]]:
-    """Query-side sparse vector: each distinct term id once, with weight 1.0."""
-    indices = list(dict.fromkeys(term_id(t) for t in tokenize(text)))
-    return indices, [1.0] * len(indices)
+def sparse_query(text: str, extra: Mapping[str, float] | None = None) -> tuple[list[int], list[float]]:
+    """Query-side sparse vector: each distinct term of ``text`` once, with weight 1.0.
+
+    ``extra`` maps already stemmed terms (e.g. from :func:`expansion_terms`) to weights that
+    are added on top; non-positive weights are ignored.
+    """
+    weights = dict.fromkeys((term_id(t) for t in tokenize(text)), 1.0)
+    for term, weight in (extra or {}).items():
+        if weight > 0 and math.isfinite(weight):
+            tid = term_id(term)
+            weights[tid] = weights.get(tid, 0.0) + weight
+    return list(weights), list(weights.values())
 
 
 def _idf(document_frequency: int, corpus_size: int) -> float:
     # The same formula Qdrant's Modifier.Idf uses, so both paths rank alike.
     return math.log(1.0 + (corpus_size - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def _bm25(
+    terms: set[str], documents: Sequence[tuple[Mapping[str, float], float]], k1: float, b: float
+) -> list[float]:
+    n = len(documents)
+    if n == 0 or not terms:
+        return [0.0] * n
+    avg_len = max(sum(length for _, length in documents) / n, 1.0)
+    idf = {t: _idf(sum(1 for counts, _ in documents if t in counts), n) for t in terms}
+    scores: list[float] = []
+    for counts, length in documents:
+        norm = k1 * (1.0 - b + b * length / avg_len)
+        score = 0.0
+        for t in terms:
+            tf = counts.get(t)
+            if tf:
+                score += idf[t] * tf * (k1 + 1.0) / (tf + norm)
+        scores.append(score)
+    return scores
 
 
 def bm25_scores_tokens(
@@ -133,29 +289,61 @@ def bm25_scores_tokens(
     b: float = B,
 ) -> list[float]:
     """BM25 of already tokenized documents, with IDF and average length taken from ``documents``."""
-    n = len(documents)
-    terms = set(query_tokens)
-    if n == 0 or not terms:
-        return [0.0] * n
-    counted = [Counter(doc) for doc in documents]
-    avg_len = max(sum(len(doc) for doc in documents) / n, 1.0)
-    idf = {t: _idf(sum(1 for c in counted if t in c), n) for t in terms}
-    scores: list[float] = []
-    for doc, counts in zip(documents, counted, strict=True):
-        norm = k1 * (1.0 - b + b * len(doc) / avg_len)
-        score = 0.0
-        for t in terms:
-            tf = counts.get(t)
-            if tf:
-                score += idf[t] * tf * (k1 + 1.0) / (tf + norm)
-        scores.append(score)
-    return scores
+    counted = [(Counter(doc), float(len(doc))) for doc in documents]
+    return _bm25(set(query_tokens), counted, k1, b)
 
 
 def bm25_scores(query: str, documents: Sequence[str], *, k1: float = K1, b: float = B) -> list[float]:
     """Full BM25 score of each document for ``query``; IDF is computed from ``documents`` alone.
 
     Meant for small corpora (a user's hot tier, a SQL keyword pre-filter): it is pure Python.
-    Scores are aligned with ``documents``; a document sharing no term with the query scores 0.
+    Documents may be index texts with weighted segments. Scores are aligned with
+    ``documents``; a document sharing no term with the query scores 0.
     """
-    return bm25_scores_tokens(tokenize(query), [tokenize(d) for d in documents], k1=k1, b=b)
+    return _bm25(set(tokenize(query)), [weighted_terms(d) for d in documents], k1, b)
+
+
+@lru_cache(maxsize=4_096)
+def term_counts(text: str) -> Mapping[str, int]:
+    """How often each term occurs in ``text`` (read-only, cached: hydrated memories repeat)."""
+    return MappingProxyType(Counter(tokenize(text)))
+
+
+def expansion_terms(
+    query_terms: Collection[str],
+    feedback: Sequence[tuple[Mapping[str, int], float]],
+    pool: Sequence[Mapping[str, int]],
+    *,
+    terms: int,
+    weight: float,
+    k1: float = K1,
+    b: float = B,
+    avg_len: float = AVG_DOC_LEN,
+) -> dict[str, float]:
+    """Pseudo-relevance feedback (RM3-like): terms that characterise the best first-pass hits.
+
+    Each term of a ``feedback`` document (term counts, first-pass score) earns its BM25
+    tf weight times its IDF within ``pool`` (the first-pass candidates, feedback included),
+    scaled by the document's score relative to the best one. The ``terms`` best terms not
+    already in the query come back with weights scaled so the best one gets ``weight``:
+    a second search with them finds turns that say the same thing in other words.
+    """
+    scored = [(counts, score) for counts, score in feedback if score > 0]
+    if not scored or terms <= 0 or weight <= 0:
+        return {}
+    n = len(pool)
+    df = Counter(t for doc in pool for t in doc)
+    best = max(score for _, score in scored)
+    gains: dict[str, float] = {}
+    for counts, score in scored:
+        norm = k1 * (1.0 - b + b * sum(counts.values()) / avg_len)
+        for t, tf in counts.items():
+            if t not in query_terms:
+                gain = (score / best) * tf * (k1 + 1.0) / (tf + norm) * _idf(df.get(t, 0), max(n, 1))
+                gains[t] = gains.get(t, 0.0) + gain
+    chosen = sorted(gains.items(), key=lambda pair: (-pair[1], pair[0]))[:terms]
+    if not chosen or chosen[0][1] <= 0:
+        return {}
+    top = chosen[0][1]
+    return {t: weight * g / top for t, g in chosen if g > 0}
+

@@ -7,7 +7,7 @@ no way to query across tenants.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -68,6 +68,9 @@ class IndexQuery:
     created_after: dt.datetime | None = None
     agent_ids: Sequence[str] | None = None
     include_shared: bool = False  # also search the tenant's shared memories (SHARED_USER_ID)
+    # Stemmed terms added to the BM25 query with these weights (query expansion); the text's
+    # own terms weigh 1.0. See accord.lexical.sparse_query.
+    extra_terms: Mapping[str, float] | None = None
 
     def user_ids(self) -> list[str]:
         return [self.user_id, SHARED_USER_ID] if self.include_shared else [self.user_id]

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from accord import lexical
 from accord._models import Memory
 from accord.ports import IndexHits
 
-__all__ = ["RankWeights", "fuse_hits", "held_at", "recency_score", "rank_candidates"]
+__all__ = [
+    "RankWeights",
+    "boost_sessions",
+    "boost_speaker",
+    "fuse_hits",
+    "held_at",
+    "named_speaker",
+    "rank_candidates",
+    "recency_score",
+    "scale_to_unit",
+]
+
+Normalization = Literal["max", "minmax"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,16 +36,25 @@ class RankWeights:
 
 
 def fuse_hits(
-    hits: IndexHits, *, method: Literal["weighted", "rrf"] = "weighted", dense_weight: float = 0.5, rrf_k: int = 60
+    hits: IndexHits,
+    *,
+    method: Literal["weighted", "rrf"] = "weighted",
+    dense_weight: float = 0.5,
+    rrf_k: int = 60,
+    normalization: Normalization = "max",
 ) -> dict[str, float]:
     """Fuse the dense and lexical candidate lists into one relevance in [0, 1] per memory id.
 
-    ``weighted`` normalises each list by its best score and mixes them with ``dense_weight``;
-    measured on conversational data it beats plain reciprocal-rank fusion (``rrf``), because
-    it keeps how far apart the candidates are, not only their order. With one list empty,
-    the other decides alone.
+    ``weighted`` normalises each list and mixes them with ``dense_weight``; measured on
+    conversational data it beats plain reciprocal-rank fusion (``rrf``), because it keeps how
+    far apart the candidates are, not only their order. ``normalization`` is ``max`` (divide
+    by the list's best score) or ``minmax`` (each list is scaled to its score range before
+    mixing: cosine scores sit close together, so dividing by the best would give every dense
+    candidate about the same relevance). With one list empty, the other decides alone,
+    scaled by its best score.
     """
-    if not hits.dense or not hits.lexical:
+    both = bool(hits.dense and hits.lexical)
+    if not both:
         dense_weight = 1.0 if hits.dense else 0.0
     fused: dict[str, float] = {}
     for weight, ranked in ((dense_weight, hits.dense), (1.0 - dense_weight, hits.lexical)):
@@ -41,16 +63,80 @@ def fuse_hits(
         if method == "rrf":
             for rank, (memory_id, _) in enumerate(ranked):
                 fused[memory_id] = fused.get(memory_id, 0.0) + weight / (rrf_k + rank + 1)
-        else:
-            top = max(score for _, score in ranked)
-            if top <= 0:
-                continue
-            for memory_id, score in ranked:
-                fused[memory_id] = fused.get(memory_id, 0.0) + weight * max(score, 0.0) / top
+            continue
+        for memory_id, score in _normalise(ranked, normalization if both else "max").items():
+            fused[memory_id] = fused.get(memory_id, 0.0) + weight * score
     if method == "rrf" and fused:
         best = max(fused.values())
         fused = {k: v / best for k, v in fused.items()}
     return fused
+
+
+def _normalise(ranked: Sequence[tuple[str, float]], how: Normalization) -> dict[str, float]:
+    top = max(score for _, score in ranked)
+    if top <= 0:
+        return {}
+    low = min(score for _, score in ranked) if how == "minmax" and len(ranked) > 1 else 0.0
+    low = min(max(low, 0.0), top)
+    if top == low:
+        return {memory_id: 1.0 for memory_id, _ in ranked}
+    return {memory_id: max(score - low, 0.0) / (top - low) for memory_id, score in ranked}
+
+
+def named_speaker(query_terms: Collection[str], speakers: Collection[str]) -> str | None:
+    """The one speaker among ``speakers`` whose name shares a term with the query, else None
+    (none named, or several: then no speaker is preferred)."""
+    terms = set(query_terms)
+    named = {s for s in set(speakers) if terms.intersection(lexical.tokenize(s))}
+    return named.pop() if len(named) == 1 else None
+
+
+def boost_speaker(
+    relevance: Mapping[str, float], speakers: Mapping[str, str], query_terms: Collection[str], boost: float
+) -> dict[str, float]:
+    """Multiply by ``1 + boost`` the relevance of what the speaker named in the query said.
+
+    ``speakers`` maps memory ids to who said them (episodic turns). "What did Ann paint?" is
+    answered by Ann's turns far more often than by the replies that mention her.
+    """
+    out = dict(relevance)
+    speaker = named_speaker(query_terms, speakers.values()) if boost > 0 else None
+    if speaker is None:
+        return out
+    for memory_id, said_by in speakers.items():
+        if said_by == speaker and memory_id in out:
+            out[memory_id] *= 1.0 + boost
+    return out
+
+
+def boost_sessions(
+    relevance: Mapping[str, float], sessions: Mapping[str, str], weight: float, top: int = 3
+) -> dict[str, float]:
+    """Add ``weight`` times the mean of the ``top`` best relevances in each candidate's session.
+
+    Cluster hypothesis: the conversation where several candidates match is where the answer
+    most likely is, so its turns rise together. Candidates without a session are unchanged.
+    """
+    out = dict(relevance)
+    if weight <= 0 or top <= 0:
+        return out
+    grouped: dict[str, list[float]] = {}
+    for memory_id, session in sessions.items():
+        if memory_id in out:
+            grouped.setdefault(session, []).append(out[memory_id])
+    bonus = {session: weight * sum(sorted(values, reverse=True)[:top]) / top for session, values in grouped.items()}
+    for memory_id, session in sessions.items():
+        if memory_id in out:
+            out[memory_id] += bonus[session]
+    return out
+
+
+def scale_to_unit(relevance: Mapping[str, float]) -> dict[str, float]:
+    """Divide by the best value, so relevance stays in [0, 1] after boosts."""
+    best = max(relevance.values(), default=0.0)
+    if best <= 1.0:
+        return dict(relevance)
+    return {memory_id: value / best for memory_id, value in relevance.items()}
 
 
 def recency_score(created_at: dt.datetime, now: dt.datetime, half_life_days: float) -> float:

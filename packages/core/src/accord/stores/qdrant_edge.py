@@ -255,7 +255,7 @@ class QdrantEdgeIndex:
             dense = np.asarray(query.dense, dtype=np.float32).tolist()
             nearest = Query.Nearest(dense, using=DENSE)
             requests.append((DENSE, QueryRequest(limit=query.limit, query=nearest, filter=flt)))
-        indices, values = lexical.sparse_query(query.text)
+        indices, values = lexical.sparse_query(query.text, query.extra_terms)
         if indices:
             nearest = Query.Nearest(SparseVector(indices, values), using=SPARSE)
             requests.append((SPARSE, QueryRequest(limit=query.limit, query=nearest, filter=flt)))

@@ -265,7 +265,7 @@ class QdrantServerIndex:
             dense = np.asarray(query.dense, dtype=np.float32).tolist()
             request = models.QueryRequest(query=dense, using=DENSE, filter=flt, limit=query.limit)
             requests.append((DENSE, request))
-        indices, values = lexical.sparse_query(query.text)
+        indices, values = lexical.sparse_query(query.text, query.extra_terms)
         if indices:
             sparse = models.SparseVector(indices=indices, values=values)
             request = models.QueryRequest(query=sparse, using=SPARSE, filter=flt, limit=query.limit)
