@@ -67,8 +67,13 @@ class RemoteAccord:
 
     @property
     def aio(self) -> AsyncRemoteAccord:
-        """The async client behind this object (runs on this object's private loop)."""
+        """The async client behind this object; await it only on ``loop_thread``."""
         return self._async
+
+    @property
+    def loop_thread(self) -> LoopThread:
+        """The event loop thread ``aio`` runs on (adapters use it: see ``accord.adapters``)."""
+        return self._loop
 
     @property
     def principal(self) -> Principal:

@@ -91,8 +91,13 @@ class Accord:
 
     @property
     def aio(self) -> AsyncAccord:
-        """The async engine behind this object (runs on this object's private loop)."""
+        """The async engine behind this object; await it only on ``loop_thread``."""
         return self._async
+
+    @property
+    def loop_thread(self) -> LoopThread:
+        """The event loop thread ``aio`` runs on (adapters use it: see ``accord.adapters``)."""
+        return self._loop
 
     def close(self) -> None:
         if not self._owner:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
@@ -12,27 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from accord._errors import ConflictError
 from accord._models import Conflict, ConflictOption, MemoryStatus, MemoryVersion
 from accord.stores.sql import curation
+from accord.stores.sql._parts import _StoreParts
 from accord.stores.sql.schema import tenants
 
-if TYPE_CHECKING:
-    from accord.stores.sql.engine_factory import SqlRunner
-
-
-class _StoreParts:
-    """What this mixin uses of :class:`accord.stores.sql.SqlStore`."""
-
-    _sql: SqlRunner
-    dialect: str
-    name: str
-
-    async def _write(self, fn: Any, what: str) -> Any:
-        raise NotImplementedError
-
-    async def _read(self, fn: Any, what: str, *, heavy: bool = False) -> Any:
-        raise NotImplementedError
-
-    def _insert(self, table: Any) -> Any:
-        raise NotImplementedError
 
 
 class CurationMixin(_StoreParts):

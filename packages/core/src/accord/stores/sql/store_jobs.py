@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,27 +19,9 @@ from accord._errors import StorageError
 from accord._models import ExtractedMemory, Job, JobStatus, Message
 from accord.stores.sql.records import NewMemory, NewMessage, memory_row
 from accord.stores.sql.resolution import ApplyResult, apply_candidates
+from accord.stores.sql._parts import _StoreParts
 from accord.stores.sql.schema import jobs, memories, messages, users
 
-if TYPE_CHECKING:
-    from accord.stores.sql.engine_factory import SqlRunner
-
-
-class _StoreParts:
-    """What this mixin uses of :class:`accord.stores.sql.SqlStore`."""
-
-    _sql: SqlRunner
-    dialect: str
-    name: str
-
-    async def _write(self, fn: Any, what: str) -> Any:
-        raise NotImplementedError
-
-    async def _read(self, fn: Any, what: str, *, heavy: bool = False) -> Any:
-        raise NotImplementedError
-
-    def _insert(self, table: Any) -> Any:
-        raise NotImplementedError
 
 
 log = logging.getLogger("accord.store")

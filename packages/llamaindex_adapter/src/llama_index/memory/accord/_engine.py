@@ -1,24 +1,14 @@
-"""How the block reaches an engine: its coroutines run on the loop the engine lives on.
-
-Accord's engines and remote clients are bound to the event loop they were started on. A
-memory block is async only (LlamaIndex awaits ``aget``/``aput``), so:
-
-* ``Accord`` or ``RemoteAccord`` (``accord.connect()``): each call runs on the engine's
-  own loop thread and the agent's loop awaits it without blocking;
-* ``AsyncAccord`` or ``AsyncRemoteAccord`` (``connect_async``): each call is awaited on the
-  agent's loop, which must be the loop the engine was started on.
-"""
+"""The engine types the adapter calls, and how it reaches them: ``accord.adapters.EngineRunner``
+runs each coroutine on the loop the engine lives on (see that module)."""
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from accord import AddResult, ContextResult, PermissionDeniedError
-from accord.sync import LoopThread
+from accord.adapters import EngineRunner, SyncEngine
 
 __all__ = ["AsyncEngine", "Engine", "EngineRunner", "SyncEngine", "mapped_errors"]
 
@@ -45,43 +35,7 @@ class AsyncEngine(Protocol):
     ) -> ContextResult: ...
 
 
-@runtime_checkable
-class SyncEngine(Protocol):
-    """A blocking engine (:class:`accord.Accord`, ``RemoteAccord``) whose ``aio`` is its async twin."""
-
-    @property
-    def aio(self) -> AsyncEngine: ...
-
-
 Engine: TypeAlias = AsyncEngine | SyncEngine
-
-
-class EngineRunner:
-    """Awaits the block's coroutines on the loop ``engine`` lives on."""
-
-    def __init__(self, engine: Engine) -> None:
-        if isinstance(engine, SyncEngine):
-            # Accord and RemoteAccord drive their async twin on a private LoopThread; `.aio`
-            # may only be awaited there. accord has no public accessor for it yet.
-            thread = getattr(engine, "_loop", None)
-            if not isinstance(thread, LoopThread):
-                raise TypeError(
-                    f"{type(engine).__name__} has an `aio` engine but no loop thread to run it on"
-                )
-            self.aio: AsyncEngine = engine.aio
-            self._home: asyncio.AbstractEventLoop | None = thread.loop
-        elif isinstance(engine, AsyncEngine) and inspect.iscoroutinefunction(engine.get):
-            self.aio, self._home = engine, None
-        else:
-            raise TypeError(
-                "engine must be an accord.Accord or accord.AsyncAccord, or a client from "
-                f"accord.connect() / accord.connect_async(); got {type(engine).__name__}"
-            )
-
-    async def arun(self, coro: Coroutine[Any, Any, T]) -> T:
-        if self._home is None:
-            return await coro
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self._home))
 
 
 @contextmanager
