@@ -1,5 +1,5 @@
-"""Engines for the LangChain adapter tests: embedded on tmp_path (lexical search), and a real
-``accord serve`` process for the remote clients."""
+"""Engines for the adapter tests (the LlamaIndex tests reuse these): embedded on tmp_path
+(lexical search), and a real ``accord serve`` process for the remote clients."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import httpx
 import pytest
 from accord import Accord, AccordSettings, AsyncAccord
 
-OPERATOR_KEY = "aco_langchain-adapter-test-operator-key"
+OPERATOR_KEY = "aco_adapter-tests-operator-key"
 
 FACTS = [
     "I'm vegetarian and I love Thai food.",
