@@ -229,13 +229,11 @@ def sparse_document(
     index. Returns ``([], [])`` for text without terms. Indices are unique (two terms colliding
     on an id add up).
     """
+    counts, length = weighted_terms(text)
     by_id: dict[int, float] = {}
-    length = 0.0
-    for part, weight in _parts(text):
-        terms, size = _segment(part)
-        for _, tid, n in terms:
-            by_id[tid] = by_id.get(tid, 0.0) + weight * n
-        length += weight * size
+    for term, tf in counts.items():
+        tid = term_id(term)
+        by_id[tid] = by_id.get(tid, 0.0) + tf
     if not by_id:
         return [], []
     norm = k1 * (1.0 - b + b * length / avg_len)
