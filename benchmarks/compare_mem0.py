@@ -82,7 +82,7 @@ def _why_not_runnable(minilm: Path | None) -> str | None:
 
 def _default_minilm() -> Path | None:
     try:
-        from accord.embedders.distill import default_source_model
+        from accord.adapters.embedders.distill import default_source_model
     except ImportError:
         return None
     return default_source_model()

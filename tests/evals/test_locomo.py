@@ -223,7 +223,7 @@ def test_accord_eval_command_runs_locomo(tiny_locomo: Path, tmp_path: Path) -> N
 
     out = tmp_path / "report.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "accord.cli", "eval", "locomo", str(tiny_locomo), "--modes", "lexical", "--json", str(out)],
+        [sys.executable, "-m", "accord.cli.main", "eval", "locomo", str(tiny_locomo), "--modes", "lexical", "--json", str(out)],
         capture_output=True,
         text=True,
         timeout=120,

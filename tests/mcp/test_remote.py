@@ -1,4 +1,4 @@
-"""Remote mode: the MCP server forwards to ``accord serve`` through ``accord.remote``.
+"""Remote mode: the MCP server forwards to ``accord serve`` through ``accord.remote.sync``.
 
 In process (the REST app over ``httpx.ASGITransport``) for breadth, and once end to end: a real
 ``python -m accord.server`` process and ``python -m accord_mcp --remote-url`` over stdio.
@@ -24,7 +24,7 @@ from mcp import Client, StdioServerParameters
 pytest.importorskip("fastapi", reason="remote mode is tested against the REST server: pip install 'accord[server]'")
 
 from accord.server import ServerSettings, create_app
-from accord._remote_client import AsyncRemoteAccord
+from accord.remote.client import AsyncRemoteAccord
 
 from .conftest import serving_http
 from .test_http import as_agent, post

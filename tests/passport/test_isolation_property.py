@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import text
 
 from accord import Accord, AccordSettings, NotFoundError, PermissionDeniedError
-from accord.passport.access import ALL_CATEGORIES
+from accord.domain.access import ALL_CATEGORIES
 
 TENANTS = ["t1", "t2"]
 USERS = ["u1", "u2", "shared-name"]

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from accord.passport import keys
-from accord.passport.access import ALL_CATEGORIES, Access, ConsentRule, GrantRule, effective_access
+from accord.domain import keys
+from accord.domain.access import ALL_CATEGORIES, Access, ConsentRule, GrantRule, effective_access
 
 NOW = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
 

@@ -12,7 +12,7 @@ pytest.importorskip("fastapi", reason="the server needs pip install 'accord[serv
 pytest.importorskip("uvicorn", reason="the server needs pip install 'accord[server]'")
 
 from accord import AddResult, Conflict, ContextResult, ForgetReport, Job, Memory, MemoryVersion, StoreStats, UserStats  # noqa: E402
-from accord.passport.models import ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport  # noqa: E402
+from accord.domain.passport import ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport  # noqa: E402
 
 
 async def _add(api: Any, text: str | list[dict[str, str]], user: str = "alice", key: str | None = None, **kw: Any) -> Any:

@@ -1,4 +1,4 @@
-"""``accord.remote`` against a real ``accord serve`` process on loopback: the same interface, return
+"""``accord.remote.sync`` against a real ``accord serve`` process on loopback: the same interface, return
 types and exceptions as the engine."""
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from accord import (  # noqa: E402
     StoreStats,
     UserStats,
 )
-from accord.passport.models import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport  # noqa: E402
-from accord.remote import AsyncRemoteAccord, RemoteAccord, connect, connect_async  # noqa: E402
+from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport  # noqa: E402
+from accord.remote.sync import AsyncRemoteAccord, RemoteAccord, connect, connect_async  # noqa: E402
 
 
 OPERATOR_KEY = "aco_test-operator-key-for-the-suite"  # as in conftest.py
@@ -232,12 +232,12 @@ def test_the_remote_interface_is_the_engines() -> None:
 
 
 def test_the_public_names_are_pinned() -> None:
-    import accord.remote
+    import accord.remote.sync
     import accord.server
 
-    assert sorted(accord.remote.__all__) == ["AsyncRemoteAccord", "RemoteAccord", "connect", "connect_async"]
+    assert sorted(accord.remote.sync.__all__) == ["AsyncRemoteAccord", "RemoteAccord", "connect", "connect_async"]
     assert sorted(accord.server.__all__) == ["ServerSettings", "create_app"]
-    assert all(hasattr(m, n) for m in (accord.remote, accord.server) for n in m.__all__)
+    assert all(hasattr(m, n) for m in (accord.remote.sync, accord.server) for n in m.__all__)
     assert RemoteAccord.add.__doc__ == AsyncAccord.add.__doc__  # help() reads as the engine's
 
 

@@ -10,8 +10,8 @@ model call::
     memory.get("what should I cook tonight?", user_id="alice").system_prompt_addition
 """
 
-from accord._clock import ManualClock, SystemClock
-from accord._errors import (
+from accord.domain.clock import ManualClock, SystemClock
+from accord.errors import (
     AccordError,
     ConflictError,
     DataDirLockedError,
@@ -21,7 +21,7 @@ from accord._errors import (
     ProviderError,
     StorageError,
 )
-from accord._models import (
+from accord.domain.models import (
     AddResult,
     Category,
     ChangeType,
@@ -47,11 +47,11 @@ from accord._models import (
     StoreStats,
     UserStats,
 )
-from accord._settings import AccordSettings
-from accord.engine import AsyncAccord
-from accord.sync import Accord
-from accord.remote import AsyncRemoteAccord, RemoteAccord, connect, connect_async
-from accord._components import Principal
+from accord.settings import AccordSettings
+from accord.engine.engine import AsyncAccord
+from accord.engine.sync import Accord
+from accord.remote.sync import AsyncRemoteAccord, RemoteAccord, connect, connect_async
+from accord.engine.components import Principal
 
 __version__ = "0.1.0"
 

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from accord._models import ExtractedMemory, Memory, Message
+from accord.domain.models import ExtractedMemory, Memory, Message
 
 __all__ = [
     "SHARED_USER_ID",
@@ -69,7 +69,7 @@ class IndexQuery:
     agent_ids: Sequence[str] | None = None
     include_shared: bool = False  # also search the tenant's shared memories (SHARED_USER_ID)
     # Stemmed terms added to the BM25 query with these weights (query expansion); the text's
-    # own terms weigh 1.0. See accord.lexical.sparse_query.
+    # own terms weigh 1.0. See accord.domain.lexical.sparse_query.
     extra_terms: Mapping[str, float] | None = None
 
     def user_ids(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""The engine types the adapter calls, and how it reaches them: ``accord.adapters.EngineRunner``
+"""The engine types the adapter calls, and how it reaches them: ``accord.blocking.EngineRunner``
 runs each coroutine on the loop the engine lives on (see that module)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from accord import AddResult, ContextResult, Memory
-from accord.adapters import EngineRunner, SyncEngine
+from accord.blocking import EngineRunner, SyncEngine
 
 __all__ = ["AsyncEngine", "Engine", "EngineRunner", "SyncEngine"]
 

@@ -1,6 +1,6 @@
 """The engine interface the MCP server needs, and how the command line opens one.
 
-Both :class:`accord.AsyncAccord` (embedded) and ``accord.remote.AsyncRemoteAccord`` (a client
+Both :class:`accord.AsyncAccord` (embedded) and ``accord.remote.sync.AsyncRemoteAccord`` (a client
 of ``accord serve``) satisfy :class:`MemoryEngine`, so the server takes either.
 """
 
@@ -16,8 +16,8 @@ from accord_mcp.settings import McpSettings
 
 if TYPE_CHECKING:
     from accord import AddResult, Conflict, ContextResult, Memory, MemoryVersion
-    from accord._components import Principal
-    from accord._models import ContextFormat
+    from accord.engine.components import Principal
+    from accord.domain.models import ContextFormat
 
 __all__ = ["MemoryEngine", "open_engine"]
 
@@ -92,7 +92,7 @@ async def open_engine(settings: McpSettings, engine_settings: AccordSettings | N
     """
     if settings.mode == "remote":
         try:
-            from accord.remote import connect_async  # the remote client needs httpx: imported only here
+            from accord.remote.sync import connect_async  # the remote client needs httpx: imported only here
         except ImportError as e:  # pragma: no cover - depends on the installed packages
             raise ImportError(f"{e}: remote mode needs Accord's remote client and httpx (pip install httpx)") from e
 

@@ -37,7 +37,7 @@ def build_server(engine: MemoryEngine, settings: McpSettings) -> MCPServer[Any]:
 
     Args:
         engine: an open :class:`accord.AsyncAccord` or a started remote client
-            (``accord.remote.connect_async``). The caller owns its lifecycle.
+            (``accord.remote.sync.connect_async``). The caller owns its lifecycle.
         settings: the server's settings; nothing is read from the environment here.
 
     Returns:

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from accord._errors import InvalidInputError
-from accord._models import Message
+from accord.errors import InvalidInputError
+from accord.domain.models import Message
 
 __all__ = [
     "LocomoConversation",

@@ -11,9 +11,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
-from accord._errors import AccordError
-from accord._models import Memory, UserStats
-from accord.engine import AsyncAccord
+from accord.errors import AccordError
+from accord.domain.models import Memory, UserStats
+from accord.engine.engine import AsyncAccord
 from accord.evals._dataset import LocomoConversation, session_messages
 from accord.evals._report import QuestionResult
 from accord.evals.metrics import first_hit_rank, score_question

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from accord._errors import AccordError
+from accord.errors import AccordError
 from accord.evals._report import MODES
 from accord.evals.locomo import run_locomo
 

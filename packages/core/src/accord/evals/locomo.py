@@ -19,17 +19,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from accord._errors import InvalidInputError
-from accord._settings import AccordSettings
-from accord.embedders.loader import default_model2vec_dir
-from accord.embedders.model2vec import is_model2vec_dir
-from accord.engine import AsyncAccord
+from accord.errors import InvalidInputError
+from accord.settings import AccordSettings
+from accord.adapters.embedders.loader import default_model2vec_dir
+from accord.adapters.embedders.model2vec import is_model2vec_dir
+from accord.engine.engine import AsyncAccord
 from accord.evals._dataset import LocomoConversation, load_locomo
 from accord.evals._drive import CONTEXT_MAX_TOKENS, Progress, ask_all, evidence_keys, ingest, memory_counts
 from accord.evals._report import MODES, EvalMode, LocomoReport, ModeRun
 from accord.evals.metrics import percentile, score_question, summarize
 from accord.ports import IndexHits
-from accord.ranking import fuse_hits
+from accord.domain.ranking import fuse_hits
 
 __all__ = [
     "CONTEXT_MAX_TOKENS",

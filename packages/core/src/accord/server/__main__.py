@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from accord._errors import AccordError
+from accord.errors import AccordError
 from accord.server.cli import add_serve_parser
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
-from accord.engine import AsyncAccord
+from accord.engine.engine import AsyncAccord
 from accord.server import routes_admin, routes_memories, routes_users
 from accord.server.auth import Gatekeeper, load_admin_key_hash
 from accord.server.deps import ServerState, state_of

@@ -16,9 +16,9 @@ import secrets
 import sys
 from pathlib import Path
 
-from accord._errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from accord._validation import check_identifier
-from accord.engine import AsyncAccord
+from accord.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from accord.domain.validation import check_identifier
+from accord.engine.engine import AsyncAccord
 from accord.server.settings import ServerSettings
 from accord.server.wire import AUTH_SCHEME, TENANT_HEADER
 

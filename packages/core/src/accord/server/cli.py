@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord._errors import AccordError
-from accord._settings import AccordSettings
-from accord.engine import AsyncAccord
+from accord.errors import AccordError
+from accord.settings import AccordSettings
+from accord.engine.engine import AsyncAccord
 from accord.server.settings import ServerSettings
 
 if TYPE_CHECKING:  # the server extra may be absent: `accord --help` must still work

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request, Response, Security
 from fastapi.security import APIKeyHeader
 
-from accord.engine import AsyncAccord
+from accord.engine.engine import AsyncAccord
 from accord.server.auth import Gatekeeper
 from accord.server.limits import RateMeter
 from accord.server.schemas import ID_PATTERN

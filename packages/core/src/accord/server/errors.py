@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from accord._errors import AccordError, InvalidInputError
+from accord.errors import AccordError, InvalidInputError
 from accord.server.auth import Unauthorized
 from accord.server.wire import AUTH_SCHEME, error_body, status_for
 

@@ -15,9 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accord._components import Principal
-from accord._models import AddResult
-from accord.engine import AsyncAccord
+from accord.engine.components import Principal
+from accord.domain.models import AddResult
+from accord.engine.engine import AsyncAccord
 
 __all__ = ["RateMeter", "quota_headers"]
 

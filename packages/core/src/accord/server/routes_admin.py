@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from accord._models import MaintenanceReport
-from accord.passport.models import Agent, ApiKeyInfo, Grant, IssuedKey, IssuedToken, Tenant
+from accord.domain.models import MaintenanceReport
+from accord.domain.passport import Agent, ApiKeyInfo, Grant, IssuedKey, IssuedToken, Tenant
 from accord.server.deps import Caller
 from accord.server.schemas import (
     AgentCreated,

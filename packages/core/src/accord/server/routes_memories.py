@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from accord._models import AddResult, Category, ContextResult, Job, Memory, MemoryVersion
+from accord.domain.models import AddResult, Category, ContextResult, Job, Memory, MemoryVersion
 from accord.server.deps import Caller, state_of
 from accord.server.limits import quota_headers
 from accord.server.schemas import AddRequest, IdQuery, RetrieveRequest, UpdateRequest, UuidPath

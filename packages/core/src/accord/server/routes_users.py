@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from accord._models import Conflict, ForgetReport, HealthReport, StoreStats, UserStats
-from accord.passport.models import Consent, UserExport
+from accord.domain.models import Conflict, ForgetReport, HealthReport, StoreStats, UserStats
+from accord.domain.passport import Consent, UserExport
 from accord.server.deps import Caller
 from accord.server.limits import quota_headers
 from accord.server.schemas import ConsentRequest, IdPath, OptionalIdQuery, ResolveRequest, UuidPath, WhoAmI

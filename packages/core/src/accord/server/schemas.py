@@ -14,10 +14,10 @@ from fastapi import Path as InPath
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 
-from accord._models import ContextFormat, Role, ServiceMode
-from accord._validation import MAX_LIMIT, MAX_QUERY_CHARS
-from accord.engine import MAX_CONTEXT_TOKENS
-from accord.passport.models import Agent, IssuedKey
+from accord.domain.models import ContextFormat, Role, ServiceMode
+from accord.domain.validation import MAX_LIMIT, MAX_QUERY_CHARS
+from accord.engine.engine import MAX_CONTEXT_TOKENS
+from accord.domain.passport import Agent, IssuedKey
 
 __all__ = [
     "ID_PATTERN",
@@ -59,7 +59,7 @@ def _in_range(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-# The engine's own formats (accord._validation), so the schema says what the engine accepts.
+# The engine's own formats (accord.domain.validation), so the schema says what the engine accepts.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$"
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 KEY_ID_PATTERN = r"^[0-9a-f]{12}$"

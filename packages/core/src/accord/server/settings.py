@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from accord._errors import InvalidInputError
+from accord.errors import InvalidInputError
 
 __all__ = ["ServerSettings", "is_loopback"]
 

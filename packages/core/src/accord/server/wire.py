@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord._components import Principal
-from accord._errors import (
+from accord.engine.components import Principal
+from accord.errors import (
     AccordError,
     ConflictError,
     DataDirLockedError,

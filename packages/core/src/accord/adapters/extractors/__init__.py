@@ -1,0 +1,1 @@
+"""``Extractor`` adapters: the offline rules (``rules``); the LLM extractor lives in :mod:`accord.adapters.llm`."""

@@ -1,0 +1,269 @@
+"""Text handling for the rule-based extractor: cleaning, splitting and gating.
+
+Everything here is a pure function over strings. The flow for one user turn is::
+
+    clean_message -> split_sentences -> expand_contractions -> split_clauses
+    -> normalise_clause -> is_usable -> (rules)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from accord.adapters.extractors.rules import _lexicon as lex
+
+_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_QUOTED_LINE = re.compile(r"^\s*>.*$", re.M)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
+
+# A sentence runs to . ! ? ; or a newline; "Node.js" and "5.5" do not end one.
+_SENTENCE = re.compile(r"(?:\w\.(?=\w)|[^.!?;\n])+[.!?]*")
+_QUESTION_END = re.compile(r"\?[^\w]*$")
+
+_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), r)
+    for p, r in (
+        (r"\bi\b", "I"),
+        (r"\bI'?m\b", "I am"),
+        (r"\bI'?ve\b", "I have"),
+        (r"\bI'd(?=\s+(?:been|already|just|never been|gotten)\b)", "I had"),
+        (r"\bI'd\b", "I would"),
+        (r"\bI'll\b", "I will"),
+        (r"\bwanna\b", "want to"),
+        (r"\bgonna\b", "going to"),
+        (r"\bgotta\b", "have to"),
+        (r"\bname's\b", "name is"),
+        (r"\b(do|does|is|are|was|were|did|have|has|ca|wo|could|would|should)n'?t\b", r"\1n't"),
+        (r"\bcan't\b", "cannot"),
+    )
+)
+
+_CONJ_SUBJECT = re.compile(
+    r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
+    r"and also|and so)\s+(?=(?:I|my)\b)",
+    re.I,
+)
+# "Our office is in Berlin and our team uses Jira": only after an "our" clause, since in "I love my
+# wife and our kids" the "our" is part of the object.
+_CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)", re.I)
+_CONJ_VERB = re.compile(
+    r"\s*,?\s+(?:and|but)\s+(?:then\s+|now\s+|also\s+|recently\s+|just\s+|later\s+)?"
+    r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak)\b)",
+    re.I,
+)
+
+_FILLER_WORDS = (
+    "actually", "btw", "by the way", "also", "oh", "ok", "okay", "so", "well", "anyway", "anyways",
+    "fyi", "fwiw", "for the record", "just so you know", "just fyi", "honestly", "tbh", "to be honest",
+    "um", "uh", "umm", "hmm", "yeah", "yep", "yes", "no", "nope", "and", "but", "plus", "fun fact",
+    "side note", "quick note", "note", "update", "correction", "basically", "frankly", "alright",
+    "right", "oh and", "just", "now", "these days", "nowadays", "lately", "currently", "at the moment",
+    "for context", "for reference", "in fact", "sure", "cool", "great", "lol", "haha", "ah", "oops",
+    "sorry", "wait", "ps", "to clarify", "to be clear", "for what it's worth", "i mean",
+    "you are right", "that's right", "that is right", "correct", "exactly", "true", "of course",
+    "remember", "please remember", "keep in mind", "note that", "please note", "I should mention",
+    "I want you to know", "you should know", "just to let you know", "I wanted to let you know",
+    "let me tell you", "as I said", "like I said", "so yeah", "thanks", "thank you",
+    "I am pretty sure", "I am sure", "just to be clear",
+)
+_GREETINGS = (
+    "hi", "hello", "hey", "hiya", "howdy", "greetings", "good morning", "good afternoon",
+    "good evening", "hi there", "hello there", "hey there", "hi all", "hello everyone",
+)
+_HEDGES = (
+    "I think", "I guess", "I believe", "I suppose", "I reckon", "I feel like", "I would say",
+    "I am not sure but", "not sure but", "maybe", "perhaps", "probably", "possibly", "apparently",
+)
+
+
+def _lead_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?:{alts})(?:\s+that)?(?:\s*[,:;.!\-]+\s*|\s+|$)", re.I)
+
+
+_FILLER = _lead_pattern(_FILLER_WORDS)
+_GREETING = _lead_pattern(_GREETINGS)
+_HEDGE = _lead_pattern(_HEDGES)
+_INLINE_HEDGE = re.compile(
+    r"\b(?:probably|maybe|perhaps|possibly|kind of|kinda|sort of|sorta|I think|I guess|not sure)\b", re.I
+)
+_MODAL_HEDGE = (
+    (re.compile(r"^I (?:might|may|could) be\b", re.I), "I am"),
+    (re.compile(r"^I (?:might|may)\s+(?!be\b)", re.I), "I "),
+    (re.compile(r"^I am (?:probably|maybe|possibly|perhaps)\s+", re.I), "I am "),
+    (re.compile(r"^I (?:probably|maybe|possibly|perhaps)\s+", re.I), "I "),
+)
+_STANDING = re.compile(
+    r",?\s*\b(?:from now on|going forward|in (?:the )?future|by default|for all future "
+    r"(?:answers|responses|replies|chats))\b,?\s*",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]+|\d+[.)])\s+")
+_TRAILING_FILLER = re.compile(
+    r"(?:[\s,]+(?:lol|haha+|hehe|lmao|tbh|btw|though|tho|please|pls|plz|thanks|thank you|thx|ty|"
+    r"ok|okay|xd|:\)|:d|;\)|<3))+$",
+    re.I,
+)
+_SUBJECT_DROP = re.compile(
+    r"^(?:recently |finally )?(moved|relocated|joined|started|left|quit|live|living|work|working|love|"
+    r"hate|prefer|eat)\b",
+    re.I,
+)
+_SUBJECT_DROP_EXPAND = {"living": "am living", "working": "am working"}
+
+_QUESTION_START = re.compile(
+    r"^(?:do|does|did|am|are|is|was|were|can|could|would|will|should|shall|has|had|what|what's|whats|"
+    r"who|who's|whom|whose|where|where's|why|how|how's|which|isn't|aren't|doesn't|didn't|won't|"
+    r"wouldn't|may|when (?:is|are|was|were|do|does|did|will|should|can|could|would))\b"
+    r"|^I (?:wonder|was wondering|am wondering|am curious|was curious)\b",
+    re.I,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|imagine|imagining|suppose|supposing|pretend|pretending|hypothetically|hypothetical|"
+    r"wish|unless|whether|assuming|let's say|lets say|let us say|in theory|theoretically|"
+    r"would have|could have|should have|roleplay|role-play|role play|in a story|fictional)\b"
+    r"|\bI were\b|\bwere I\b",
+    re.I,
+)
+_SECRET = re.compile(
+    r"\b(?:password|passwd|passcode|api[ _-]?key|secret key|access token|ssn|social security|"
+    r"credit card|cvv|pin code)\b|\b(?:sk|pk|ghp|xox[bp])[-_][A-Za-z0-9]{8,}|\b\d{12,19}\b",
+    re.I,
+)
+# Text that tries to steer the assistant, or is plainly dangerous, poisons the whole turn.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|"
+    r"guidelines|directives|messages|context|system)\b|\bsystem prompt\b|\bdeveloper mode\b|"
+    r"\bjailbreak|\brm\s+-rf\b|\bsudo\b|<\||\[/?INST\]|\byou are now\b|\bnew instructions\b|"
+    r"\byou must\b|\bdrop table\b|\|\s*(?:ba)?sh\b|\bact as\b",
+    re.I,
+)
+_IRONY = re.compile(r"\b(?:jk|j/k|just kidding|kidding|joking)\b|(?:^|\s)/s\b", re.I)
+# "We have two kids" and "our daughter" speak for the user's household; every rule that reads them
+# says so in its own pattern, so letting them through here changes nothing else.
+_FIRST_PERSON_OR_COMMAND = re.compile(
+    r"\b(?:I|my|me|mine)\b|^(?:we|our)\b"
+    r"|^(?:please\s+)?(?:always|never|don't|do not|answer|respond|reply|write|"
+    r"speak|talk|call)\b",
+    re.I,
+)
+# Third-person subjects a rule may still read as the user's or their organisation's: "the bar exam
+# is on July 28", "the company's support email is ...", "the cafeteria closes at 3pm".
+_SHARED_SUBJECT = re.compile(
+    rf"^the (?:{lex.alternation(lex.ORG_BODIES)}'s|(?:[\w'-]+ ){{0,3}}"
+    rf"{lex.alternation(lex.EVENT_NOUNS | lex.FACILITIES)})\b",
+    re.I,
+)
+_MAX_CLAUSE_WORDS = 40
+_MAX_MESSAGE_CHARS = 6000
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedClause:
+    """A clause after cleaning, with what the cleaning noticed on the way."""
+
+    text: str
+    hedged: bool
+    greeting: bool
+    standing: bool
+
+
+def clean_message(text: str) -> str | None:
+    """Drop code, quoted lines and unsafe turns; ``None`` means "extract nothing from this turn"."""
+    if len(text) > _MAX_MESSAGE_CHARS:  # pasted documents speak for their author, not the user
+        return None
+    text = _QUOTED_LINE.sub(" ", _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text)))
+    text = text.translate(_QUOTES)
+    if _INJECTION.search(text) or _IRONY.search(text):
+        return None
+    return text
+
+
+def uses_capitals(text: str) -> bool:
+    """Whether the writer uses capital letters at all.
+
+    Someone who writes "I" and sentence starts in capitals is taken to capitalise names too, so
+    a lowercase "the call" is not an employer; an all-lowercase writer gets the benefit of doubt.
+    """
+    return any(c.isupper() for c in text)
+
+
+def split_sentences(text: str) -> list[tuple[str, bool]]:
+    """Split into (sentence, is_question) pairs, without the terminal punctuation."""
+    out = []
+    for raw in _SENTENCE.findall(text):
+        stripped = raw.strip()
+        if stripped:
+            out.append((stripped.rstrip(".!?").strip(), bool(_QUESTION_END.search(stripped))))
+    return out
+
+
+def expand_contractions(text: str) -> str:
+    """Spell out first-person contractions so patterns only need one form ("I'm" -> "I am")."""
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Split where a new first-person clause starts: "I'm vegan and my wife is Anna" -> two.
+
+    A bare verb after "and" gets its implied subject back ("I left Acme and joined X").
+    """
+    sentence = _CONJ_VERB.sub("\x00I ", sentence)
+    sentence = _CONJ_SUBJECT.sub("\x00", sentence)
+    if sentence[:4].lower() == "our ":
+        sentence = _CONJ_OUR.sub("\x00", sentence)
+    return [part.strip() for part in sentence.split("\x00") if part.strip()]
+
+
+def normalise_clause(clause: str) -> NormalisedClause | None:
+    """Strip fillers, hedges and trailing noise; ``None`` when the clause must not be used."""
+    if clause[:1] in "\"'":  # quoted speech is someone else's words
+        return None
+    text, standing = _STANDING.subn(" ", clause)
+    text = _BULLET.sub("", text).strip()
+    greeting = hedged = False
+    while True:
+        before = text
+        if m := _GREETING.match(text):
+            greeting, text = True, text[m.end():]
+        if m := _FILLER.match(text):
+            text = text[m.end():]
+        if m := _HEDGE.match(text):
+            hedged, text = True, text[m.end():]
+        if text == before:
+            break
+    text = _TRAILING_FILLER.sub("", text)
+    text = re.sub(r"[^\w+#%]+$", "", text).strip()
+    text = re.sub(r"\s+", " ", text)
+    if _INLINE_HEDGE.search(text):
+        hedged = True
+    for pattern, replacement in _MODAL_HEDGE:
+        text, n = pattern.subn(replacement, text)
+        hedged = hedged or bool(n)
+    if m := _SUBJECT_DROP.match(text):
+        verb = m.group(1).lower()
+        text = " ".join(("I", _SUBJECT_DROP_EXPAND.get(verb, verb), text[m.end(1):].strip())).strip()
+    return NormalisedClause(text, hedged, greeting, bool(standing))
+
+
+def is_usable(text: str, *, standing: bool = False) -> bool:
+    """Gate out questions, hypotheticals, secrets, overlong and non-first-person clauses.
+
+    A clause with a standing marker ("from now on") may be a bare imperative ("use metric"); one
+    about an event or the organisation may start with "the" ("the bar exam is on July 28").
+    """
+    if not text or len(text.split()) > _MAX_CLAUSE_WORDS:
+        return False
+    if _QUESTION_START.search(text) or _HYPOTHETICAL.search(text) or _SECRET.search(text):
+        return False
+    return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text) or _SHARED_SUBJECT.search(text))
+
+
+def is_bare_greeting(sentence: str) -> bool:
+    """Whether a sentence is only a greeting ("Hi!"), so the next one may be an introduction."""
+    m = _GREETING.match(sentence.strip())
+    return m is not None and not sentence.strip()[m.end():].strip(" ,.!")

@@ -1,0 +1,199 @@
+"""Rule-based extraction: durable memories from user turns, with no LLM.
+
+It runs on every ``add()``, so it is built for speed and for precision over recall: a wrong fact
+is worse than a missed one. Each user turn goes through::
+
+    clean (drop code, quotes, injection attempts, jokes)
+    -> sentences (questions dropped) -> clauses ("I'm vegan and my wife is Anna" -> two)
+    -> normalise (fillers, hedges, contractions) -> gate (hypotheticals, secrets)
+    -> first matching rule -> drafts -> per-turn de-duplication -> ``ExtractedMemory``
+
+Only ``role == "user"`` turns are read; episodic memories are the engine's business. Content is
+written in the third person with a "User" prefix ("User works at Acme", "User's goal: ...").
+Single-valued facts carry an ``attribute_key`` (``employer``, ``city``, ``diet``, ``name``, ``plan``,
+``pronouns``, ``preference:<noun>``, ``preference:learning_style`` ...) so the conflict resolver
+can supersede an older value; many-valued ones get a key per item (``expertise:<skill>``, whose
+levels run none / struggling / beginner / intermediate / advanced / expert, ``tool:<name>``,
+``likes:<thing>``), and a list ("I know SQL and Python well") gives one memory per item.
+Past-tense life events ("I ran a charity race last Saturday") are keyless facts, tried last.
+
+Three kinds of memory go beyond the user's present: event dates (``date:<event>``, "User's exam is
+on May 12"), shared organisational facts (``org:<thing>`` with ``Scope.TENANT``, "The VPN server is
+vpn1.acme.com") and past facts with a validity interval ("User lived in Paris from 2015 to 2018",
+key ``city`` with ``valid_to``). Their rules run first, since each reads a shape the others would
+misread (a past interval, a date, an organisation as subject).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from accord.domain.models import ExtractedMemory, Message
+from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.adapters.extractors.rules._dates import DATE_RULES
+from accord.adapters.extractors.rules._events import EVENT_RULES
+from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
+from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._learning import LEARNING_RULES
+from accord.adapters.extractors.rules._org import ORG_RULES
+from accord.adapters.extractors.rules._past import PAST_RULES
+from accord.adapters.extractors.rules._personal import PERSONAL_RULES
+from accord.adapters.extractors.rules._social import DETAIL_RULES, SOCIAL_RULES
+from accord.adapters.extractors.rules._text import (
+    clean_message,
+    expand_contractions,
+    is_bare_greeting,
+    is_usable,
+    normalise_clause,
+    split_clauses,
+    split_sentences,
+    uses_capitals,
+)
+from accord.adapters.extractors.rules._usage import USAGE_RULES
+from accord.adapters.extractors.rules._work import EMPLOYMENT_RULES
+
+__all__ = ["RuleBasedExtractor", "extract_memories"]
+
+_INSTRUCTIONS = tuple(r for r in PERSONAL_RULES if r.name in {"response_language", "standing_order"})
+_WANTS = tuple(r for r in PERSONAL_RULES if r.name not in {"response_language", "standing_order"})
+# Specific before generic: the first rule that yields a draft wins the clause. Past-tense events
+# come last, so any rule that reads a past tense more precisely ("I moved to Berlin") wins.
+RULES: tuple[Rule, ...] = (
+    *_INSTRUCTIONS,
+    *PAST_RULES,
+    *DATE_RULES,
+    *ORG_RULES,
+    *FACT_RULES,
+    *SOCIAL_RULES,
+    *ROLE_EXPERTISE_RULES,
+    *EMPLOYMENT_RULES,
+    *EXPERTISE_RULES,
+    *LEARNING_RULES,
+    *USAGE_RULES,
+    *_WANTS,
+    *DETAIL_RULES,
+    *EVENT_RULES,
+)
+
+
+def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
+    """Extract durable memories from the user turns of a conversation.
+
+    Pure: no I/O, no clock, no randomness, so the same turns always give the same memories.
+
+    Args:
+        messages: The conversation, in order. Only ``role == "user"`` turns are read.
+
+    Returns:
+        One ``ExtractedMemory`` per statement a rule recognised, in conversation order, each
+        with ``message_index`` pointing into ``messages``. Never ``Category.EPISODIC``.
+    """
+    memories: list[ExtractedMemory] = []
+    for index, message in enumerate(messages):
+        if message.role == "user":
+            memories.extend(_to_memory(draft, index) for draft in _extract_turn(message.content))
+    return memories
+
+
+def _extract_turn(text: str) -> list[Draft]:
+    """The drafts one user turn yields, de-duplicated, in the order they were said."""
+    cleaned = clean_message(text)
+    if cleaned is None:
+        return []
+    cased = uses_capitals(cleaned)
+    drafts: list[Draft] = []
+    after_greeting = False
+    for sentence, is_question in split_sentences(cleaned):
+        if is_bare_greeting(sentence):
+            after_greeting = True
+            continue
+        if not is_question:
+            for part in split_clauses(expand_contractions(sentence)):
+                drafts.extend(_extract_clause(part, cased, after_greeting))
+        after_greeting = False
+    return _dedupe(drafts)
+
+
+def _extract_clause(text: str, cased: bool, after_greeting: bool) -> list[Draft]:
+    normalised = normalise_clause(text)
+    if normalised is None or not is_usable(normalised.text, standing=normalised.standing):
+        return []
+    clause = Clause(
+        text=normalised.text,
+        cased=cased,
+        greeting=after_greeting or normalised.greeting,
+        hedged=normalised.hedged,
+        standing=normalised.standing,
+    )
+    for rule in RULES:
+        match = rule.pattern.match(clause.text)
+        if match is None:
+            continue
+        drafts = rule.build(match, clause)
+        if drafts:
+            return [_hedge(d) if clause.hedged else d for d in drafts]
+    return []
+
+
+def _hedge(draft: Draft) -> Draft:
+    return replace(
+        draft,
+        content=f"{draft.content} (uncertain)",
+        confidence=round(draft.confidence * HEDGED_FACTOR, 2),
+    )
+
+
+def _slot(draft: Draft) -> tuple[object, ...]:
+    """What one draft per turn may fill: a past city does not replace the current one."""
+    return draft.key, draft.scope, draft.valid_from, draft.valid_to
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """Keep one draft per attribute key (the last said) and drop repeated content.
+
+    A denial that follows a new value for the same key adds nothing: in "I joined Northstar and
+    left Acme" the new employer already implies the old one is gone. Past facts (with a validity
+    interval) and shared facts have slots of their own.
+    """
+    kept: list[Draft] = []
+    for draft in drafts:
+        if draft.key is not None:
+            previous = next((k for k in kept if _slot(k) == _slot(draft)), None)
+            if previous is not None:
+                if draft.negated and not previous.negated and previous.value != draft.value:
+                    continue
+                kept.remove(previous)
+        elif any(k.content == draft.content for k in kept):
+            continue
+        kept.append(draft)
+    return kept
+
+
+def _to_memory(draft: Draft, index: int) -> ExtractedMemory:
+    return ExtractedMemory(
+        content=draft.content,
+        category=draft.category,
+        attribute_key=draft.key,
+        attribute_value=draft.value,
+        importance=min(max(round(draft.importance, 2), 0.0), 1.0),
+        confidence=min(max(round(draft.confidence, 2), 0.0), 1.0),
+        message_index=index,
+        negated=draft.negated,
+        scope=draft.scope,
+        valid_from=draft.valid_from,
+        valid_to=draft.valid_to,
+    )
+
+
+class RuleBasedExtractor:
+    """An ``accord.ports.Extractor`` that needs no model: fast, deterministic, precise.
+
+    It misses what it has no rule for; pair it with an LLM extractor when recall matters.
+    """
+
+    name: str = "rules"
+
+    async def extract(self, messages: Sequence[Message]) -> list[ExtractedMemory]:
+        """Extract memories from ``messages``; see :func:`extract_memories`."""
+        return extract_memories(messages)

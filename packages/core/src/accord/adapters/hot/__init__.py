@@ -1,0 +1,1 @@
+"""``HotCache`` adapters: in-process, Redis, and the fallback that serves from memory while Redis is down."""

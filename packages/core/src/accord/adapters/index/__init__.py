@@ -1,0 +1,1 @@
+"""``VectorIndex`` adapters: Qdrant Edge (embedded) and a Qdrant server (qdrant-client)."""

@@ -1,0 +1,146 @@
+"""Versions, curation and conflicts in SQL. A mixin of :class:`accord.adapters.sql.SqlStore`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from accord.errors import ConflictError
+from accord.domain.models import Conflict, ConflictOption, MemoryStatus, MemoryVersion
+from accord.adapters.sql import curation
+from accord.adapters.sql._parts import _StoreParts
+from accord.adapters.sql.schema import tenants
+
+
+
+class CurationMixin(_StoreParts):
+    async def history(self, tenant_id: str, memory_id: str) -> list[MemoryVersion]:
+        rows = await self._read(lambda conn: curation.history(conn, tenant_id, memory_id), "reading history")
+        return [
+            MemoryVersion.model_validate({k: v for k, v in r.items() if k not in ("tenant_id", "user_id")})
+            for r in rows
+        ]
+
+    async def edit_memory(
+        self,
+        tenant_id: str,
+        memory_id: str,
+        values: Mapping[str, Any],
+        *,
+        agent_id: str | None,
+        now: dt.datetime,
+    ) -> str:
+        lock = self.dialect == "postgresql"
+        return await self._write(
+            lambda conn: curation.edit(
+                conn, tenant_id, memory_id, values, agent_id=agent_id, now=now, lock=lock
+            ),
+            "editing a memory",
+        )
+
+    async def set_memory_status(
+        self,
+        tenant_id: str,
+        memory_id: str,
+        status: MemoryStatus,
+        *,
+        agent_id: str | None,
+        now: dt.datetime,
+        reason: str,
+    ) -> str:
+        lock = self.dialect == "postgresql"
+        try:
+            return await self._write(
+                lambda conn: curation.set_status(
+                    conn, tenant_id, memory_id, status, agent_id=agent_id, now=now, lock=lock, reason=reason
+                ),
+                "changing a memory's status",
+            )
+        except IntegrityError as e:
+            raise ConflictError(
+                f"memory {memory_id} cannot be restored: another active memory holds its attribute or content"
+            ) from e
+
+    async def list_conflicts(
+        self,
+        tenant_id: str,
+        *,
+        status: str | None = "open",
+        kind: str | None = None,
+        user_id: str | None = None,
+        limit: int = 100,
+        conflict_id: str | None = None,
+    ) -> list[Conflict]:
+        found = await self._read(
+            lambda conn: curation.open_conflicts(
+                conn,
+                tenant_id,
+                status=status,
+                kind=kind,
+                user_id=user_id,
+                limit=limit,
+                conflict_id=conflict_id,
+            ),
+            "listing conflicts",
+        )
+        return [
+            Conflict(
+                id=c["id"],
+                kind=c["kind"],
+                status=c["status"],
+                user_id=c["user_id"],
+                question=c["question"],
+                options=[ConflictOption(memory_id=m["id"], content=m["content"]) for m in pair],
+                reason=c["reason"],
+                created_at=c["created_at"],
+                resolved_at=c["resolved_at"],
+                resolution=c["resolution"],
+            )
+            for c, pair in found
+        ]
+
+    async def settle_conflict(
+        self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime
+    ) -> curation.Settlement:
+        lock = self.dialect == "postgresql"
+        try:
+            return await self._write(
+                lambda conn: curation.settle(
+                    conn, tenant_id, conflict_id, choice, resolved_by=resolved_by, now=now, lock=lock
+                ),
+                "resolving a conflict",
+            )
+        except IntegrityError as e:
+            raise ConflictError(f"{conflict_id} cannot be resolved that way: {e.orig}") from e
+
+    async def maintain(
+        self, tenant_id: str, policy: curation.MaintenancePolicy, now: dt.datetime
+    ) -> curation.MaintenanceReport:
+        return await self._write(lambda conn: curation.maintain(conn, tenant_id, policy, now), "maintenance")
+
+    async def tenant_ids(self) -> list[str]:
+        return await self._read(
+            lambda conn: list(conn.execute(select(tenants.c.id)).scalars()), "listing tenants"
+        )
+
+    async def export_rows(
+        self, tenant_id: str, user_id: str, tables: Sequence[Any]
+    ) -> dict[Any, list[dict[str, Any]]]:
+        """Every row of the given tables about one user (for export)."""
+
+        def run(conn: Connection) -> dict[Any, list[dict[str, Any]]]:
+            return {
+                t: [
+                    dict(r)
+                    for r in conn.execute(
+                        select(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id)
+                    ).mappings()
+                ]
+                for t in tables
+            }
+
+        return await self._read(run, "exporting a user", heavy=True)

@@ -1,0 +1,4 @@
+from accord.cli.main import main
+import sys
+
+sys.exit(main())

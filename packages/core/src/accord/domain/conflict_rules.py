@@ -1,0 +1,257 @@
+"""Conflict rules: how a new memory relates to what is stored. Plain functions, no I/O.
+
+``classify(candidate, related)`` returns one :class:`Decision`; the engine applies it in
+one transaction. The rules, in order:
+
+1. **reject** — an exact or near duplicate, the same value for the same attribute, or a
+   weaker restatement (says nothing the stored memory does not): not stored; the stored
+   memory is reinforced.
+2. For the same attribute with another value (or a denial):
+   - shared tenant claims from different users: **cross_user_confidence** when one claim
+     is clearly more certain, **tenant_review** when both are authoritative, otherwise
+     **cross_user_recency**; the losing claim is weighted down, never deleted;
+   - a different context ("on weekends") or a claim about the past: **keep_both**;
+   - an event date, or a hedged claim against a confident one, with no sign of change:
+     **ask_user** (only the user knows which is right);
+   - otherwise **update**: the newer supersedes the older.
+3. **merge** — a refinement of a memory without an attribute (same category, the new one
+   says everything the old one did and more), or another detail of the same person
+   (``relationship:<role>:<name>``).
+4. **insert** — nothing related.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from accord.domain import lexical
+
+__all__ = ["Action", "Claim", "Decision", "choose_option", "classify", "has_change_cue", "merge_contents", "similarity"]
+
+
+class Action(StrEnum):
+    INSERT = "insert"
+    REJECT = "reject"
+    UPDATE = "update"
+    MERGE = "merge"
+    KEEP_BOTH = "keep_both"
+    CROSS_USER_RECENCY = "cross_user_recency"
+    CROSS_USER_CONFIDENCE = "cross_user_confidence"
+    ASK_USER = "ask_user"
+    TENANT_REVIEW = "tenant_review"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A memory as the rules see it: a candidate, or one already stored (then ``id`` is set)."""
+
+    content: str
+    category: str
+    attribute_key: str | None = None
+    attribute_value: str | None = None
+    confidence: float = 0.8
+    negated: bool = False
+    scope: str = "user"
+    context: str | None = None
+    valid_to: dt.datetime | None = None
+    stated_by: str | None = None
+    said_at: dt.datetime | None = None
+    change_cue: bool = False
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    reason: str
+    target_id: str | None = None
+    merged_content: str | None = None
+    weighted_down_id: str | None = None  # for cross-user weighting: the stored claim that lost
+    candidate_loses: bool = False  # for cross-user weighting: the new claim is the weaker one
+    question: str | None = None
+
+
+NEAR_DUPLICATE = 0.8
+REFINEMENT_OVERLAP = 0.5
+CONFIDENCE_GAP = 0.2
+AUTHORITATIVE = 0.9
+HEDGED = 0.6
+
+_CHANGE_CUE = re.compile(
+    r"\b(now|nowadays|these days|any ?more|no longer|not \w+ any ?more|changed|switched|moved|left|quit|joined|"
+    r"started|became|rescheduled|postponed|moved up|actually|instead|new|recently|since)\b",
+    re.IGNORECASE,
+)
+_DATE_KEY = re.compile(r"^(date:|birthday$|deadline)")
+
+
+def has_change_cue(text: str) -> bool:
+    """Does the statement say that something changed ("now", "moved", "no longer", ...)?"""
+    return bool(_CHANGE_CUE.search(text))
+
+
+def _terms(text: str) -> set[str]:
+    return set(lexical.tokenize(text))
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of stemmed content words."""
+    ta, tb = _terms(a), _terms(b)
+    if not ta or not tb:
+        return 1.0 if ta == tb else 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".!")
+
+
+def merge_contents(existing: str, candidate: str) -> str:
+    """One memory that says what both say: the candidate alone when it refines the existing one."""
+    if _terms(existing) <= _terms(candidate):
+        return candidate
+    return f"{existing.rstrip('.')}. {candidate}"
+
+
+def _same_value(a: Claim, b: Claim) -> bool:
+    return a.negated == b.negated and (a.attribute_value or "").lower() == (b.attribute_value or "").lower()
+
+
+def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> Decision:
+    """Same attribute, another value (or a denial)."""
+    target = existing.id
+    if candidate.scope == "tenant" and existing.scope == "tenant" and candidate.stated_by != existing.stated_by:
+        gap = candidate.confidence - existing.confidence
+        if abs(gap) >= CONFIDENCE_GAP:
+            weaker_is_new = gap < 0
+            return Decision(
+                Action.CROSS_USER_CONFIDENCE,
+                f"shared claim: the {'new' if weaker_is_new else 'stored'} claim is less certain",
+                target_id=target,
+                weighted_down_id=None if weaker_is_new else target,
+                candidate_loses=weaker_is_new,
+            )
+        if shared_policy == "review" or min(candidate.confidence, existing.confidence) >= AUTHORITATIVE:
+            return Decision(
+                Action.TENANT_REVIEW,
+                "users disagree about a shared fact and neither claim is clearly stronger",
+                target_id=target,
+                question=f"Which is right: {existing.content!r} or {candidate.content!r}?",
+            )
+        older_is_new = (
+            candidate.said_at is not None and existing.said_at is not None and candidate.said_at < existing.said_at
+        )
+        return Decision(
+            Action.CROSS_USER_RECENCY,
+            "shared claim: the older claim is weighted down",
+            target_id=target,
+            weighted_down_id=None if older_is_new else target,
+            candidate_loses=older_is_new,
+        )
+    if (candidate.context or existing.context) and candidate.context != existing.context:
+        return Decision(Action.KEEP_BOTH, "both hold, in different contexts", target_id=target)
+    if candidate.valid_to is not None and (candidate.said_at is None or candidate.valid_to <= candidate.said_at):
+        return Decision(Action.KEEP_BOTH, "the new memory is about the past; the current one still holds", target_id=target)
+    if not candidate.change_cue:
+        if candidate.attribute_key and _DATE_KEY.match(candidate.attribute_key):
+            return Decision(
+                Action.ASK_USER,
+                "two different dates for the same event",
+                target_id=target,
+                question=_question(existing, candidate),
+            )
+        if candidate.confidence < HEDGED <= existing.confidence:
+            return Decision(
+                Action.ASK_USER,
+                "an uncertain statement contradicts a confident one",
+                target_id=target,
+                question=_question(existing, candidate),
+            )
+    return Decision(Action.UPDATE, "a newer value for the same attribute", target_id=target)
+
+
+def _question(existing: Claim, candidate: Claim) -> str:
+    return f"I have two different notes: {existing.content!r} and {candidate.content!r}. Which one is right?"
+
+
+def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str = "weigh") -> Decision:
+    """Decide what to do with ``candidate`` given the stored, active ``related`` memories.
+
+    ``shared_policy="review"`` sends shared-fact disagreements that confidence cannot settle
+    to the tenant's review queue instead of weighting the older claim down.
+    """
+    norm = _normal(candidate.content)
+    for existing in related:
+        if _normal(existing.content) == norm:
+            return Decision(Action.REJECT, "exact duplicate", target_id=existing.id)
+    terms = _terms(candidate.content)
+    same_key = [e for e in related if candidate.attribute_key and e.attribute_key == candidate.attribute_key]
+    # Memories without an attribute are compared by their words.
+    comparable = [
+        e
+        for e in related
+        if candidate.attribute_key is None
+        and e.attribute_key is None
+        and e.category == candidate.category
+        and e.scope == candidate.scope
+    ]
+    for existing in comparable:
+        known = _terms(existing.content)
+        if terms <= known:
+            return Decision(Action.REJECT, "weaker restatement", target_id=existing.id)
+        if known < terms and similarity(candidate.content, existing.content) >= REFINEMENT_OVERLAP:
+            return Decision(
+                Action.MERGE,
+                "the new memory refines a stored one",
+                target_id=existing.id,
+                merged_content=merge_contents(existing.content, candidate.content),
+            )
+        if similarity(candidate.content, existing.content) >= NEAR_DUPLICATE:
+            return Decision(Action.REJECT, "near duplicate", target_id=existing.id)
+    for existing in same_key:
+        if _same_value(candidate, existing):
+            if candidate.attribute_key and candidate.attribute_key.count(":") >= 2:
+                # e.g. relationship:sister:maya: another detail about the same person.
+                return Decision(
+                    Action.MERGE,
+                    "another detail of the same person",
+                    target_id=existing.id,
+                    merged_content=merge_contents(existing.content, candidate.content),
+                )
+            return Decision(Action.REJECT, "same value already stored", target_id=existing.id)
+    if same_key:
+        return _keyed(candidate, same_key[0], shared_policy)
+    return Decision(Action.INSERT, "nothing related is stored")
+
+
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+_EXISTING_WORDS = {"existing", "keep_existing", "keep", "old", "first", "1", "reject", "no"}
+_CANDIDATE_WORDS = {"candidate", "accept_new", "accept", "new", "second", "2", "update", "yes"}
+_BOTH_WORDS = {"both", "keep_both"}
+
+
+def choose_option(answer: str, existing: str, candidate: str) -> str | None:
+    """Map an answer to ``existing``, ``candidate`` or ``both``; None when it does not say.
+
+    Accepts the option's number (1 = the stored memory, 2 = the new one), a keyword, or the
+    user's own words, matched by what distinguishes one option from the other
+    ("May 19" picks "exam is on May 19" over "exam is on May 12").
+    """
+    word = answer.strip().lower().rstrip(".!")
+    if word in _BOTH_WORDS:
+        return "both"
+    if word in _EXISTING_WORDS:
+        return "existing"
+    if word in _CANDIDATE_WORDS:
+        return "candidate"
+    said, a, b = (_terms(_ORDINAL.sub(r"\1", t)) for t in (answer, existing, candidate))
+    for_existing, for_candidate = len(said & (a - b)), len(said & (b - a))
+    if for_existing > for_candidate:
+        return "existing"
+    if for_candidate > for_existing:
+        return "candidate"
+    return None

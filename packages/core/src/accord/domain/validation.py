@@ -1,0 +1,181 @@
+"""Input validation for every public entry point. Errors name the field at fault."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from accord.errors import InvalidInputError
+from accord.domain.models import Category, ContextFormat, Message
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_ROLES = ("user", "assistant", "system", "tool")
+_FORMATS: tuple[ContextFormat, ...] = ("bullets", "json", "xml")
+MAX_QUERY_CHARS = 4_000
+MAX_METADATA_BYTES = 16_384
+MAX_LIMIT = 200
+
+
+def check_identifier(field: str, value: object, *, optional: bool = False) -> str | None:
+    """User, session and agent ids: 1-128 characters of letters, digits and ``_.:@+-``."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    if not _ID.match(value):
+        raise InvalidInputError(
+            field, "must be 1-128 characters of letters, digits and _.:@+- (starting with a letter or digit)"
+        )
+    return value
+
+
+def check_memory_id(value: object, field: str = "memory_id") -> str:
+    if not isinstance(value, str) or not _UUID.match(value):
+        raise InvalidInputError(field, "must be a memory id (a lowercase UUID)")
+    return value
+
+
+def check_metadata(value: object, field: str = "metadata") -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(field, f"must be a mapping, got {type(value).__name__}")
+    try:
+        encoded = json.dumps(value)
+    except (TypeError, ValueError) as e:
+        raise InvalidInputError(field, f"must be JSON-serialisable ({e})") from e
+    if len(encoded) > MAX_METADATA_BYTES:
+        raise InvalidInputError(field, f"is {len(encoded)} bytes as JSON; the limit is {MAX_METADATA_BYTES}")
+    return dict(value)
+
+
+def _one_message(index: int, raw: object, max_chars: int) -> Message:
+    field = f"messages[{index}]"
+    if isinstance(raw, str):
+        raw = {"role": "user", "content": raw}
+    elif isinstance(raw, BaseModel) and not isinstance(raw, Message):
+        raw = raw.model_dump()
+    if isinstance(raw, Mapping):
+        role = raw.get("role")
+        if role not in _ROLES:
+            raise InvalidInputError(f"{field}.role", f"must be one of {', '.join(_ROLES)}, got {role!r}")
+        if not isinstance(raw.get("content"), str):
+            raise InvalidInputError(f"{field}.content", "must be a string")
+        try:
+            message = Message.model_validate(dict(raw))
+        except ValidationError as e:
+            first = e.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise InvalidInputError(f"{field}.{loc}", first["msg"]) from e
+    elif isinstance(raw, Message):
+        message = raw
+    else:
+        raise InvalidInputError(field, f"must be a dict, a Message or a string, got {type(raw).__name__}")
+    content = message.content.strip()
+    if not content:
+        raise InvalidInputError(f"{field}.content", "is empty")
+    if len(content) > max_chars:
+        raise InvalidInputError(f"{field}.content", f"has {len(content)} characters; the limit is {max_chars}")
+    check_metadata(message.metadata, f"{field}.metadata")
+    if message.name is not None:
+        check_identifier(f"{field}.name", message.name.replace(" ", "_"))
+    return message.model_copy(update={"content": content})
+
+
+def check_messages(raw: object, *, max_messages: int, max_chars: int) -> list[Message]:
+    """Accept one message or a list: dicts, ``Message`` models, pydantic models or plain strings."""
+    if isinstance(raw, (str, Mapping, BaseModel)):
+        raw = [raw]
+    if not isinstance(raw, Sequence):
+        raise InvalidInputError("messages", f"must be a list of messages, got {type(raw).__name__}")
+    if not raw:
+        raise InvalidInputError("messages", "is empty")
+    if len(raw) > max_messages:
+        raise InvalidInputError("messages", f"has {len(raw)} messages; the limit is {max_messages}")
+    return [_one_message(i, m, max_chars) for i, m in enumerate(raw)]
+
+
+def check_query(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError("query", f"must be a string, got {type(value).__name__}")
+    value = value.strip()
+    if not value:
+        raise InvalidInputError("query", "is empty")
+    if len(value) > MAX_QUERY_CHARS:
+        raise InvalidInputError("query", f"has {len(value)} characters; the limit is {MAX_QUERY_CHARS}")
+    return value
+
+
+def check_int(field: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(field, f"must be an integer, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise InvalidInputError(field, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def check_positive_number(
+    field: str, value: object, *, optional: bool = True, maximum: float = 1e9
+) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise InvalidInputError(field, f"must be a number, got {type(value).__name__}")
+    if not 0 < value <= maximum:
+        raise InvalidInputError(field, f"must be positive and at most {maximum:g}, got {value}")
+    return float(value)
+
+
+def check_format(value: object) -> ContextFormat:
+    if value not in _FORMATS:
+        raise InvalidInputError("format", f"must be one of {', '.join(_FORMATS)}, got {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def check_categories(value: object) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Sequence) or not value:
+        raise InvalidInputError("categories", "must be a non-empty list of category names")
+    valid = {c.value for c in Category}
+    out = []
+    for item in value:
+        name = item.value if isinstance(item, Category) else item
+        if name not in valid:
+            raise InvalidInputError("categories", f"unknown category {item!r}; known: {', '.join(sorted(valid))}")
+        out.append(name)
+    return out
+
+
+def check_content(field: str, value: object, max_chars: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    value = value.strip()
+    if not value:
+        raise InvalidInputError(field, "is empty")
+    if len(value) > max_chars:
+        raise InvalidInputError(field, f"has {len(value)} characters; the limit is {max_chars}")
+    return value
+
+
+def check_unit_interval(field: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise InvalidInputError(field, f"must be a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def check_datetime(field: str, value: object) -> dt.datetime | None:
+    """None, or a datetime; naive datetimes are taken as UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise InvalidInputError(field, f"must be a datetime, got {type(value).__name__}")
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

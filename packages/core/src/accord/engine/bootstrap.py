@@ -1,0 +1,97 @@
+"""The composition root: the one place that turns settings into components."""
+
+from __future__ import annotations
+
+from accord.domain.clock import SystemClock
+from accord.engine.components import Components
+from accord.engine.datadir import DataDirLock
+from accord.settings import AccordSettings
+from accord.ports import Clock, Extractor, HotCache, VectorIndex
+from accord.adapters.sql import SqlStore
+
+
+def build_components(
+    settings: AccordSettings, *, clock: Clock | None = None, extractor: Extractor | None = None
+) -> tuple[Components, DataDirLock | None]:
+    """Build (but do not open) every component the settings describe.
+
+    Takes the data-dir lock first when the embedded index is used, so a second process gets
+    a clear error naming the owner instead of a low-level one from the index.
+    """
+    # Imported here, not at module level: this is the one place adapters are chosen.
+    from accord.adapters.embedders.loader import load_embedder
+    from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
+    from accord.adapters.hot.fallback import FallbackHotCache
+    from accord.adapters.hot.memory import InMemoryHotCache
+
+    data_dir = settings.data_dir.expanduser()
+    lock: DataDirLock | None = None
+    if settings.index == "qdrant_edge":
+        lock = DataDirLock(data_dir)
+        lock.acquire()
+    try:
+        embedder = load_embedder(
+            settings.embedder, data_dir, api_base=settings.embedder_api_base, api_key=settings.embedder_api_key
+        )
+        dim = embedder.dim if embedder is not None else None
+        index: VectorIndex | None
+        if settings.index == "qdrant_edge":
+            from accord.adapters.index.qdrant_edge import QdrantEdgeIndex
+
+            index = QdrantEdgeIndex(data_dir / "index", dim)
+        elif settings.index == "qdrant_server":
+            from accord.adapters.index.qdrant_server import QdrantServerIndex
+
+            index = QdrantServerIndex(
+                url=settings.qdrant_url,
+                api_key=settings.qdrant_api_key,
+                collection=settings.qdrant_collection,
+                dim=dim,
+            )
+        else:
+            index = None
+        hot: HotCache = InMemoryHotCache(per_user=settings.hot_tier_per_user)
+        if settings.redis_url:
+            from accord.adapters.hot.redis import RedisHotCache
+
+            hot = FallbackHotCache(
+                RedisHotCache(settings.redis_url, prefix=settings.redis_prefix, per_user=settings.hot_tier_per_user),
+                hot,
+            )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        extractor = extractor or _extractor(settings, RuleBasedExtractor())
+        parts = Components(
+            store=SqlStore(settings.resolved_database_url()),
+            index=index,
+            embedder=embedder,
+            hot=hot,
+            extractor=extractor,
+            classifier=_classifier(extractor),
+            clock=clock or SystemClock(),
+            settings=settings,
+        )
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return parts, lock
+
+
+def _extractor(settings: AccordSettings, rules: Extractor) -> Extractor:
+    """The LLM extractor when providers are configured (the rules as its fallback), else the rules.
+
+    Either way the input is sanitised and instructions aimed at the assistant are dropped.
+    """
+    from accord.adapters.llm import GuardedExtractor, LLMExtractor, LLMSettings
+
+    llm = LLMSettings.from_flat(settings)
+    if not llm.enabled:
+        return GuardedExtractor(rules)
+    return LLMExtractor.from_settings(llm, fallback=rules)
+
+
+def _classifier(extractor: Extractor) -> object | None:
+    """An LLM conflict classifier sharing the extractor's router (and so its breakers)."""
+    from accord.adapters.llm import LLMConflictClassifier, LLMExtractor
+
+    return LLMConflictClassifier(extractor.router) if isinstance(extractor, LLMExtractor) else None

@@ -1,0 +1,72 @@
+"""The parts an engine is made of, and which of them are serving right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from accord.domain.models import ServiceMode
+from accord.settings import AccordSettings
+from accord.ports import Clock, Embedder, Extractor, HotCache, VectorIndex
+from accord.adapters.sql import SqlStore
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, established only from a verified key (or the embedded owner).
+
+    Every store and index call is scoped to ``tenant_id``. Roles: ``owner`` (the embedded
+    engine or the server operator: everything, every tenant), ``admin`` (a tenant's
+    administrator), ``agent`` (what its grants and the users' consent allow), ``user`` (a
+    user token: their own memory and consent).
+    """
+
+    tenant_id: str
+    agent_id: str | None
+    role: Literal["owner", "admin", "agent", "user"] = "owner"
+    user_id: str | None = None
+    key_id: str | None = None
+
+    @property
+    def is_privileged(self) -> bool:
+        return self.role in ("owner", "admin")
+
+
+@dataclass
+class Components:
+    store: SqlStore
+    index: VectorIndex | None
+    embedder: Embedder | None
+    hot: HotCache
+    extractor: Extractor
+    clock: Clock
+    settings: AccordSettings
+    classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
+    notes: list[str] = field(default_factory=list)
+
+    def extraction_mode(self) -> str:
+        """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""
+        mode = getattr(self.extractor, "mode", None)
+        return mode() if callable(mode) else "rules"
+
+    def mode(self, *, search: str | None = None, extra_notes: list[str] | None = None) -> ServiceMode:
+        """Describe the dependencies serving a call; ``search`` overrides when a fallback ran."""
+        planned = "none" if self.index is None else ("hybrid" if self.embedder is not None else "lexical")
+        used = search or planned
+        notes = list(self.notes) + list(extra_notes or [])
+        if self.embedder is None:
+            notes.append("no dense embedder: lexical (BM25) search only")
+        hot_name = getattr(self.hot, "active_name", self.hot.name)
+        extraction = self.extraction_mode()
+        degraded = (
+            used != planned or self.index is None or hot_name != self.hot.name or extraction not in ("rules", "llm")
+        )
+        return ServiceMode(
+            search=used,  # type: ignore[arg-type]
+            index=self.index.name if self.index is not None else "none",
+            embedder=self.embedder.name if self.embedder is not None else "none",
+            hot_tier=hot_name,
+            extraction=extraction,
+            degraded=degraded,
+            notes=notes,
+        )

@@ -1,0 +1,455 @@
+"""``AsyncAccord``: the memory engine. Every adapter (sync API, REST, MCP, LangChain,
+LlamaIndex) reaches this one class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from accord.domain import gate
+from accord.engine.authz import LOCAL_AGENT, Authorizer
+from accord.engine.bootstrap import build_components
+from accord.engine.components import Components, Principal
+from accord.engine.curation import CurationAPI
+from accord.engine.datadir import DataDirLock
+from accord.errors import AccordError, InvalidInputError, NotFoundError, PermissionDeniedError
+from accord.domain.models import (
+    AddResult,
+    ContextFormat,
+    ContextResult,
+    ForgetReport,
+    HealthReport,
+    Job,
+    Memory,
+    MemoryStatus,
+    ProviderHealth,
+    StoreStats,
+    UserStats,
+)
+from accord.engine.passport import PassportAPI
+from accord.engine.read import Reader
+from accord.settings import AccordSettings
+from accord.domain.validation import (
+    MAX_LIMIT,
+    check_categories,
+    check_datetime,
+    check_format,
+    check_identifier,
+    check_int,
+    check_memory_id,
+    check_messages,
+    check_metadata,
+    check_positive_number,
+    check_query,
+)
+from accord.engine.write import Writer
+from accord.domain.access import ALL_CATEGORIES
+from accord.ports import SHARED_USER_ID, Clock, Extractor
+from accord.engine.job import Worker, job_is_final
+
+__all__ = ["AsyncAccord", "DEFAULT_TENANT", "LOCAL_AGENT"]
+
+log = logging.getLogger("accord")
+
+DEFAULT_TENANT = "default"
+MAX_CONTEXT_TOKENS = 32_000
+
+
+class AsyncAccord(CurationAPI, PassportAPI):
+    """The async memory engine.
+
+    Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
+    ``data_dir=`` or a full :class:`AccordSettings`. Without keys the engine acts as the
+    local owner of the default tenant; ``await memory.for_key(key)`` acts as an agent.
+
+    Example:
+        >>> async with AsyncAccord(data_dir="/tmp/accord-demo") as memory:
+        ...     await memory.add("I'm vegetarian", user_id="alice", wait=True)
+        ...     ctx = await memory.get("what should I cook?", user_id="alice")
+    """
+
+    def __init__(
+        self,
+        settings: AccordSettings | None = None,
+        *,
+        data_dir: str | Path | None = None,
+        clock: Clock | None = None,
+        extractor: Extractor | None = None,
+    ) -> None:
+        if settings is None:
+            settings = AccordSettings(**({"data_dir": Path(data_dir)} if data_dir is not None else {}))
+        elif data_dir is not None:
+            settings = settings.model_copy(update={"data_dir": Path(data_dir)})
+        self.settings = settings
+        self._clock = clock
+        self._extractor = extractor
+        self._parts: Components | None = None
+        self._lock: DataDirLock | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._principal = Principal(tenant_id=DEFAULT_TENANT, agent_id=LOCAL_AGENT, role="owner")
+        self._is_view = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> Self:
+        """Open the stores and start the background worker. Idempotent."""
+        if self._parts is not None:
+            return self
+        parts, self._lock = build_components(self.settings, clock=self._clock, extractor=self._extractor)
+        try:
+            await parts.store.open()
+            await parts.store.ensure_tenant(DEFAULT_TENANT, "Default tenant", parts.clock.now())
+        except BaseException:
+            await parts.store.close()
+            if self._lock is not None:
+                self._lock.release()
+            raise
+        self._parts = parts
+        self._authz = Authorizer(parts)
+        self._writer = Writer(parts)
+        self._reader = Reader(parts)
+        self._worker = Worker(parts, self._writer, self._authz)
+        if self.settings.run_worker:
+            self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
+        self._tasks.append(asyncio.create_task(self._flush_access_forever(), name="accord-access-flush"))
+        if self.settings.maintenance_interval_seconds is not None:
+            self._tasks.append(asyncio.create_task(self._maintain_forever(), name="accord-maintenance"))
+        return self
+
+    async def close(self) -> None:
+        """Stop the worker, write pending access statistics and close every store.
+
+        Views made by ``for_key`` share the engine; closing a view does nothing.
+        """
+        if self._is_view:
+            return
+        parts, self._parts = self._parts, None
+        if parts is None:
+            return
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        try:
+            await self._reader.flush_access()
+        finally:
+            if parts.index is not None:
+                await parts.index.close()
+            await parts.hot.close()
+            await parts.store.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @property
+    def parts(self) -> Components:
+        if self._parts is None:
+            raise AccordError("the engine is not open: use `async with AsyncAccord(...)` or `await engine.start()`")
+        return self._parts
+
+    async def _maintain_forever(self) -> None:
+        interval = self.settings.maintenance_interval_seconds
+        assert interval is not None
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                log.info("maintenance: %s", await self.maintain())
+            except AccordError as e:
+                log.warning("maintenance failed, will retry: %s", e)
+
+    async def _flush_access_forever(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                await self._reader.flush_access()
+            except AccordError as e:
+                log.warning("could not record access statistics: %s", e)
+
+    # -- write -------------------------------------------------------------------------
+
+    async def add(
+        self,
+        messages: Any,
+        user_id: str,
+        *,
+        session_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        wait: bool = False,
+        timeout: float = 60.0,
+    ) -> AddResult:
+        """Remember a conversation. Returns at once with a job id; ``wait=True`` waits for the job.
+
+        Args:
+            messages: a list of ``{"role", "content"}`` dicts or ``Message`` models (a plain
+                string is a user turn). Each turn is searchable at once as an episodic memory.
+            user_id: the application's id for the user (1-128 characters).
+            session_id: groups turns of one conversation.
+            metadata: JSON-serialisable provenance kept with the turns.
+            idempotency_key: a retry with the same key returns the first job, not a new one.
+            wait: wait until extraction has finished (up to ``timeout`` seconds).
+
+        Returns:
+            An ``AddResult``: ``queued`` or ``done``, or ``blocked`` with a ``blocked_reason``
+            (``rate_limit_exceeded``, ``low_quality``, ``duplicate``, ``budget_exhausted``).
+
+        Raises:
+            PermissionDeniedError: the caller may not write this user's memory.
+        """
+        parts = self.parts
+        user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+        session_id = check_identifier("session_id", session_id, optional=True)
+        meta = check_metadata(metadata)
+        if idempotency_key is not None and (
+            not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 200
+        ):
+            raise InvalidInputError("idempotency_key", "must be a string of 1-200 characters")
+        check_positive_number("timeout", timeout, optional=False)
+        msgs = check_messages(
+            messages, max_messages=parts.settings.max_messages_per_add, max_chars=parts.settings.max_message_chars
+        )
+        await self._require_tenant()
+        access = await self._authz.access(self._principal, user_id)
+        if not access.write:
+            raise PermissionDeniedError(f"{_who(self._principal)} may not write the memory of user {user_id!r}")
+        fp = gate.fingerprint(msgs, session_id)
+        blocked = await self._writer.check_gate(self._principal, user_id, msgs, fp, idempotency_key)
+        if blocked is not None:
+            return blocked
+        result = await self._writer.enqueue(
+            self._principal,
+            user_id,
+            msgs,
+            session_id=session_id,
+            metadata=meta,
+            idempotency_key=idempotency_key,
+            fp=fp,
+            episodic=access.can_write("episodic"),
+        )
+        self._worker.wake()
+        if wait and result.job_id is not None and result.status == "queued":
+            return await self._wait_for(result, timeout)
+        return result
+
+    async def _wait_for(self, result: AddResult, timeout: float) -> AddResult:
+        job_id = result.job_id
+        assert job_id is not None
+        finished = self._worker.finished_event(job_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        job = await self.parts.store.get_job(self._principal.tenant_id, job_id)
+        while not job_is_final(job) and loop.time() < deadline:
+            if not self.settings.run_worker:
+                await self._worker.run_once()  # no background worker: run the queue inline
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(min(0.5, max(deadline - loop.time(), 0.01))):
+                        await finished.wait()
+            job = await self.parts.store.get_job(self._principal.tenant_id, job_id)
+        if job is None:
+            return result
+        created = await self.parts.store.get_memories(self._principal.tenant_id, job.created_memory_ids)
+        status = {"done": "done", "failed": "failed"}.get(job.status.value, "queued")
+        return result.model_copy(
+            update={"status": status, "memories_created": created, "error": job.error, "extractor": job.extractor}
+        )
+
+    async def process_pending(self) -> int:
+        """Run every queued job now, in this task; returns how many ran."""
+        self._authz.require_admin(self._principal, "run the job queue")
+        return await self._worker.drain()
+
+    async def get_job(self, job_id: str) -> Job:
+        job = await self.parts.store.get_job(self._principal.tenant_id, check_memory_id(job_id, "job_id"))
+        if job is None or not (self._principal.is_privileged or job.agent_id == self._principal.agent_id):
+            raise NotFoundError(f"no job {job_id}")
+        return job
+
+    # -- read --------------------------------------------------------------------------
+
+    async def get(
+        self,
+        query: str,
+        user_id: str,
+        *,
+        limit: int = 10,
+        categories: list[str] | None = None,
+        format: ContextFormat = "bullets",  # noqa: A002 - the public name of the option
+        context_max_tokens: int = 500,
+        time_filter_days: float | None = None,
+        as_of: dt.datetime | None = None,
+        agent_ids: list[str] | None = None,
+    ) -> ContextResult:
+        """Fetch what matters about the user for this query, ready for a system prompt.
+
+        ``as_of`` answers what was believed true at that moment (memories recorded by then,
+        not yet archived then, and valid then); ``agent_ids`` keeps only memories those
+        agents wrote. Categories the caller may not read are never returned.
+
+        Returns:
+            A ``ContextResult`` whose ``system_prompt_addition`` holds the best memories that
+            fit in ``context_max_tokens``, as bullets grouped by category, json or xml;
+            ``memories`` lists them in that order, each with its id, scores and writer.
+        """
+        self.parts  # noqa: B018 - raises when closed
+        query = check_query(query)
+        user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+        limit = check_int("limit", limit, 1, MAX_LIMIT)
+        cats = check_categories(categories)
+        fmt = check_format(format)
+        max_tokens = check_int("context_max_tokens", context_max_tokens, 1, MAX_CONTEXT_TOKENS)
+        days = check_positive_number("time_filter_days", time_filter_days, maximum=100_000)
+        when = check_datetime("as_of", as_of)
+        writers = _check_agent_ids(agent_ids)
+        access = await self._authz.access(self._principal, user_id)
+        allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
+        shared = await self._authz.access(self._principal, SHARED_USER_ID) if allowed else access
+        retrieval = await self._reader.retrieve(
+            self._principal,
+            user_id,
+            query,
+            limit=limit,
+            categories=allowed,
+            time_filter_days=days,
+            as_of=when,
+            agent_ids=writers,
+            shared_categories=sorted(set(allowed) & shared.read),
+        )
+        question = await self._open_question(user_id) if access.write else None
+        result = self._reader.context(query, retrieval, fmt, max_tokens, clarification_question=question)
+        await self._reader.note_access(self._principal, user_id, result.memories)
+        return result
+
+    async def list_memories(
+        self,
+        user_id: str,
+        *,
+        categories: list[str] | None = None,
+        include_archived: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Memory]:
+        """The user's memories the caller may read, newest first."""
+        user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+        cats = check_categories(categories)
+        limit = check_int("limit", limit, 1, 1000)
+        offset = check_int("offset", offset, 0, 10**9)
+        access = await self._authz.access(self._principal, user_id)
+        allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
+        if not allowed:
+            return []
+        statuses = [MemoryStatus.ACTIVE.value] + ([MemoryStatus.ARCHIVED.value] if include_archived else [])
+        return await self.parts.store.list_memories(
+            self._principal.tenant_id, user_id, categories=allowed, statuses=statuses, limit=limit, offset=offset
+        )
+
+    async def get_memory(self, memory_id: str) -> Memory:
+        return await self._visible(memory_id)
+
+    async def delete_memory(self, memory_id: str) -> Memory:
+        """Delete one memory from every store; returns what was deleted."""
+        parts = self.parts
+        memory = await self._visible(memory_id)
+        await self._authz.require_write(self._principal, memory.user_id, memory.category.value, "delete")
+        deleted = await parts.store.delete_memory(self._principal.tenant_id, memory.id)
+        if deleted is None:
+            raise NotFoundError(f"no memory {memory_id}")
+        if parts.index is not None:
+            await parts.index.delete(self._principal.tenant_id, [deleted.id])
+        await parts.hot.invalidate(self._principal.tenant_id, deleted.user_id, [deleted.id])
+        return deleted
+
+    async def forget_user(self, user_id: str) -> ForgetReport:
+        """Remove every trace of a user: memories, versions, raw turns, jobs, conflicts, consent,
+        index points and cache entries."""
+        parts = self.parts
+        user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+        self._authz.require_user_or_admin(self._principal, user_id, "erase memory")
+        report = await parts.store.forget_user(self._principal.tenant_id, user_id)
+        if parts.index is not None:
+            await parts.index.delete_user(self._principal.tenant_id, user_id)
+        await parts.hot.invalidate(self._principal.tenant_id, user_id)
+        return report
+
+    async def stats(self, user_id: str | None = None) -> UserStats | StoreStats:
+        """Counts for one user, or for the whole tenant with the current service mode."""
+        parts = self.parts
+        if user_id is not None:
+            user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
+            if not (await self._authz.access(self._principal, user_id)).read:
+                raise PermissionDeniedError(f"{_who(self._principal)} may not read user {user_id!r}")
+            return await parts.store.user_stats(self._principal.tenant_id, user_id)
+        self._authz.require_admin(self._principal, "read tenant statistics")
+        counts = await parts.store.store_counts(self._principal.tenant_id)
+        points = await parts.index.count(self._principal.tenant_id) if parts.index is not None else None
+        return StoreStats(**counts, index_points=points, mode=parts.mode())
+
+    async def health(self) -> HealthReport:
+        """Each dependency's state: index, embedder, hot tier, extraction and every LLM provider's
+        circuit breaker (state, failure counts, last error), with the tenant's job counts."""
+        parts = self.parts
+        mode = parts.mode()
+        router = getattr(parts.extractor, "router", None)
+        providers = [
+            ProviderHealth(
+                name=b.name,
+                state=b.state.value.lower(),
+                consecutive_failures=b.consecutive_failures,
+                total_failures=b.total_failures,
+                total_successes=b.total_successes,
+                last_error=b.last_error,
+            )
+            for b in (router.health() if router is not None else [])
+        ]
+        counts = await parts.store.store_counts(self._principal.tenant_id)
+        return HealthReport(
+            status="degraded" if mode.degraded else "ok",
+            mode=mode,
+            providers=providers,
+            jobs_pending=counts["jobs_pending"],
+            jobs_failed=counts["jobs_failed"],
+        )
+
+    async def reindex(self) -> int:
+        """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing
+        or came from another model)."""
+        self._authz.require_owner(self._principal, "rebuild the index")
+        parts = self.parts
+        if parts.index is None:
+            return 0
+        await parts.index.clear()
+        total = 0
+        async for batch in parts.store.index_records():
+            await parts.index.upsert(await self._writer.with_current_vectors(batch))
+            total += len(batch)
+        return total
+
+
+def _who(principal: Principal) -> str:
+    if principal.role == "user":
+        return f"the token of user {principal.user_id!r}"
+    return f"agent {principal.agent_id!r}"
+
+
+def _check_agent_ids(value: object) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise InvalidInputError("agent_ids", "must be a non-empty list of agent ids")
+    return [check_identifier("agent_ids", v) for v in value]  # type: ignore[misc]

@@ -1,0 +1,344 @@
+"""The read path: search, hydrate (hot tier first), rank, and build the context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from accord.domain import lexical
+from accord.engine.components import Components, Principal
+from accord.errors import StorageError
+from accord.domain.models import Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
+from accord.domain.context import build_context
+from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
+from accord.domain.ranking import (
+    RankWeights,
+    boost_sessions,
+    boost_speaker,
+    fuse_hits,
+    held_at,
+    rank_candidates,
+    scale_to_unit,
+)
+
+log = logging.getLogger("accord.read")
+
+_SQL_FALLBACK_SCAN = 5_000
+_ALL_CATEGORIES = frozenset(c.value for c in Category)
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    ranked: list[Memory]
+    from_hot: set[str]
+    search: str
+    notes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What one ``retrieve`` may search and read: the index filter and the candidate filter."""
+
+    principal: Principal
+    user_id: str
+    pool: int
+    categories: Sequence[str] | None
+    shared_categories: Sequence[str] | None
+    created_after: dt.datetime | None
+    as_of: dt.datetime | None
+    agent_ids: Sequence[str] | None
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return ("active", "archived") if self.as_of else ("active",)
+
+    def readable(self, m: Memory) -> bool:
+        """Held (now, or at ``as_of``), readable by the caller, and inside the filters."""
+        allowed = self.categories
+        shared = self.shared_categories if self.shared_categories is not None else allowed
+        return (
+            (held_at(m, self.as_of) if self.as_of else m.status is MemoryStatus.ACTIVE)
+            and (
+                (m.user_id == self.user_id and (allowed is None or m.category.value in allowed))
+                or (m.user_id == SHARED_USER_ID and (shared is None or m.category.value in shared))
+            )
+            and (self.agent_ids is None or m.agent_id in self.agent_ids)
+            and (self.created_after is None or m.created_at >= self.created_after)
+        )
+
+
+def _best(relevance: dict[str, float], n: int) -> list[str]:
+    return sorted(relevance, key=relevance.__getitem__, reverse=True)[:n]
+
+
+def _settled(ranked: Sequence[tuple[Memory, float]], limit: int, weights: RankWeights) -> bool:
+    """Whether no memory without relevance (a profile fact) could enter the top ``limit``:
+    importance and recency are at most 1, so such a memory scores at most their weights'
+    share. Then the profile lookup (a SQL query) is skipped, with the same result."""
+    if len(ranked) < limit:
+        return False
+    total = weights.relevance + weights.importance + weights.recency or 1.0
+    return ranked[limit - 1][1] >= (weights.importance + weights.recency) / total
+
+
+class Reader:
+    def __init__(self, parts: Components) -> None:
+        self.parts = parts
+        s = parts.settings
+        self.weights = RankWeights(
+            s.weight_relevance, s.weight_importance, s.weight_recency, s.recency_half_life_days
+        )
+        self._pending_access: dict[str, Counter[str]] = {}
+
+    async def retrieve(
+        self,
+        principal: Principal,
+        user_id: str,
+        query: str,
+        *,
+        limit: int,
+        categories: Sequence[str] | None,
+        time_filter_days: float | None,
+        as_of: dt.datetime | None = None,
+        agent_ids: Sequence[str] | None = None,
+        shared_categories: Sequence[str] | None = None,
+    ) -> Retrieval:
+        """Rank the user's memories (and the tenant's shared ones) for ``query``.
+
+        ``categories`` is what the caller may read of this user (an empty list: nothing);
+        ``shared_categories`` what it may read of the tenant's shared memories.
+
+        Search, fuse, hydrate, make relevance speaker- and session-aware, then (when the
+        index served) search again with terms of the best hits (pseudo-relevance feedback).
+        """
+        if categories is not None and not categories:
+            return Retrieval(ranked=[], from_hot=set(), search="none", notes=["no readable categories"])
+        now = self.parts.clock.now()
+        scope = _Scope(
+            principal=principal,
+            user_id=user_id,
+            # Looking back in time needs archived memories too, and more of them.
+            pool=round(max(limit, 10) * self.parts.settings.candidates_per_result) * (3 if as_of else 1),
+            categories=categories,
+            shared_categories=shared_categories,
+            created_after=now - dt.timedelta(days=time_filter_days) if time_filter_days else None,
+            as_of=as_of,
+            agent_ids=agent_ids,
+        )
+        notes: list[str] = []
+        try:
+            hits, search = await self._search(scope, query)
+        except StorageError as e:
+            log.warning("index search failed, using SQL keyword search: %s", e)
+            notes.append(f"index unavailable ({type(e).__name__}); keyword search in SQL")
+            hits, search = await self._sql_keyword(scope, query), "sql_keyword"
+        terms = set(lexical.tokenize(query))
+        relevance = self._fuse(hits)
+        loaded, from_hot = await self._hydrate(principal, user_id, _best(relevance, scope.pool))
+        memories = {i: m for i, m in loaded.items() if scope.readable(m)}
+        boost = self._booster(memories, terms)
+        relevance = boost({i: r for i, r in relevance.items() if i in memories})
+        if search != "sql_keyword" and hits.lexical:
+            relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost)
+        candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
+        ranked = rank_candidates(candidates, now, self.weights)
+        if not (as_of or agent_ids) and not _settled(ranked, limit, self.weights):
+            # The user's core facts (diet, employer, name...) matter whatever the query's words
+            # are; they join as candidates with no relevance, so matches still come first.
+            profile = [m for m in await self._profile(scope) if m.id not in loaded and scope.readable(m)]
+            if profile:
+                candidates += [(m, 0.0) for m in profile]
+                ranked = rank_candidates(candidates, now, self.weights)
+        ranked = ranked[:limit]
+        by_id = {m.id: r for m, r in candidates}
+        return Retrieval(
+            ranked=[m.model_copy(update={"relevance_score": round(by_id[m.id], 6)}) for m, _ in ranked],
+            from_hot=from_hot,
+            search=search,
+            notes=notes,
+        )
+
+    def _fuse(self, hits: IndexHits) -> dict[str, float]:
+        s = self.parts.settings
+        return fuse_hits(hits, method=s.fusion, dense_weight=s.dense_weight, normalization=s.fusion_normalization)
+
+    def _booster(self, memories: dict[str, Memory], terms: set[str]) -> Callable[[dict[str, float]], dict[str, float]]:
+        """Makes relevance speaker- and session-aware (then scaled back into [0, 1])."""
+        s = self.parts.settings
+        speakers = {i: said for i, m in memories.items() if isinstance(said := m.metadata.get("speaker"), str) and said}
+        sessions = {i: f"{m.user_id}/{m.source.session_id}" for i, m in memories.items() if m.source.session_id}
+
+        def boost(relevance: dict[str, float]) -> dict[str, float]:
+            boosted = boost_speaker(relevance, speakers, terms, s.speaker_boost)
+            return scale_to_unit(boost_sessions(boosted, sessions, s.session_boost))
+
+        return boost
+
+    async def _expand(
+        self,
+        scope: _Scope,
+        query: str,
+        terms: set[str],
+        hits: IndexHits,
+        relevance: dict[str, float],
+        memories: dict[str, Memory],
+        boost: Callable[[dict[str, float]], dict[str, float]],
+    ) -> dict[str, float]:
+        """Pseudo-relevance feedback: search BM25 again with terms of the best first-pass hits
+        (``memories``: those the caller may read), fuse that with the first dense list and
+        boost it again. Returns the new relevance (the old one when there is nothing to add)."""
+        s = self.parts.settings
+        if s.expansion_terms == 0:
+            return relevance
+        pool = _best(relevance, len(relevance))
+        if len(pool) <= 2 * s.expansion_docs:
+            # Too few candidates for IDF within them to tell distinctive terms from common ones:
+            # expansion would only reshuffle them by their own words.
+            return relevance
+        counts = {i: lexical.term_counts(memories[i].content) for i in pool}
+        feedback = [(counts[i], relevance[i]) for i in pool[: s.expansion_docs]]
+        extra = lexical.expansion_terms(
+            terms, feedback, list(counts.values()), terms=s.expansion_terms, weight=s.expansion_weight
+        )
+        if not extra:
+            return relevance
+        try:
+            second, _ = await self._search(scope, query, extra)
+        except StorageError as e:
+            log.warning("expanded search failed, keeping the first pass: %s", e)
+            return relevance
+        # Only the first pass's candidates are re-scored: hydrating what the second search adds
+        # would cost a second SQL round trip on every query, for little gain (measured).
+        fused = self._fuse(IndexHits(dense=hits.dense, lexical=[p for p in second.lexical if p[0] in memories]))
+        return boost({i: r for i, r in fused.items() if i in memories})
+
+    async def _profile(self, scope: _Scope) -> list[Memory]:
+        s = self.parts.settings
+        if s.profile_memories == 0:
+            return []
+        every = scope.categories is None or _ALL_CATEGORIES.issubset(scope.categories)
+        found = await self.parts.store.top_by_importance(
+            scope.principal.tenant_id,
+            scope.user_id,
+            limit=s.profile_memories,
+            min_importance=s.profile_min_importance,
+            categories=None if every else scope.categories,  # no filter is a cheaper query
+        )
+        return [m for m in found if scope.created_after is None or m.created_at >= scope.created_after]
+
+    async def _search(
+        self, scope: _Scope, query: str, extra_terms: dict[str, float] | None = None
+    ) -> tuple[IndexHits, str]:
+        """Search the index; with ``extra_terms`` (query expansion) only its BM25 side runs."""
+        if self.parts.index is None:
+            return await self._sql_keyword(scope, query), "sql_keyword"
+        embedder = self.parts.embedder if extra_terms is None else None
+        dense = await embedder.embed_query(query) if embedder is not None else None
+        hits = await self.parts.index.search(
+            IndexQuery(
+                tenant_id=scope.principal.tenant_id,
+                user_id=scope.user_id,
+                text=query,
+                dense=dense,
+                limit=scope.pool,
+                categories=scope.categories,
+                created_after=scope.created_after,
+                statuses=scope.statuses,
+                agent_ids=scope.agent_ids,
+                include_shared=True,
+                extra_terms=extra_terms,
+            )
+        )
+        return hits, "hybrid" if self.parts.embedder is not None else "lexical"
+
+    async def _sql_keyword(self, scope: _Scope, query: str) -> IndexHits:
+        """BM25 over the user's newest memories read straight from SQL: slower, but needs no index."""
+        rows = await self.parts.store.keyword_candidates(
+            scope.principal.tenant_id,
+            [scope.user_id, SHARED_USER_ID],
+            categories=scope.categories,
+            created_after=scope.created_after,
+            limit=_SQL_FALLBACK_SCAN,
+        )
+        scores = lexical.bm25_scores(query, [text for _, text in rows])
+        ranked = sorted(
+            ((memory_id, s) for (memory_id, _), s in zip(rows, scores, strict=True) if s > 0),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )
+        return IndexHits(lexical=ranked[: scope.pool])
+
+    async def _hydrate(
+        self, principal: Principal, user_id: str, ids: Sequence[str]
+    ) -> tuple[dict[str, Memory], set[str]]:
+        """Load memories by id: from the hot tier where cached, the rest from SQL (then cached).
+
+        Shared tenant memories are cached under the shared key, so a change to one is
+        invalidated once for every user.
+        """
+        if not ids:
+            return {}, set()
+        hot, tenant = self.parts.hot, principal.tenant_id
+        cached = await hot.get_memories(tenant, user_id, ids)
+        missing = [i for i in ids if i not in cached]
+        if missing:
+            cached.update(await hot.get_memories(tenant, SHARED_USER_ID, missing))
+            missing = [i for i in missing if i not in cached]
+        loaded = await self.parts.store.get_memories(tenant, missing) if missing else []
+        for owner in (user_id, SHARED_USER_ID):
+            mine = [m for m in loaded if m.user_id == owner]
+            if mine:
+                await hot.put_memories(tenant, owner, mine)
+        return {**cached, **{m.id: m for m in loaded}}, set(cached)
+
+    def context(
+        self,
+        query: str,
+        retrieval: Retrieval,
+        fmt: ContextFormat,
+        max_tokens: int,
+        clarification_question: ClarificationQuestion | None,
+    ) -> ContextResult:
+        rendered = build_context(retrieval.ranked, fmt, max_tokens)
+        return ContextResult(
+            query=query,
+            memories=rendered.memories,
+            system_prompt_addition=rendered.text,
+            context_token_count=rendered.token_count,
+            memories_from_hot_tier=sum(1 for m in rendered.memories if m.id in retrieval.from_hot),
+            clarification_question=clarification_question,
+            mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes),
+        )
+
+    # -- access statistics, written in batches off the hot path -------------------------
+
+    async def note_access(self, principal: Principal, user_id: str, memories: Sequence[Memory]) -> None:
+        """Count the access in the cached copies now; SQL is updated by ``flush_access``."""
+        if not memories:
+            return
+        now = self.parts.clock.now()
+        boost = self.parts.settings.access_boost
+        self._pending_access.setdefault(principal.tenant_id, Counter()).update(m.id for m in memories)
+        bumped = [
+            m.model_copy(
+                update={
+                    "access_count": m.access_count + 1,
+                    "last_accessed_at": now,
+                    "importance_score": round(min(1.0, m.importance_score + boost), 6),
+                    "relevance_score": None,
+                }
+            )
+            for m in memories
+            if m.user_id == user_id  # shared memories are cached under their own key
+        ]
+        await self.parts.hot.put_memories(principal.tenant_id, user_id, bumped)
+
+    async def flush_access(self) -> int:
+        pending, self._pending_access = self._pending_access, {}
+        now = self.parts.clock.now()
+        for tenant_id, counts in pending.items():
+            await self.parts.store.record_access(tenant_id, counts, now, boost=self.parts.settings.access_boost)
+        return sum(len(counts) for counts in pending.values())

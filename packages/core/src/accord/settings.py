@@ -1,0 +1,167 @@
+"""The one settings object. Built only at the edges: the CLI, the servers, ``from_settings()``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from accord.adapters.llm.settings import split_provider_order
+
+__all__ = ["AccordSettings"]
+
+
+class AccordSettings(BaseSettings):
+    """Every knob, read from ``ACCORD_*`` environment variables (or passed explicitly)."""
+
+    model_config = SettingsConfigDict(env_prefix="ACCORD_", extra="forbid")
+
+    data_dir: Path = Field(default_factory=lambda: Path.home() / ".accord")
+    database_url: str | None = Field(default=None, description="default: SQLite at <data_dir>/accord.db")
+
+    index: Literal["qdrant_edge", "qdrant_server", "none"] = "qdrant_edge"
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    qdrant_collection: str = "accord_memories"
+
+    redis_url: str | None = None
+    redis_prefix: str = "accord:"
+
+    embedder: str = Field(
+        default="auto",
+        description="auto | none | model2vec:<path> | sentence-transformers:<path or name> | litellm:<model>",
+    )
+    embedder_api_base: str | None = None
+    embedder_api_key: str | None = None
+
+    # LLM extraction (empty provider order: the rule-based extractor only)
+    llm_provider_order: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="e.g. gemini,openai,anthropic or explicit litellm model ids"
+    )
+    llm_api_bases: dict[str, str] = Field(default_factory=dict)
+    llm_api_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    llm_attempt_timeout_seconds: float = Field(default=20.0, gt=0)
+    llm_job_timeout_seconds: float = Field(default=60.0, gt=0)
+    llm_breaker_failure_threshold: int = Field(default=3, ge=1)
+    llm_breaker_reset_seconds: float = Field(default=30.0, gt=0)
+    llm_on_all_down: Literal["rules", "wait"] = Field(
+        default="rules", description="all providers down: extract with the rules, or wait and replay later"
+    )
+    llm_max_output_tokens: int = Field(default=2048, ge=16)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+
+    @field_validator("llm_provider_order", mode="before")
+    @classmethod
+    def _split_order(cls, value: Any) -> Any:
+        return split_provider_order(value)
+
+    # Gate
+    rate_limit_per_minute: float = Field(default=600.0, gt=0)
+    rate_limit_burst: int = Field(default=60, ge=1)
+    dedup_window_seconds: float = Field(default=600.0, ge=0)
+    tenant_memory_quota: int | None = Field(default=None, ge=1)
+
+    # Input bounds
+    max_message_chars: int = Field(default=32_000, ge=1)
+    max_messages_per_add: int = Field(default=200, ge=1)
+
+    # Worker
+    run_worker: bool = True
+    job_lease_seconds: float = Field(default=60.0, gt=0)
+    job_max_attempts: int = Field(default=5, ge=1)
+
+    # Ranking
+    weight_relevance: float = Field(default=0.75, ge=0)
+    weight_importance: float = Field(default=0.15, ge=0)
+    weight_recency: float = Field(default=0.10, ge=0)
+    recency_half_life_days: float = Field(default=30.0, gt=0)
+    fusion: Literal["weighted", "rrf"] = "weighted"
+    profile_memories: int = Field(
+        default=5, ge=0, le=50, description="high-importance facts always considered for the context (0: off)"
+    )
+    profile_min_importance: float = Field(default=0.7, ge=0, le=1)
+    dense_weight: float = Field(
+        default=0.1, ge=0, le=1, description="share of the dense list in weighted fusion (the rest: BM25)"
+    )
+    fusion_normalization: Literal["max", "minmax"] = Field(
+        default="minmax",
+        description="hybrid fusion scales each list to its score range (minmax) or by its best score (max)",
+    )
+    candidates_per_result: float = Field(
+        default=2.0,
+        ge=1,
+        le=10,
+        description="index candidates ranked per requested memory (the pool is max(limit, 10) x this)",
+    )
+    speaker_boost: float = Field(
+        default=0.75,
+        ge=0,
+        le=10,
+        description="relevance x (1 + this) for turns said by the one speaker the query names (0: off)",
+    )
+    session_boost: float = Field(
+        default=0.2,
+        ge=0,
+        le=10,
+        description="relevance + this x the mean of the 3 best relevances in the candidate's session (0: off)",
+    )
+    expansion_terms: int = Field(
+        default=15,
+        ge=0,
+        le=50,
+        description="query expansion: terms of the best hits that a second BM25 search re-scores with (0: off)",
+    )
+    expansion_docs: int = Field(default=5, ge=1, le=50, description="how many best hits the expansion terms come from")
+    expansion_weight: float = Field(
+        default=0.25, gt=0, le=1, description="query weight of the best expansion term (the query's own terms: 1)"
+    )
+    index_previous_turn_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="an episodic turn is indexed with the turn before it at this BM25 weight (new writes)",
+    )
+    index_next_turn_weight: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="... and with the turn after it (same add() call) at this BM25 weight, lexical only (new writes)",
+    )
+    index_date_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="... and with the date it was said ('8 May 2023') at this BM25 weight, lexical only (new writes)",
+    )
+
+    # Conflicts
+    shared_fact_policy: Literal["weigh", "review"] = Field(
+        default="weigh",
+        description="users disagreeing on a shared fact: weigh the older/weaker claim down, or ask an admin",
+    )
+
+    # Importance lifecycle
+    access_boost: float = Field(default=0.02, ge=0, le=1, description="live importance added per retrieval")
+    half_life_days: dict[str, float] = Field(
+        default_factory=lambda: {
+            "preference": 180.0,
+            "fact": 365.0,
+            "goal": 120.0,
+            "procedure": 180.0,
+            "relationship": 365.0,
+            "expertise": 365.0,
+        },
+        description="importance half-life per category, for the maintenance run",
+    )
+    archive_below_importance: float = Field(default=0.1, ge=0, le=1)
+    stale_after_days: float = Field(default=90.0, gt=0, description="idle time before a low-value memory is archived")
+    episodic_ttl_days: float | None = Field(default=365.0, gt=0, description="raw turns expire after this (None: never)")
+    maintenance_interval_seconds: float | None = Field(default=None, gt=0, description="run maintenance in-process")
+
+    # Hot tier
+    hot_tier_per_user: int = Field(default=256, ge=0)
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.expanduser() / 'accord.db'}"
