@@ -51,7 +51,8 @@ from accord.settings import AccordSettings
 from accord.engine.engine import AsyncAccord
 from accord.engine.sync import Accord
 from accord.remote.sync import AsyncRemoteAccord, RemoteAccord, connect, connect_async
-from accord.engine.components import Principal
+from accord.domain.principal import Principal
+from accord.interface import MemoryEngine
 
 __version__ = "0.1.0"
 
@@ -63,6 +64,7 @@ __all__ = [
     "RemoteAccord",
     "AsyncRemoteAccord",
     "Principal",
+    "MemoryEngine",
     "AccordSettings",
     "AddResult",
     "ContextResult",

@@ -31,7 +31,7 @@ from accord.domain.models import (
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.domain.principal import Principal
 
-__all__ = ["MemoryEngine", "ENGINE_METHODS"]
+__all__ = ["MemoryEngine", "ENGINE_METHODS", "share_docs"]
 
 
 @runtime_checkable
@@ -41,26 +41,18 @@ class MemoryEngine(Protocol):
 
     # -- lifecycle and identity ------------------------------------------------------------
 
-    async def start(self) -> Self:
-        """Open the stores (embedded) or check the key with the server (remote). Idempotent."""
-        ...
+    async def start(self) -> Self: ...
 
     async def close(self) -> None: ...
 
     @property
-    def principal(self) -> Principal:
-        """Who this engine acts as."""
-        ...
+    def principal(self) -> Principal: ...
 
     async def authenticate(self, key: str) -> Principal: ...
 
-    async def for_key(self, key: str) -> Self:
-        """A view of the engine acting as another key's agent or user."""
-        ...
+    async def for_key(self, key: str) -> Self: ...
 
-    def for_tenant(self, tenant_id: str) -> Self:
-        """The operator acting inside another tenant."""
-        ...
+    def for_tenant(self, tenant_id: str) -> Self: ...
 
     # -- memories ----------------------------------------------------------------------------
 
@@ -100,14 +92,9 @@ class MemoryEngine(Protocol):
         offset: int = 0,
         metadata: dict[str, str] | None = None,
         job_id: str | None = None,
-    ) -> list[Memory]:
-        """The user's readable memories, newest first; ``metadata`` keeps those whose metadata has
-        each key with that string value, ``job_id`` those one ``add()`` wrote."""
-        ...
+    ) -> list[Memory]: ...
 
-    async def list_users(self, *, limit: int = 100, offset: int = 0) -> list[str]:
-        """The tenant's users that have memories, in id order (admins and the owner)."""
-        ...
+    async def list_users(self, *, limit: int = 100, offset: int = 0) -> list[str]: ...
 
     async def get_memory(self, memory_id: str) -> Memory: ...
 
@@ -197,3 +184,17 @@ class MemoryEngine(Protocol):
 ENGINE_METHODS: tuple[str, ...] = tuple(
     name for name, value in vars(MemoryEngine).items() if callable(value) and not name.startswith("_")
 ) + ("principal",)
+
+
+def share_docs(source: type, *targets: type) -> None:
+    """Give each interface method of ``targets`` that has no docstring the one of ``source``.
+
+    The embedded engine's docstrings are the reference; the interface, the remote client and the
+    blocking twins read the same words in ``help()`` instead of keeping copies of them.
+    """
+    for name in ENGINE_METHODS:
+        doc = getattr(getattr(source, name, None), "__doc__", None)
+        for target in targets:
+            method = vars(target).get(name)
+            if callable(method) and method.__doc__ is None and doc is not None:
+                method.__doc__ = doc

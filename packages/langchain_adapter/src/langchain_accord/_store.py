@@ -39,6 +39,8 @@ from contextlib import aclosing
 from typing import Any
 
 from accord import Category, Memory, NotFoundError, UserStats
+from accord.domain.models import DURABLE_CATEGORIES
+from accord.domain.validation import UUID_PATTERN
 from langgraph.store.base import (
     BaseStore,
     GetOp,
@@ -67,8 +69,8 @@ from langchain_accord._items import (
 __all__ = ["AccordStore"]
 
 _EPISODIC = Category.EPISODIC.value
-_DURABLE = [c.value for c in Category if c is not Category.EPISODIC]
-_MEMORY_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_DURABLE = list(DURABLE_CATEGORIES)
+_MEMORY_ID = re.compile(UUID_PATTERN)
 _PAGE = 500
 _MAX_RANKED = 200  # the most engine.get returns in one call
 _UNBOUNDED_TOKENS = 32_000
@@ -152,11 +154,11 @@ class AccordStore(BaseStore):
                 memory = None
             if memory is not None and self._address(memory) == (namespace, key):
                 return memory
-        async with aclosing(self._memories(user_id, [_EPISODIC])) as turns:
-            async for turn in turns:
-                if self._address(turn) == (namespace, key):
-                    return turn
-        return None
+        # The engine finds the turn a put wrote by its key; the namespace is checked here.
+        turns = await self._runner.aio.list_memories(
+            user_id, categories=[_EPISODIC], metadata={f"{STORE_METADATA_KEY}.key": key}, limit=_PAGE
+        )
+        return next((turn for turn in turns if self._address(turn) == (namespace, key)), None)
 
     def _address(self, memory: Memory) -> tuple[tuple[str, ...], str]:
         item = memory_item(memory, self.root)
@@ -194,12 +196,10 @@ class AccordStore(BaseStore):
         """Delete a memory; for a put item, also the memories extracted from its turn."""
         doomed = [memory.id]
         if stored_record(memory) is not None and memory.source.job_id is not None:
-            async with aclosing(self._memories(memory.user_id, _DURABLE)) as newest_first:
-                async for other in newest_first:
-                    if other.created_at < memory.created_at:
-                        break  # extraction only ever writes after the turn
-                    if other.source.job_id == memory.source.job_id:
-                        doomed.append(other.id)
+            extracted = await self._runner.aio.list_memories(
+                memory.user_id, categories=_DURABLE, job_id=memory.source.job_id, limit=1000
+            )
+            doomed += [other.id for other in extracted]
         for memory_id in doomed:
             try:
                 await self._runner.aio.delete_memory(memory_id)

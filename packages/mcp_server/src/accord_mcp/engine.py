@@ -8,66 +8,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Protocol
-
 from accord import AccordSettings, AsyncAccord
+from accord.interface import MemoryEngine
 
 from accord_mcp.settings import McpSettings
 
-if TYPE_CHECKING:
-    from accord import AddResult, Conflict, ContextResult, Memory, MemoryVersion
-    from accord.engine.components import Principal
-    from accord.domain.models import ContextFormat
-
 __all__ = ["MemoryEngine", "open_engine"]
-
-
-class MemoryEngine(Protocol):
-    """The part of the engine interface the tools use (a subset of :class:`accord.AsyncAccord`)."""
-
-    @property
-    def principal(self) -> Principal: ...
-
-    async def for_key(self, key: str) -> MemoryEngine: ...
-
-    async def add(
-        self,
-        messages: Any,
-        user_id: str,
-        *,
-        session_id: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        idempotency_key: str | None = None,
-        wait: bool = False,
-        timeout: float = 60.0,
-    ) -> AddResult: ...
-
-    async def get(
-        self,
-        query: str,
-        user_id: str,
-        *,
-        limit: int = 10,
-        categories: list[str] | None = None,
-        format: ContextFormat = "bullets",
-        context_max_tokens: int = 500,
-    ) -> ContextResult: ...
-
-    async def list_memories(
-        self,
-        user_id: str,
-        *,
-        categories: list[str] | None = None,
-        include_archived: bool = False,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[Memory]: ...
-
-    async def history(self, memory_id: str) -> list[MemoryVersion]: ...
-
-    async def delete_memory(self, memory_id: str) -> Memory: ...
-
-    async def resolve(self, conflict_id: str, answer: str | int) -> Conflict: ...
 
 
 # A remote client must be built with some key; over HTTP with per-request auth it is only

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from accord import AddResult, Conflict, ContextResult, Memory, MemoryVersion
+from accord import AddResult, Category, Conflict, ContextResult, Memory, MemoryVersion
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
@@ -25,7 +25,8 @@ __all__ = [
 
 MAX_TEXT_CHARS = 32_000
 
-CategoryName = Literal["preference", "fact", "goal", "procedure", "relationship", "expertise", "episodic"]
+# A Literal (not the enum) so the tools' JSON schemas list the names inline; built from the one list.
+CategoryName = Literal[tuple(c.value for c in Category)]  # type: ignore[valid-type]
 
 
 class Turn(BaseModel):

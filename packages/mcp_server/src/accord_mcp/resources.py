@@ -7,6 +7,8 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
+from accord.domain.models import DURABLE_CATEGORIES
+
 from accord_mcp.auth import Caller
 from accord_mcp.errors import resource_errors
 from accord_mcp.models import profile_json
@@ -15,7 +17,7 @@ __all__ = ["PROFILE_TEMPLATE", "register_resources"]
 
 PROFILE_TEMPLATE = "accord://users/{user_id}/profile"
 # The profile is what the user *is*: durable memories, not the raw turns (episodic).
-PROFILE_CATEGORIES = ["preference", "fact", "goal", "procedure", "relationship", "expertise"]
+PROFILE_CATEGORIES = list(DURABLE_CATEGORIES)
 PROFILE_MAX_MEMORIES = 1000
 
 

@@ -13,9 +13,11 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from accord.domain.validation import ID_PATTERN
+
 __all__ = ["McpSettings", "SettingsError", "is_loopback"]
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$")
+_ID = re.compile(ID_PATTERN)
 
 
 class SettingsError(ValueError):

@@ -15,6 +15,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field, StrictBool
 
+from accord.domain.validation import ID_PATTERN, UUID_PATTERN
+
 from accord_mcp.auth import Caller
 from accord_mcp.errors import tool_errors
 from accord_mcp.models import (
@@ -34,8 +36,6 @@ from accord_mcp.models import (
 
 __all__ = ["MemoryTools"]
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$"
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 UserId = Annotated[
     str | None,

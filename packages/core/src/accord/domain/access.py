@@ -12,12 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from accord.domain.models import Category
+from accord.domain.models import ALL_CATEGORIES
 
 __all__ = ["ALL_CATEGORIES", "Access", "GrantRule", "ConsentRule", "effective_access"]
-
-ALL_CATEGORIES: frozenset[str] = frozenset(c.value for c in Category)
-
 
 @dataclass(frozen=True, slots=True)
 class Access:

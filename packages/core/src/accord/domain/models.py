@@ -57,6 +57,11 @@ class Category(StrEnum):
     EPISODIC = "episodic"
 
 
+# Category names, once: durable memories are everything but the raw episodic turns.
+ALL_CATEGORIES: frozenset[str] = frozenset(c.value for c in Category)
+DURABLE_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category if c is not Category.EPISODIC)
+
+
 class MemoryStatus(StrEnum):
     """``pending`` memories wait for the user (a clarification) or an admin (a review)."""
 

@@ -13,8 +13,14 @@ from pydantic import BaseModel, ValidationError
 from accord.errors import InvalidInputError
 from accord.domain.models import Category, ContextFormat, Message
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# The id grammars, once: the REST schemas, the MCP tools and the adapters use these strings.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_ID = re.compile(ID_PATTERN)
+_UUID = re.compile(UUID_PATTERN)
+# A metadata filter key: a path of up to four plain segments ("langgraph_store.key").
+_META_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}(\.[A-Za-z0-9_\-]{1,64}){0,3}$")
+MAX_METADATA_FILTERS = 8
 _ROLES = ("user", "assistant", "system", "tool")
 _FORMATS: tuple[ContextFormat, ...] = ("bullets", "json", "xml")
 MAX_QUERY_CHARS = 4_000
@@ -179,3 +185,22 @@ def check_datetime(field: str, value: object) -> dt.datetime | None:
     if not isinstance(value, dt.datetime):
         raise InvalidInputError(field, f"must be a datetime, got {type(value).__name__}")
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def check_metadata_filter(value: object, field: str = "metadata") -> dict[str, str] | None:
+    """A ``list_memories`` metadata filter: up to eight ``path -> string`` pairs, where a path is
+    one to four key names joined by dots (``{"langgraph_store.key": "k1"}``)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInputError(field, "must be a non-empty mapping of metadata paths to strings")
+    if len(value) > MAX_METADATA_FILTERS:
+        raise InvalidInputError(field, f"takes at most {MAX_METADATA_FILTERS} paths, got {len(value)}")
+    out: dict[str, str] = {}
+    for path, wanted in value.items():
+        if not isinstance(path, str) or not _META_PATH.match(path):
+            raise InvalidInputError(field, f"path {path!r} must be 1-4 names of letters, digits, _ or - joined by dots")
+        if not isinstance(wanted, str) or len(wanted) > 1_000:
+            raise InvalidInputError(f"{field}.{path}", "must be a string of at most 1000 characters")
+        out[path] = wanted
+    return out

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from accord.engine.components import Components, Principal
+from accord.domain.principal import Principal
+
+from accord.engine.components import Components
 from accord.errors import PermissionDeniedError
 from accord.domain.models import Memory
 from accord.domain import keys as keyfmt

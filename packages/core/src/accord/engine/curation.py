@@ -26,7 +26,8 @@ from accord.adapters.sql.records import content_hash, encode_vector
 if TYPE_CHECKING:
     from accord.engine.authz import Authorizer
     from accord.engine.write import Writer
-    from accord.engine.components import Components, Principal
+    from accord.domain.principal import Principal
+    from accord.engine.components import Components
 
 
 class CurationAPI:

@@ -15,7 +15,8 @@ from typing import Any, Self
 from accord.domain import gate
 from accord.engine.authz import LOCAL_AGENT, Authorizer
 from accord.engine.bootstrap import build_components
-from accord.engine.components import Components, Principal
+from accord.domain.principal import Principal
+from accord.engine.components import Components
 from accord.engine.curation import CurationAPI
 from accord.engine.datadir import DataDirLock
 from accord.errors import AccordError, InvalidInputError, NotFoundError, PermissionDeniedError
@@ -45,10 +46,13 @@ from accord.domain.validation import (
     check_memory_id,
     check_messages,
     check_metadata,
+    check_metadata_filter,
     check_positive_number,
     check_query,
 )
 from accord.engine.write import Writer
+from accord.blocking import BlockingEngine
+from accord.interface import MemoryEngine, share_docs
 from accord.domain.access import ALL_CATEGORIES
 from accord.ports import SHARED_USER_ID, Clock, Extractor
 from accord.engine.job import Worker, job_is_final
@@ -276,6 +280,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         return await self._worker.drain()
 
     async def get_job(self, job_id: str) -> Job:
+        """An ``add()`` job of this tenant: its status, attempts, error and what it created."""
         job = await self.parts.store.get_job(self._principal.tenant_id, check_memory_id(job_id, "job_id"))
         if job is None or not (self._principal.is_privileged or job.agent_id == self._principal.agent_id):
             raise NotFoundError(f"no job {job_id}")
@@ -344,22 +349,45 @@ class AsyncAccord(CurationAPI, PassportAPI):
         include_archived: bool = False,
         limit: int = 100,
         offset: int = 0,
+        metadata: dict[str, str] | None = None,
+        job_id: str | None = None,
     ) -> list[Memory]:
-        """The user's memories the caller may read, newest first."""
+        """The user's memories the caller may read, newest first.
+
+        ``metadata`` keeps memories whose metadata holds each path with that string value
+        (``{"langgraph_store.key": "k1"}``); ``job_id`` keeps those one ``add()`` wrote.
+        """
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         cats = check_categories(categories)
         limit = check_int("limit", limit, 1, 1000)
         offset = check_int("offset", offset, 0, 10**9)
+        wanted = check_metadata_filter(metadata)
+        job = check_memory_id(job_id, "job_id") if job_id is not None else None
         access = await self._authz.access(self._principal, user_id)
         allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
         if not allowed:
             return []
         statuses = [MemoryStatus.ACTIVE.value] + ([MemoryStatus.ARCHIVED.value] if include_archived else [])
         return await self.parts.store.list_memories(
-            self._principal.tenant_id, user_id, categories=allowed, statuses=statuses, limit=limit, offset=offset
+            self._principal.tenant_id,
+            user_id,
+            categories=allowed,
+            statuses=statuses,
+            limit=limit,
+            offset=offset,
+            metadata=wanted,
+            job_id=job,
         )
 
+    async def list_users(self, *, limit: int = 100, offset: int = 0) -> list[str]:
+        """The tenant's users Accord holds memory for, in id order (admins and the owner)."""
+        limit = check_int("limit", limit, 1, 1000)
+        offset = check_int("offset", offset, 0, 10**9)
+        self._authz.require_admin(self._principal, "list users")
+        return await self.parts.store.list_users(self._principal.tenant_id, limit=limit, offset=offset)
+
     async def get_memory(self, memory_id: str) -> Memory:
+        """One memory the caller may read (``NotFoundError`` otherwise, also for another tenant's)."""
         return await self._visible(memory_id)
 
     async def delete_memory(self, memory_id: str) -> Memory:
@@ -439,6 +467,10 @@ class AsyncAccord(CurationAPI, PassportAPI):
             await parts.index.upsert(await self._writer.with_current_vectors(batch))
             total += len(batch)
         return total
+
+
+# The engine's docstrings document the interface and the blocking twins too (one text).
+share_docs(AsyncAccord, MemoryEngine, BlockingEngine)
 
 
 def _who(principal: Principal) -> str:

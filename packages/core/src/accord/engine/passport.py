@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, Self
 
-from accord.engine.components import Principal
+from accord.domain.principal import Principal
 from accord.errors import InvalidInputError, NotFoundError
 from accord.domain.validation import check_categories, check_datetime, check_identifier, check_positive_number
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
@@ -63,6 +63,7 @@ class PassportAPI:
     # -- tenants, agents and keys ------------------------------------------------------
 
     async def create_tenant(self, tenant_id: str, name: str | None = None, *, memory_quota: int | None = None) -> Tenant:
+        """Create a tenant (the operator only), with an optional memory quota."""
         self._authz.require_owner(self._principal, "create tenants")
         tenant_id = check_identifier("tenant_id", tenant_id)  # type: ignore[assignment]
         if memory_quota is not None and (isinstance(memory_quota, bool) or not isinstance(memory_quota, int) or memory_quota < 1):
@@ -70,6 +71,7 @@ class PassportAPI:
         return await self.parts.store.identity.create_tenant(tenant_id, name or tenant_id, memory_quota, self.parts.clock.now())
 
     async def list_tenants(self) -> list[Tenant]:
+        """Every tenant (the operator only)."""
         self._authz.require_owner(self._principal, "list tenants")
         return await self.parts.store.identity.list_tenants()
 
@@ -85,6 +87,7 @@ class PassportAPI:
         return agent, await identity.issue_agent_key(self._principal.tenant_id, agent.id, now)
 
     async def list_agents(self) -> list[Agent]:
+        """The tenant's agents (admins)."""
         self._authz.require_admin(self._principal, "list agents")
         return await self.parts.store.identity.list_agents(self._principal.tenant_id)
 
@@ -95,11 +98,13 @@ class PassportAPI:
         return agent
 
     async def issue_key(self, agent_id: str) -> IssuedKey:
+        """A new key for an agent; its secret is shown only in this result."""
         self._authz.require_admin(self._principal, "issue keys")
         agent = await self._agent(agent_id)
         return await self.parts.store.identity.issue_agent_key(self._principal.tenant_id, agent.id, self.parts.clock.now())
 
     async def list_keys(self, agent_id: str | None = None) -> list[ApiKeyInfo]:
+        """The tenant's keys, or one agent's (ids and state, never secrets)."""
         self._authz.require_admin(self._principal, "list keys")
         return await self.parts.store.identity.list_keys(self._principal.tenant_id, agent_id)
 
@@ -143,12 +148,14 @@ class PassportAPI:
         )
 
     async def revoke_grant(self, grant_id: str) -> Grant:
+        """Withdraw a grant at once."""
         self._authz.require_admin(self._principal, "revoke grants")
         if not isinstance(grant_id, str) or not grant_id:
             raise InvalidInputError("grant_id", "must be a grant id")
         return await self.parts.store.identity.revoke_grant(self._principal.tenant_id, grant_id, self.parts.clock.now())
 
     async def list_grants(self, *, agent_id: str | None = None, user_id: str | None = None) -> list[Grant]:
+        """The tenant's grants, filtered by agent or user."""
         self._authz.require_admin(self._principal, "list grants")
         return await self.parts.store.identity.list_grants(
             self._principal.tenant_id,
@@ -186,6 +193,7 @@ class PassportAPI:
         return consent
 
     async def list_consents(self, user_id: str | None = None) -> list[Consent]:
+        """A user's consent decisions (the user's own token, or an admin naming the user)."""
         user_id = user_id if user_id is not None else self._principal.user_id
         if user_id is None:
             raise InvalidInputError("user_id", "name the user whose consents to list (a user token names itself)")

@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from accord.domain import lexical
-from accord.engine.components import Components, Principal
+from accord.domain.principal import Principal
+from accord.engine.components import Components
 from accord.errors import StorageError
-from accord.domain.models import Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
+from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.domain.context import build_context
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
@@ -27,7 +28,6 @@ from accord.domain.ranking import (
 log = logging.getLogger("accord.read")
 
 _SQL_FALLBACK_SCAN = 5_000
-_ALL_CATEGORIES = frozenset(c.value for c in Category)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +219,7 @@ class Reader:
         s = self.parts.settings
         if s.profile_memories == 0:
             return []
-        every = scope.categories is None or _ALL_CATEGORIES.issubset(scope.categories)
+        every = scope.categories is None or ALL_CATEGORIES.issubset(scope.categories)
         found = await self.parts.store.top_by_importance(
             scope.principal.tenant_id,
             scope.user_id,

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from accord.domain import gate
 
 from accord.domain import lexical
-from accord.engine.components import Components, Principal
+from accord.domain.principal import Principal
+from accord.engine.components import Components
 from accord.errors import StorageError
 from accord.domain.models import AddResult, Category, ExtractedMemory, Job, Message, SourceKind
 from accord.domain.conflict_rules import Action, Claim, has_change_cue, similarity

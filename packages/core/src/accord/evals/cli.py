@@ -1,7 +1,9 @@
-"""``accord eval``: run a retrieval evaluation and print its table.
+"""``accord eval``: run an evaluation on a fresh temporary store and print its table.
 
     accord eval locomo PATH [--embedder SPEC] [--modes lexical dense hybrid]
                             [--conversations N] [--set KEY=VALUE ...] [--json OUT]
+    accord eval extraction FILE [FILE ...] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
+    accord eval personas PATH [--limit N] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
 
 Also runnable as ``python -m accord.evals.cli locomo PATH ...``.
 """
@@ -12,20 +14,85 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from accord.errors import AccordError
 from accord.evals._report import MODES
+from accord.evals.extraction import run_extraction, run_personas
 from accord.evals.locomo import run_locomo
 
 __all__ = ["main_eval"]
 
+Progress = Callable[[str], None]
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    """``--set``, ``--json`` and ``--quiet``: the options every benchmark shares."""
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an AccordSettings field, e.g. --set dense_weight=0.3 (repeatable)",
+    )
+    p.add_argument(
+        "--json",
+        dest="json_out",
+        type=Path,
+        default=None,
+        metavar="OUT",
+        help="also write the report as JSON",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def _add_misses(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--show-misses",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"also print up to N {what}, with the turns and what was extracted",
+    )
+
+
+def _add_extraction(benchmarks: Any) -> None:
+    p = benchmarks.add_parser(
+        "extraction",
+        help="extraction corpus: recall and precision per category, negatives, life changes",
+        description=(
+            "Play each case of the extraction corpus (benchmarks/extraction/FORMAT.md) as a fresh user "
+            "and score the durable memories it leaves. The rules extract unless ACCORD_LLM_* settings "
+            "(or --set llm_provider_order=...) name LLM providers."
+        ),
+    )
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="corpus JSONL files")
+    _add_outputs(p)
+    _add_misses(p, "failing cases of each kind (missed statements, negatives, changes)")
+
+
+def _add_personas(benchmarks: Any) -> None:
+    p = benchmarks.add_parser(
+        "personas",
+        help="MSC persona statements: the share kept as a durable memory",
+        description=(
+            "Say each persona statement as one user turn of a fresh user; it counts as kept when a "
+            "durable memory holds at least half of its content words."
+        ),
+    )
+    p.add_argument("path", type=Path, help="an MSC persona file (msc_personas_all.json of snap-research/locomo)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="only N statements, every k-th")
+    _add_outputs(p)
+    _add_misses(p, "statements no memory kept")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="accord eval", description="Retrieval evaluations on a fresh temporary store."
-    )
+    parser = argparse.ArgumentParser(prog="accord eval", description="Evaluations on a fresh temporary store.")
     benchmarks = parser.add_subparsers(dest="benchmark", required=True)
     p = benchmarks.add_parser(
         "locomo",
@@ -42,23 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--conversations", type=int, default=None, metavar="N", help="only the first N conversations"
     )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="an AccordSettings field for every mode, e.g. --set dense_weight=0.3 (repeatable)",
-    )
-    p.add_argument(
-        "--json",
-        dest="json_out",
-        type=Path,
-        default=None,
-        metavar="OUT",
-        help="also write the report as JSON",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _add_outputs(p)
+    _add_extraction(benchmarks)
+    _add_personas(benchmarks)
     return parser
 
 
@@ -76,6 +129,30 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
+async def _run(args: argparse.Namespace, progress: Progress | None) -> tuple[BaseModel, str]:
+    """The benchmark's report and its text: the table, then any misses asked for."""
+    overrides = _overrides(args.overrides)
+    if args.benchmark == "extraction":
+        extraction = await run_extraction(args.files, settings_overrides=overrides, progress=progress)
+        return extraction, _joined(extraction.to_table(), extraction.misses(args.show_misses))
+    if args.benchmark == "personas":
+        personas = await run_personas(args.path, limit=args.limit, settings_overrides=overrides, progress=progress)
+        return personas, _joined(personas.to_table(), personas.show_misses(args.show_misses))
+    locomo = await run_locomo(
+        args.path,
+        settings_overrides=overrides,
+        embedder=args.embedder,
+        limit_conversations=args.conversations,
+        modes=args.modes,
+        progress=progress,
+    )
+    return locomo, locomo.to_table()
+
+
+def _joined(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
 def main_eval(argv: list[str]) -> int:
     """Run ``accord eval`` with the arguments after ``eval``; returns the exit code.
 
@@ -87,23 +164,14 @@ def main_eval(argv: list[str]) -> int:
         return e.code if isinstance(e.code, int) else 2
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     try:
-        report = asyncio.run(
-            run_locomo(
-                args.path,
-                settings_overrides=_overrides(args.overrides),
-                embedder=args.embedder,
-                limit_conversations=args.conversations,
-                modes=args.modes,
-                progress=progress,
-            )
-        )
+        report, text = asyncio.run(_run(args, progress))
     except AccordError as e:
         print(f"accord eval: {e}", file=sys.stderr)
         return 1
     except ValueError as e:  # AccordSettings rejected an override
         print(f"accord eval: invalid settings: {e}", file=sys.stderr)
         return 1
-    print(report.to_table())
+    print(text)
     if args.json_out is not None:
         args.json_out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
         print(f"\nreport written to {args.json_out}", file=sys.stderr)

@@ -9,6 +9,7 @@ Every method has the name, arguments, return type and exceptions of the
 from __future__ import annotations
 
 import copy
+import json
 import datetime as dt
 from collections.abc import Sequence
 from types import TracebackType
@@ -18,7 +19,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter
 
-from accord.engine.components import Principal
+from accord.domain.principal import Principal
 from accord.errors import AccordError, InvalidInputError, PermissionDeniedError, StorageError
 from accord.domain.models import (
     AddResult,
@@ -34,8 +35,9 @@ from accord.domain.models import (
     StoreStats,
     UserStats,
 )
-from accord.domain.validation import check_datetime, check_identifier, check_messages, check_metadata
+from accord.domain.validation import check_datetime, check_identifier, check_messages, check_metadata, check_metadata_filter
 from accord.engine.engine import AsyncAccord
+from accord.interface import share_docs
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.server.wire import API_PREFIX, AUTH_SCHEME, TENANT_HEADER, error_from_body, principal_from_json
 
@@ -214,9 +216,23 @@ class AsyncRemoteAccord:
         include_archived: bool = False,
         limit: int = 100,
         offset: int = 0,
+        metadata: dict[str, str] | None = None,
+        job_id: str | None = None,
     ) -> list[Memory]:
-        params = {"user_id": user_id, "categories": categories, "include_archived": include_archived, "limit": limit, "offset": offset}
+        wanted = check_metadata_filter(metadata)
+        params = {
+            "user_id": user_id,
+            "categories": categories,
+            "include_archived": include_archived,
+            "limit": limit,
+            "offset": offset,
+            "metadata": json.dumps(wanted) if wanted is not None else None,
+            "job_id": job_id,
+        }
         return _parse(list[Memory], await self._call("GET", "/memories", params=params))
+
+    async def list_users(self, *, limit: int = 100, offset: int = 0) -> list[str]:
+        return _parse(list[str], await self._call("GET", "/admin/users", params={"limit": limit, "offset": offset}))
 
     async def get_memory(self, memory_id: str) -> Memory:
         return _parse(Memory, await self._call("GET", f"/memories/{_seg('memory_id', memory_id)}"))
@@ -344,6 +360,4 @@ class AsyncRemoteAccord:
 
 
 # Each method does what the engine's method of the same name does: give help() its words.
-for _name, _method in vars(AsyncRemoteAccord).items():
-    if callable(_method) and not _name.startswith("_") and _method.__doc__ is None and hasattr(AsyncAccord, _name):
-        _method.__doc__ = getattr(AsyncAccord, _name).__doc__
+share_docs(AsyncAccord, AsyncRemoteAccord)

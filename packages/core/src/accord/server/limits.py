@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accord.engine.components import Principal
+from accord.domain.principal import Principal
 from accord.domain.models import AddResult
 from accord.engine.engine import AsyncAccord
 

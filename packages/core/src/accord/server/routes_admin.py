@@ -7,7 +7,9 @@ agent with role ``admin``) or the operator for the rest.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from accord.domain.models import MaintenanceReport
 from accord.domain.passport import Agent, ApiKeyInfo, Grant, IssuedKey, IssuedToken, Tenant
@@ -47,6 +49,16 @@ async def create_agent(body: AgentRequest, memory: Caller) -> AgentCreated:
     """A new agent in the caller's tenant and its first key, shown once."""
     agent, key = await memory.create_agent(body.name, role=body.role)
     return AgentCreated(agent=agent, key=key)
+
+
+@router.get("/users", response_model=list[str])
+async def list_users(
+    memory: Caller,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> list[str]:
+    """The tenant's users Accord holds memory for, in id order (admins and the operator)."""
+    return await memory.list_users(limit=limit, offset=offset)
 
 
 @router.get("/agents", response_model=list[Agent])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from accord.errors import InvalidInputError
 from accord.domain.models import AddResult, Category, ContextResult, Job, Memory, MemoryVersion
 from accord.server.deps import Caller, state_of
 from accord.server.limits import quota_headers
-from accord.server.schemas import AddRequest, IdQuery, RetrieveRequest, UpdateRequest, UuidPath
+from accord.server.schemas import UUID_PATTERN, AddRequest, IdQuery, RetrieveRequest, UpdateRequest, UuidPath
 
 __all__ = ["router"]
 
@@ -61,11 +63,23 @@ async def list_memories(
     include_archived: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    metadata: Annotated[
+        str | None,
+        Query(max_length=10_000, description='a JSON object of metadata paths to values: {"langgraph_store.key": "k1"}'),
+    ] = None,
+    job_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
 ) -> list[Memory]:
-    """The user's memories the caller may read, newest first."""
+    """The user's memories the caller may read, newest first; optionally only those whose metadata
+    matches, or that one add() wrote."""
     cats = [c.value for c in categories] if categories else None
     return await memory.list_memories(
-        user_id, categories=cats, include_archived=include_archived, limit=limit, offset=offset
+        user_id,
+        categories=cats,
+        include_archived=include_archived,
+        limit=limit,
+        offset=offset,
+        metadata=_json_object("metadata", metadata),
+        job_id=job_id,
     )
 
 
@@ -105,3 +119,13 @@ async def restore(memory_id: UuidPath, memory: Caller) -> Memory:
 @router.get("/jobs/{job_id}", response_model=Job)
 async def get_job(job_id: UuidPath, memory: Caller) -> Job:
     return await memory.get_job(job_id)
+
+
+def _json_object(field: str, raw: str | None) -> object:
+    """A JSON query parameter, decoded (the engine validates what it holds)."""
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        raise InvalidInputError(field, f"must be a JSON object ({e.args[0] if e.args else 'invalid JSON'})") from e

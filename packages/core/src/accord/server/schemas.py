@@ -15,7 +15,7 @@ from fastapi import Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 
 from accord.domain.models import ContextFormat, Role, ServiceMode
-from accord.domain.validation import MAX_LIMIT, MAX_QUERY_CHARS
+from accord.domain.validation import ID_PATTERN, MAX_LIMIT, MAX_QUERY_CHARS, UUID_PATTERN
 from accord.engine.engine import MAX_CONTEXT_TOKENS
 from accord.domain.passport import Agent, IssuedKey
 
@@ -60,8 +60,6 @@ def _in_range(value: dt.datetime | None) -> dt.datetime | None:
 
 
 # The engine's own formats (accord.domain.validation), so the schema says what the engine accepts.
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$"
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 KEY_ID_PATTERN = r"^[0-9a-f]{12}$"
 
 Timestamp = Annotated[dt.datetime, AfterValidator(_in_range)]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.engine.components import Principal
+from accord.domain.principal import Principal
 from accord.errors import (
     AccordError,
     ConflictError,

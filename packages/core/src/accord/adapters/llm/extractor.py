@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from accord.errors import ProviderError
-from accord.domain.models import Category, ExtractedMemory, Message, Scope
+from accord.domain.models import DURABLE_CATEGORIES, Category, ExtractedMemory, Message, Scope
 from accord.adapters.extractors.rules._phrasing import normalise_value
 from accord.adapters.llm.breaker import MonotonicClock
 from accord.adapters.llm.client import AllProvidersFailed, ChatMessage, LLMRouter
@@ -94,7 +94,7 @@ class ExtractedItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     content: str = Field(min_length=1, max_length=1000)
-    category: Literal["preference", "fact", "goal", "procedure", "relationship", "expertise"]
+    category: Literal[DURABLE_CATEGORIES]  # type: ignore[valid-type] - the one list of names
     attribute_key: str | None = None
     attribute_value: str | None = None
     importance: float = 0.5

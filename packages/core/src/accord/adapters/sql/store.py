@@ -26,7 +26,7 @@ from accord.domain.models import (
 from accord.adapters.sql import curation
 from accord.adapters.sql.store_curation import CurationMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
-from accord.ports import IndexPoint
+from accord.ports import SHARED_USER_ID, IndexPoint
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.records import (
@@ -149,6 +149,8 @@ class SqlStore(JobQueueMixin, CurationMixin):
         statuses: Sequence[str] = (MemoryStatus.ACTIVE.value,),
         limit: int = 100,
         offset: int = 0,
+        metadata: Mapping[str, str] | None = None,
+        job_id: str | None = None,
     ) -> list[Memory]:
         where = [
             memories.c.tenant_id == tenant_id,
@@ -157,6 +159,12 @@ class SqlStore(JobQueueMixin, CurationMixin):
         ]
         if categories is not None:
             where.append(memories.c.category.in_(categories))
+        if job_id is not None:
+            where.append(memories.c.job_id == job_id)
+        for path, wanted in (metadata or {}).items():
+            # A JSON path lookup that SQLAlchemy renders for both dialects (#>> on PostgreSQL,
+            # JSON_EXTRACT on SQLite); paths are validated to plain names by the engine.
+            where.append(memories.c.metadata[tuple(path.split("."))].as_string() == wanted)
         stmt = (
             select(memories)
             .where(*where)
@@ -168,6 +176,16 @@ class SqlStore(JobQueueMixin, CurationMixin):
             lambda conn: conn.execute(stmt).mappings().all(), "listing memories", heavy=limit > 200
         )
         return [memory_from_row(r) for r in rows]
+
+    async def list_users(self, tenant_id: str, *, limit: int = 100, offset: int = 0) -> list[str]:
+        stmt = (
+            select(users.c.user_id)
+            .where(users.c.tenant_id == tenant_id, users.c.user_id != SHARED_USER_ID)
+            .order_by(users.c.user_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(await self._read(lambda conn: conn.execute(stmt).scalars().all(), "listing users"))
 
     async def top_by_importance(
         self,
