@@ -162,8 +162,12 @@ def load_personas(path: Path) -> list[PersonaStatement]:
         for speaker in ("Speaker 1", "Speaker 2"):
             lines = record.get(speaker, [])
             if not isinstance(lines, list) or not all(isinstance(s, str) for s in lines):
-                raise InvalidInputError("personas", f"{path}: record {r}: {speaker!r} is not a list of strings")
-            out.extend(PersonaStatement(f"{r}:{speaker}:{i}", s.strip()) for i, s in enumerate(lines) if s.strip())
+                raise InvalidInputError(
+                    "personas", f"{path}: record {r}: {speaker!r} is not a list of strings"
+                )
+            out.extend(
+                PersonaStatement(f"{r}:{speaker}:{i}", s.strip()) for i, s in enumerate(lines) if s.strip()
+            )
     return out
 
 

@@ -18,7 +18,15 @@ import functools
 import re
 from collections.abc import Sequence
 
-__all__ = ["STOP_WORDS", "content_words", "keeps_content", "keyword_pattern", "normalize", "satisfies", "stem"]
+__all__ = [
+    "STOP_WORDS",
+    "content_words",
+    "keeps_content",
+    "keyword_pattern",
+    "normalize",
+    "satisfies",
+    "stem",
+]
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _ENDINGS = r"(?:'s|s'|'|s|es)?"

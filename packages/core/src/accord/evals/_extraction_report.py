@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accord import Message
 from accord.evals._extraction_score import ChangeOutcome, StatementOutcome
-from accord.evals._extraction_summary import ChangeRow, RecallRow, ShareRow, VoiceRow
+from accord.evals._extraction_summary import ChangeRow, RecallRow, ShareRow, VoiceRow, rate
 
 __all__ = [
     "ExtractionReport",
@@ -30,7 +30,9 @@ class Run(_Model):
     """How the engine was driven: which settings, what served extraction, how fast."""
 
     settings: dict[str, Any] = Field(description="the extraction settings in force")
-    served_by: dict[str, int] = Field(description="add() jobs per extractor that served them (rules, llm:<model>, ...)")
+    served_by: dict[str, int] = Field(
+        description="add() jobs per extractor that served them (rules, llm:<model>, ...)"
+    )
     adds: int
     adds_blocked: dict[str, int] = Field(default_factory=dict, description="blocked add() calls per reason")
     adds_not_done: int = Field(default=0, description="add() jobs that did not finish as done")
@@ -78,7 +80,9 @@ def statement_failure(o: StatementOutcome) -> Failure | None:
             for e, j in zip(o.case.expected, o.matched, strict=True)
             if j is None
         ],
-        extracted=[f.describe() + (" <- false positive" if j in fps else "") for j, f in enumerate(o.extracted)],
+        extracted=[
+            f.describe() + (" <- false positive" if j in fps else "") for j, f in enumerate(o.extracted)
+        ],
     )
 
 
@@ -115,9 +119,12 @@ def _change_line(r: ChangeRow) -> str:
     return f"{r.name:<22}{r.cases:>7}{_pct(r.share):>9}{_pct(r.share_any_category):>9}   {reasons}"
 
 
-def _trouble(r: Run) -> list[str]:
-    """Lines for add() calls that did not run as they should: blocked, unfinished, rejected."""
-    lines = []
+def _timing(r: Run, unit: str) -> list[str]:
+    """How long the run took and what served it; then any add() call that did not run as it should."""
+    served = ", ".join(f"{k} {v}" for k, v in sorted(r.served_by.items())) or "none"
+    lines = [
+        f"{r.adds} add() calls in {r.seconds:.1f} s ({r.cases_per_second:.1f} {unit}/s); served by {served}"
+    ]
     if r.adds_blocked or r.adds_not_done:
         blocked = ", ".join(f"{k} {v}" for k, v in r.adds_blocked.items()) or "none"
         lines.append(f"blocked: {blocked}; not done: {r.adds_not_done}")
@@ -160,29 +167,40 @@ class ExtractionReport(_Model):
 
     def to_table(self) -> str:
         """Recall and precision per category and voice, negatives per why, changes per kind."""
-        counts = ", ".join(f"{v} {k}s" for k, v in self.cases.items())
-        head = f"{'statements':<22}{'expected':>9}{'recall':>9}{'any cat':>9}{'extracted':>11}{'precision':>11}"
+        counts = ", ".join(f"{k}s {v}" for k, v in self.cases.items()) + " (figures in %)"
+        head = (
+            f"{'statements':<22}{'expected':>9}{'recall':>9}{'any cat':>9}{'extracted':>11}{'precision':>11}"
+        )
         lines = [f"Extraction: {', '.join(self.files)}", counts, "", head, "-" * len(head)]
         lines += [_recall_line(r) for r in self.categories] + [_recall_line(self.statements)]
         if self.negatives.cases:
             lines += ["", f"{'negatives':<22}{'cases':>7}{'% with a memory':>18}", "-" * 47]
-            lines += [f"{r.name:<22}{r.cases:>7}{_pct(r.share):>18}" for r in [*self.negatives_by_why, self.negatives]]
+            lines += [
+                f"{r.name:<22}{r.cases:>7}{_pct(r.share):>18}"
+                for r in [*self.negatives_by_why, self.negatives]
+            ]
         if self.changes.cases:
             lines += ["", f"{'changes':<22}{'cases':>7}{'% right':>9}{'any cat':>9}   failures", "-" * 70]
             lines += [_change_line(r) for r in [*self.changes_by_kind, self.changes]]
-        lines += ["", f"{'voice':<14}{'recall':>8}{'precision':>11}{'neg % mem':>11}{'change %':>10}", "-" * 54]
+        lines += [
+            "",
+            f"{'voice':<14}{'recall':>8}{'precision':>11}{'neg % mem':>11}{'change %':>10}",
+            "-" * 54,
+        ]
         for v in self.voices:
             s, n, c = v.statements, v.negatives, v.changes
-            lines.append(f"{v.name:<14}{_pct(s.recall):>8}{_pct(s.precision):>11}{_pct(n.share):>11}{_pct(c.share):>10}")
-        r = self.run
-        served = ", ".join(f"{k} {v}" for k, v in sorted(r.served_by.items())) or "none"
-        lines += ["", f"{r.adds} add() calls in {r.seconds:.1f} s ({r.cases_per_second:.1f} cases/s); served by {served}"]
-        return "\n".join(lines + _trouble(r))
+            lines.append(
+                f"{v.name:<14}{_pct(s.recall):>8}{_pct(s.precision):>11}{_pct(n.share):>11}{_pct(c.share):>10}"
+            )
+        return "\n".join([*lines, "", *_timing(self.run, "cases")])
 
-    def misses(self, limit: int) -> str:
+    def show_misses(self, limit: int) -> str:
         """Up to ``limit`` failing cases of each kind, with their turns and what was extracted."""
         by_kind = [
-            ("missed statements", [f for f in self.failures if f.kind == "statement"]),
+            (
+                "statements with a miss or a false positive",
+                [f for f in self.failures if f.kind == "statement"],
+            ),
             ("negatives that became memories", [f for f in self.failures if f.kind == "negative"]),
             ("wrong changes", [f for f in self.failures if f.kind.startswith("change/")]),
         ]
@@ -190,6 +208,8 @@ class ExtractionReport(_Model):
 
 
 class PersonaMiss(_Model):
+    """A persona statement no memory kept, and the durable memories it did become."""
+
     id: str
     statement: str
     extracted: list[str]
@@ -209,9 +229,7 @@ class PersonasReport(_Model):
     misses: list[PersonaMiss]
 
     def to_table(self) -> str:
-        r = self.run
-        served = ", ".join(f"{k} {v}" for k, v in sorted(r.served_by.items())) or "none"
-        any_memory = self.with_any_memory / self.scored if self.scored else None
+        any_memory = rate(self.with_any_memory, self.scored)
         return "\n".join(
             [
                 f"Persona recall: {self.file}",
@@ -220,15 +238,15 @@ class PersonasReport(_Model):
                 f"{'kept as a memory (recall)':<34}{self.kept:>7}{_pct(self.recall):>8} %",
                 f"{'became any durable memory':<34}{self.with_any_memory:>7}{_pct(any_memory):>8} %",
                 "",
-                f"{r.adds} add() calls in {r.seconds:.1f} s ({r.cases_per_second:.1f} statements/s); served by {served}",
-                *_trouble(r),
+                *_timing(self.run, "statements"),
             ]
         )
 
     def show_misses(self, limit: int) -> str:
+        """Up to ``limit`` statements no memory kept, with what they became."""
         if limit <= 0 or not self.misses:
             return ""
-        lines = [f"misses ({min(limit, len(self.misses))} of {len(self.misses)})"]
+        lines = [f"statements no memory kept ({min(limit, len(self.misses))} of {len(self.misses)})"]
         for m in self.misses[:limit]:
             lines.append(f"- {m.id}: {m.statement}")
             lines.extend(_got(m.extracted))

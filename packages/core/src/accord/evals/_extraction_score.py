@@ -49,7 +49,9 @@ class Found:
         return not self.archived and not self.past
 
     def describe(self) -> str:
-        flags = [f for f, on in (("archived", self.archived), ("past", self.past), ("negated", self.negated)) if on]
+        flags = [
+            f for f, on in (("archived", self.archived), ("past", self.past), ("negated", self.negated)) if on
+        ]
         return f"{self.category}: {self.content}" + (f" [{', '.join(flags)}]" if flags else "")
 
 
@@ -85,7 +87,11 @@ def match_expected(
     ``seed`` (a matching already made), every expected memory matched there stays matched.
     """
     edges = [
-        [j for j, f in enumerate(found) if (not by_category or f.category == e.category) and satisfies(f.content, e.keywords)]
+        [
+            j
+            for j, f in enumerate(found)
+            if (not by_category or f.category == e.category) and satisfies(f.content, e.keywords)
+        ]
         for e in expected
     ]
     owner = {j: i for i, j in enumerate(seed) if j is not None}

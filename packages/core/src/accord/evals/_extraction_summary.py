@@ -106,9 +106,7 @@ class VoiceRow(_Row):
     changes: ChangeRow
 
 
-def recall_total(
-    name: str, outcomes: Iterable[StatementOutcome], category: str | None = None
-) -> RecallRow:
+def recall_total(name: str, outcomes: Iterable[StatementOutcome], category: str | None = None) -> RecallRow:
     """One row over the outcomes; with ``category``, only its expected and extracted memories."""
     expected = matched = loose = extracted = extracted_matched = 0
     for o in outcomes:
@@ -134,7 +132,7 @@ def recall_total(
 
 def recall_rows(outcomes: Sequence[StatementOutcome]) -> list[RecallRow]:
     """One row per durable category that was expected or extracted."""
-    present = {e.category for o in outcomes for e in o.case.expected}
+    present: set[str] = {e.category for o in outcomes for e in o.case.expected}
     present |= {f.category for o in outcomes for f in o.extracted}
     return [recall_total(c, outcomes, c) for c in DURABLE_CATEGORIES if c in present]
 

@@ -28,6 +28,7 @@ from accord.evals.locomo import run_locomo
 __all__ = ["main_eval"]
 
 Progress = Callable[[str], None]
+SHOWN_MISSES = 30
 
 
 def _add_outputs(p: argparse.ArgumentParser) -> None:
@@ -55,9 +56,11 @@ def _add_misses(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument(
         "--show-misses",
         type=int,
+        nargs="?",
+        const=SHOWN_MISSES,
         default=0,
         metavar="N",
-        help=f"also print up to N {what}, with the turns and what was extracted",
+        help=f"also print up to N (default {SHOWN_MISSES}) {what}, with the turns and what was extracted",
     )
 
 
@@ -85,15 +88,15 @@ def _add_personas(benchmarks: Any) -> None:
             "durable memory holds at least half of its content words."
         ),
     )
-    p.add_argument("path", type=Path, help="an MSC persona file (msc_personas_all.json of snap-research/locomo)")
+    p.add_argument(
+        "path", type=Path, help="an MSC persona file (msc_personas_all.json of snap-research/locomo)"
+    )
     p.add_argument("--limit", type=int, default=None, metavar="N", help="only N statements, every k-th")
     _add_outputs(p)
     _add_misses(p, "statements no memory kept")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="accord eval", description="Evaluations on a fresh temporary store.")
-    benchmarks = parser.add_subparsers(dest="benchmark", required=True)
+def _add_locomo(benchmarks: Any) -> None:
     p = benchmarks.add_parser(
         "locomo",
         help="LoCoMo: recall@k and NDCG@10 of the evidence turns, per question category",
@@ -110,6 +113,14 @@ def _parser() -> argparse.ArgumentParser:
         "--conversations", type=int, default=None, metavar="N", help="only the first N conversations"
     )
     _add_outputs(p)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accord eval", description="Evaluations on a fresh temporary store."
+    )
+    benchmarks = parser.add_subparsers(dest="benchmark", required=True)
+    _add_locomo(benchmarks)
     _add_extraction(benchmarks)
     _add_personas(benchmarks)
     return parser
@@ -134,9 +145,11 @@ async def _run(args: argparse.Namespace, progress: Progress | None) -> tuple[Bas
     overrides = _overrides(args.overrides)
     if args.benchmark == "extraction":
         extraction = await run_extraction(args.files, settings_overrides=overrides, progress=progress)
-        return extraction, _joined(extraction.to_table(), extraction.misses(args.show_misses))
+        return extraction, _joined(extraction.to_table(), extraction.show_misses(args.show_misses))
     if args.benchmark == "personas":
-        personas = await run_personas(args.path, limit=args.limit, settings_overrides=overrides, progress=progress)
+        personas = await run_personas(
+            args.path, limit=args.limit, settings_overrides=overrides, progress=progress
+        )
         return personas, _joined(personas.to_table(), personas.show_misses(args.show_misses))
     locomo = await run_locomo(
         args.path,

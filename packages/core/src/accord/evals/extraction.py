@@ -45,13 +45,20 @@ import datetime as dt
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from accord import AddResult, AsyncAccord, InvalidInputError, Message
-from accord.evals._extraction_corpus import ChangeCase, StatementCase, load_corpus, load_personas, sample_every_kth
+from accord.evals._extraction_corpus import (
+    ChangeCase,
+    StatementCase,
+    load_corpus,
+    load_personas,
+    sample_every_kth,
+)
 from accord.evals._extraction_match import content_words, keeps_content
 from accord.evals._extraction_report import (
     ExtractionReport,
@@ -69,11 +76,24 @@ from accord.evals._extraction_score import (
     score_change,
     score_statement,
 )
-from accord.evals._extraction_summary import change_rows, negative_rows, rate, recall_rows, recall_total, voice_rows
+from accord.evals._extraction_summary import (
+    change_rows,
+    negative_rows,
+    rate,
+    recall_rows,
+    recall_total,
+    voice_rows,
+)
 from accord.evals.locomo import EVAL_DEFAULTS
 from accord.settings import AccordSettings
 
-__all__ = ["EXTRACTION_DEFAULTS", "run_extraction", "run_personas"]
+__all__ = [
+    "EXTRACTION_DEFAULTS",
+    "ExtractionReport",
+    "PersonasReport",
+    "run_extraction",
+    "run_personas",
+]
 
 EXTRACTION_DEFAULTS: dict[str, Any] = {
     **{k: v for k, v in EVAL_DEFAULTS.items() if k != "llm_provider_order"},
@@ -122,10 +142,19 @@ class _Tally:
         )
 
 
-def _settings(overrides: Mapping[str, Any], data_dir: Path) -> AccordSettings:
+@asynccontextmanager
+async def _fresh_engine(
+    overrides: Mapping[str, Any], name: str
+) -> AsyncIterator[tuple[AsyncAccord, AccordSettings]]:
+    """An engine on a fresh temporary data dir, with :data:`EXTRACTION_DEFAULTS` and the overrides."""
     if "data_dir" in overrides:
-        raise InvalidInputError("settings_overrides", "data_dir is chosen by the eval (a fresh temporary dir)")
-    return AccordSettings(**{**EXTRACTION_DEFAULTS, **overrides, "data_dir": data_dir})
+        raise InvalidInputError(
+            "settings_overrides", "data_dir is chosen by the eval (a fresh temporary dir)"
+        )
+    with tempfile.TemporaryDirectory(prefix=f"accord-eval-{name}-") as tmp:
+        settings = AccordSettings(**{**EXTRACTION_DEFAULTS, **overrides, "data_dir": Path(tmp)})
+        async with AsyncAccord(settings) as memory:
+            yield memory, settings
 
 
 async def _say(
@@ -149,13 +178,25 @@ async def _say(
     return [f for m in stored if (f := found_from(m, now)) is not None]
 
 
+async def _play(
+    memory: AsyncAccord, tally: _Tally, case: StatementCase | ChangeCase, user_id: str
+) -> StatementOutcome | ChangeOutcome:
+    if isinstance(case, ChangeCase):
+        return score_change(case, await _say(memory, tally, case.id, user_id, case.sessions))
+    return score_statement(case, await _say(memory, tally, case.id, user_id, [case.messages]))
+
+
 def _report(
-    files: Sequence[Path], statements: list[StatementOutcome], changes: list[ChangeOutcome], run: Run
+    files: Sequence[Path], outcomes: Sequence[StatementOutcome | ChangeOutcome], run: Run
 ) -> ExtractionReport:
+    statements = [o for o in outcomes if isinstance(o, StatementOutcome)]
+    changes = [o for o in outcomes if isinstance(o, ChangeOutcome)]
     negatives = [o for o in statements if o.case.kind == "negative"]
     by_why, all_negatives = negative_rows(negatives)
     by_kind, all_changes = change_rows(changes)
-    failures = [statement_failure(o) for o in statements] + [change_failure(o) for o in changes]
+    failures = [
+        statement_failure(o) if isinstance(o, StatementOutcome) else change_failure(o) for o in outcomes
+    ]
     kinds = Counter(o.case.kind for o in statements) + Counter("change" for _ in changes)
     return ExtractionReport(
         files=[Path(f).name for f in files],
@@ -195,24 +236,16 @@ async def run_extraction(
     if not cases:
         raise InvalidInputError("corpus", "the files hold no cases")
     say = progress or (lambda _line: None)
-    statements: list[StatementOutcome] = []
-    changes: list[ChangeOutcome] = []
+    outcomes: list[StatementOutcome | ChangeOutcome] = []
     tally = _Tally()
-    with tempfile.TemporaryDirectory(prefix="accord-eval-extraction-") as tmp:
-        settings = _settings(overrides, Path(tmp))
-        async with AsyncAccord(settings) as memory:
-            start = time.perf_counter()
-            for n, case in enumerate(cases, start=1):
-                user_id = f"case-{n:05d}"
-                if isinstance(case, ChangeCase):
-                    changes.append(score_change(case, await _say(memory, tally, case.id, user_id, case.sessions)))
-                else:
-                    found = await _say(memory, tally, case.id, user_id, [case.messages])
-                    statements.append(score_statement(case, found))
-                if n % 100 == 0 or n == len(cases):
-                    say(f"{n}/{len(cases)} cases")
-            seconds = time.perf_counter() - start
-    return _report(paths, statements, changes, tally.run(settings, overrides, len(cases), seconds))
+    async with _fresh_engine(overrides, "extraction") as (memory, settings):
+        start = time.perf_counter()
+        for n, case in enumerate(cases, start=1):
+            outcomes.append(await _play(memory, tally, case, f"case-{n:05d}"))
+            if n % 100 == 0 or n == len(cases):
+                say(f"{n}/{len(cases)} cases")
+        seconds = time.perf_counter() - start
+    return _report(paths, outcomes, tally.run(settings, overrides, len(cases), seconds))
 
 
 async def run_personas(
@@ -242,20 +275,22 @@ async def run_personas(
     misses: list[PersonaMiss] = []
     with_memory = 0
     tally = _Tally()
-    with tempfile.TemporaryDirectory(prefix="accord-eval-personas-") as tmp:
-        settings = _settings(overrides, Path(tmp))
-        async with AsyncAccord(settings) as memory:
-            start = time.perf_counter()
-            for n, statement in enumerate(scored, start=1):
-                turn = [Message(role="user", content=statement.text)]
-                active = [f for f in await _say(memory, tally, statement.id, f"persona-{n:05d}", [turn]) if not f.archived]
-                with_memory += bool(active)
-                if not any(keeps_content(statement.text, f.content) for f in active):
-                    extracted = [f.describe() for f in active]
-                    misses.append(PersonaMiss(id=statement.id, statement=statement.text, extracted=extracted))
-                if n % 250 == 0 or n == len(scored):
-                    say(f"{n}/{len(scored)} statements")
-            seconds = time.perf_counter() - start
+    async with _fresh_engine(overrides, "personas") as (memory, settings):
+        start = time.perf_counter()
+        for n, statement in enumerate(scored, start=1):
+            turn = [Message(role="user", content=statement.text)]
+            found = await _say(memory, tally, statement.id, f"persona-{n:05d}", [turn])
+            active = [f for f in found if not f.archived]
+            with_memory += bool(active)
+            if not any(keeps_content(statement.text, f.content) for f in active):
+                misses.append(
+                    PersonaMiss(
+                        id=statement.id, statement=statement.text, extracted=[f.describe() for f in active]
+                    )
+                )
+            if n % 250 == 0 or n == len(scored):
+                say(f"{n}/{len(scored)} statements")
+        seconds = time.perf_counter() - start
     kept = len(scored) - len(misses)
     return PersonasReport(
         file=Path(path).name,
