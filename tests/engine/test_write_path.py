@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from accord import AccordSettings, AsyncAccord, ExtractedMemory, JobStatus, Message, StorageError
 from accord.engine.write import Writer
 from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
-from accord.adapters.sql.records import NewMemory
+from accord.domain.records import NewMemory
 
 
 async def _counts(engine: AsyncAccord, user: str) -> tuple[int, int, int]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accord import ExtractedMemory, JobStatus
 from accord.adapters.sql import SqlStore
-from accord.adapters.sql.records import NewMemory, NewMessage
+from accord.domain.records import NewMemory, NewMessage
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -1,4 +1,7 @@
-"""Ports: the interfaces the engine talks to. Adapters implement them without inheriting.
+"""Ports: every interface the engine talks to, in one module. Adapters implement them without
+inheriting: ``Store`` (``MemoryStore`` + ``JobQueue`` + ``IdentityStore``: SQLite, PostgreSQL),
+``VectorIndex`` (Qdrant Edge, Qdrant server), ``HotCache`` (in-process, Redis), ``Embedder``,
+``Extractor`` and ``Clock``. The records they exchange live in :mod:`accord.domain.records`.
 
 Every store and index call takes the caller's ``tenant_id`` as a required argument; there is
 no way to query across tenants.
@@ -7,13 +10,37 @@ no way to query across tenants.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
-
-from accord.domain.models import ExtractedMemory, Memory, Message
+from accord.domain.access import ConsentRule, GrantRule
+from accord.domain.models import (
+    Conflict,
+    ExtractedMemory,
+    ForgetReport,
+    Job,
+    Memory,
+    MemoryStatus,
+    MemoryVersion,
+    Message,
+    ProviderHealth,
+    UserStats,
+)
+from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
+from accord.domain.records import (
+    SHARED_USER_ID,
+    ApplyResult,
+    IndexHits,
+    IndexPoint,
+    IndexQuery,
+    MaintenancePolicy,
+    MaintenanceTally,
+    MemoryEdit,
+    NewMemory,
+    NewMessage,
+    Settlement,
+    Vector,
+)
 
 __all__ = [
     "SHARED_USER_ID",
@@ -25,64 +52,13 @@ __all__ = [
     "Embedder",
     "HotCache",
     "Extractor",
+    "ServingExtractor",
+    "MemoryStore",
+    "JobQueue",
+    "IdentityStore",
+    "Store",
     "Clock",
 ]
-
-Vector = np.ndarray  # 1-d float32, L2-normalised
-
-# Shared tenant-level memories are stored under this reserved user id (user ids given by
-# callers must start with a letter or digit, so they can never collide with it).
-SHARED_USER_ID = "_tenant"
-
-
-@dataclass(frozen=True, slots=True)
-class IndexPoint:
-    """What the index holds for one memory. ``text`` feeds the lexical (BM25) vector.
-
-    ``text`` may be richer than the memory's content (e.g. an episodic turn together with
-    its neighbouring turns), because the index only ranks; content always comes from SQL.
-    """
-
-    memory_id: str
-    tenant_id: str
-    user_id: str
-    category: str
-    status: str
-    created_at: dt.datetime
-    text: str
-    dense: Vector | None = None
-    agent_id: str | None = None
-    session_id: str | None = None
-    embedding_model: str | None = None  # which model made ``dense`` (SQL keeps it; the index ignores it)
-
-
-@dataclass(frozen=True, slots=True)
-class IndexQuery:
-    tenant_id: str
-    user_id: str
-    text: str
-    dense: Vector | None = None
-    limit: int = 50
-    categories: Sequence[str] | None = None
-    statuses: Sequence[str] = ("active",)
-    created_after: dt.datetime | None = None
-    agent_ids: Sequence[str] | None = None
-    include_shared: bool = False  # also search the tenant's shared memories (SHARED_USER_ID)
-    # Stemmed terms added to the BM25 query with these weights (query expansion); the text's
-    # own terms weigh 1.0. See accord.domain.lexical.sparse_query.
-    extra_terms: Mapping[str, float] | None = None
-
-    def user_ids(self) -> list[str]:
-        return [self.user_id, SHARED_USER_ID] if self.include_shared else [self.user_id]
-
-
-@dataclass(frozen=True, slots=True)
-class IndexHits:
-    """Two ranked candidate lists, best first, as (memory_id, raw score). Fusion happens outside."""
-
-    dense: list[tuple[str, float]] = field(default_factory=list)
-    lexical: list[tuple[str, float]] = field(default_factory=list)
-
 
 @runtime_checkable
 class VectorIndex(Protocol):
@@ -127,6 +103,11 @@ class HotCache(Protocol):
 
     name: str
 
+    @property
+    def active_name(self) -> str:
+        """Which cache serves now: ``name``, or the fallback's while a remote cache is down."""
+        ...
+
     async def get_memories(self, tenant_id: str, user_id: str, ids: Sequence[str]) -> dict[str, Memory]: ...
 
     async def put_memories(self, tenant_id: str, user_id: str, memories: Sequence[Memory]) -> None: ...
@@ -149,6 +130,316 @@ class Extractor(Protocol):
     name: str
 
     async def extract(self, messages: Sequence[Message]) -> list[ExtractedMemory]: ...
+
+
+@runtime_checkable
+class ServingExtractor(Extractor, Protocol):
+    """The extractor the engine runs: it says what served each call and how its providers are.
+
+    The composition root wraps a plain :class:`Extractor` so that the engine only sees this port.
+    """
+
+    async def extract_served(self, messages: Sequence[Message]) -> tuple[list[ExtractedMemory], str]:
+        """The memories and what served them: ``rules``, ``llm:<provider>`` or ``rules_fallback``."""
+        ...
+
+    def mode(self) -> str:
+        """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""
+        ...
+
+    def providers(self) -> list[ProviderHealth]:
+        """Each LLM provider's circuit breaker, in fall-through order (none for the rules)."""
+        ...
+
+
+@runtime_checkable
+class MemoryStore(Protocol):
+    """The source of truth for memories, versions and conflicts (SQLite or PostgreSQL).
+
+    Every call takes the caller's ``tenant_id``. Conflict and lifecycle policy are pure functions
+    in :mod:`accord.domain`; the store applies what they decide, each change in one transaction.
+    """
+
+    name: str
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def ensure_tenant(
+        self, tenant_id: str, name: str | None, now: dt.datetime, memory_quota: int | None = None
+    ) -> None: ...
+
+    async def tenant_quota(self, tenant_id: str) -> int | None:
+        """The tenant's memory quota, cached: quotas change rarely and are read on every add."""
+        ...
+
+    async def get_memories(self, tenant_id: str, ids: Sequence[str]) -> list[Memory]: ...
+
+    async def list_memories(
+        self,
+        tenant_id: str,
+        user_id: str,
+        *,
+        categories: Sequence[str] | None = None,
+        statuses: Sequence[str] = (MemoryStatus.ACTIVE.value,),
+        limit: int = 100,
+        offset: int = 0,
+        metadata: Mapping[str, str] | None = None,
+        job_id: str | None = None,
+    ) -> list[Memory]: ...
+
+    async def list_users(self, tenant_id: str, *, limit: int = 100, offset: int = 0) -> list[str]: ...
+
+    async def top_by_importance(
+        self,
+        tenant_id: str,
+        user_id: str,
+        *,
+        limit: int,
+        min_importance: float,
+        categories: Sequence[str] | None = None,
+    ) -> list[Memory]:
+        """The user's most important active durable memories: their profile."""
+        ...
+
+    async def keyword_candidates(
+        self,
+        tenant_id: str,
+        user_ids: Sequence[str],
+        *,
+        categories: Sequence[str] | None,
+        created_after: dt.datetime | None,
+        limit: int,
+    ) -> list[tuple[str, str]]:
+        """(id, index_text) of the users' newest active memories, for keyword search without the index."""
+        ...
+
+    async def record_access(
+        self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime, *, boost: float = 0.0
+    ) -> list[str]:
+        """Add ``counts[id]`` accesses to each memory, stamp ``last_accessed_at`` and raise its live importance by ``boost`` per access; returns the ids whose importance changed."""
+        ...
+
+    async def count_active(self, tenant_id: str) -> int: ...
+
+    async def delete_memory(self, tenant_id: str, memory_id: str) -> Memory | None: ...
+
+    async def forget_user(self, tenant_id: str, user_id: str) -> ForgetReport:
+        """Delete every row about a user: memories, versions, raw messages, jobs, the user."""
+        ...
+
+    async def user_stats(self, tenant_id: str, user_id: str) -> UserStats: ...
+
+    async def store_counts(self, tenant_id: str) -> dict[str, int]: ...
+
+    def index_records(
+        self,
+        *,
+        tenant_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        job_id: str | None = None,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[IndexPoint]]:
+        """Memories (all, a tenant's, some ids or a job's), in batches, to (re)build the index."""
+        ...
+
+    async def set_embeddings(self, tenant_id: str, vectors: Mapping[str, tuple[Vector, str]]) -> None: ...
+
+    async def history(self, tenant_id: str, memory_id: str) -> list[MemoryVersion]: ...
+
+    async def edit_memory(
+        self,
+        tenant_id: str,
+        memory_id: str,
+        edit: MemoryEdit,
+        *,
+        agent_id: str | None,
+        now: dt.datetime,
+    ) -> str: ...
+
+    async def set_memory_status(
+        self,
+        tenant_id: str,
+        memory_id: str,
+        status: MemoryStatus,
+        *,
+        agent_id: str | None,
+        now: dt.datetime,
+        reason: str,
+    ) -> str: ...
+
+    async def list_conflicts(
+        self,
+        tenant_id: str,
+        *,
+        status: str | None = "open",
+        kind: str | None = None,
+        user_id: str | None = None,
+        limit: int = 100,
+        conflict_id: str | None = None,
+    ) -> list[Conflict]: ...
+
+    async def settle_conflict(
+        self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime
+    ) -> Settlement: ...
+
+    async def maintain(
+        self, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime
+    ) -> MaintenanceTally: ...
+
+    async def tenant_ids(self) -> list[str]: ...
+
+    async def export_user_rows(self, tenant_id: str, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row about one user, by kind (``memories``, ``versions``, ``messages``, ``conflicts``), for export; vectors are left out (they are derived)."""
+        ...
+
+
+@runtime_checkable
+class JobQueue(Protocol):
+    """The durable job queue: the outbox of ``add()``, claimed by workers with a lease."""
+
+    async def enqueue(
+        self,
+        *,
+        tenant_id: str,
+        user_id: str,
+        agent_id: str | None,
+        session_id: str | None,
+        job_id: str,
+        content_hash: str,
+        idempotency_key: str | None,
+        new_messages: Sequence[NewMessage],
+        episodic: Sequence[NewMemory],
+        now: dt.datetime,
+    ) -> str | None:
+        """Store the raw turns, their episodic memories and the job in one transaction."""
+        ...
+
+    async def find_job_by_idempotency_key(self, tenant_id: str, user_id: str, key: str) -> str | None: ...
+
+    async def find_recent_job(
+        self, tenant_id: str, user_id: str, content_hash: str, since: dt.datetime
+    ) -> str | None: ...
+
+    async def claim_job(
+        self, worker_id: str, now: dt.datetime, lease_seconds: float, max_attempts: int
+    ) -> Job | None:
+        """Lease the oldest claimable job: queued, or running with an expired lease."""
+        ...
+
+    async def save_extraction(
+        self,
+        job_id: str,
+        worker_id: str,
+        extraction: Sequence[ExtractedMemory],
+        extractor: str,
+        now: dt.datetime,
+    ) -> bool:
+        """Save the extractor's output on the job before it is applied (so a replay reuses it)."""
+        ...
+
+    async def apply_job(
+        self,
+        job_id: str,
+        worker_id: str,
+        tenant_id: str,
+        candidates: Sequence[NewMemory],
+        now: dt.datetime,
+        *,
+        stated_by: str | None,
+        said_at: dt.datetime,
+        shared_policy: str = "weigh",
+    ) -> ApplyResult | None:
+        """Resolve and apply the job's candidates in one transaction; mark the job applied."""
+        ...
+
+    async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool: ...
+
+    async def defer_job(self, job_id: str, worker_id: str, now: dt.datetime, seconds: float) -> None:
+        """Put a job back in the queue until ``now + seconds``, without spending an attempt."""
+        ...
+
+    async def fail_job(
+        self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool
+    ) -> None:
+        """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
+        ...
+
+    async def get_job(self, tenant_id: str, job_id: str) -> Job | None: ...
+
+    async def job_messages(self, tenant_id: str, job_id: str) -> list[Message]: ...
+
+
+@runtime_checkable
+class IdentityStore(Protocol):
+    """Tenants, agents, keys (hashes only), grants and consent: the Memory Passport's records."""
+
+    async def create_tenant(self, tenant_id: str, name: str, memory_quota: int | None, now: dt.datetime) -> Tenant: ...
+
+    async def get_tenant(self, tenant_id: str) -> Tenant | None: ...
+
+    async def list_tenants(self) -> list[Tenant]: ...
+
+    async def create_agent(self, tenant_id: str, name: str, role: str, now: dt.datetime) -> Agent: ...
+
+    async def get_agent(self, tenant_id: str, agent_id: str) -> Agent | None: ...
+
+    async def list_agents(self, tenant_id: str) -> list[Agent]: ...
+
+    async def issue_key(
+        self, tenant_id: str, *, agent_id: str | None, user_id: str | None, now: dt.datetime
+    ) -> tuple[str, ApiKeyInfo]: ...
+
+    async def issue_agent_key(self, tenant_id: str, agent_id: str, now: dt.datetime) -> IssuedKey: ...
+
+    async def issue_user_token(self, tenant_id: str, user_id: str, now: dt.datetime) -> IssuedToken: ...
+
+    async def key_row(self, key_id: str) -> StoredKey | None: ...
+
+    async def touch_key(self, key_id: str, now: dt.datetime) -> None: ...
+
+    async def list_keys(self, tenant_id: str, agent_id: str | None = None) -> list[ApiKeyInfo]: ...
+
+    async def rotate_key(self, tenant_id: str, key_id: str, overlap: dt.timedelta, now: dt.datetime) -> IssuedKey:
+        """A new key for the same agent; the old one keeps working until ``now + overlap``."""
+        ...
+
+    async def revoke_key(self, tenant_id: str, key_id: str, now: dt.datetime) -> ApiKeyInfo: ...
+
+    async def add_grant(
+        self,
+        tenant_id: str,
+        agent_id: str,
+        access: str,
+        categories: Sequence[str] | None,
+        user_id: str | None,
+        expires_at: dt.datetime | None,
+        now: dt.datetime,
+    ) -> Grant: ...
+
+    async def revoke_grant(self, tenant_id: str, grant_id: str, now: dt.datetime) -> Grant: ...
+
+    async def list_grants(
+        self, tenant_id: str, *, agent_id: str | None = None, user_id: str | None = None, include_revoked: bool = False
+    ) -> list[Grant]: ...
+
+    async def set_consent(
+        self, tenant_id: str, user_id: str, agent_id: str, granted: bool, categories: Sequence[str] | None, now: dt.datetime
+    ) -> Consent: ...
+
+    async def list_consents(self, tenant_id: str, user_id: str) -> list[Consent]: ...
+
+    async def rules_for(self, tenant_id: str, agent_id: str, user_id: str) -> tuple[list[GrantRule], ConsentRule | None]:
+        """The agent's grants that can apply to ``user_id``, and the user's consent, in one read."""
+        ...
+
+
+@runtime_checkable
+class Store(MemoryStore, JobQueue, Protocol):
+    """The canonical store the engine is built on: memories, the job queue, and ``identity``."""
+
+    identity: IdentityStore
 
 
 class Clock(Protocol):

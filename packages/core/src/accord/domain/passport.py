@@ -4,6 +4,7 @@ which are returned once and never stored."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,3 +99,17 @@ class UserExport(_Frozen):
     grants: list[Grant]
     consents: list[Consent]
     conflicts: list[dict[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    """What the identity store keeps of a key: never the key, only its hash and its state."""
+
+    key_id: str
+    kind: str  # "agent" | "user"
+    tenant_id: str
+    agent_id: str | None
+    user_id: str | None
+    secret_hash: str
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None

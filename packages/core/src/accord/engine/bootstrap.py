@@ -6,7 +6,7 @@ from accord.domain.clock import SystemClock
 from accord.engine.components import Components
 from accord.engine.datadir import DataDirLock
 from accord.settings import AccordSettings
-from accord.ports import Clock, Extractor, HotCache, VectorIndex
+from accord.ports import Clock, Extractor, HotCache, ServingExtractor, VectorIndex
 from accord.adapters.sql import SqlStore
 
 
@@ -20,6 +20,7 @@ def build_components(
     """
     # Imported here, not at module level: this is the one place adapters are chosen.
     from accord.adapters.embedders.loader import load_embedder
+    from accord.adapters.extractors import serving
     from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
     from accord.adapters.hot.fallback import FallbackHotCache
     from accord.adapters.hot.memory import InMemoryHotCache
@@ -59,14 +60,14 @@ def build_components(
                 hot,
             )
         data_dir.mkdir(parents=True, exist_ok=True)
-        extractor = extractor or _extractor(settings, RuleBasedExtractor())
+        served = serving(extractor) if extractor is not None else _extractor(settings, RuleBasedExtractor())
         parts = Components(
             store=SqlStore(settings.resolved_database_url()),
             index=index,
             embedder=embedder,
             hot=hot,
-            extractor=extractor,
-            classifier=_classifier(extractor),
+            extractor=served,
+            classifier=_classifier(served),
             clock=clock or SystemClock(),
             settings=settings,
         )
@@ -77,7 +78,7 @@ def build_components(
     return parts, lock
 
 
-def _extractor(settings: AccordSettings, rules: Extractor) -> Extractor:
+def _extractor(settings: AccordSettings, rules: Extractor) -> ServingExtractor:
     """The LLM extractor when providers are configured (the rules as its fallback), else the rules.
 
     Either way the input is sanitised and instructions aimed at the assistant are dropped.
@@ -90,7 +91,7 @@ def _extractor(settings: AccordSettings, rules: Extractor) -> Extractor:
     return LLMExtractor.from_settings(llm, fallback=rules)
 
 
-def _classifier(extractor: Extractor) -> object | None:
+def _classifier(extractor: ServingExtractor) -> object | None:
     """An LLM conflict classifier sharing the extractor's router (and so its breakers)."""
     from accord.adapters.llm import LLMConflictClassifier, LLMExtractor
 

@@ -7,18 +7,16 @@ from typing import Any
 
 from accord.domain.models import ServiceMode
 from accord.settings import AccordSettings
-from accord.domain.principal import Principal
-from accord.ports import Clock, Embedder, Extractor, HotCache, VectorIndex
-from accord.adapters.sql import SqlStore
+from accord.ports import Clock, Embedder, HotCache, ServingExtractor, Store, VectorIndex
 
 
 @dataclass
 class Components:
-    store: SqlStore
+    store: Store
     index: VectorIndex | None
     embedder: Embedder | None
     hot: HotCache
-    extractor: Extractor
+    extractor: ServingExtractor
     clock: Clock
     settings: AccordSettings
     classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
@@ -26,8 +24,7 @@ class Components:
 
     def extraction_mode(self) -> str:
         """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""
-        mode = getattr(self.extractor, "mode", None)
-        return mode() if callable(mode) else "rules"
+        return self.extractor.mode()
 
     def mode(self, *, search: str | None = None, extra_notes: list[str] | None = None) -> ServiceMode:
         """Describe the dependencies serving a call; ``search`` overrides when a fallback ran."""
@@ -36,7 +33,7 @@ class Components:
         notes = list(self.notes) + list(extra_notes or [])
         if self.embedder is None:
             notes.append("no dense embedder: lexical (BM25) search only")
-        hot_name = getattr(self.hot, "active_name", self.hot.name)
+        hot_name = self.hot.active_name
         extraction = self.extraction_mode()
         degraded = (
             used != planned or self.index is None or hot_name != self.hot.name or extraction not in ("rules", "llm")

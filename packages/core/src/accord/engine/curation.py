@@ -5,11 +5,9 @@ A mixin of :class:`accord.AsyncAccord`; it uses the engine's parts, principal an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
-from accord.errors import ConflictError, InvalidInputError, NotFoundError
+from accord.errors import InvalidInputError, NotFoundError
 from accord.domain.models import Category, ClarificationQuestion, Conflict, MaintenanceReport, Memory, MemoryStatus, MemoryVersion
 from accord.domain.validation import (
     check_categories,
@@ -20,8 +18,7 @@ from accord.domain.validation import (
     check_unit_interval,
 )
 from accord.domain.conflict_rules import choose_option
-from accord.adapters.sql.curation import MaintenancePolicy
-from accord.adapters.sql.records import content_hash, encode_vector
+from accord.domain.records import MaintenancePolicy, MemoryEdit
 
 if TYPE_CHECKING:
     from accord.engine.authz import Authorizer
@@ -60,30 +57,31 @@ class CurationAPI:
         """Edit a memory by hand; the edit is a ``manual_edit`` version."""
         parts = self.parts
         memory = await self._visible(memory_id)
-        values: dict[str, Any] = {}
-        if content is not None:
-            text = check_content("content", content, parts.settings.max_message_chars)
-            values.update(content=text, content_hash=content_hash(text), index_text=text)
-        if importance is not None:
-            values["importance_score"] = check_unit_interval("importance", importance)
+        text = check_content("content", content, parts.settings.max_message_chars) if content is not None else None
+        score = check_unit_interval("importance", importance) if importance is not None else None
+        moved_to = None
         if category is not None:
-            (values["category"],) = check_categories([category])  # type: ignore[misc]
-            if values["category"] == Category.EPISODIC.value:
+            (moved_to,) = check_categories([category])  # type: ignore[misc]
+            if moved_to == Category.EPISODIC.value:
                 raise InvalidInputError("category", "a memory cannot be turned into an episodic turn")
-        if not values:
+        if text is None and score is None and moved_to is None:
             raise InvalidInputError("update", "give content, importance or category to change")
         await self._authz.require_write(self._principal, memory.user_id, memory.category.value, "edit")
-        if "category" in values:
-            await self._authz.require_write(self._principal, memory.user_id, values["category"], "move memories into")
-        if "content" in values and parts.embedder is not None:
-            (vector,) = await parts.embedder.embed_documents([values["content"]])
-            values.update(embedding=encode_vector(vector), embedding_model=parts.embedder.name)
-        try:
-            await parts.store.edit_memory(
-                self._principal.tenant_id, memory.id, values, agent_id=self._principal.agent_id, now=parts.clock.now()
-            )
-        except IntegrityError as e:
-            raise ConflictError(f"memory {memory.id}: the same content is already stored for this user") from e
+        if moved_to is not None:
+            await self._authz.require_write(self._principal, memory.user_id, moved_to, "move memories into")
+        vector = None
+        if text is not None and parts.embedder is not None:
+            (vector,) = await parts.embedder.embed_documents([text])
+        edit = MemoryEdit(
+            content=text,
+            importance=score,
+            category=moved_to,
+            embedding=vector,
+            embedding_model=parts.embedder.name if vector is not None and parts.embedder is not None else None,
+        )
+        await parts.store.edit_memory(
+            self._principal.tenant_id, memory.id, edit, agent_id=self._principal.agent_id, now=parts.clock.now()
+        )
         return await self._refreshed(memory.user_id, memory.id)
 
     async def archive_memory(self, memory_id: str) -> Memory:

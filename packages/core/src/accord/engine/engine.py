@@ -29,7 +29,6 @@ from accord.domain.models import (
     Job,
     Memory,
     MemoryStatus,
-    ProviderHealth,
     StoreStats,
     UserStats,
 )
@@ -433,18 +432,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         circuit breaker (state, failure counts, last error), with the tenant's job counts."""
         parts = self.parts
         mode = parts.mode()
-        router = getattr(parts.extractor, "router", None)
-        providers = [
-            ProviderHealth(
-                name=b.name,
-                state=b.state.value.lower(),
-                consecutive_failures=b.consecutive_failures,
-                total_failures=b.total_failures,
-                total_successes=b.total_successes,
-                last_error=b.last_error,
-            )
-            for b in (router.health() if router is not None else [])
-        ]
+        providers = parts.extractor.providers()
         counts = await parts.store.store_counts(self._principal.tenant_id)
         return HealthReport(
             status="degraded" if mode.degraded else "ok",

@@ -15,8 +15,6 @@ import os
 import socket
 import uuid
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
 from accord.errors import AccordError
@@ -106,7 +104,7 @@ class Worker:
             try:
                 if await self.run_once():
                     continue
-            except (AccordError, SQLAlchemyError, OSError) as e:
+            except (AccordError, OSError) as e:
                 # A store hiccup must not stop the worker; the job's lease lets it be retried.
                 log.error("worker %s: %s", self.id, e)
             self._wake.clear()

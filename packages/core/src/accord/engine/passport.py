@@ -15,7 +15,6 @@ from accord.domain.principal import Principal
 from accord.errors import InvalidInputError, NotFoundError
 from accord.domain.validation import check_categories, check_datetime, check_identifier, check_positive_number
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
-from accord.adapters.sql.schema import conflicts, memories, memory_versions, messages
 
 if TYPE_CHECKING:
     from accord.engine.authz import Authorizer
@@ -209,23 +208,17 @@ class PassportAPI:
         self._authz.require_user_or_admin(self._principal, user_id, "export memory")  # type: ignore[arg-type]
         tenant, store = self._principal.tenant_id, self.parts.store
 
-        def rows(table: object) -> list[dict[str, object]]:
-            return [
-                {k: v for k, v in r.items() if k not in ("embedding",)}
-                for r in conn_rows[table]  # type: ignore[index]
-            ]
-
-        conn_rows = await store.export_rows(tenant, user_id, [memories, memory_versions, messages, conflicts])  # type: ignore[arg-type]
+        rows = await store.export_user_rows(tenant, user_id)  # type: ignore[arg-type]
         return UserExport(
             user_id=user_id,  # type: ignore[arg-type]
             tenant_id=tenant,
             exported_at=self.parts.clock.now(),
-            memories=rows(memories),
-            versions=rows(memory_versions),
-            messages=rows(messages),
+            memories=rows["memories"],
+            versions=rows["versions"],
+            messages=rows["messages"],
             grants=[g for g in await store.identity.list_grants(tenant, user_id=user_id) if g.user_id == user_id],
             consents=await store.identity.list_consents(tenant, user_id),  # type: ignore[arg-type]
-            conflicts=rows(conflicts),
+            conflicts=rows["conflicts"],
         )
 
 

@@ -12,7 +12,7 @@ from accord.domain import lexical
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.errors import StorageError
-from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
+from accord.domain.models import ALL_CATEGORIES, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.domain.context import build_context
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (

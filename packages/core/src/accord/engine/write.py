@@ -19,8 +19,7 @@ from accord.domain.models import AddResult, Category, ExtractedMemory, Job, Mess
 from accord.domain.conflict_rules import Action, Claim, has_change_cue, similarity
 from accord.ports import SHARED_USER_ID, IndexPoint
 from accord.domain.qualifiers import qualify
-from accord.adapters.sql.records import NewMemory, NewMessage, content_hash, encode_vector
-from accord.adapters.sql.resolution import ApplyResult
+from accord.domain.records import ApplyResult, NewMemory, NewMessage, content_hash
 
 log = logging.getLogger("accord.write")
 
@@ -194,12 +193,7 @@ class Writer:
         """The job's extracted memories and what served them (``rules``, ``llm:<model>``,
         ``rules_fallback``)."""
         messages = await self.parts.store.job_messages(job.tenant_id, job.id)
-        extractor = self.parts.extractor
-        with_source = getattr(extractor, "extract_with_source", None)
-        if with_source is None:
-            return await extractor.extract(messages), extractor.name
-        memories, mode, provider = await with_source(messages)
-        return memories, f"llm:{provider}" if mode == "llm" and provider else mode
+        return await self.parts.extractor.extract_served(messages)
 
     async def add_hints(self, job: Job, extracted: list[ExtractedMemory]) -> list[ExtractedMemory]:
         """Ask the LLM classifier about the cases the rules cannot decide.
@@ -311,7 +305,7 @@ class Writer:
         for tenant in {r.tenant_id for r in stale}:
             await self.parts.store.set_embeddings(
                 tenant,
-                {r.memory_id: (encode_vector(fresh[r.memory_id]), embedder.name) for r in stale if r.tenant_id == tenant},
+                {r.memory_id: (fresh[r.memory_id], embedder.name) for r in stale if r.tenant_id == tenant},
             )
         return [
             dataclasses.replace(r, dense=fresh[r.memory_id], embedding_model=embedder.name) if r.memory_id in fresh else r

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from accord.errors import AccordError, InvalidInputError
@@ -79,16 +78,9 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
-async def _storage(_: Request, exc: Exception) -> JSONResponse:
-    # A database error that escaped the engine's own mapping: serve it as the storage error it is.
-    log.error("database error escaped the engine: %s", type(exc).__name__, exc_info=exc)
-    return JSONResponse(error_body("storage_error", "the store failed; see the server log"), status_code=503)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """Register the JSON error handlers on ``app``."""
     app.add_exception_handler(AccordError, _accord_error)
     app.add_exception_handler(Unauthorized, _unauthorized)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(SQLAlchemyError, _storage)

@@ -44,6 +44,10 @@ class InMemoryHotCache:
 
     name = "memory"
 
+    @property
+    def active_name(self) -> str:
+        return self.name
+
     def __init__(self, max_users: int = 10_000, per_user: int = 256, max_buckets: int = 100_000) -> None:
         if max_users < 1 or per_user < 1 or max_buckets < 1:
             raise InvalidInputError("hot_cache", "max_users, per_user and max_buckets must be at least 1")

@@ -103,6 +103,10 @@ class RedisHotCache:
 
     name = "redis"
 
+    @property
+    def active_name(self) -> str:
+        return self.name
+
     def __init__(
         self,
         url: str,

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from accord.errors import ProviderError
-from accord.domain.models import DURABLE_CATEGORIES, Category, ExtractedMemory, Message, Scope
+from accord.domain.models import DURABLE_CATEGORIES, Category, ExtractedMemory, Message, ProviderHealth, Scope
 from accord.adapters.extractors.rules._phrasing import normalise_value
 from accord.adapters.llm.breaker import MonotonicClock
 from accord.adapters.llm.client import AllProvidersFailed, ChatMessage, LLMRouter
@@ -236,6 +236,25 @@ class LLMExtractor:
             return mode
         return "rules_fallback" if self._on_all_down == "rules" and self._fallback is not None else "waiting"
 
+    async def extract_served(self, messages: Sequence[Message]) -> tuple[list[ExtractedMemory], str]:
+        """The memories and what served them: ``llm:<provider>``, ``rules_fallback`` (``ProviderUnavailable``
+        when every provider is down and the policy is to wait)."""
+        memories, mode, provider = await self.extract_with_source(messages)
+        return memories, f"llm:{provider}" if mode == "llm" and provider else mode
+
+    def providers(self) -> list[ProviderHealth]:
+        return [
+            ProviderHealth(
+                name=b.name,
+                state=b.state.value.lower(),
+                consecutive_failures=b.consecutive_failures,
+                total_failures=b.total_failures,
+                total_successes=b.total_successes,
+                last_error=b.last_error,
+            )
+            for b in self.router.health()
+        ]
+
     async def extract(self, messages: Sequence[Message]) -> list[ExtractedMemory]:
         """Extract memories from the user turns of ``messages``; see :meth:`extract_with_source`."""
         try:
@@ -282,6 +301,15 @@ class GuardedExtractor:
     def __init__(self, inner: Extractor) -> None:
         self.inner = inner
         self.name: str = inner.name
+
+    async def extract_served(self, messages: Sequence[Message]) -> tuple[list[ExtractedMemory], str]:
+        return await self.extract(messages), self.name
+
+    def mode(self) -> str:
+        return "rules"
+
+    def providers(self) -> list[ProviderHealth]:
+        return []
 
     async def extract(self, messages: Sequence[Message]) -> list[ExtractedMemory]:
         """The inner extractor's memories from sanitised ``messages``, filtered."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -16,6 +15,7 @@ from sqlalchemy import Connection, select, update
 from accord.errors import ConflictError, NotFoundError
 from accord.domain.models import ChangeType, MemoryStatus
 from accord.adapters.sql.resolution import Resolver
+from accord.domain.records import MaintenancePolicy, MaintenanceTally, Settlement
 from accord.adapters.sql.schema import ACTIVE_DURABLE, conflicts, memories, memory_versions
 
 
@@ -143,12 +143,6 @@ def open_conflicts(
     return out
 
 
-@dataclass
-class Settlement:
-    user_id: str
-    touched: list[str] = field(default_factory=list)
-
-
 def settle(
     conn: Connection,
     tenant_id: str,
@@ -240,25 +234,9 @@ def boost_on_access(
     return changed
 
 
-@dataclass
-class MaintenancePolicy:
-    half_life_days: Mapping[str, float]
-    archive_below: float
-    stale_after_days: float
-    episodic_ttl_days: float | None
-
-
-@dataclass
-class MaintenanceReport:
-    decayed: int = 0
-    archived_stale: int = 0
-    expired_episodic: int = 0
-    touched: list[tuple[str, str]] = field(default_factory=list)  # (user_id, memory_id)
-
-
-def maintain(conn: Connection, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime) -> MaintenanceReport:
+def maintain(conn: Connection, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime) -> MaintenanceTally:
     """Decay importance with time, archive stale low-value memories, expire old episodic turns."""
-    report = MaintenanceReport()
+    report = MaintenanceTally()
     resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
     rows = conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, ACTIVE_DURABLE)).mappings().all()
     for row in rows:

@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from accord.errors import InvalidInputError
+from accord.errors import InvalidInputError, StorageError
 
 T = TypeVar("T")
 
@@ -81,25 +82,37 @@ class SqlRunner:
     def sync_engine(self) -> Engine:
         return self._async.sync_engine if self._async is not None else self._writer
 
-    async def write(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn`` in one transaction: committed if it returns, rolled back if it raises."""
-        if self._async is not None:
-            async with self._async.begin() as conn:
-                return await conn.run_sync(fn)
-        return await asyncio.get_running_loop().run_in_executor(self._write_thread, self._sync_write, fn)
+    async def write(self, fn: Callable[[Connection], T], what: str = "a write") -> T:
+        """Run ``fn`` in one transaction: committed if it returns, rolled back if it raises.
+
+        Backend failures leave as ``StorageError``; a constraint violation stays an
+        ``IntegrityError`` so the store's own retry and conflict mapping can see it.
+        """
+        try:
+            if self._async is not None:
+                async with self._async.begin() as conn:
+                    return await conn.run_sync(fn)
+            return await asyncio.get_running_loop().run_in_executor(self._write_thread, self._sync_write, fn)
+        except IntegrityError:
+            raise
+        except (SQLAlchemyError, OSError) as e:
+            raise StorageError(f"{what} failed on {self.dialect}: {e}") from e
 
     def _sync_write(self, fn: Callable[[Connection], T]) -> T:
         with self._writer.begin() as conn:
             return fn(conn)
 
-    async def read(self, fn: Callable[[Connection], T], *, heavy: bool = False) -> T:
+    async def read(self, fn: Callable[[Connection], T], *, heavy: bool = False, what: str = "a read") -> T:
         """Run a read; ``heavy`` ones (scans, large batches) never run on the event loop."""
-        if self._async is not None:
-            async with self._async.connect() as conn:
-                return await conn.run_sync(fn)
-        if heavy:
-            return await asyncio.to_thread(self._sync_read, fn)
-        return self._sync_read(fn)
+        try:
+            if self._async is not None:
+                async with self._async.connect() as conn:
+                    return await conn.run_sync(fn)
+            if heavy:
+                return await asyncio.to_thread(self._sync_read, fn)
+            return self._sync_read(fn)
+        except (SQLAlchemyError, OSError) as e:
+            raise StorageError(f"{what} failed on {self.dialect}: {e}") from e
 
     def _sync_read(self, fn: Callable[[Connection], T]) -> T:
         with self._reader.connect() as conn:

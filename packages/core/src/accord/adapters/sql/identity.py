@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from accord.errors import ConflictError, NotFoundError
 from accord.domain import keys as keyfmt
 from accord.domain.access import ConsentRule, GrantRule
-from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant
+from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.schema import agents, api_keys, consents, grants, tenants
 
@@ -130,8 +130,20 @@ class IdentityStore:
         token, info = await self.issue_key(tenant_id, agent_id=None, user_id=user_id, now=now)
         return IssuedToken(token=token, token_id=info.key_id, user_id=user_id, created_at=now)
 
-    async def key_row(self, key_id: str) -> Any:
-        return await self._sql.read(lambda conn: conn.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first())
+    async def key_row(self, key_id: str) -> StoredKey | None:
+        row = await self._sql.read(lambda conn: conn.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first())
+        if row is None:
+            return None
+        return StoredKey(
+            key_id=row.key_id,
+            kind=row.kind,
+            tenant_id=row.tenant_id,
+            agent_id=row.agent_id,
+            user_id=row.user_id,
+            secret_hash=row.secret_hash,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+        )
 
     async def touch_key(self, key_id: str, now: dt.datetime) -> None:
         await self._sql.write(

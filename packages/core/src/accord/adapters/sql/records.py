@@ -1,71 +1,16 @@
-"""Plain records passed between the engine and the SQL store, and row conversion."""
+"""Row conversion for the SQL store: records to rows, rows to models, vectors to bytes."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from accord.domain.records import NewMemory
 from accord.ports import IndexPoint
 from accord.domain.models import Category, Memory, MemorySource, MemoryStatus, Scope, SourceKind
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    id: str
-    position: int
-    role: str
-    content: str
-    said_at: dt.datetime
-    name: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class NewMemory:
-    """A memory row to insert. ``lineage_id`` defaults to the memory's own id (a new lineage)."""
-
-    id: str
-    user_id: str
-    content: str
-    content_hash: str
-    index_text: str
-    category: str
-    importance: float
-    source_kind: str
-    confidence: float = 1.0
-    attribute_key: str | None = None
-    attribute_value: str | None = None
-    source_role: str | None = None
-    session_id: str | None = None
-    message_id: str | None = None
-    job_id: str | None = None
-    agent_id: str | None = None
-    trusted: bool = True
-    valid_from: dt.datetime | None = None
-    valid_to: dt.datetime | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    embedding: np.ndarray | None = None
-    embedding_model: str | None = None
-    lineage_id: str | None = None
-    previous_version_id: str | None = None
-    scope: str = "user"
-    status: str = "active"
-    # What conflict resolution needs to know about a candidate (not stored as such).
-    negated: bool = False
-    context: str | None = None
-    change_cue: bool = False
-    said_at: dt.datetime | None = None  # when the source turn was said
-    hint: Mapping[str, str] | None = None  # an LLM verdict for a case the rules cannot decide
-
-
-def content_hash(text: str) -> str:
-    """Hash of content with case and spacing folded: the key of "no duplicate active content"."""
-    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
 def encode_vector(vector: np.ndarray | None) -> bytes | None:

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
@@ -21,19 +20,13 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from accord.domain.models import ChangeType, MemoryStatus
 from accord.domain.conflict_rules import Action, Claim, Decision, classify, merge_contents
 from accord.ports import SHARED_USER_ID
-from accord.adapters.sql.records import NewMemory, content_hash, memory_row
+from accord.adapters.sql.records import memory_row
+from accord.domain.records import ApplyResult, NewMemory, content_hash
 from accord.adapters.sql.schema import conflicts, memories, memory_versions
 
 _REINFORCE = 0.05
 _WEIGHT_DOWN = 0.5
 _RELATED_LIMIT = 300
-
-
-@dataclass
-class ApplyResult:
-    created: list[str] = field(default_factory=list)  # memory ids inserted (active or pending)
-    touched: list[str] = field(default_factory=list)  # stored memories changed (archived, reweighted)
-    decisions: list[tuple[str, str]] = field(default_factory=list)  # (action, reason) per candidate
 
 
 def _claim(row: Mapping[str, Any]) -> Claim:

@@ -13,9 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from accord.errors import StorageError
 from accord.domain.models import (
     ForgetReport,
     JobStatus,
@@ -26,10 +24,11 @@ from accord.domain.models import (
 from accord.adapters.sql import curation
 from accord.adapters.sql.store_curation import CurationMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
-from accord.ports import SHARED_USER_ID, IndexPoint
+from accord.ports import SHARED_USER_ID, IndexPoint, Vector
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.records import (
+    encode_vector,
     index_point_from_row,
     memory_from_row,
 )
@@ -87,18 +86,10 @@ class SqlStore(JobQueueMixin, CurationMixin):
     # -- plumbing ----------------------------------------------------------------------
 
     async def _write(self, fn: Any, what: str) -> Any:
-        try:
-            return await self._sql.write(fn)
-        except IntegrityError:
-            raise
-        except SQLAlchemyError as e:
-            raise StorageError(f"{what} failed on {self.name}: {e}") from e
+        return await self._sql.write(fn, what)
 
     async def _read(self, fn: Any, what: str, *, heavy: bool = False) -> Any:
-        try:
-            return await self._sql.read(fn, heavy=heavy)
-        except SQLAlchemyError as e:
-            raise StorageError(f"{what} failed on {self.name}: {e}") from e
+        return await self._sql.read(fn, heavy=heavy, what=what)
 
     def _insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
@@ -421,12 +412,12 @@ class SqlStore(JobQueueMixin, CurationMixin):
             yield [index_point_from_row(r) for r in rows]
             last = rows[-1]["id"]
 
-    async def set_embeddings(self, tenant_id: str, vectors: Mapping[str, tuple[bytes, str]]) -> None:
+    async def set_embeddings(self, tenant_id: str, vectors: Mapping[str, tuple[Vector, str]]) -> None:
         statements = [
             update(memories)
             .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
-            .values(embedding=raw, embedding_model=model)
-            for memory_id, (raw, model) in vectors.items()
+            .values(embedding=encode_vector(vector), embedding_model=model)
+            for memory_id, (vector, model) in vectors.items()
         ]
 
         def run(conn: Connection) -> None:

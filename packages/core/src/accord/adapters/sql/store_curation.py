@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -12,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from accord.errors import ConflictError
 from accord.domain.models import Conflict, ConflictOption, MemoryStatus, MemoryVersion
 from accord.adapters.sql import curation
+from accord.adapters.sql.records import encode_vector
+from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql._parts import _StoreParts
-from accord.adapters.sql.schema import tenants
+from accord.adapters.sql.schema import conflicts, memories, memory_versions, messages, tenants
 
 
 
@@ -29,18 +30,24 @@ class CurationMixin(_StoreParts):
         self,
         tenant_id: str,
         memory_id: str,
-        values: Mapping[str, Any],
+        edit: MemoryEdit,
         *,
         agent_id: str | None,
         now: dt.datetime,
     ) -> str:
         lock = self.dialect == "postgresql"
-        return await self._write(
-            lambda conn: curation.edit(
-                conn, tenant_id, memory_id, values, agent_id=agent_id, now=now, lock=lock
-            ),
-            "editing a memory",
-        )
+        values = edit.changes()
+        if "embedding" in values:
+            values["embedding"] = encode_vector(values["embedding"])
+        try:
+            return await self._write(
+                lambda conn: curation.edit(
+                    conn, tenant_id, memory_id, values, agent_id=agent_id, now=now, lock=lock
+                ),
+                "editing a memory",
+            )
+        except IntegrityError as e:
+            raise ConflictError(f"memory {memory_id}: the same content is already stored for this user") from e
 
     async def set_memory_status(
         self,
@@ -105,7 +112,7 @@ class CurationMixin(_StoreParts):
 
     async def settle_conflict(
         self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime
-    ) -> curation.Settlement:
+    ) -> Settlement:
         lock = self.dialect == "postgresql"
         try:
             return await self._write(
@@ -118,8 +125,8 @@ class CurationMixin(_StoreParts):
             raise ConflictError(f"{conflict_id} cannot be resolved that way: {e.orig}") from e
 
     async def maintain(
-        self, tenant_id: str, policy: curation.MaintenancePolicy, now: dt.datetime
-    ) -> curation.MaintenanceReport:
+        self, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime
+    ) -> MaintenanceTally:
         return await self._write(lambda conn: curation.maintain(conn, tenant_id, policy, now), "maintenance")
 
     async def tenant_ids(self) -> list[str]:
@@ -127,20 +134,20 @@ class CurationMixin(_StoreParts):
             lambda conn: list(conn.execute(select(tenants.c.id)).scalars()), "listing tenants"
         )
 
-    async def export_rows(
-        self, tenant_id: str, user_id: str, tables: Sequence[Any]
-    ) -> dict[Any, list[dict[str, Any]]]:
-        """Every row of the given tables about one user (for export)."""
+    async def export_user_rows(self, tenant_id: str, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row about one user, by kind (``memories``, ``versions``, ``messages``,
+        ``conflicts``), for export; vectors are left out (they are derived)."""
+        tables = {"memories": memories, "versions": memory_versions, "messages": messages, "conflicts": conflicts}
 
-        def run(conn: Connection) -> dict[Any, list[dict[str, Any]]]:
+        def run(conn: Connection) -> dict[str, list[dict[str, Any]]]:
             return {
-                t: [
-                    dict(r)
+                kind: [
+                    {k: v for k, v in r.items() if k != "embedding"}
                     for r in conn.execute(
                         select(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id)
                     ).mappings()
                 ]
-                for t in tables
+                for kind, t in tables.items()
             }
 
         return await self._read(run, "exporting a user", heavy=True)

@@ -17,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from accord.errors import StorageError
 from accord.domain.models import ExtractedMemory, Job, JobStatus, Message
-from accord.adapters.sql.records import NewMemory, NewMessage, memory_row
-from accord.adapters.sql.resolution import ApplyResult, apply_candidates
+from accord.adapters.sql.records import memory_row
+from accord.domain.records import NewMemory, NewMessage
+from accord.adapters.sql.resolution import apply_candidates
+from accord.domain.records import ApplyResult
 from accord.adapters.sql._parts import _StoreParts
 from accord.adapters.sql.schema import jobs, memories, messages, users
 
