@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 from accord.errors import ConflictError, NotFoundError
 from accord.domain.models import ChangeType, MemoryStatus
 from accord.adapters.sql.resolution import Resolver
+from accord.domain.lifecycle import access_boost, episodic_cutoff, maintenance_step, settlement
 from accord.domain.records import MaintenancePolicy, MaintenanceTally, Settlement
 from accord.adapters.sql.schema import ACTIVE_DURABLE, conflicts, memories, memory_versions
 
@@ -159,12 +160,14 @@ def settle(
     c = conn.execute(stmt.with_for_update() if lock else stmt).mappings().first()
     if c is None:
         raise NotFoundError(f"no conflict or question {conflict_id}")
-    if c["status"] != "open":
-        raise ConflictError(f"{conflict_id} was already resolved ({c['resolution']})")
     existing = _row(conn, tenant_id, c["existing_memory_id"], lock=lock)
     candidate = _row(conn, tenant_id, c["candidate_memory_id"], lock=lock)
+    try:
+        choice = settlement(choice, conflict_status=c["status"], resolution=c["resolution"], candidate_scope=candidate["scope"])
+    except ConflictError as e:
+        raise ConflictError(f"{conflict_id}: {e}") from e
     resolver = Resolver(conn, tenant_id, now, lock=lock, job_id=c["job_id"] or "")
-    settlement = Settlement(user_id=existing["user_id"])
+    settled = Settlement(user_id=existing["user_id"])
     if choice == "candidate":
         if existing["status"] == MemoryStatus.ACTIVE.value:
             resolver.archive(existing, valid_to=candidate["valid_from"], agent_id=resolved_by, why="resolved")
@@ -186,28 +189,24 @@ def settle(
             agent_id=resolved_by,
             meta={"conflict_id": conflict_id},
         )
-        settlement.touched += [existing["id"], candidate["id"]]
+        settled.touched += [existing["id"], candidate["id"]]
     elif choice == "existing":
         resolver.archive(candidate, valid_to=None, agent_id=resolved_by, why="rejected when resolving")
         resolver.version(candidate, ChangeType.ARCHIVED, previous=candidate["content"], status="archived", agent_id=resolved_by, meta={"conflict_id": conflict_id})
-        settlement.touched.append(candidate["id"])
-    elif choice == "both":
-        if candidate["scope"] != "tenant":
-            raise ConflictError("only shared (tenant) claims can both stay; a user's attribute has one value")
+        settled.touched.append(candidate["id"])
+    else:  # both
         conn.execute(
             update(memories)
             .where(memories.c.tenant_id == tenant_id, memories.c.id == candidate["id"])
             .values(status=MemoryStatus.ACTIVE.value, updated_at=now)
         )
-        settlement.touched.append(candidate["id"])
-    else:  # pragma: no cover - the engine validates the choice
-        raise ValueError(choice)
+        settled.touched.append(candidate["id"])
     conn.execute(
         update(conflicts)
         .where(conflicts.c.id == conflict_id)
         .values(status="resolved", resolved_at=now, resolution=choice, resolved_by=resolved_by)
     )
-    return settlement
+    return settled
 
 
 def boost_on_access(
@@ -221,14 +220,14 @@ def boost_on_access(
     ).mappings().all()
     for row in rows:
         n = counts[row["id"]]
-        score = round(min(1.0, row["importance_score"] + boost * n), 6)
+        score, worth_a_version = access_boost(row["importance_score"], n, boost)
         conn.execute(
             update(memories)
             .where(memories.c.tenant_id == tenant_id, memories.c.id == row["id"])
             .values(access_count=row["access_count"] + n, last_accessed_at=now, importance_score=score)
         )
         # Episodic turns have no lineage history of their own; their boosts are not versioned.
-        if score - row["importance_score"] >= 0.005 and row["category"] != "episodic":
+        if worth_a_version and row["category"] != "episodic":
             resolver.version(row, ChangeType.IMPORTANCE_BOOST, previous=row["content"], importance=score, meta={"accesses": n})
             changed.append(row["id"])
     return changed
@@ -240,26 +239,29 @@ def maintain(conn: Connection, tenant_id: str, policy: MaintenancePolicy, now: d
     resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
     rows = conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, ACTIVE_DURABLE)).mappings().all()
     for row in rows:
-        half_life = policy.half_life_days.get(row["category"], 180.0)
-        since = row["decayed_at"] or row["created_at"]
-        days = max((now - since).total_seconds(), 0.0) / 86_400
-        score = round(row["importance_score"] * 0.5 ** (days / half_life), 6)
-        last_touch = row["last_accessed_at"] or row["created_at"]
-        idle_days = (now - last_touch).total_seconds() / 86_400
+        step = maintenance_step(
+            category=row["category"],
+            importance=row["importance_score"],
+            decayed_at=row["decayed_at"],
+            created_at=row["created_at"],
+            last_accessed_at=row["last_accessed_at"],
+            policy=policy,
+            now=now,
+        )
         values: dict[str, Any] = {"decayed_at": now}
-        if row["importance_score"] - score >= 0.005:
-            values["importance_score"] = score
-            resolver.version(row, ChangeType.IMPORTANCE_DECAY, previous=row["content"], importance=score, meta={"days": round(days, 1)})
+        if step.decayed:
+            values["importance_score"] = step.score
+            resolver.version(row, ChangeType.IMPORTANCE_DECAY, previous=row["content"], importance=step.score, meta={"days": round(step.days, 1)})
             report.decayed += 1
             report.touched.append((row["user_id"], row["id"]))
-        if score < policy.archive_below and idle_days >= policy.stale_after_days:
+        if step.archive:
             values.update(status=MemoryStatus.ARCHIVED.value, archived_at=now, valid_to=row["valid_to"] or now)
-            resolver.version({**row, "importance_score": score}, ChangeType.ARCHIVED, previous=row["content"], status="archived", meta={"reason": "stale"})
+            resolver.version({**row, "importance_score": step.score}, ChangeType.ARCHIVED, previous=row["content"], status="archived", meta={"reason": "stale"})
             report.archived_stale += 1
             report.touched.append((row["user_id"], row["id"]))
         conn.execute(update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == row["id"]).values(**values))
-    if policy.episodic_ttl_days is not None:
-        cutoff = now - dt.timedelta(days=policy.episodic_ttl_days)
+    cutoff = episodic_cutoff(now, policy.episodic_ttl_days)
+    if cutoff is not None:
         expired = conn.execute(
             select(memories.c.id, memories.c.user_id).where(
                 memories.c.tenant_id == tenant_id,

@@ -1,15 +1,14 @@
-"""Applying conflict decisions inside one SQL transaction.
+"""Applying conflict resolution plans inside one SQL transaction.
 
-``apply_candidates`` runs on a ``Connection`` already inside a transaction: for each
-candidate it reads the related active memories (locked on PostgreSQL), asks the pure
-``conflict_rules.classify`` what to do, and writes the outcome — memories, versions,
-conflicts — so the whole job lands at once or not at all. Concurrent writers that race on
-the same attribute are stopped by the unique indexes; the caller retries the transaction.
+``apply_candidates`` runs on a ``Connection`` already inside a transaction: for each candidate
+it reads the related active memories (locked on PostgreSQL), asks the pure planner
+(:func:`accord.domain.resolution.plan_candidate`) what to change, and writes the plan — memories,
+versions, conflicts — so the whole job lands at once or not at all. Concurrent writers that race
+on the same attribute are stopped by the unique indexes; the caller retries the transaction.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
@@ -17,74 +16,43 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from accord.domain.models import ChangeType, MemoryStatus
-from accord.domain.conflict_rules import Action, Claim, Decision, classify, merge_contents
-from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.records import memory_row
-from accord.domain.records import ApplyResult, NewMemory, content_hash
 from accord.adapters.sql.schema import conflicts, memories, memory_versions
+from accord.domain.models import ChangeType, MemoryStatus
+from accord.domain.records import ApplyResult, NewMemory
+from accord.domain.resolution import (
+    Archive,
+    Insert,
+    Lookup,
+    OpenConflict,
+    Op,
+    Reweigh,
+    Stored,
+    lookup_for,
+    plan_candidate,
+    prepare,
+)
 
-_REINFORCE = 0.05
-_WEIGHT_DOWN = 0.5
 _RELATED_LIMIT = 300
 
 
-def _claim(row: Mapping[str, Any]) -> Claim:
-    meta = row["metadata"] or {}
-    return Claim(
+def stored_from_row(row: Mapping[str, Any]) -> Stored:
+    return Stored(
+        id=row["id"],
+        user_id=row["user_id"],
+        lineage_id=row["lineage_id"],
         content=row["content"],
         category=row["category"],
+        importance=row["importance_score"],
         attribute_key=row["attribute_key"],
         attribute_value=row["attribute_value"],
         confidence=row["confidence"],
-        negated=bool(meta.get("negated")),
         scope=row["scope"],
-        context=meta.get("context"),
+        metadata=row["metadata"] or {},
+        valid_from=row["valid_from"],
         valid_to=row["valid_to"],
-        stated_by=meta.get("stated_by"),
-        said_at=row["valid_from"] or row["created_at"],
-        id=row["id"],
+        created_at=row["created_at"],
     )
-
-
-def candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Claim:
-    return Claim(
-        content=m.content,
-        category=m.category,
-        attribute_key=m.attribute_key,
-        attribute_value=m.attribute_value,
-        confidence=m.confidence,
-        negated=m.negated,
-        scope=m.scope,
-        context=m.context,
-        valid_to=m.valid_to,
-        stated_by=stated_by,
-        said_at=m.said_at or said_at,
-        change_cue=m.change_cue,
-    )
-
-
-def base_key(key: str | None) -> str | None:
-    """``city@on weekends`` -> ``city``: context-qualified keys belong to their attribute."""
-    return None if key is None else key.split("@", 1)[0]
-
-
-def qualified(m: NewMemory, said_at: dt.datetime) -> NewMemory:
-    """Give a memory that holds only in a context, or only in the past, a key of its own.
-
-    "Lives in Hamburg on weekends" (``city@on weekends``) and "lived in Paris until 2018"
-    (``city@until 2019-01-01``) never contradict the current ``city``, and the one-active-
-    memory-per-key index holds for each of them separately.
-    """
-    key = base_key(m.attribute_key)
-    if key is None or m.scope == "tenant":
-        return m
-    when = m.said_at or said_at
-    if m.context:
-        return dataclasses.replace(m, attribute_key=f"{key}@{m.context}")
-    if m.valid_to is not None and m.valid_to <= when:
-        return dataclasses.replace(m, attribute_key=f"{key}@until {m.valid_to.date().isoformat()}")
-    return m
 
 
 class Resolver:
@@ -103,17 +71,16 @@ class Resolver:
 
     # -- reading -----------------------------------------------------------------------
 
-    def related(self, m: NewMemory) -> list[Mapping[str, Any]]:
-        owner = SHARED_USER_ID if m.scope == "tenant" else m.user_id
-        key = base_key(m.attribute_key)
-        same = [memories.c.category == m.category]
-        if key is not None:
+    def related(self, lookup: Lookup) -> list[Mapping[str, Any]]:
+        same = [memories.c.category == lookup.category]
+        if lookup.base_key is not None:
+            key = lookup.base_key
             same += [memories.c.attribute_key == key, memories.c.attribute_key.like(f"{key}@%")]
         stmt = (
             select(memories)
             .where(
                 memories.c.tenant_id == self.tenant_id,
-                memories.c.user_id == owner,
+                memories.c.user_id == lookup.user_id,
                 memories.c.status == MemoryStatus.ACTIVE.value,
                 memories.c.category != "episodic",
                 or_(*same),
@@ -187,29 +154,27 @@ class Resolver:
         self.result.touched.append(row["id"])
 
     def reweigh(self, row: Mapping[str, Any], score: float, change: ChangeType, why: str, agent_id: str | None) -> None:
-        new_score = round(min(1.0, max(0.0, score)), 6)
-        if abs(new_score - row["importance_score"]) < 1e-9:
-            return
         self.conn.execute(
             update(memories)
             .where(memories.c.tenant_id == self.tenant_id, memories.c.id == row["id"])
-            .values(importance_score=new_score, updated_at=self.now)
+            .values(importance_score=score, updated_at=self.now)
         )
-        self.version(row, change, previous=row["content"], importance=new_score, agent_id=agent_id, meta={"reason": why})
+        self.version(row, change, previous=row["content"], importance=score, agent_id=agent_id, meta={"reason": why})
         self.result.touched.append(row["id"])
 
-    def conflict(self, kind: str, existing: Mapping[str, Any], candidate: NewMemory, decision: Decision) -> None:
+    def conflict(self, op: OpenConflict, existing: Mapping[str, Any]) -> None:
+        candidate = op.candidate
         self.conn.execute(
             insert(conflicts).values(
                 id=str(uuid.uuid5(uuid.UUID(candidate.id), "conflict")),
                 tenant_id=self.tenant_id,
                 user_id=existing["user_id"],
-                kind=kind,
+                kind=op.kind,
                 status="open",
                 existing_memory_id=existing["id"],
                 candidate_memory_id=candidate.id,
-                question=decision.question or decision.reason,
-                reason=decision.reason,
+                question=op.question,
+                reason=op.reason,
                 job_id=self.job_id,
                 created_at=self.now,
             )
@@ -217,82 +182,31 @@ class Resolver:
 
     # -- one candidate -------------------------------------------------------------------
 
-    def apply(self, m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Decision:
-        if m.scope == "tenant":
-            m = dataclasses.replace(m, user_id=SHARED_USER_ID, metadata={**m.metadata, "stated_by": stated_by})
-        plain_key = m.attribute_key
-        m = qualified(m, said_at)
-        rows = self.related(m)
-        by_id = {r["id"]: r for r in rows}
-        decision = classify(
-            candidate_claim(m, stated_by, said_at), [_claim(r) for r in rows], shared_policy=self.shared_policy
+    def apply(self, m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> None:
+        prepared = prepare(m, stated_by, said_at)
+        rows = {r["id"]: r for r in self.related(lookup_for(prepared))}
+        plan = plan_candidate(
+            prepared,
+            m.attribute_key,
+            [stored_from_row(r) for r in rows.values()],
+            stated_by=stated_by,
+            said_at=said_at,
+            shared_policy=self.shared_policy,
         )
-        if decision.action is Action.INSERT and m.hint and m.hint.get("target_id") in by_id:
-            decision = Decision(
-                Action(m.hint["action"]),
-                f"llm: {m.hint.get('reason', '')}",
-                target_id=m.hint["target_id"],
-                merged_content=m.hint.get("merged_content")
-                or merge_contents(by_id[m.hint["target_id"]]["content"], m.content),
-                question=m.hint.get("question"),
-            )
-        if decision.action is Action.INSERT and m.attribute_key != plain_key and any(
-            r["attribute_key"] == base_key(plain_key) for r in rows
-        ):
-            # Another context or period of an attribute that has a current value: both hold.
-            decision = dataclasses.replace(decision, action=Action.KEEP_BOTH, reason="both hold: another context or period")
-        target = by_id.get(decision.target_id) if decision.target_id else None
-        self.result.decisions.append((decision.action.value, decision.reason))
-        agent = m.agent_id
-        match decision.action:
-            case Action.INSERT | Action.KEEP_BOTH if decision.target_id is None:
-                self.insert(m)
-            case Action.REJECT:
-                assert target is not None
-                self.reweigh(target, target["importance_score"] + _REINFORCE, ChangeType.IMPORTANCE_BOOST, f"restated: {decision.reason}", agent)
-            case Action.UPDATE:
-                assert target is not None
-                self.archive(target, valid_to=m.valid_from or said_at, agent_id=agent, why=decision.reason)
-                successor = dataclasses.replace(m, lineage_id=target["lineage_id"], previous_version_id=target["id"])
-                self.insert(successor, ChangeType.CONFLICT_UPDATE, previous=target["content"])
-            case Action.MERGE:
-                assert target is not None and decision.merged_content is not None
-                merged_id = str(uuid.uuid5(uuid.UUID(m.id), "merged"))
-                part = dataclasses.replace(m, status=MemoryStatus.ARCHIVED.value, metadata={**m.metadata, "merged_into": merged_id})
-                self.insert(part)
-                self.archive(target, valid_to=None, agent_id=agent, why="merged")
-                merged = dataclasses.replace(
-                    m,
-                    id=merged_id,
-                    content=decision.merged_content,
-                    content_hash=content_hash(decision.merged_content),
-                    index_text=decision.merged_content,
-                    attribute_key=target["attribute_key"],
-                    attribute_value=target["attribute_value"],
-                    importance=max(m.importance, target["importance_score"]),
-                    lineage_id=target["lineage_id"],
-                    previous_version_id=target["id"],
-                    embedding=None,
-                    embedding_model=None,
-                    metadata={**m.metadata, "merged_from": [target["id"], m.id]},
-                )
-                self.insert(merged, ChangeType.MERGED, previous=target["content"])
-            case Action.KEEP_BOTH:
-                qualifier = m.context or (f"until {m.valid_to.date().isoformat()}" if m.valid_to else "other")
-                self.insert(dataclasses.replace(m, attribute_key=f"{base_key(m.attribute_key)}@{qualifier}"))
-            case Action.CROSS_USER_RECENCY | Action.CROSS_USER_CONFIDENCE:
-                why = decision.reason
-                if decision.candidate_loses:
-                    self.insert(dataclasses.replace(m, importance=round(m.importance * _WEIGHT_DOWN, 6), metadata={**m.metadata, "weighted_down": why}))
-                else:
-                    self.insert(m)
-                    if target is not None:
-                        self.reweigh(target, target["importance_score"] * _WEIGHT_DOWN, ChangeType.IMPORTANCE_DECAY, why, agent)
-            case Action.ASK_USER | Action.TENANT_REVIEW:
-                assert target is not None
-                self.insert(dataclasses.replace(m, status=MemoryStatus.PENDING.value))
-                self.conflict("clarification" if decision.action is Action.ASK_USER else "review", target, m, decision)
-        return decision
+        self.result.decisions.append((plan.decision.action.value, plan.decision.reason))
+        for op in plan.ops:
+            self._run(op, rows, agent=prepared.agent_id)
+
+    def _run(self, op: Op, rows: Mapping[str, Mapping[str, Any]], *, agent: str | None) -> None:
+        match op:
+            case Insert(memory=memory, change=change, previous=previous):
+                self.insert(memory, change, previous=previous)
+            case Archive(target=target, valid_to=valid_to):
+                self.archive(rows[target], valid_to=valid_to, agent_id=agent, why="")
+            case Reweigh(target=target, score=score, change=change, why=why):
+                self.reweigh(rows[target], score, change, why, agent)
+            case OpenConflict(existing=existing):
+                self.conflict(op, rows[existing])
 
 
 def _decision_meta(m: NewMemory) -> dict[str, Any]:

@@ -1,0 +1,294 @@
+"""Conflict resolution as a plan: what one candidate memory does to the stored ones.
+
+The rules (:func:`accord.domain.conflict_rules.classify`) decide an action; this module turns the
+action into the exact changes, as plain operations, so the store only reads the related memories
+and applies the plan, all in one transaction::
+
+    candidate -> prepare() -> store reads related(lookup) -> plan_candidate() -> store applies ops
+
+Nothing here does I/O: each step is a pure function tested without a database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from accord.domain.conflict_rules import Action, Claim, Decision, classify, merge_contents
+from accord.domain.models import ChangeType, MemoryStatus
+from accord.domain.records import SHARED_USER_ID, NewMemory, content_hash
+
+__all__ = [
+    "Archive",
+    "Insert",
+    "Lookup",
+    "OpenConflict",
+    "Op",
+    "Plan",
+    "Reweigh",
+    "Stored",
+    "base_key",
+    "lookup_for",
+    "plan_candidate",
+    "prepare",
+]
+
+REINFORCE = 0.05  # importance a restatement adds to the stored memory
+WEIGHT_DOWN = 0.5  # factor on the losing side of a cross-user disagreement
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A stored active memory as resolution sees it."""
+
+    id: str
+    user_id: str
+    lineage_id: str
+    content: str
+    category: str
+    importance: float
+    attribute_key: str | None = None
+    attribute_value: str | None = None
+    confidence: float = 0.8
+    scope: str = "user"
+    metadata: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    valid_from: dt.datetime | None = None
+    valid_to: dt.datetime | None = None
+    created_at: dt.datetime | None = None
+
+    def claim(self) -> Claim:
+        return Claim(
+            content=self.content,
+            category=self.category,
+            attribute_key=self.attribute_key,
+            attribute_value=self.attribute_value,
+            confidence=self.confidence,
+            negated=bool(self.metadata.get("negated")),
+            scope=self.scope,
+            context=self.metadata.get("context"),
+            valid_to=self.valid_to,
+            stated_by=self.metadata.get("stated_by"),
+            said_at=self.valid_from or self.created_at,
+            id=self.id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Which stored memories a candidate may conflict with: the owner's active durable memories
+    of the category, or only those of the attribute (and its qualified keys) when it has one."""
+
+    user_id: str
+    category: str
+    base_key: str | None
+
+
+# -- operations the store applies, in order -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    memory: NewMemory
+    change: ChangeType = ChangeType.CREATED
+    previous: str | None = None  # the content this version replaces
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    target: str
+    valid_to: dt.datetime | None  # None: keep the target's own (or now)
+
+
+@dataclass(frozen=True, slots=True)
+class Reweigh:
+    target: str
+    score: float
+    change: ChangeType
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenConflict:
+    kind: str  # "clarification" | "review"
+    existing: str
+    candidate: NewMemory
+    question: str
+    reason: str
+
+
+Op = Insert | Archive | Reweigh | OpenConflict
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    decision: Decision
+    ops: tuple[Op, ...]
+
+
+def base_key(key: str | None) -> str | None:
+    """``city@on weekends`` -> ``city``: context-qualified keys belong to their attribute."""
+    return None if key is None else key.split("@", 1)[0]
+
+
+def _qualified(m: NewMemory, said_at: dt.datetime) -> NewMemory:
+    """Give a memory that holds only in a context, or only in the past, a key of its own.
+
+    "Lives in Hamburg on weekends" (``city@on weekends``) and "lived in Paris until 2018"
+    (``city@until 2019-01-01``) never contradict the current ``city``, and the one-active-
+    memory-per-key index holds for each of them separately.
+    """
+    key = base_key(m.attribute_key)
+    if key is None or m.scope == "tenant":
+        return m
+    when = m.said_at or said_at
+    if m.context:
+        return dataclasses.replace(m, attribute_key=f"{key}@{m.context}")
+    if m.valid_to is not None and m.valid_to <= when:
+        return dataclasses.replace(m, attribute_key=f"{key}@until {m.valid_to.date().isoformat()}")
+    return m
+
+
+def prepare(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> NewMemory:
+    """The candidate as it will be stored: shared claims under the tenant, qualified keys."""
+    if m.scope == "tenant":
+        m = dataclasses.replace(m, user_id=SHARED_USER_ID, metadata={**m.metadata, "stated_by": stated_by})
+    return _qualified(m, said_at)
+
+
+def lookup_for(m: NewMemory) -> Lookup:
+    """What the store must read for a prepared candidate."""
+    return Lookup(user_id=m.user_id, category=m.category, base_key=base_key(m.attribute_key))
+
+
+def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Claim:
+    return Claim(
+        content=m.content,
+        category=m.category,
+        attribute_key=m.attribute_key,
+        attribute_value=m.attribute_value,
+        confidence=m.confidence,
+        negated=m.negated,
+        scope=m.scope,
+        context=m.context,
+        valid_to=m.valid_to,
+        stated_by=stated_by,
+        said_at=m.said_at or said_at,
+        change_cue=m.change_cue,
+    )
+
+
+def _decide(
+    m: NewMemory, plain_key: str | None, related: Sequence[Stored], by_id: Mapping[str, Stored], claim: Claim, policy: str
+) -> Decision:
+    decision = classify(claim, [r.claim() for r in related], shared_policy=policy)
+    hint = m.hint
+    if decision.action is Action.INSERT and hint and hint.get("target_id") in by_id:
+        # An LLM verdict saved with the extraction, for a case the rules could not decide.
+        target = by_id[hint["target_id"]]
+        decision = Decision(
+            Action(hint["action"]),
+            f"llm: {hint.get('reason', '')}",
+            target_id=target.id,
+            merged_content=hint.get("merged_content") or merge_contents(target.content, m.content),
+            question=hint.get("question"),
+        )
+    if (
+        decision.action is Action.INSERT
+        and m.attribute_key != plain_key
+        and any(r.attribute_key == base_key(plain_key) for r in related)
+    ):
+        # Another context or period of an attribute that has a current value: both hold.
+        decision = dataclasses.replace(decision, action=Action.KEEP_BOTH, reason="both hold: another context or period")
+    return decision
+
+
+def plan_candidate(
+    m: NewMemory,
+    plain_key: str | None,
+    related: Sequence[Stored],
+    *,
+    stated_by: str | None,
+    said_at: dt.datetime,
+    shared_policy: str = "weigh",
+) -> Plan:
+    """The changes one prepared candidate makes, given the stored memories it may touch.
+
+    ``plain_key`` is the candidate's attribute key before :func:`prepare` qualified it.
+    """
+    by_id = {r.id: r for r in related}
+    decision = _decide(m, plain_key, related, by_id, _candidate_claim(m, stated_by, said_at), shared_policy)
+    target = by_id.get(decision.target_id) if decision.target_id else None
+    return Plan(decision, tuple(_ops(m, decision, target, said_at)))
+
+
+def _ops(m: NewMemory, decision: Decision, target: Stored | None, said_at: dt.datetime) -> list[Op]:
+    match decision.action:
+        case Action.INSERT | Action.KEEP_BOTH if decision.target_id is None:
+            return [Insert(m)]
+        case Action.REJECT:
+            assert target is not None
+            return _reweigh(target, target.importance + REINFORCE, ChangeType.IMPORTANCE_BOOST, f"restated: {decision.reason}")
+        case Action.UPDATE:
+            assert target is not None
+            successor = dataclasses.replace(m, lineage_id=target.lineage_id, previous_version_id=target.id)
+            return [
+                Archive(target.id, valid_to=m.valid_from or said_at),
+                Insert(successor, ChangeType.CONFLICT_UPDATE, previous=target.content),
+            ]
+        case Action.MERGE:
+            assert target is not None and decision.merged_content is not None
+            return _merge(m, target, decision.merged_content)
+        case Action.KEEP_BOTH:
+            qualifier = m.context or (f"until {m.valid_to.date().isoformat()}" if m.valid_to else "other")
+            return [Insert(dataclasses.replace(m, attribute_key=f"{base_key(m.attribute_key)}@{qualifier}"))]
+        case Action.CROSS_USER_RECENCY | Action.CROSS_USER_CONFIDENCE:
+            why = decision.reason
+            if decision.candidate_loses:
+                weaker = dataclasses.replace(
+                    m, importance=round(m.importance * WEIGHT_DOWN, 6), metadata={**m.metadata, "weighted_down": why}
+                )
+                return [Insert(weaker)]
+            ops: list[Op] = [Insert(m)]
+            if target is not None:
+                ops += _reweigh(target, target.importance * WEIGHT_DOWN, ChangeType.IMPORTANCE_DECAY, why)
+            return ops
+        case Action.ASK_USER | Action.TENANT_REVIEW:
+            assert target is not None
+            kind = "clarification" if decision.action is Action.ASK_USER else "review"
+            return [
+                Insert(dataclasses.replace(m, status=MemoryStatus.PENDING.value)),
+                OpenConflict(kind, target.id, m, decision.question or decision.reason, decision.reason),
+            ]
+    raise AssertionError(f"unplanned action {decision.action}")  # pragma: no cover - every Action is matched
+
+
+def _reweigh(target: Stored, score: float, change: ChangeType, why: str) -> list[Op]:
+    """A new live importance for ``target``, clamped to [0, 1]; nothing when it does not change."""
+    new_score = round(min(1.0, max(0.0, score)), 6)
+    return [] if abs(new_score - target.importance) < 1e-9 else [Reweigh(target.id, new_score, change, why)]
+
+
+def _merge(m: NewMemory, target: Stored, merged_content: str) -> list[Op]:
+    """The candidate and the target become parts (archived) of one merged memory in the target's lineage."""
+    merged_id = str(uuid.uuid5(uuid.UUID(m.id), "merged"))
+    part = dataclasses.replace(m, status=MemoryStatus.ARCHIVED.value, metadata={**m.metadata, "merged_into": merged_id})
+    merged = dataclasses.replace(
+        m,
+        id=merged_id,
+        content=merged_content,
+        content_hash=content_hash(merged_content),
+        index_text=merged_content,
+        attribute_key=target.attribute_key,
+        attribute_value=target.attribute_value,
+        importance=max(m.importance, target.importance),
+        lineage_id=target.lineage_id,
+        previous_version_id=target.id,
+        embedding=None,
+        embedding_model=None,
+        metadata={**m.metadata, "merged_from": [target.id, m.id]},
+    )
+    return [Insert(part), Archive(target.id, valid_to=None), Insert(merged, ChangeType.MERGED, previous=target.content)]

@@ -1,0 +1,155 @@
+"""The resolution planner: which stored memory each candidate supersedes, merges into, reinforces
+or questions, as exact operations, with no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from accord.domain.conflict_rules import Action
+from accord.domain.models import ChangeType
+from accord.domain.records import SHARED_USER_ID, NewMemory, content_hash
+from accord.domain.resolution import (
+    Archive,
+    Insert,
+    OpenConflict,
+    Reweigh,
+    Stored,
+    lookup_for,
+    plan_candidate,
+    prepare,
+)
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+T1 = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+JOB = str(uuid.UUID(int=7))
+
+
+def candidate(content: str, **kw: object) -> NewMemory:
+    return NewMemory(
+        id=str(uuid.uuid5(uuid.UUID(JOB), content)),
+        user_id="alice",
+        content=content,
+        content_hash=content_hash(content),
+        index_text=content,
+        category=str(kw.pop("category", "fact")),
+        importance=float(kw.pop("importance", 0.7)),  # type: ignore[arg-type]
+        source_kind="extracted",
+        job_id=JOB,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def stored(content: str, **kw: object) -> Stored:
+    sid = str(kw.pop("id", uuid.uuid5(uuid.NAMESPACE_URL, content)))
+    return Stored(
+        id=sid,
+        user_id=str(kw.pop("user_id", "alice")),
+        lineage_id=str(kw.pop("lineage_id", sid)),
+        content=content,
+        category=str(kw.pop("category", "fact")),
+        importance=float(kw.pop("importance", 0.6)),  # type: ignore[arg-type]
+        created_at=T0,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def plan(m: NewMemory, related: list[Stored], said_at: dt.datetime = T1, policy: str = "weigh"):
+    prepared = prepare(m, "alice", said_at)
+    return plan_candidate(prepared, m.attribute_key, related, stated_by="alice", said_at=said_at, shared_policy=policy)
+
+
+def test_a_new_value_for_an_attribute_archives_the_old_and_continues_its_lineage() -> None:
+    old = stored("User works at Acme", attribute_key="employer", attribute_value="acme", lineage_id="L1")
+    new = candidate("User works at Initech", attribute_key="employer", attribute_value="initech", change_cue=True)
+    p = plan(new, [old])
+    assert p.decision.action is Action.UPDATE and p.decision.target_id == old.id
+    archive, insert = p.ops
+    assert archive == Archive(old.id, valid_to=T1)  # valid until the new statement was said
+    assert isinstance(insert, Insert) and insert.change is ChangeType.CONFLICT_UPDATE
+    assert insert.previous == "User works at Acme"
+    assert (insert.memory.lineage_id, insert.memory.previous_version_id) == ("L1", old.id)
+
+
+def test_an_unrelated_memory_is_inserted_alone() -> None:
+    p = plan(candidate("User has a dog"), [stored("User works at Acme", attribute_key="employer")])
+    assert p.decision.action is Action.INSERT
+    assert p.ops == (Insert(prepare(candidate("User has a dog"), "alice", T1)),)
+
+
+def test_a_restatement_reinforces_the_stored_memory_by_a_fixed_step() -> None:
+    old = stored("User is vegetarian", attribute_key="diet", attribute_value="vegetarian", importance=0.6)
+    p = plan(candidate("User is vegetarian", attribute_key="diet", attribute_value="vegetarian"), [old])
+    assert p.decision.action is Action.REJECT
+    assert p.ops == (Reweigh(old.id, 0.65, ChangeType.IMPORTANCE_BOOST, f"restated: {p.decision.reason}"),)
+
+
+def test_reinforcement_is_capped_at_one_and_dropped_when_nothing_changes() -> None:
+    full = stored("User is vegetarian", attribute_key="diet", attribute_value="vegetarian", importance=1.0)
+    p = plan(candidate("User is vegetarian", attribute_key="diet", attribute_value="vegetarian"), [full])
+    assert p.decision.action is Action.REJECT and p.ops == ()
+
+
+def test_a_refinement_merges_into_the_stored_lineage_and_archives_both_parts() -> None:
+    goal = stored("User's goal: run a marathon", category="goal", lineage_id="G1")
+    refined = candidate("User's goal: run a marathon in October", category="goal")
+    p = plan(refined, [goal])
+    assert p.decision.action is Action.MERGE
+    part, archive, merged = p.ops
+    assert isinstance(part, Insert) and part.memory.status == "archived"
+    assert archive == Archive(goal.id, valid_to=None)
+    assert isinstance(merged, Insert) and merged.change is ChangeType.MERGED
+    assert merged.memory.lineage_id == "G1" and merged.memory.previous_version_id == goal.id
+    assert part.memory.metadata["merged_into"] == merged.memory.id
+    assert merged.memory.metadata["merged_from"] == [goal.id, refined.id]
+
+
+def test_a_value_in_another_context_keeps_both_under_its_own_key() -> None:
+    home = stored("User lives in Berlin", attribute_key="city", attribute_value="berlin")
+    weekends = candidate(
+        "User lives in Hamburg on weekends", attribute_key="city", attribute_value="hamburg", context="on weekends"
+    )
+    p = plan(weekends, [home])
+    assert p.decision.action is Action.KEEP_BOTH
+    (insert,) = p.ops
+    assert isinstance(insert, Insert) and insert.memory.attribute_key == "city@on weekends"
+
+
+def test_a_hedged_claim_against_a_confident_one_waits_for_the_user() -> None:
+    old = stored("User's exam is on May 12", attribute_key="date:exam", attribute_value="2026-05-12", confidence=0.9)
+    new = candidate("User's exam is on May 19", attribute_key="date:exam", attribute_value="2026-05-19")
+    p = plan(new, [old])
+    assert p.decision.action is Action.ASK_USER
+    pending, question = p.ops
+    assert isinstance(pending, Insert) and pending.memory.status == "pending"
+    assert isinstance(question, OpenConflict) and question.kind == "clarification" and question.existing == old.id
+
+
+def test_shared_claims_are_stored_under_the_tenant_and_looked_up_there() -> None:
+    shared = candidate("The VPN server is vpn1.acme.com", attribute_key="org:vpn", scope="tenant")
+    prepared = prepare(shared, "alice", T1)
+    assert prepared.user_id == SHARED_USER_ID and prepared.metadata["stated_by"] == "alice"
+    assert lookup_for(prepared).user_id == SHARED_USER_ID
+    assert lookup_for(prepared).base_key == "org:vpn"
+
+
+@pytest.mark.parametrize("context", [None, "on weekends"])
+def test_lookup_uses_the_base_attribute(context: str | None) -> None:
+    m = prepare(candidate("User lives in Hamburg", attribute_key="city", context=context), "alice", T1)
+    assert lookup_for(m).base_key == "city" and lookup_for(m).category == "fact"
+
+
+def test_a_saved_llm_verdict_decides_what_the_rules_would_insert() -> None:
+    other = stored("User likes hiking in the Alps", category="preference")
+    hint = {"action": "merge", "target_id": other.id, "reason": "same hobby", "merged_content": "User likes hiking"}
+    p = plan(candidate("User enjoys mountain walks", category="preference", hint=hint), [other])
+    assert p.decision.action is Action.MERGE and p.decision.reason == "llm: same hobby"
+    assert p.ops[-1].memory.content == "User likes hiking"  # type: ignore[union-attr]
+
+
+def test_planning_is_deterministic() -> None:
+    old = stored("User works at Acme", attribute_key="employer", attribute_value="acme")
+    new = candidate("User works at Initech", attribute_key="employer", attribute_value="initech")
+    assert plan(new, [old]) == plan(new, [old])
