@@ -19,7 +19,11 @@ _QUOTED_LINE = re.compile(r"^\s*>.*$", re.M)
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
 
 # A sentence runs to . ! ? ; or a newline; "Node.js" and "5.5" do not end one.
-_SENTENCE = re.compile(r"(?:\w\.(?=\w)|[^.!?;\n])+[.!?]*")
+# Titles and initials ("St. Luke's", "Dr. Lee", "Ursula K. Le Guin", "U.S.") do not end one either.
+_SENTENCE = re.compile(
+    r"(?:(?<!\w)(?:St|Dr|Mr|Mrs|Ms|Jr|Sr|Prof|Mt|Ft|vs|etc|approx|No|[A-Z])\.(?=\s+\w|\w)"
+    r"|\w\.(?=\w)|[^.!?;\n])+[.!?]*"
+)
 _QUESTION_END = re.compile(r"\?[^\w]*$")
 
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -40,9 +44,29 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Chat spellings of the contractions and words the rules read ("im", "ive", "dont", "u", "wrk").
+_TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), r)
+    for p, r in (
+        (r"\bim\b", "I'm"),
+        (r"\bive\b", "I've"),
+        (r"\bu\b", "you"),
+        (r"\bur\b", "your"),
+        (r"\br\b", "are"),
+        (r"\bwrk\b", "work"),
+        (r"\bluv\b", "love"),
+        (r"\bnow(?:a)?days\b", "these days"),
+        (r"\bmy names\b", "my name is"),
+        (r"\bgot ta\b", "have to"),
+    )
+)
+_NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re.I)
+
 _CONJ_SUBJECT = re.compile(
     r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
-    r"and also|and so)\s+(?=(?:I|my)\b)",
+    r"and also|and so|since|cause|cuz|like|and honestly|but honestly)\s+(?=(?:I|my)\b)"
+    r"|\s*[,;:]\s*(?:and\s+|but\s+|so\s+|like\s+|plus\s+)?(?=(?:I|my|we|our|me and)\b(?!\s*[,.]))"
+    r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
 )
 # "Our office is in Berlin and our team uses Jira": only after an "our" clause, since in "I love my
@@ -123,7 +147,8 @@ _QUESTION_START = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|imagine|imagining|suppose|supposing|pretend|pretending|hypothetically|hypothetical|"
     r"wish|unless|whether|assuming|let's say|lets say|let us say|in theory|theoretically|"
-    r"would have|could have|should have|roleplay|role-play|role play|in a story|fictional)\b"
+    r"would have|could have|should have|roleplay|role-play|role play|in a story|fictional|what if|"
+    r"scenario|almost|nearly)\b"
     r"|\bI were\b|\bwere I\b",
     re.I,
 )
@@ -140,6 +165,24 @@ _INJECTION = re.compile(
     r"\byou must\b|\bdrop table\b|\|\s*(?:ba)?sh\b|\bact as\b",
     re.I,
 )
+# Someone else's words: a quoted span (an apostrophe inside a word does not open one).
+_QUOTED_SPAN = re.compile(r"(?<![\w])'(?=\S)[^\n]*?(?<=\S)'(?![\w])|\"[^\"\n]*\"")
+# Text handed over to be worked on: "proofread this: ...", "Scenario for an exercise: ...".
+_PASTED = re.compile(
+    r"(?P<lead>^[^:\n]{0,80}\b(?:this|these|following|sample|example|scenario|exercise|fixture|test|"
+    r"template|translate|paraphrase|proofread|punctuate|rewrite|summari[sz]e|check|fix|tidy|caption|"
+    r"quote|line|says?|said|wrote|writes|goes|posting|profile|log|email|text|reads?)\b[^:\n]{0,40}:)"
+    r"[^\n]*(?:\n[ \t]+[^\n]*)*",
+    re.I | re.M,
+)
+# Sarcasm markers: eye-roll emoji, "/s", or "oh sure / yeah right / oh great" openings.
+_SARCASM = re.compile(
+    r"[\U0001F644\U0001F643\U0001F612]|(?:^|\s)/s\b|^\W*(?:oh|ah)\W+(?:sure|great|wow|joy|definitely|yes|"
+    r"yeah|totally|right|perfect|splendid)\b|^\W*(?:yeah|yes)\W+(?:right|sure|love|i am absolutely)\b"
+    r"|\bobviously a genius\b|\bjust ask\b",
+    re.I,
+)
+_SHOUTED_DELIGHT = re.compile(r"\b(?:THRILLED|DELIGHTED|THRILLING)\b")  # case matters: shouting is the tell
 _IRONY = re.compile(r"\b(?:jk|j/k|just kidding|kidding|joking)\b|(?:^|\s)/s\b", re.I)
 # "We have two kids" and "our daughter" speak for the user's household; every rule that reads them
 # says so in its own pattern, so letting them through here changes nothing else.
@@ -176,9 +219,10 @@ def clean_message(text: str) -> str | None:
         return None
     text = _QUOTED_LINE.sub(" ", _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text)))
     text = text.translate(_QUOTES)
-    if _INJECTION.search(text) or _IRONY.search(text):
+    if _INJECTION.search(text) or _IRONY.search(text) or _SARCASM.search(text) or _SHOUTED_DELIGHT.search(text):
         return None
-    return text
+    text = _QUOTED_SPAN.sub(" ", text)
+    return _PASTED.sub(lambda m: m["lead"], text)
 
 
 def uses_capitals(text: str) -> bool:
@@ -202,6 +246,9 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
 
 def expand_contractions(text: str) -> str:
     """Spell out first-person contractions so patterns only need one form ("I'm" -> "I am")."""
+    for pattern, replacement in _TYPOS:
+        text = pattern.sub(replacement, text)
+    text = _NEG_TYPO.sub(lambda m: m[1] + "n't", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -261,6 +308,18 @@ def is_usable(text: str, *, standing: bool = False) -> bool:
     if _QUESTION_START.search(text) or _HYPOTHETICAL.search(text) or _SECRET.search(text):
         return False
     return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text) or _SHARED_SUBJECT.search(text))
+
+
+_OPENS_HYPOTHETICAL = re.compile(
+    r"^\W*(?:so\s+|but\s+|and\s+|ok(?:ay)?\s+|lol\s+)?(?:what if|if|imagine|suppose|supposing|assuming|"
+    r"let'?s say|pretend|hypothetically|say)\b",
+    re.I,
+)
+
+
+def opens_hypothetical(sentence: str) -> bool:
+    """Whether a sentence opens on a supposition, so none of its clauses is a fact ("what if I ...")."""
+    return bool(_OPENS_HYPOTHETICAL.match(sentence))
 
 
 def is_bare_greeting(sentence: str) -> bool:

@@ -35,6 +35,7 @@ from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -46,6 +47,7 @@ from accord.adapters.extractors.rules._text import (
     is_bare_greeting,
     is_usable,
     normalise_clause,
+    opens_hypothetical,
     split_clauses,
     split_sentences,
     uses_capitals,
@@ -74,6 +76,7 @@ RULES: tuple[Rule, ...] = (
     *_WANTS,
     *DETAIL_RULES,
     *EVENT_RULES,
+    *GENERIC_RULES,
 )
 
 
@@ -108,7 +111,7 @@ def _extract_turn(text: str) -> list[Draft]:
         if is_bare_greeting(sentence):
             after_greeting = True
             continue
-        if not is_question:
+        if not is_question and not opens_hypothetical(sentence):
             for part in split_clauses(expand_contractions(sentence)):
                 drafts.extend(_extract_clause(part, cased, after_greeting))
         after_greeting = False

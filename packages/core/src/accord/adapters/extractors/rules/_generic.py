@@ -1,0 +1,136 @@
+"""The general rule: any first-person declarative the specific rules left becomes a memory.
+
+It runs last. :func:`accord.adapters.extractors.rules._clause.analyse` reads the clause, the
+attribute vocabulary (``_vocab``) names the attribute, and a clause no attribute claims still
+becomes a fact keyed by its predicate ("User collects vinyl records", key ``collect:vinyl
+records``). What must stay out is refused here by shape: modals and wishes, one-off past events,
+passing states ("I'm tired", "I'm in Rome for the weekend"), clauses about an activity in progress
+and clauses with nothing after the verb.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from accord.domain.models import Category
+from accord.adapters.extractors.rules import _vocab as vocab
+from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
+from accord.adapters.extractors.rules._clause import Analysis, analyse, object_head
+from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
+
+_ANY_CLAUSE = compile_rule(r"^.+$")
+_PRONOUN_OBJECT = frozenset("it that this them him her there here one so too something anything".split())
+# Past tense is an event, not a fact, unless its verb changes a standing attribute.
+_CHANGE_VERBS = frozenset(
+    """move relocate join start marry adopt get buy switch become graduate retire quit leave
+    have be_born grow_up be_raised be_diagnosed_with begin lease rescue settle upgrade take""".split()
+)
+# Progressive forms that describe a standing activity rather than the present moment.
+_STANDING_PROGRESSIVE = frozenset(
+    """live work learn study train save plan try take do take_care_of raise teach run build
+    use eat attend go date stay keep practice practise""".split()
+)
+_MOMENT = re.compile(
+    r"\b(?:today|tonight|rn|right now|this (?:morning|afternoon|evening|week|weekend)|at the moment|"
+    r"atm|for the (?:weekend|day|night)|in an? (?:hour|minute|sec|second)|tomorrow|yesterday|"
+    r"for a (?:bit|sec|minute|while)|on my way)\b",
+    re.I,
+)
+_ANSWERING = re.compile(r"\b(?:you|your|answers?|responses?|replies|reply|explanations?)\b", re.I)
+_IMPORTANCE = {
+    Category.FACT: 0.6,
+    Category.PREFERENCE: 0.55,
+    Category.GOAL: 0.7,
+    Category.RELATIONSHIP: 0.7,
+    Category.EXPERTISE: 0.6,
+    Category.PROCEDURE: 0.6,
+}
+
+
+def _attribute(a: Analysis, clause: Clause) -> vocab.Attribute | None:
+    """The first vocabulary row whose predicate and object fit the clause."""
+    obj_words = set(re.findall(r"[\w'+#-]+", a.obj.lower()))
+    pairs = {" ".join(p) for p in zip(a.obj.lower().split(), a.obj.lower().split()[1:])}
+    for attr in vocab.ATTRIBUTES:
+        if a.predicate not in attr.predicates:
+            continue
+        if attr.objects and not (obj_words | pairs) & attr.objects:
+            continue
+        if attr.proper and not _looks_proper(a.obj, clause):
+            continue
+        return attr
+    return None
+
+
+def _looks_proper(obj: str, clause: Clause) -> bool:
+    words = obj.split()
+    if not words:
+        return False
+    first = words[1] if words[0].lower() == "the" and len(words) > 1 else words[0]
+    return first[:1].isupper() or not clause.cased
+
+
+def _is_passing(a: Analysis, clause: Clause) -> bool:
+    """Whether the clause describes the present moment rather than the user."""
+    if _MOMENT.search(clause.text):
+        return True
+    if a.predicate == "be":
+        first = (a.obj.split() or [""])[0].lower().strip(",.!")
+        if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
+            first = a.obj.split()[-1].lower().strip(",.!") if first != "a" else first
+        if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ")):
+            return True
+    return a.progressive and a.predicate.split()[0] not in _STANDING_PROGRESSIVE
+
+
+def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Category]:
+    """The attribute key and category: the vocabulary's, or one derived from the predicate."""
+    if attr is not None:
+        return (attr.key if attr.single else f"{attr.key}:{value}"), attr.category
+    head = object_head(a.obj)
+    if a.subject == "possessive":
+        owner = normalise_value(re.sub(r"^(?:current|new|old|main|usual|only)\s+", "", a.owner.lower()))
+        if owner.split()[-1:] and owner.split()[-1] in vocab.FAMILY:
+            return f"relationship:{owner}", Category.RELATIONSHIP
+        if owner.startswith(("favorite", "favourite")):
+            return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
+        return owner.replace(" ", "_"), Category.FACT
+    if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
+        return f"relationship:{head}", Category.RELATIONSHIP
+    return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
+
+
+def _value(a: Analysis) -> str:
+    obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", a.obj, flags=re.I)
+    return normalise_value(" ".join(obj.split()[:4]))
+
+
+def _content(a: Analysis) -> str:
+    return fix_articles(third_person(a.core))
+
+
+def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    """A memory for a first-person declarative no specific rule claimed, or none."""
+    a = analyse(clause.text)
+    if a is None or a.modal or not a.obj or a.obj.lower() in _PRONOUN_OBJECT:
+        return ()
+    if a.subject == "possessive" and not a.owner:
+        return ()
+    if _is_passing(a, clause) or (_ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}):
+        return ()
+    attr = _attribute(a, clause)
+    base = a.predicate.split()[0]
+    if a.past and not a.used_to and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
+        return ()
+    value = _value(a)
+    if not value:
+        return ()
+    key, category = _key(a, attr, value)
+    negated = a.negated or a.used_to
+    confidence = LIKELY if attr is None else 0.85
+    importance = _IMPORTANCE.get(category, DETAIL)
+    return (Draft(_content(a), category, importance, key, value, confidence, negated),)
+
+
+GENERIC_RULES: tuple[Rule, ...] = (Rule("clause", _ANY_CLAUSE, build_generic),)
