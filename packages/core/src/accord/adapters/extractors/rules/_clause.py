@@ -31,7 +31,7 @@ _IRREGULAR = {
     "sang": "sing", "fell": "fall", "led": "lead", "quit": "quit", "read": "read", "wore": "wear",
     "worn": "wear", "built": "build", "sent": "send", "held": "hold", "stood": "stand", "sat": "sit",
     "fought": "fight", "caught": "catch", "chose": "choose", "broke": "break", "flew": "fly",
-    "drank": "drink", "drunk": "drink", "born": "be_born", "raised": "raise", "lives": "live",
+    "drank": "drink", "drunk": "drink", "born": "be_born", "raised": "raise", "lives": "live", "heard": "hear", "told": "tell", "tried": "try",
 }
 # Verbs whose -ing/-ed stem needs its final "e" back ("living" -> "live").
 _E_VERBS = frozenset(

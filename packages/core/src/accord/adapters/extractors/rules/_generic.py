@@ -38,6 +38,23 @@ _MOMENT = re.compile(
     re.I,
 )
 _ANSWERING = re.compile(r"\b(?:you|your|answers?|responses?|replies|reply|explanations?)\b", re.I)
+_GOAL_PREDICATES = frozenset(p for row in vocab.ATTRIBUTES if row.category is Category.GOAL for p in row.predicates)
+_IDLE_GOALS = frozenset("know see ask check find hear say tell talk understand figure chat".split())
+_NAME_LIST = re.compile(r"^[A-Z]\w*(?: [A-Z]\w*)* (?:and|&) [A-Z]\w*")
+_DEICTIC = frozenset("this that these those".split())
+_PREPOSITIONS = frozenset("on at in near by from to for with about under over around".split())
+# Owners whose value is about the task or the day, not the user ("my plan is", "our meeting is").
+_SITUATIONAL = frozenset(
+    """problem issue question plan idea point budget code email password server office meeting
+    standup flight exam appointment deadline bus train order guess bad fault turn answer point
+    day week weekend morning schedule today""".split()
+)
+# Verbs whose specific rules decide alone (tools, struggles, learning style).
+_LEFT_TO_RULES = frozenset("use struggle need".split())
+# Predicates of rows that demand a name or a listed object: if the row refused, so does this rule.
+_CLAIMED_PREDICATES = frozenset(p for row in vocab.ATTRIBUTES if row.proper for p in row.predicates)
+# "a jazz fan", "a coffee lover": the words before the head are what the user likes.
+_FAN_HEADS = frozenset("fan lover enthusiast addict buff junkie nut fanatic snob".split())
 _IMPORTANCE = {
     Category.FACT: 0.6,
     Category.PREFERENCE: 0.55,
@@ -81,6 +98,9 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
             first = a.obj.split()[-1].lower().strip(",.!") if first != "a" else first
         if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ")):
             return True
+        words = a.obj.lower().split()
+        if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:
+            return True
     return a.progressive and a.predicate.split()[0] not in _STANDING_PROGRESSIVE
 
 
@@ -96,6 +116,8 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Ca
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
         return owner.replace(" ", "_"), Category.FACT
+    if a.predicate == "be" and head in _FAN_HEADS and " " in value:
+        return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
     if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
         return f"relationship:{head}", Category.RELATIONSHIP
     return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
@@ -110,16 +132,46 @@ def _content(a: Analysis) -> str:
     return fix_articles(third_person(a.core))
 
 
+def _refused(a: Analysis, clause: Clause) -> bool:
+    """Shapes that are not a durable fact about the user, whatever their predicate."""
+    obj_words = a.obj.lower().split()
+    if a.modal or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
+        return True
+    if a.predicate.split()[0] in _LEFT_TO_RULES or _is_passing(a, clause):
+        return True
+    if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
+        return True
+    if a.predicate == "be" and len(obj_words) == 1 and a.obj[:1].isupper():
+        return True  # "I'm Dana" is a name only after a greeting, which the name rules read
+    if a.predicate in _GOAL_PREDICATES and obj_words[0] in _IDLE_GOALS:
+        return True  # "I want to know more about X" is curiosity about the task, not a goal
+    if a.subject == "possessive":
+        return _weak_possessive(a, clause)
+    return False
+
+
+def _weak_possessive(a: Analysis, clause: Clause) -> bool:
+    """ "My gym is Planet Fitness" is a fact; "my plan is simple", "our kids are at school" are not."""
+    owner = a.owner.lower().split()
+    if not owner or owner[-1] in _SITUATIONAL:
+        return True
+    first = a.obj.split()[0]
+    if first.lower() in _PREPOSITIONS or set(a.predicate.split()[1:2]) & _PREPOSITIONS:
+        return True
+    household = owner[-1] in vocab.FAMILY or owner[-1] in vocab.ANIMALS
+    if a.owner and clause.text[:3].lower() == "our" and not household:
+        return True
+    return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
+
+
 def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     """A memory for a first-person declarative no specific rule claimed, or none."""
     a = analyse(clause.text)
-    if a is None or a.modal or not a.obj or a.obj.lower() in _PRONOUN_OBJECT:
-        return ()
-    if a.subject == "possessive" and not a.owner:
-        return ()
-    if _is_passing(a, clause) or (_ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}):
+    if a is None or _refused(a, clause):
         return ()
     attr = _attribute(a, clause)
+    if attr is None and a.predicate in _CLAIMED_PREDICATES:
+        return ()  # "I live in fear": the city row owns "live in" and refused the object
     base = a.predicate.split()[0]
     if a.past and not a.used_to and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
         return ()
@@ -127,10 +179,13 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if not value:
         return ()
     key, category = _key(a, attr, value)
-    negated = a.negated or a.used_to
+    if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
+        return ()  # "an expert in Tom and Jerry": a title, not a list of skills
+    negated = a.negated
     confidence = LIKELY if attr is None else 0.85
     importance = _IMPORTANCE.get(category, DETAIL)
-    return (Draft(_content(a), category, importance, key, value, confidence, negated),)
+    draft = Draft(_content(a), category, importance, key, value, confidence, negated, ended=a.used_to)
+    return (draft,)
 
 
 GENERIC_RULES: tuple[Rule, ...] = (Rule("clause", _ANY_CLAUSE, build_generic),)

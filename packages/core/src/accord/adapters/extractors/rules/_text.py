@@ -69,6 +69,12 @@ _CONJ_SUBJECT = re.compile(
     r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
 )
+_CONJ_WORD_SUBJECT = re.compile(
+    r"\s*,?\s+(?:and|but|so|plus|although|though|whereas|because|and then|but now|and now|and also)\s+"
+    r"(?=(?:I|my)\b)",
+    re.I,
+)
+_SUBORDINATE_LEAD = re.compile(r"^(?:when|whenever|before|after|once|until|while|every time|each time)\b", re.I)
 # "Our office is in Berlin and our team uses Jira": only after an "our" clause, since in "I love my
 # wife and our kids" the "our" is part of the object.
 _CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)", re.I)
@@ -130,12 +136,25 @@ _TRAILING_FILLER = re.compile(
     r"ok|okay|xd|:\)|:d|;\)|<3))+$",
     re.I,
 )
+# Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
 _SUBJECT_DROP = re.compile(
-    r"^(?:recently |finally )?(moved|relocated|joined|started|left|quit|live|living|work|working|love|"
-    r"hate|prefer|eat)\b",
+    r"^(?:recently |finally |just |still )?(moved|relocated|joined|started|left|quit|live|living|work|working|"
+    r"love|hate|prefer|eat|enjoy|adore|based|allergic|learning|studying|training|saving|married|"
+    r"divorced|engaged|drive|own|have|got|play|speak|teach|teaching|raising|stopped|sold|cancell?ed|"
+    r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
+    r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
+    r"vegetarian|pescatarian|diabetic|retired)\b",
     re.I,
 )
-_SUBJECT_DROP_EXPAND = {"living": "am living", "working": "am working"}
+_SUBJECT_DROP_EXPAND = {
+    w: f"am {w}"
+    for w in """living working based allergic learning studying training saving married divorced
+    engaged teaching raising trying planning hoping going doing running obsessed into fluent rusty
+    new terrible bad good great decent vegan vegetarian pescatarian diabetic retired""".split()
+} | {"got": "have", "huge": "am a huge", "big": "am a big", "total": "am a total", "senior": "am a senior",
+     "junior": "am a junior", "lead": "am a lead", "fan": "am a fan"}
+# A bare noun phrase naming a role, diet or condition: "Nurse", "Jazz fan", "Shellfish allergy".
+_NOUN_FRAGMENT = re.compile(r"^(?:an? )?[\w'+#-]+(?: [\w'+#-]+){0,3}$", re.I)
 
 _QUESTION_START = re.compile(
     r"^(?:do|does|did|am|are|is|was|were|can|could|would|will|should|shall|has|had|what|what's|whats|"
@@ -260,7 +279,10 @@ def split_clauses(sentence: str) -> list[str]:
     A bare verb after "and" gets its implied subject back ("I left Acme and joined X").
     """
     sentence = _CONJ_VERB.sub("\x00I ", sentence)
-    sentence = _CONJ_SUBJECT.sub("\x00", sentence)
+    if _SUBORDINATE_LEAD.match(sentence):  # "When I deploy, I run the tests" is one statement
+        sentence = _CONJ_WORD_SUBJECT.sub("\x00", sentence)
+    else:
+        sentence = _CONJ_SUBJECT.sub("\x00", sentence)
     if sentence[:4].lower() == "our ":
         sentence = _CONJ_OUR.sub("\x00", sentence)
     return [part.strip() for part in sentence.split("\x00") if part.strip()]
@@ -294,7 +316,23 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
     if m := _SUBJECT_DROP.match(text):
         verb = m.group(1).lower()
         text = " ".join(("I", _SUBJECT_DROP_EXPAND.get(verb, verb), text[m.end(1):].strip())).strip()
+    elif fragment := noun_fragment(text):
+        text = fragment
     return NormalisedClause(text, hedged, greeting, bool(standing))
+
+
+def noun_fragment(text: str) -> str | None:
+    """ "Nurse" -> "I am a nurse", "Shellfish allergy" -> "I have a shellfish allergy"; else ``None``."""
+    if not _NOUN_FRAGMENT.match(text) or _FIRST_PERSON_OR_COMMAND.search(text):
+        return None
+    words = text.lower().split()
+    head = words[-1]
+    if head in {"allergy", "intolerance"} | lex.FRAGMENT_CONDITIONS:
+        return f"I have a {text}"
+    if head in lex.JOB_NOUNS | lex.FRAGMENT_ROLES | lex.DIETS or words[0] in lex.DIETS:
+        article = "" if words[0] in {"a", "an"} or head in lex.DIETS else "a "
+        return f"I am {article}{text}"
+    return None
 
 
 def is_usable(text: str, *, standing: bool = False) -> bool:

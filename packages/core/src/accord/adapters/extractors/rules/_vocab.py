@@ -183,7 +183,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("goal", GOAL, words(
         """want want_to plan_to hope_to aim_to intend_to be_trying_to try_to be_planning_to
         be_saving_for be_saving_up_for be_working_toward be_working_towards be_going_to dream_of
-        would_like_to wish_to be_hoping_to be_aiming_to be_training_for train_for need_to"""
+        would_like_to wish_to be_hoping_to be_aiming_to be_training_for train_for"""
     ), ANY, single=False),
 )
 

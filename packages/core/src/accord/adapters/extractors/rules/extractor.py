@@ -95,7 +95,12 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     memories: list[ExtractedMemory] = []
     for index, message in enumerate(messages):
         if message.role == "user":
-            memories.extend(_to_memory(draft, index) for draft in _extract_turn(message.content))
+            for draft in _extract_turn(message.content):
+                if draft.ended:
+                    if message.created_at is None:
+                        continue
+                    draft = replace(draft, valid_to=message.created_at, ended=False)
+                memories.append(_to_memory(draft, index))
     return memories
 
 
