@@ -29,7 +29,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from accord.domain.models import ExtractedMemory, Message
+import re
+
+from accord.domain.models import Category, ExtractedMemory, Message
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
 from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
@@ -52,6 +54,7 @@ from accord.adapters.extractors.rules._text import (
     split_sentences,
     uses_capitals,
 )
+from accord.adapters.extractors.rules._requests import standing_requests
 from accord.adapters.extractors.rules._usage import USAGE_RULES
 from accord.adapters.extractors.rules._work import EMPLOYMENT_RULES
 
@@ -78,6 +81,9 @@ RULES: tuple[Rule, ...] = (
     *EVENT_RULES,
     *GENERIC_RULES,
 )
+
+# "can you always use Celsius?" is a request phrased as a question.
+_ASKS = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?", re.I)
 
 
 def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
@@ -116,9 +122,16 @@ def _extract_turn(text: str) -> list[Draft]:
         if is_bare_greeting(sentence):
             after_greeting = True
             continue
-        if not is_question and not opens_hypothetical(sentence):
+        if opens_hypothetical(sentence):
+            after_greeting = False
+            continue
+        found: list[Draft] = []
+        if not is_question:
             for part in split_clauses(expand_contractions(sentence)):
-                drafts.extend(_extract_clause(part, cased, after_greeting))
+                found.extend(_extract_clause(part, cased, after_greeting))
+        if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
+            found.extend(standing_requests(sentence))
+        drafts.extend(found)
         after_greeting = False
     return _dedupe(drafts)
 
