@@ -120,7 +120,18 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Ca
         return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
     if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
         return f"relationship:{head}", Category.RELATIONSHIP
+    if person := _person_in(a.obj):
+        # "I live with my girlfriend Aisha": a clause about someone in the user's life
+        return f"relationship:{person}", Category.RELATIONSHIP
     return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
+
+
+def _person_in(obj: str) -> str | None:
+    m = re.search(r"\bmy ((?:[\w-]+ )?[\w-]+)", obj, re.I)
+    if m is None:
+        return None
+    words = m[1].lower().split()
+    return next((w for w in reversed(words) if w in vocab.FAMILY), None)
 
 
 def _value(a: Analysis) -> str:

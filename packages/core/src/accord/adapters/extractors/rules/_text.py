@@ -60,6 +60,10 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bgot ta\b", "have to"),
     )
 )
+# "my husband's a chef", "my grandma's the one": the "'s" is "is" before an article or a name.
+_POSSESSIVE_IS = re.compile(
+    r"\b(my (?:[\w-]+ ){0,2}?[\w-]+)'s\s+(?=(?:a|an|the|called|named|from|in|at|on|\d+|[A-Z]\w*)\b)"
+)
 _NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re.I)
 
 _CONJ_SUBJECT = re.compile(
@@ -267,6 +271,7 @@ def expand_contractions(text: str) -> str:
     """Spell out first-person contractions so patterns only need one form ("I'm" -> "I am")."""
     for pattern, replacement in _TYPOS:
         text = pattern.sub(replacement, text)
+    text = _POSSESSIVE_IS.sub(r"\1 is ", text)
     text = _NEG_TYPO.sub(lambda m: m[1] + "n't", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
