@@ -213,11 +213,14 @@ def analyse(text: str) -> Analysis | None:
 
 def _predicate(base: str, after: list[str]) -> tuple[str, int]:
     """The longest known predicate from ``base`` and the words after it: ("be", "allergic to ...")."""
-    words = [w.lower().strip(",.") for w in after[:_MAX_PARTICLES]]
+    skipped = 0
+    while skipped < len(after) and after[skipped].lower() in _ADVERBS:
+        skipped += 1  # "I am now in Valencia": the adverb is not part of the object
+    words = [w.lower().strip(",.") for w in after[skipped:skipped + _MAX_PARTICLES]]
     for n in range(len(words), 0, -1):
         candidate = "_".join([base, *words[:n]]).replace("_", " ")
         if candidate in PREDICATES and words[n - 1] not in {"a", "an", "the"}:
-            return candidate, n
+            return candidate, skipped + n
     return base, 0
 
 

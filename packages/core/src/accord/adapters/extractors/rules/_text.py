@@ -262,9 +262,22 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
     out = []
     for raw in _SENTENCE.findall(text):
         stripped = raw.strip()
-        if stripped:
-            out.append((stripped.rstrip(".!?").strip(), bool(_QUESTION_END.search(stripped))))
+        if not stripped:
+            continue
+        if _QUESTION_END.search(stripped):
+            out.extend(_split_question(stripped.rstrip(".!?").strip()))
+        else:
+            out.append((stripped.rstrip(".!?").strip(), False))
     return out
+
+
+def _split_question(sentence: str) -> list[tuple[str, bool]]:
+    """ "I work at Plaid, can you draft an intro?": the statement before the question still counts."""
+    parts = sentence.split(", ")
+    for i, part in enumerate(parts):
+        if i and _QUESTION_START.search(part.strip()):
+            return [(", ".join(parts[:i]), False), (", ".join(parts[i:]), True)]
+    return [(sentence, True)]
 
 
 def expand_contractions(text: str) -> str:

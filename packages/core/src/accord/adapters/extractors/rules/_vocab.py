@@ -162,7 +162,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("degree", FACT, words("have_a_degree_in hold_a_degree_in have hold get earn complete finish"), words(
         "degree bachelor's master's phd doctorate mba bsc msc ba ma diploma"), single=False),
     Attribute("city", FACT, words(
-        "live_in move_to be_based_in reside_in relocate_to be_living_in settle_in stay_in be_from_now"
+        "live_in move_to be_based_in be_in reside_in relocate_to be_living_in settle_in stay_in be_from_now"
     ), proper=True),
     Attribute("hometown", FACT, words("be_from grow_up_in be_born_in be_raised_in come_from"), proper=True),
     Attribute("spouse", REL, words("be_married_to marry"), ANY),
