@@ -66,6 +66,9 @@ class Draft:
     scope: Scope = Scope.USER
     valid_from: dt.datetime | None = None
     valid_to: dt.datetime | None = None
+    # "I used to live in Paris": held until the turn was said; the extractor dates it from the
+    # message, and drops it when the message has no date (an undated past value would read as current).
+    ended: bool = False
 
 
 Builder = Callable[[re.Match[str], Clause], Sequence[Draft]]

@@ -163,6 +163,13 @@ PLAN_TIERS = frozenset(
     essentials essential lite trial developer hobby growth scale startup annual monthly""".split()
 )
 
+# Heads of a bare noun phrase that describes the user ("Jazz fan", "Vim user", "Night owl").
+FRAGMENT_ROLES = frozenset(
+    """fan lover user enthusiast addict buff nerd geek junkie person owl learner speaker dev
+    nurse teacher student retiree parent mom dad mum vegetarian vegan runner cyclist gamer reader
+    beginner native smoker nonsmoker non-smoker""".split()
+)
+FRAGMENT_CONDITIONS = frozenset("asthma diabetes adhd migraines insomnia".split())
 DIETS = frozenset("vegetarian vegan pescatarian pescetarian flexitarian carnivore omnivore".split())
 MEATS = frozenset(
     """meat chicken beef pork lamb steak bacon ham turkey poultry burgers sausages sausage veal

@@ -19,7 +19,11 @@ _QUOTED_LINE = re.compile(r"^\s*>.*$", re.M)
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
 
 # A sentence runs to . ! ? ; or a newline; "Node.js" and "5.5" do not end one.
-_SENTENCE = re.compile(r"(?:\w\.(?=\w)|[^.!?;\n])+[.!?]*")
+# Titles and initials ("St. Luke's", "Dr. Lee", "Ursula K. Le Guin", "U.S.") do not end one either.
+_SENTENCE = re.compile(
+    r"(?:(?<!\w)(?:St|Dr|Mr|Mrs|Ms|Jr|Sr|Prof|Mt|Ft|vs|etc|approx|No|[A-Z])\.(?=\s+\w|\w)"
+    r"|\w\.(?=\w)|[^.!?;\n])+[.!?]*"
+)
 _QUESTION_END = re.compile(r"\?[^\w]*$")
 
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -40,11 +44,41 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Chat spellings of the contractions and words the rules read ("im", "ive", "dont", "u", "wrk").
+_TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), r)
+    for p, r in (
+        (r"\bim\b", "I'm"),
+        (r"\bive\b", "I've"),
+        (r"\bu\b", "you"),
+        (r"\bur\b", "your"),
+        (r"\br\b", "are"),
+        (r"\bwrk\b", "work"),
+        (r"\bluv\b", "love"),
+        (r"\bnow(?:a)?days\b", "these days"),
+        (r"\bmy names\b", "my name is"),
+        (r"\bgot ta\b", "have to"),
+    )
+)
+# "my husband's a chef", "my grandma's the one": the "'s" is "is" before an article or a name.
+_POSSESSIVE_IS = re.compile(
+    r"\b(my (?:[\w-]+ ){0,2}?[\w-]+)'s\s+(?=(?:a|an|the|called|named|from|in|at|on|\d+|[A-Z]\w*)\b)"
+)
+_NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re.I)
+
 _CONJ_SUBJECT = re.compile(
     r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
-    r"and also|and so)\s+(?=(?:I|my)\b)",
+    r"and also|and so|since|cause|cuz|like|and honestly|but honestly)\s+(?=(?:I|my)\b)"
+    r"|\s*[,;:]\s*(?:and\s+|but\s+|so\s+|like\s+|plus\s+)?(?=(?:I|my|we|our|me and)\b(?!\s*[,.]))"
+    r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
 )
+_CONJ_WORD_SUBJECT = re.compile(
+    r"\s*,?\s+(?:and|but|so|plus|although|though|whereas|because|and then|but now|and now|and also)\s+"
+    r"(?=(?:I|my)\b)",
+    re.I,
+)
+_SUBORDINATE_LEAD = re.compile(r"^(?:when|whenever|before|after|once|until|while|every time|each time)\b", re.I)
 # "Our office is in Berlin and our team uses Jira": only after an "our" clause, since in "I love my
 # wife and our kids" the "our" is part of the object.
 _CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)", re.I)
@@ -106,12 +140,25 @@ _TRAILING_FILLER = re.compile(
     r"ok|okay|xd|:\)|:d|;\)|<3))+$",
     re.I,
 )
+# Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
 _SUBJECT_DROP = re.compile(
-    r"^(?:recently |finally )?(moved|relocated|joined|started|left|quit|live|living|work|working|love|"
-    r"hate|prefer|eat)\b",
+    r"^(?:recently |finally |just |still )?(moved|relocated|joined|started|left|quit|live|living|work|working|"
+    r"love|hate|prefer|eat|enjoy|adore|based|allergic|learning|studying|training|saving|married|"
+    r"divorced|engaged|drive|own|have|got|play|speak|teach|teaching|raising|stopped|sold|cancell?ed|"
+    r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
+    r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
+    r"vegetarian|pescatarian|diabetic|retired)\b",
     re.I,
 )
-_SUBJECT_DROP_EXPAND = {"living": "am living", "working": "am working"}
+_SUBJECT_DROP_EXPAND = {
+    w: f"am {w}"
+    for w in """living working based allergic learning studying training saving married divorced
+    engaged teaching raising trying planning hoping going doing running obsessed into fluent rusty
+    new terrible bad good great decent vegan vegetarian pescatarian diabetic retired""".split()
+} | {"got": "have", "huge": "am a huge", "big": "am a big", "total": "am a total", "senior": "am a senior",
+     "junior": "am a junior", "lead": "am a lead", "fan": "am a fan"}
+# A bare noun phrase naming a role, diet or condition: "Nurse", "Jazz fan", "Shellfish allergy".
+_NOUN_FRAGMENT = re.compile(r"^(?:an? )?[\w'+#-]+(?: [\w'+#-]+){0,3}$", re.I)
 
 _QUESTION_START = re.compile(
     r"^(?:do|does|did|am|are|is|was|were|can|could|would|will|should|shall|has|had|what|what's|whats|"
@@ -123,7 +170,8 @@ _QUESTION_START = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|imagine|imagining|suppose|supposing|pretend|pretending|hypothetically|hypothetical|"
     r"wish|unless|whether|assuming|let's say|lets say|let us say|in theory|theoretically|"
-    r"would have|could have|should have|roleplay|role-play|role play|in a story|fictional)\b"
+    r"would have|could have|should have|roleplay|role-play|role play|in a story|fictional|what if|"
+    r"scenario|almost|nearly)\b"
     r"|\bI were\b|\bwere I\b",
     re.I,
 )
@@ -140,6 +188,24 @@ _INJECTION = re.compile(
     r"\byou must\b|\bdrop table\b|\|\s*(?:ba)?sh\b|\bact as\b",
     re.I,
 )
+# Someone else's words: a quoted span (an apostrophe inside a word does not open one).
+_QUOTED_SPAN = re.compile(r"(?<![\w])'(?=\S)[^\n]*?(?<=\S)'(?![\w])|\"[^\"\n]*\"")
+# Text handed over to be worked on: "proofread this: ...", "Scenario for an exercise: ...".
+_PASTED = re.compile(
+    r"(?P<lead>^[^:\n]{0,80}\b(?:this|these|following|sample|example|scenario|exercise|fixture|test|"
+    r"template|translate|paraphrase|proofread|punctuate|rewrite|summari[sz]e|check|fix|tidy|caption|"
+    r"quote|line|says?|said|wrote|writes|goes|posting|profile|log|email|text|reads?)\b[^:\n]{0,40}:)"
+    r"[^\n]*(?:\n[ \t]+[^\n]*)*",
+    re.I | re.M,
+)
+# Sarcasm markers: eye-roll emoji, "/s", or "oh sure / yeah right / oh great" openings.
+_SARCASM = re.compile(
+    r"[\U0001F644\U0001F643\U0001F612]|(?:^|\s)/s\b|^\W*(?:oh|ah)\W+(?:sure|great|wow|joy|definitely|yes|"
+    r"yeah|totally|right|perfect|splendid)\b|^\W*(?:yeah|yes)\W+(?:right|sure|love|i am absolutely)\b"
+    r"|\bobviously a genius\b|\bjust ask\b",
+    re.I,
+)
+_SHOUTED_DELIGHT = re.compile(r"\b(?:THRILLED|DELIGHTED|THRILLING)\b")  # case matters: shouting is the tell
 _IRONY = re.compile(r"\b(?:jk|j/k|just kidding|kidding|joking)\b|(?:^|\s)/s\b", re.I)
 # "We have two kids" and "our daughter" speak for the user's household; every rule that reads them
 # says so in its own pattern, so letting them through here changes nothing else.
@@ -176,9 +242,10 @@ def clean_message(text: str) -> str | None:
         return None
     text = _QUOTED_LINE.sub(" ", _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text)))
     text = text.translate(_QUOTES)
-    if _INJECTION.search(text) or _IRONY.search(text):
+    if _INJECTION.search(text) or _IRONY.search(text) or _SARCASM.search(text) or _SHOUTED_DELIGHT.search(text):
         return None
-    return text
+    text = _QUOTED_SPAN.sub(" ", text)
+    return _PASTED.sub(lambda m: m["lead"], text)
 
 
 def uses_capitals(text: str) -> bool:
@@ -195,13 +262,30 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
     out = []
     for raw in _SENTENCE.findall(text):
         stripped = raw.strip()
-        if stripped:
-            out.append((stripped.rstrip(".!?").strip(), bool(_QUESTION_END.search(stripped))))
+        if not stripped:
+            continue
+        if _QUESTION_END.search(stripped):
+            out.extend(_split_question(stripped.rstrip(".!?").strip()))
+        else:
+            out.append((stripped.rstrip(".!?").strip(), False))
     return out
+
+
+def _split_question(sentence: str) -> list[tuple[str, bool]]:
+    """ "I work at Plaid, can you draft an intro?": the statement before the question still counts."""
+    parts = sentence.split(", ")
+    for i, part in enumerate(parts):
+        if i and _QUESTION_START.search(part.strip()):
+            return [(", ".join(parts[:i]), False), (", ".join(parts[i:]), True)]
+    return [(sentence, True)]
 
 
 def expand_contractions(text: str) -> str:
     """Spell out first-person contractions so patterns only need one form ("I'm" -> "I am")."""
+    for pattern, replacement in _TYPOS:
+        text = pattern.sub(replacement, text)
+    text = _POSSESSIVE_IS.sub(r"\1 is ", text)
+    text = _NEG_TYPO.sub(lambda m: m[1] + "n't", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -213,7 +297,10 @@ def split_clauses(sentence: str) -> list[str]:
     A bare verb after "and" gets its implied subject back ("I left Acme and joined X").
     """
     sentence = _CONJ_VERB.sub("\x00I ", sentence)
-    sentence = _CONJ_SUBJECT.sub("\x00", sentence)
+    if _SUBORDINATE_LEAD.match(sentence):  # "When I deploy, I run the tests" is one statement
+        sentence = _CONJ_WORD_SUBJECT.sub("\x00", sentence)
+    else:
+        sentence = _CONJ_SUBJECT.sub("\x00", sentence)
     if sentence[:4].lower() == "our ":
         sentence = _CONJ_OUR.sub("\x00", sentence)
     return [part.strip() for part in sentence.split("\x00") if part.strip()]
@@ -247,7 +334,23 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
     if m := _SUBJECT_DROP.match(text):
         verb = m.group(1).lower()
         text = " ".join(("I", _SUBJECT_DROP_EXPAND.get(verb, verb), text[m.end(1):].strip())).strip()
+    elif fragment := noun_fragment(text):
+        text = fragment
     return NormalisedClause(text, hedged, greeting, bool(standing))
+
+
+def noun_fragment(text: str) -> str | None:
+    """ "Nurse" -> "I am a nurse", "Shellfish allergy" -> "I have a shellfish allergy"; else ``None``."""
+    if not _NOUN_FRAGMENT.match(text) or _FIRST_PERSON_OR_COMMAND.search(text):
+        return None
+    words = text.lower().split()
+    head = words[-1]
+    if head in {"allergy", "intolerance"} | lex.FRAGMENT_CONDITIONS:
+        return f"I have a {text}"
+    if head in lex.JOB_NOUNS | lex.FRAGMENT_ROLES | lex.DIETS or words[0] in lex.DIETS:
+        article = "" if words[0] in {"a", "an"} or head in lex.DIETS else "a "
+        return f"I am {article}{text}"
+    return None
 
 
 def is_usable(text: str, *, standing: bool = False) -> bool:
@@ -261,6 +364,18 @@ def is_usable(text: str, *, standing: bool = False) -> bool:
     if _QUESTION_START.search(text) or _HYPOTHETICAL.search(text) or _SECRET.search(text):
         return False
     return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text) or _SHARED_SUBJECT.search(text))
+
+
+_OPENS_HYPOTHETICAL = re.compile(
+    r"^\W*(?:so\s+|but\s+|and\s+|ok(?:ay)?\s+|lol\s+)?(?:what if|if|imagine|suppose|supposing|assuming|"
+    r"let'?s say|pretend|hypothetically|say)\b",
+    re.I,
+)
+
+
+def opens_hypothetical(sentence: str) -> bool:
+    """Whether a sentence opens on a supposition, so none of its clauses is a fact ("what if I ...")."""
+    return bool(_OPENS_HYPOTHETICAL.match(sentence))
 
 
 def is_bare_greeting(sentence: str) -> bool:

@@ -29,12 +29,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from accord.domain.models import ExtractedMemory, Message
+import re
+
+from accord.domain.models import Category, ExtractedMemory, Message
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
 from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -46,10 +49,12 @@ from accord.adapters.extractors.rules._text import (
     is_bare_greeting,
     is_usable,
     normalise_clause,
+    opens_hypothetical,
     split_clauses,
     split_sentences,
     uses_capitals,
 )
+from accord.adapters.extractors.rules._requests import standing_requests
 from accord.adapters.extractors.rules._usage import USAGE_RULES
 from accord.adapters.extractors.rules._work import EMPLOYMENT_RULES
 
@@ -74,7 +79,11 @@ RULES: tuple[Rule, ...] = (
     *_WANTS,
     *DETAIL_RULES,
     *EVENT_RULES,
+    *GENERIC_RULES,
 )
+
+# "can you always use Celsius?" is a request phrased as a question.
+_ASKS = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?", re.I)
 
 
 def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
@@ -92,7 +101,12 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     memories: list[ExtractedMemory] = []
     for index, message in enumerate(messages):
         if message.role == "user":
-            memories.extend(_to_memory(draft, index) for draft in _extract_turn(message.content))
+            for draft in _extract_turn(message.content):
+                if draft.ended:
+                    if message.created_at is None:
+                        continue
+                    draft = replace(draft, valid_to=message.created_at, ended=False)
+                memories.append(_to_memory(draft, index))
     return memories
 
 
@@ -108,9 +122,16 @@ def _extract_turn(text: str) -> list[Draft]:
         if is_bare_greeting(sentence):
             after_greeting = True
             continue
+        if opens_hypothetical(sentence):
+            after_greeting = False
+            continue
+        found: list[Draft] = []
         if not is_question:
             for part in split_clauses(expand_contractions(sentence)):
-                drafts.extend(_extract_clause(part, cased, after_greeting))
+                found.extend(_extract_clause(part, cased, after_greeting))
+        if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
+            found.extend(standing_requests(sentence))
+        drafts.extend(found)
         after_greeting = False
     return _dedupe(drafts)
 

@@ -1,0 +1,202 @@
+"""The general rule: any first-person declarative the specific rules left becomes a memory.
+
+It runs last. :func:`accord.adapters.extractors.rules._clause.analyse` reads the clause, the
+attribute vocabulary (``_vocab``) names the attribute, and a clause no attribute claims still
+becomes a fact keyed by its predicate ("User collects vinyl records", key ``collect:vinyl
+records``). What must stay out is refused here by shape: modals and wishes, one-off past events,
+passing states ("I'm tired", "I'm in Rome for the weekend"), clauses about an activity in progress
+and clauses with nothing after the verb.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from accord.domain.models import Category
+from accord.adapters.extractors.rules import _vocab as vocab
+from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
+from accord.adapters.extractors.rules._clause import Analysis, analyse, object_head
+from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
+
+_ANY_CLAUSE = compile_rule(r"^.+$")
+_PRONOUN_OBJECT = frozenset("it that this them him her there here one so too something anything".split())
+# Past tense is an event, not a fact, unless its verb changes a standing attribute.
+_CHANGE_VERBS = frozenset(
+    """move relocate join start marry adopt get buy switch become graduate retire quit leave
+    have be_born grow_up be_raised be_diagnosed_with begin lease rescue settle upgrade take""".split()
+)
+# Progressive forms that describe a standing activity rather than the present moment.
+_STANDING_PROGRESSIVE = frozenset(
+    """live work learn study train save plan try take do take_care_of raise teach run build
+    use eat attend go date stay keep practice practise""".split()
+)
+_MOMENT = re.compile(
+    r"\b(?:today|tonight|rn|right now|this (?:morning|afternoon|evening|week|weekend)|at the moment|"
+    r"atm|for the (?:weekend|day|night)|in an? (?:hour|minute|sec|second)|tomorrow|yesterday|"
+    r"for a (?:bit|sec|minute|while)|on my way)\b",
+    re.I,
+)
+_ANSWERING = re.compile(r"\b(?:you|your|answers?|responses?|replies|reply|explanations?)\b", re.I)
+_GOAL_PREDICATES = frozenset(p for row in vocab.ATTRIBUTES if row.category is Category.GOAL for p in row.predicates)
+_IDLE_GOALS = frozenset("know see ask check find hear say tell talk understand figure chat".split())
+_NAME_LIST = re.compile(r"^[A-Z]\w*(?: [A-Z]\w*)* (?:and|&) [A-Z]\w*")
+_DEICTIC = frozenset("this that these those".split())
+_PREPOSITIONS = frozenset("on at in near by from to for with about under over around".split())
+# Owners whose value is about the task or the day, not the user ("my plan is", "our meeting is").
+_SITUATIONAL = frozenset(
+    """problem issue question plan idea point budget code email password server office meeting
+    standup flight exam appointment deadline bus train order guess bad fault turn answer point
+    day week weekend morning schedule today""".split()
+)
+# Verbs whose specific rules decide alone (tools, struggles, learning style).
+_LEFT_TO_RULES = frozenset("use struggle need".split())
+# Predicates of rows that demand a name or a listed object: if the row refused, so does this rule.
+_CLAIMED_PREDICATES = frozenset(p for row in vocab.ATTRIBUTES if row.proper for p in row.predicates)
+# "a jazz fan", "a coffee lover": the words before the head are what the user likes.
+_FAN_HEADS = frozenset("fan lover enthusiast addict buff junkie nut fanatic snob".split())
+_IMPORTANCE = {
+    Category.FACT: 0.6,
+    Category.PREFERENCE: 0.55,
+    Category.GOAL: 0.7,
+    Category.RELATIONSHIP: 0.7,
+    Category.EXPERTISE: 0.6,
+    Category.PROCEDURE: 0.6,
+}
+
+
+def _attribute(a: Analysis, clause: Clause) -> vocab.Attribute | None:
+    """The first vocabulary row whose predicate and object fit the clause."""
+    obj_words = set(re.findall(r"[\w'+#-]+", a.obj.lower()))
+    pairs = {" ".join(p) for p in zip(a.obj.lower().split(), a.obj.lower().split()[1:])}
+    for attr in vocab.ATTRIBUTES:
+        if a.predicate not in attr.predicates:
+            continue
+        if attr.objects and not (obj_words | pairs) & attr.objects:
+            continue
+        if attr.proper and not _looks_proper(a.obj, clause):
+            continue
+        return attr
+    return None
+
+
+def _looks_proper(obj: str, clause: Clause) -> bool:
+    words = obj.split()
+    if not words:
+        return False
+    first = words[1] if words[0].lower() == "the" and len(words) > 1 else words[0]
+    return first[:1].isupper() or not clause.cased
+
+
+def _is_passing(a: Analysis, clause: Clause) -> bool:
+    """Whether the clause describes the present moment rather than the user."""
+    if _MOMENT.search(clause.text):
+        return True
+    if a.predicate == "be":
+        first = (a.obj.split() or [""])[0].lower().strip(",.!")
+        if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
+            first = a.obj.split()[-1].lower().strip(",.!") if first != "a" else first
+        if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ")):
+            return True
+        words = a.obj.lower().split()
+        if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:
+            return True
+    return a.progressive and a.predicate.split()[0] not in _STANDING_PROGRESSIVE
+
+
+def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Category]:
+    """The attribute key and category: the vocabulary's, or one derived from the predicate."""
+    if attr is not None:
+        return (attr.key if attr.single else f"{attr.key}:{value}"), attr.category
+    head = object_head(a.obj)
+    if a.subject == "possessive":
+        owner = normalise_value(re.sub(r"^(?:current|new|old|main|usual|only)\s+", "", a.owner.lower()))
+        if owner.split()[-1:] and owner.split()[-1] in vocab.FAMILY:
+            return f"relationship:{owner}", Category.RELATIONSHIP
+        if owner.startswith(("favorite", "favourite")):
+            return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
+        return owner.replace(" ", "_"), Category.FACT
+    if a.predicate == "be" and head in _FAN_HEADS and " " in value:
+        return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
+    if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
+        return f"relationship:{head}", Category.RELATIONSHIP
+    if person := _person_in(a.obj):
+        # "I live with my girlfriend Aisha": a clause about someone in the user's life
+        return f"relationship:{person}", Category.RELATIONSHIP
+    return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
+
+
+def _person_in(obj: str) -> str | None:
+    m = re.search(r"\bmy ((?:[\w-]+ )?[\w-]+)", obj, re.I)
+    if m is None:
+        return None
+    words = m[1].lower().split()
+    return next((w for w in reversed(words) if w in vocab.FAMILY), None)
+
+
+def _value(a: Analysis) -> str:
+    obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", a.obj, flags=re.I)
+    return normalise_value(" ".join(obj.split()[:4]))
+
+
+def _content(a: Analysis) -> str:
+    return fix_articles(third_person(a.core))
+
+
+def _refused(a: Analysis, clause: Clause) -> bool:
+    """Shapes that are not a durable fact about the user, whatever their predicate."""
+    obj_words = a.obj.lower().split()
+    if a.modal or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
+        return True
+    if a.predicate.split()[0] in _LEFT_TO_RULES or _is_passing(a, clause):
+        return True
+    if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
+        return True
+    if a.predicate == "be" and len(obj_words) == 1 and a.obj[:1].isupper():
+        return True  # "I'm Dana" is a name only after a greeting, which the name rules read
+    if a.predicate in _GOAL_PREDICATES and obj_words[0] in _IDLE_GOALS:
+        return True  # "I want to know more about X" is curiosity about the task, not a goal
+    if a.subject == "possessive":
+        return _weak_possessive(a, clause)
+    return False
+
+
+def _weak_possessive(a: Analysis, clause: Clause) -> bool:
+    """ "My gym is Planet Fitness" is a fact; "my plan is simple", "our kids are at school" are not."""
+    owner = a.owner.lower().split()
+    if not owner or owner[-1] in _SITUATIONAL:
+        return True
+    first = a.obj.split()[0]
+    if first.lower() in _PREPOSITIONS or set(a.predicate.split()[1:2]) & _PREPOSITIONS:
+        return True
+    household = owner[-1] in vocab.FAMILY or owner[-1] in vocab.ANIMALS
+    if a.owner and clause.text[:3].lower() == "our" and not household:
+        return True
+    return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
+
+
+def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    """A memory for a first-person declarative no specific rule claimed, or none."""
+    a = analyse(clause.text)
+    if a is None or _refused(a, clause):
+        return ()
+    attr = _attribute(a, clause)
+    if attr is None and a.predicate in _CLAIMED_PREDICATES:
+        return ()  # "I live in fear": the city row owns "live in" and refused the object
+    base = a.predicate.split()[0]
+    if a.past and not a.used_to and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
+        return ()
+    value = _value(a)
+    if not value:
+        return ()
+    key, category = _key(a, attr, value)
+    if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
+        return ()  # "an expert in Tom and Jerry": a title, not a list of skills
+    negated = a.negated
+    confidence = LIKELY if attr is None else 0.85
+    importance = _IMPORTANCE.get(category, DETAIL)
+    draft = Draft(_content(a), category, importance, key, value, confidence, negated, ended=a.used_to)
+    return (draft,)
+
+
+GENERIC_RULES: tuple[Rule, ...] = (Rule("clause", _ANY_CLAUSE, build_generic),)
