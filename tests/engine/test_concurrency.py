@@ -17,7 +17,7 @@ async def test_twenty_concurrent_writers_on_one_attribute(sql_url: str, make_set
         )
         assert all(r.status == "queued" for r in results), results
         # Six workers apply the jobs at the same time (on PostgreSQL truly in parallel).
-        workers = [Worker(engine.parts, engine._writer, engine._authz) for _ in range(6)]  # noqa: SLF001
+        workers = [Worker(engine.parts, engine._indexer, engine._authz) for _ in range(6)]  # noqa: SLF001
         await asyncio.gather(*(w.drain() for w in workers))
         jobs = [await engine.get_job(r.job_id) for r in results]
         assert all(j.status is JobStatus.DONE and j.error is None for j in jobs), [j.error for j in jobs]

@@ -7,9 +7,7 @@ from collections.abc import Callable, Sequence
 
 
 from accord import AccordSettings, AsyncAccord, ExtractedMemory, JobStatus, Message, StorageError
-from accord.engine.write import Writer
 from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
-from accord.domain.records import NewMemory
 
 
 async def _counts(engine: AsyncAccord, user: str) -> tuple[int, int, int]:
@@ -102,18 +100,6 @@ async def test_l4_budget_blocks_when_the_tenant_quota_is_used_up(make_settings: 
         assert await _counts(engine, "alice") == before
 
 
-class _CrashOncePlanning(Writer):
-    """Fails after extraction was saved, as a worker killed at that point would."""
-
-    crashed = False
-
-    async def plan(self, job, extracted: Sequence[ExtractedMemory]) -> list[NewMemory]:  # type: ignore[override]
-        if not self.crashed:
-            type(self).crashed = True
-            raise StorageError("simulated crash between saving the extraction and applying it")
-        return await super().plan(job, extracted)
-
-
 class _CountingExtractor(RuleBasedExtractor):
     calls = 0
 
@@ -124,7 +110,17 @@ class _CountingExtractor(RuleBasedExtractor):
 
 async def test_extraction_is_saved_on_the_job_before_apply_and_a_replay_reuses_it(make_settings) -> None:
     async with AsyncAccord(make_settings(run_worker=False), extractor=_CountingExtractor()) as engine:
-        engine._worker.writer = _CrashOncePlanning(engine.parts)  # noqa: SLF001 - inject the crash point
+        worker = engine._worker  # noqa: SLF001 - inject the crash point between two steps of the job
+        planned = worker._candidates  # noqa: SLF001
+        crashed: list[bool] = []
+
+        async def crash_once(job, extracted, messages):  # type: ignore[no-untyped-def]
+            if not crashed:
+                crashed.append(True)
+                raise StorageError("simulated crash between saving the extraction and applying it")
+            return await planned(job, extracted, messages)
+
+        worker._candidates = crash_once  # type: ignore[method-assign]  # noqa: SLF001
         result = await engine.add("I'm vegetarian", user_id="alice")
         assert await engine.process_pending() == 2  # first attempt fails, the retry succeeds
         job = await engine.get_job(result.job_id)

@@ -22,7 +22,7 @@ from accord.domain.records import MaintenancePolicy, MemoryEdit
 
 if TYPE_CHECKING:
     from accord.engine.authz import Authorizer
-    from accord.engine.write import Writer
+    from accord.engine.indexing import Indexer
     from accord.domain.principal import Principal
     from accord.engine.components import Components
 
@@ -31,7 +31,7 @@ class CurationAPI:
     parts: Components
     _principal: Principal
     _authz: Authorizer
-    _writer: Writer
+    _indexer: Indexer
 
     async def _visible(self, memory_id: str) -> Memory:
         """The memory if the caller may read it; otherwise it does not exist for them."""
@@ -111,7 +111,7 @@ class CurationAPI:
         """Re-index changed memories from SQL, drop them from the hot tier, return the first."""
         parts, tenant = self.parts, self._principal.tenant_id
         await parts.hot.invalidate(tenant, user_id, list(memory_ids))
-        await self._writer.index_from_sql(tenant, ids=list(memory_ids))
+        await self._indexer.index_from_sql(tenant, ids=list(memory_ids))
         (memory,) = await parts.store.get_memories(tenant, [memory_ids[0]])
         return memory
 
@@ -192,7 +192,7 @@ class CurationAPI:
             by_user.setdefault(user, []).append(memory_id)
         for user, ids in by_user.items():
             await parts.hot.invalidate(self._principal.tenant_id, user, ids)
-            await self._writer.index_from_sql(self._principal.tenant_id, ids=ids)
+            await self._indexer.index_from_sql(self._principal.tenant_id, ids=ids)
         return MaintenanceReport(
             decayed=report.decayed, archived_stale=report.archived_stale, expired_episodic=report.expired_episodic
         )

@@ -49,6 +49,7 @@ from accord.domain.validation import (
     check_positive_number,
     check_query,
 )
+from accord.engine.indexing import Indexer
 from accord.engine.write import Writer
 from accord.blocking import BlockingEngine
 from accord.interface import MemoryEngine, share_docs
@@ -115,9 +116,10 @@ class AsyncAccord(CurationAPI, PassportAPI):
             raise
         self._parts = parts
         self._authz = Authorizer(parts)
-        self._writer = Writer(parts)
+        self._indexer = Indexer(parts)
+        self._writer = Writer(parts, self._indexer)
         self._reader = Reader(parts)
-        self._worker = Worker(parts, self._writer, self._authz)
+        self._worker = Worker(parts, self._indexer, self._authz)
         if self.settings.run_worker:
             self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
         self._tasks.append(asyncio.create_task(self._flush_access_forever(), name="accord-access-flush"))
@@ -446,15 +448,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing
         or came from another model)."""
         self._authz.require_owner(self._principal, "rebuild the index")
-        parts = self.parts
-        if parts.index is None:
-            return 0
-        await parts.index.clear()
-        total = 0
-        async for batch in parts.store.index_records():
-            await parts.index.upsert(await self._writer.with_current_vectors(batch))
-            total += len(batch)
-        return total
+        return await self._indexer.rebuild()
 
 
 # The engine's docstrings document the interface and the blocking twins too (one text).

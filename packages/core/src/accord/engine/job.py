@@ -1,9 +1,11 @@
-"""The job worker: claims leased jobs and runs extraction, resolution and indexing.
+"""One job's life, top to bottom: claim -> extract (output saved) -> plan -> apply -> index -> done.
 
-Each step is recoverable. The extractor's output is saved on the job before it is applied,
-so a job re-claimed after a crash (its lease expired) replays the same output; memory ids
-are derived from the job id, so the replay inserts nothing twice; indexing is an idempotent
-upsert by memory id, and the job is only marked done after it.
+``add()`` stored the turns and a job in one transaction (:mod:`accord.engine.write`); a worker then
+claims the job with a lease and runs the steps below. Each step is recoverable. The extractor's
+output is saved on the job before it is applied, so a job re-claimed after a crash (its lease
+expired) replays the same output; memory ids are derived from the job id, so the replay inserts
+nothing twice; conflict resolution is planned by pure rules and applied by the store in one
+transaction; indexing is an idempotent upsert by memory id, and the job is only marked done after it.
 """
 
 from __future__ import annotations
@@ -14,21 +16,29 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 
+from accord.adapters.llm.extractor import ProviderUnavailable
+from accord.domain.conflict_rules import Action, Claim, has_change_cue, similarity
+from accord.domain.models import ExtractedMemory, Job, JobStatus, Message, SourceKind
+from accord.domain.qualifiers import qualify
+from accord.domain.records import ApplyResult, NewMemory, content_hash
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
+from accord.engine.indexing import Indexer
 from accord.errors import AccordError
-from accord.domain.models import Job, JobStatus
-from accord.engine.write import Writer
-from accord.adapters.llm.extractor import ProviderUnavailable
+from accord.ports import SHARED_USER_ID
 
-log = logging.getLogger("accord.engine.job")
+log = logging.getLogger("accord.worker")
+
+# Similarities where the rules insert, but a model may see a duplicate or a refinement.
+GRAY_ZONE = (0.3, 0.5)
 
 
 class Worker:
-    def __init__(self, parts: Components, writer: Writer, authz: Authorizer, *, poll_interval: float = 1.0) -> None:
+    def __init__(self, parts: Components, indexer: Indexer, authz: Authorizer, *, poll_interval: float = 1.0) -> None:
         self.parts = parts
-        self.writer = writer
+        self.indexer = indexer
         self.authz = authz
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.poll_interval = poll_interval
@@ -40,6 +50,8 @@ class Worker:
 
     def finished_event(self, job_id: str) -> asyncio.Event:
         return self._finished.setdefault(job_id, asyncio.Event())
+
+    # -- one job -------------------------------------------------------------------------
 
     async def run_once(self) -> bool:
         """Claim and process one job; False when none was claimable."""
@@ -66,17 +78,19 @@ class Worker:
         return True
 
     async def process(self, job: Job) -> None:
+        """The steps of a claimed job; a lost lease (another worker has it) ends it quietly."""
         store, now = self.parts.store, self.parts.clock.now
+        messages = await store.job_messages(job.tenant_id, job.id)
         extracted = job.extraction
         if extracted is None:
-            extracted, served_by = await self.writer.extract(job)
-            extracted = await self.writer.add_hints(job, extracted)
+            extracted, served_by = await self.parts.extractor.extract_served(messages)
+            extracted = await self._with_hints(job, extracted)
             if not await store.save_extraction(job.id, self.id, extracted, served_by, now()):
-                return  # lease lost: another worker has the job
+                return
         # Access is checked again now: a grant or consent revoked while the job waited
         # means nothing of it is written.
         access = await self.authz.agent_access(job.tenant_id, job.agent_id, job.user_id)
-        candidates = [c for c in await self.writer.plan(job, extracted) if access.can_write(c.category)]
+        candidates = [c for c in await self._candidates(job, extracted, messages) if access.can_write(c.category)]
         result = await store.apply_job(
             job.id,
             self.id,
@@ -88,9 +102,110 @@ class Worker:
             shared_policy=self.parts.settings.shared_fact_policy,
         )
         if result is None:
-            return  # lease lost
-        await self.writer.after_apply(job, result)
+            return
+        await self._index(job, result)
         await store.complete_job(job.id, self.id, now())
+
+    # -- the steps ---------------------------------------------------------------------------
+
+    async def _with_hints(self, job: Job, extracted: list[ExtractedMemory]) -> list[ExtractedMemory]:
+        """Ask the LLM classifier about the cases the rules cannot decide.
+
+        Only memories without an attribute, close to a stored one of the same category but
+        under the rules' merge and duplicate thresholds, are asked about. The verdict rides
+        on the extraction (saved before applying), so a replay applies the same decision.
+        """
+        classifier = self.parts.classifier
+        if classifier is None:
+            return extracted
+        out = []
+        for e in extracted:
+            if e.attribute_key is not None or e.resolution_hint is not None:
+                out.append(e)
+                continue
+            stored = await self.parts.store.list_memories(job.tenant_id, job.user_id, categories=[e.category.value], limit=50)
+            close = [(similarity(e.content, m.content), m) for m in stored if m.attribute_key is None]
+            gray = [pair for pair in close if GRAY_ZONE[0] <= pair[0] < GRAY_ZONE[1]]
+            if not gray:
+                out.append(e)
+                continue
+            _, existing = max(gray, key=lambda pair: pair[0])
+            decision = await classifier.decide(
+                Claim(content=e.content, category=e.category.value, confidence=e.confidence),
+                Claim(content=existing.content, category=existing.category.value, confidence=existing.confidence, id=existing.id),
+            )
+            if decision is None or decision.action is Action.INSERT:
+                out.append(e)
+                continue
+            hint = {"action": decision.action.value, "target_id": existing.id, "reason": decision.reason}
+            if decision.merged_content:
+                hint["merged_content"] = decision.merged_content
+            if decision.question:
+                hint["question"] = decision.question
+            out.append(e.model_copy(update={"resolution_hint": hint}))
+        return out
+
+    async def _candidates(
+        self, job: Job, extracted: Sequence[ExtractedMemory], messages: Sequence[Message]
+    ) -> list[NewMemory]:
+        """Turn the saved extraction into candidate rows; conflict resolution decides their fate."""
+        unique: dict[str, ExtractedMemory] = {}
+        for e in extracted:
+            unique.setdefault(content_hash(e.content), qualify(e))
+        items = list(unique.items())
+        vectors = await self.indexer.embed([e.content for _, e in items])
+        new = []
+        for j, (h, e) in enumerate(items):
+            known = e.message_index is not None and 0 <= e.message_index < len(messages)
+            said = messages[e.message_index] if known else None  # type: ignore[index]
+            from_tool = said is not None and said.role == "tool"
+            new.append(
+                NewMemory(
+                    id=str(uuid.uuid5(uuid.UUID(job.id), h)),  # deterministic: a replay yields the same ids
+                    user_id=job.user_id,
+                    content=e.content,
+                    content_hash=h,
+                    index_text=e.content,
+                    category=e.category.value,
+                    importance=e.importance,
+                    confidence=e.confidence,
+                    attribute_key=e.attribute_key,
+                    attribute_value=e.attribute_value,
+                    # Memories drawn from tool output are kept out of prompts (untrusted).
+                    source_kind=(SourceKind.TOOL if from_tool else SourceKind.EXTRACTED).value,
+                    source_role=said.role if said is not None else "user",
+                    trusted=not from_tool,
+                    session_id=job.session_id,
+                    message_id=job.message_ids[e.message_index] if known else None,  # type: ignore[index]
+                    job_id=job.id,
+                    agent_id=job.agent_id,
+                    valid_from=e.valid_from or (said.created_at if said is not None else None),
+                    valid_to=e.valid_to,
+                    embedding=vectors[j] if vectors else None,
+                    embedding_model=self.parts.embedder.name if vectors and self.parts.embedder else None,
+                    scope=e.scope.value,
+                    negated=e.negated,
+                    context=e.context,
+                    change_cue=has_change_cue(said.content) if said is not None else False,
+                    said_at=said.created_at if said is not None else None,
+                    hint=e.resolution_hint,
+                )
+            )
+        return new
+
+    async def _index(self, job: Job, result: ApplyResult) -> None:
+        """Embed what the resolver wrote without a vector (merges), index every row the job
+        created or changed, and drop changed rows from the hot tier."""
+        tenant = job.tenant_id
+        ids = list(dict.fromkeys([*result.created, *result.touched]))
+        await self.indexer.index_from_sql(tenant, job_id=job.id)
+        if ids:
+            await self.indexer.index_from_sql(tenant, ids=ids)
+        if result.touched:
+            for user in {job.user_id, SHARED_USER_ID}:
+                await self.parts.hot.invalidate(tenant, user, result.touched)
+
+    # -- the loop ------------------------------------------------------------------------------
 
     async def drain(self) -> int:
         """Process claimable jobs until none is left; returns how many ran."""
