@@ -10,12 +10,15 @@ Every error Accord raises on purpose derives from :class:`AccordError`::
     ├── StorageError           a store (SQL, vector index, cache) failed
     │   └── DataDirLockedError the embedded data dir is owned by another process
     └── ProviderError          an embedding or LLM provider failed
+        └── ProviderUnavailable every LLM provider is down and the job waits (it is replayed later)
 
 A blocked write (rate limit, low quality, duplicate, budget) is *not* an error: ``add()``
 returns an ``AddResult`` with ``status="blocked"`` and a ``blocked_reason``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 __all__ = [
     "AccordError",
@@ -26,6 +29,7 @@ __all__ = [
     "StorageError",
     "DataDirLockedError",
     "ProviderError",
+    "ProviderUnavailable",
 ]
 
 
@@ -80,3 +84,19 @@ class ProviderError(AccordError):
     """An embedding or LLM provider failed."""
 
     code = "provider_error"
+
+
+class ProviderUnavailable(ProviderError):
+    """Every provider is down and the job must wait: keep it queued and replay it later.
+
+    Attributes:
+        retry_after_seconds: When a provider's breaker lets a probe through again.
+        reasons: The per-provider reasons of the failure that caused the wait.
+    """
+
+    code = "llm_unavailable"
+
+    def __init__(self, retry_after_seconds: float, reasons: Mapping[str, str] | None = None) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        self.reasons = dict(reasons or {})
+        super().__init__(f"no LLM provider is available; retry in {retry_after_seconds:.0f}s")

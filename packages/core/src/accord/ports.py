@@ -167,7 +167,7 @@ class MemoryStore(Protocol):
     async def close(self) -> None: ...
 
     async def ensure_tenant(
-        self, tenant_id: str, name: str | None, now: dt.datetime, memory_quota: int | None = None
+        self, tenant_id: str, name: str | None, now: dt.datetime, memory_quota: int | None = None,
     ) -> None: ...
 
     async def tenant_quota(self, tenant_id: str) -> int | None:
@@ -177,46 +177,29 @@ class MemoryStore(Protocol):
     async def get_memories(self, tenant_id: str, ids: Sequence[str]) -> list[Memory]: ...
 
     async def list_memories(
-        self,
-        tenant_id: str,
-        user_id: str,
-        *,
-        categories: Sequence[str] | None = None,
-        statuses: Sequence[str] = (MemoryStatus.ACTIVE.value,),
-        limit: int = 100,
-        offset: int = 0,
-        metadata: Mapping[str, str] | None = None,
-        job_id: str | None = None,
+        self, tenant_id: str, user_id: str, *, categories: Sequence[str] | None = None,
+        statuses: Sequence[str] = (MemoryStatus.ACTIVE.value,), limit: int = 100, offset: int = 0,
+        metadata: Mapping[str, str] | None = None, job_id: str | None = None,
     ) -> list[Memory]: ...
 
     async def list_users(self, tenant_id: str, *, limit: int = 100, offset: int = 0) -> list[str]: ...
 
     async def top_by_importance(
-        self,
-        tenant_id: str,
-        user_id: str,
-        *,
-        limit: int,
-        min_importance: float,
+        self, tenant_id: str, user_id: str, *, limit: int, min_importance: float,
         categories: Sequence[str] | None = None,
     ) -> list[Memory]:
         """The user's most important active durable memories: their profile."""
         ...
 
     async def keyword_candidates(
-        self,
-        tenant_id: str,
-        user_ids: Sequence[str],
-        *,
-        categories: Sequence[str] | None,
-        created_after: dt.datetime | None,
-        limit: int,
+        self, tenant_id: str, user_ids: Sequence[str], *, categories: Sequence[str] | None,
+        created_after: dt.datetime | None, limit: int,
     ) -> list[tuple[str, str]]:
         """(id, index_text) of the users' newest active memories, for keyword search without the index."""
         ...
 
     async def record_access(
-        self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime, *, boost: float = 0.0
+        self, tenant_id: str, counts: Mapping[str, int], now: dt.datetime, *, boost: float = 0.0,
     ) -> list[str]:
         """Add ``counts[id]`` accesses to each memory, stamp ``last_accessed_at`` and raise its live importance by ``boost`` per access; returns the ids whose importance changed."""
         ...
@@ -234,11 +217,7 @@ class MemoryStore(Protocol):
     async def store_counts(self, tenant_id: str) -> dict[str, int]: ...
 
     def index_records(
-        self,
-        *,
-        tenant_id: str | None = None,
-        ids: Sequence[str] | None = None,
-        job_id: str | None = None,
+        self, *, tenant_id: str | None = None, ids: Sequence[str] | None = None, job_id: str | None = None,
         batch_size: int = 1000,
     ) -> AsyncIterator[list[IndexPoint]]:
         """Memories (all, a tenant's, some ids or a job's), in batches, to (re)build the index."""
@@ -249,43 +228,25 @@ class MemoryStore(Protocol):
     async def history(self, tenant_id: str, memory_id: str) -> list[MemoryVersion]: ...
 
     async def edit_memory(
-        self,
-        tenant_id: str,
-        memory_id: str,
-        edit: MemoryEdit,
-        *,
-        agent_id: str | None,
-        now: dt.datetime,
+        self, tenant_id: str, memory_id: str, edit: MemoryEdit, *, agent_id: str | None, now: dt.datetime,
     ) -> str: ...
 
     async def set_memory_status(
-        self,
-        tenant_id: str,
-        memory_id: str,
-        status: MemoryStatus,
-        *,
-        agent_id: str | None,
-        now: dt.datetime,
-        reason: str,
+        self, tenant_id: str, memory_id: str, status: MemoryStatus, *, agent_id: str | None,
+        now: dt.datetime, reason: str,
     ) -> str: ...
 
     async def list_conflicts(
-        self,
-        tenant_id: str,
-        *,
-        status: str | None = "open",
-        kind: str | None = None,
-        user_id: str | None = None,
-        limit: int = 100,
-        conflict_id: str | None = None,
+        self, tenant_id: str, *, status: str | None = "open", kind: str | None = None,
+        user_id: str | None = None, limit: int = 100, conflict_id: str | None = None,
     ) -> list[Conflict]: ...
 
     async def settle_conflict(
-        self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime
+        self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime,
     ) -> Settlement: ...
 
     async def maintain(
-        self, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime
+        self, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime,
     ) -> MaintenanceTally: ...
 
     async def tenant_ids(self) -> list[str]: ...
@@ -300,18 +261,9 @@ class JobQueue(Protocol):
     """The durable job queue: the outbox of ``add()``, claimed by workers with a lease."""
 
     async def enqueue(
-        self,
-        *,
-        tenant_id: str,
-        user_id: str,
-        agent_id: str | None,
-        session_id: str | None,
-        job_id: str,
-        content_hash: str,
-        idempotency_key: str | None,
-        new_messages: Sequence[NewMessage],
-        episodic: Sequence[NewMemory],
-        now: dt.datetime,
+        self, *, tenant_id: str, user_id: str, agent_id: str | None, session_id: str | None, job_id: str,
+        content_hash: str, idempotency_key: str | None, new_messages: Sequence[NewMessage],
+        episodic: Sequence[NewMemory], now: dt.datetime,
     ) -> str | None:
         """Store the raw turns, their episodic memories and the job in one transaction."""
         ...
@@ -319,37 +271,25 @@ class JobQueue(Protocol):
     async def find_job_by_idempotency_key(self, tenant_id: str, user_id: str, key: str) -> str | None: ...
 
     async def find_recent_job(
-        self, tenant_id: str, user_id: str, content_hash: str, since: dt.datetime
+        self, tenant_id: str, user_id: str, content_hash: str, since: dt.datetime,
     ) -> str | None: ...
 
     async def claim_job(
-        self, worker_id: str, now: dt.datetime, lease_seconds: float, max_attempts: int
+        self, worker_id: str, now: dt.datetime, lease_seconds: float, max_attempts: int,
     ) -> Job | None:
         """Lease the oldest claimable job: queued, or running with an expired lease."""
         ...
 
     async def save_extraction(
-        self,
-        job_id: str,
-        worker_id: str,
-        extraction: Sequence[ExtractedMemory],
-        extractor: str,
+        self, job_id: str, worker_id: str, extraction: Sequence[ExtractedMemory], extractor: str,
         now: dt.datetime,
     ) -> bool:
         """Save the extractor's output on the job before it is applied (so a replay reuses it)."""
         ...
 
     async def apply_job(
-        self,
-        job_id: str,
-        worker_id: str,
-        tenant_id: str,
-        candidates: Sequence[NewMemory],
-        now: dt.datetime,
-        *,
-        stated_by: str | None,
-        said_at: dt.datetime,
-        shared_policy: str = "weigh",
+        self, job_id: str, worker_id: str, tenant_id: str, candidates: Sequence[NewMemory], now: dt.datetime,
+        *, stated_by: str | None, said_at: dt.datetime, shared_policy: str = "weigh",
     ) -> ApplyResult | None:
         """Resolve and apply the job's candidates in one transaction; mark the job applied."""
         ...
@@ -361,7 +301,7 @@ class JobQueue(Protocol):
         ...
 
     async def fail_job(
-        self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool
+        self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool,
     ) -> None:
         """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
         ...
@@ -388,7 +328,7 @@ class IdentityStore(Protocol):
     async def list_agents(self, tenant_id: str) -> list[Agent]: ...
 
     async def issue_key(
-        self, tenant_id: str, *, agent_id: str | None, user_id: str | None, now: dt.datetime
+        self, tenant_id: str, *, agent_id: str | None, user_id: str | None, now: dt.datetime,
     ) -> tuple[str, ApiKeyInfo]: ...
 
     async def issue_agent_key(self, tenant_id: str, agent_id: str, now: dt.datetime) -> IssuedKey: ...
@@ -408,24 +348,20 @@ class IdentityStore(Protocol):
     async def revoke_key(self, tenant_id: str, key_id: str, now: dt.datetime) -> ApiKeyInfo: ...
 
     async def add_grant(
-        self,
-        tenant_id: str,
-        agent_id: str,
-        access: str,
-        categories: Sequence[str] | None,
-        user_id: str | None,
-        expires_at: dt.datetime | None,
-        now: dt.datetime,
+        self, tenant_id: str, agent_id: str, access: str, categories: Sequence[str] | None,
+        user_id: str | None, expires_at: dt.datetime | None, now: dt.datetime,
     ) -> Grant: ...
 
     async def revoke_grant(self, tenant_id: str, grant_id: str, now: dt.datetime) -> Grant: ...
 
     async def list_grants(
-        self, tenant_id: str, *, agent_id: str | None = None, user_id: str | None = None, include_revoked: bool = False
+        self, tenant_id: str, *, agent_id: str | None = None, user_id: str | None = None,
+        include_revoked: bool = False,
     ) -> list[Grant]: ...
 
     async def set_consent(
-        self, tenant_id: str, user_id: str, agent_id: str, granted: bool, categories: Sequence[str] | None, now: dt.datetime
+        self, tenant_id: str, user_id: str, agent_id: str, granted: bool, categories: Sequence[str] | None,
+        now: dt.datetime,
     ) -> Consent: ...
 
     async def list_consents(self, tenant_id: str, user_id: str) -> list[Consent]: ...

@@ -204,3 +204,17 @@ def check_metadata_filter(value: object, field: str = "metadata") -> dict[str, s
             raise InvalidInputError(f"{field}.{path}", "must be a string of at most 1000 characters")
         out[path] = wanted
     return out
+
+
+def check_agent_ids(value: object) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise InvalidInputError("agent_ids", "must be a non-empty list of agent ids")
+    return [check_identifier("agent_ids", v) for v in value]  # type: ignore[misc]
+
+
+def check_idempotency_key(value: object) -> str | None:
+    if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 200):
+        raise InvalidInputError("idempotency_key", "must be a string of 1-200 characters")
+    return value  # type: ignore[return-value]

@@ -93,26 +93,26 @@ class Authorizer:
 
     async def require_write(self, principal: Principal, user_id: str, category: str, action: str) -> None:
         if not (await self.access(principal, user_id)).can_write(category):
-            raise PermissionDeniedError(f"{_who(principal)} may not {action} {category} memories of user {user_id!r}")
+            raise PermissionDeniedError(f"{who(principal)} may not {action} {category} memories of user {user_id!r}")
 
     @staticmethod
     def require_admin(principal: Principal, action: str) -> None:
         if not principal.is_privileged:
-            raise PermissionDeniedError(f"{_who(principal)} may not {action}: it needs a tenant admin key")
+            raise PermissionDeniedError(f"{who(principal)} may not {action}: it needs a tenant admin key")
 
     @staticmethod
     def require_owner(principal: Principal, action: str) -> None:
         if principal.role != "owner":
-            raise PermissionDeniedError(f"{_who(principal)} may not {action}: only the operator may")
+            raise PermissionDeniedError(f"{who(principal)} may not {action}: only the operator may")
 
     @staticmethod
     def require_user_or_admin(principal: Principal, user_id: str, action: str) -> None:
         if principal.is_privileged or (principal.role == "user" and principal.user_id == user_id):
             return
-        raise PermissionDeniedError(f"{_who(principal)} may not {action} for user {user_id!r}")
+        raise PermissionDeniedError(f"{who(principal)} may not {action} for user {user_id!r}")
 
 
-def _who(principal: Principal) -> str:
+def who(principal: Principal) -> str:
     if principal.role == "user":
         return f"the token of user {principal.user_id!r}"
     return f"agent {principal.agent_id!r}" if principal.agent_id else "this caller"

@@ -13,34 +13,32 @@ from types import TracebackType
 from typing import Any, Self
 
 from accord.domain import gate
-from accord.engine.authz import LOCAL_AGENT, Authorizer
+from accord.engine.authz import LOCAL_AGENT, Authorizer, who
 from accord.engine.bootstrap import build_components
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.curation import CurationAPI
 from accord.engine.datadir import DataDirLock
-from accord.errors import AccordError, InvalidInputError, NotFoundError, PermissionDeniedError
+from accord.errors import AccordError, NotFoundError, PermissionDeniedError
 from accord.domain.models import (
     AddResult,
     ContextFormat,
     ContextResult,
     ForgetReport,
-    HealthReport,
-    Job,
     Memory,
     MemoryStatus,
-    StoreStats,
-    UserStats,
 )
 from accord.engine.passport import PassportAPI
 from accord.engine.read import Reader
 from accord.settings import AccordSettings
 from accord.domain.validation import (
     MAX_LIMIT,
+    check_agent_ids,
     check_categories,
     check_datetime,
     check_format,
     check_identifier,
+    check_idempotency_key,
     check_int,
     check_memory_id,
     check_messages,
@@ -50,6 +48,7 @@ from accord.domain.validation import (
     check_query,
 )
 from accord.engine.indexing import Indexer
+from accord.engine.operations import OperationsAPI
 from accord.engine.write import Writer
 from accord.blocking import BlockingEngine
 from accord.interface import MemoryEngine, share_docs
@@ -65,7 +64,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(CurationAPI, PassportAPI):
+class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
@@ -221,10 +220,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         session_id = check_identifier("session_id", session_id, optional=True)
         meta = check_metadata(metadata)
-        if idempotency_key is not None and (
-            not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 200
-        ):
-            raise InvalidInputError("idempotency_key", "must be a string of 1-200 characters")
+        idempotency_key = check_idempotency_key(idempotency_key)
         check_positive_number("timeout", timeout, optional=False)
         msgs = check_messages(
             messages, max_messages=parts.settings.max_messages_per_add, max_chars=parts.settings.max_message_chars
@@ -232,7 +228,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         await self._require_tenant()
         access = await self._authz.access(self._principal, user_id)
         if not access.write:
-            raise PermissionDeniedError(f"{_who(self._principal)} may not write the memory of user {user_id!r}")
+            raise PermissionDeniedError(f"{who(self._principal)} may not write the memory of user {user_id!r}")
         fp = gate.fingerprint(msgs, session_id)
         blocked = await self._writer.check_gate(self._principal, user_id, msgs, fp, idempotency_key)
         if blocked is not None:
@@ -275,18 +271,6 @@ class AsyncAccord(CurationAPI, PassportAPI):
             update={"status": status, "memories_created": created, "error": job.error, "extractor": job.extractor}
         )
 
-    async def process_pending(self) -> int:
-        """Run every queued job now, in this task; returns how many ran."""
-        self._authz.require_admin(self._principal, "run the job queue")
-        return await self._worker.drain()
-
-    async def get_job(self, job_id: str) -> Job:
-        """An ``add()`` job of this tenant: its status, attempts, error and what it created."""
-        job = await self.parts.store.get_job(self._principal.tenant_id, check_memory_id(job_id, "job_id"))
-        if job is None or not (self._principal.is_privileged or job.agent_id == self._principal.agent_id):
-            raise NotFoundError(f"no job {job_id}")
-        return job
-
     # -- read --------------------------------------------------------------------------
 
     async def get(
@@ -322,7 +306,7 @@ class AsyncAccord(CurationAPI, PassportAPI):
         max_tokens = check_int("context_max_tokens", context_max_tokens, 1, MAX_CONTEXT_TOKENS)
         days = check_positive_number("time_filter_days", time_filter_days, maximum=100_000)
         when = check_datetime("as_of", as_of)
-        writers = _check_agent_ids(agent_ids)
+        writers = check_agent_ids(agent_ids)
         access = await self._authz.access(self._principal, user_id)
         allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
         shared = await self._authz.access(self._principal, SHARED_USER_ID) if allowed else access
@@ -380,13 +364,6 @@ class AsyncAccord(CurationAPI, PassportAPI):
             job_id=job,
         )
 
-    async def list_users(self, *, limit: int = 100, offset: int = 0) -> list[str]:
-        """The tenant's users Accord holds memory for, in id order (admins and the owner)."""
-        limit = check_int("limit", limit, 1, 1000)
-        offset = check_int("offset", offset, 0, 10**9)
-        self._authz.require_admin(self._principal, "list users")
-        return await self.parts.store.list_users(self._principal.tenant_id, limit=limit, offset=offset)
-
     async def get_memory(self, memory_id: str) -> Memory:
         """One memory the caller may read (``NotFoundError`` otherwise, also for another tenant's)."""
         return await self._visible(memory_id)
@@ -416,54 +393,5 @@ class AsyncAccord(CurationAPI, PassportAPI):
         await parts.hot.invalidate(self._principal.tenant_id, user_id)
         return report
 
-    async def stats(self, user_id: str | None = None) -> UserStats | StoreStats:
-        """Counts for one user, or for the whole tenant with the current service mode."""
-        parts = self.parts
-        if user_id is not None:
-            user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
-            if not (await self._authz.access(self._principal, user_id)).read:
-                raise PermissionDeniedError(f"{_who(self._principal)} may not read user {user_id!r}")
-            return await parts.store.user_stats(self._principal.tenant_id, user_id)
-        self._authz.require_admin(self._principal, "read tenant statistics")
-        counts = await parts.store.store_counts(self._principal.tenant_id)
-        points = await parts.index.count(self._principal.tenant_id) if parts.index is not None else None
-        return StoreStats(**counts, index_points=points, mode=parts.mode())
-
-    async def health(self) -> HealthReport:
-        """Each dependency's state: index, embedder, hot tier, extraction and every LLM provider's
-        circuit breaker (state, failure counts, last error), with the tenant's job counts."""
-        parts = self.parts
-        mode = parts.mode()
-        providers = parts.extractor.providers()
-        counts = await parts.store.store_counts(self._principal.tenant_id)
-        return HealthReport(
-            status="degraded" if mode.degraded else "ok",
-            mode=mode,
-            providers=providers,
-            jobs_pending=counts["jobs_pending"],
-            jobs_failed=counts["jobs_failed"],
-        )
-
-    async def reindex(self) -> int:
-        """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing
-        or came from another model)."""
-        self._authz.require_owner(self._principal, "rebuild the index")
-        return await self._indexer.rebuild()
-
-
 # The engine's docstrings document the interface and the blocking twins too (one text).
 share_docs(AsyncAccord, MemoryEngine, BlockingEngine)
-
-
-def _who(principal: Principal) -> str:
-    if principal.role == "user":
-        return f"the token of user {principal.user_id!r}"
-    return f"agent {principal.agent_id!r}"
-
-
-def _check_agent_ids(value: object) -> list[str] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or not value:
-        raise InvalidInputError("agent_ids", "must be a non-empty list of agent ids")
-    return [check_identifier("agent_ids", v) for v in value]  # type: ignore[misc]

@@ -18,7 +18,6 @@ import socket
 import uuid
 from collections.abc import Sequence
 
-from accord.adapters.llm.extractor import ProviderUnavailable
 from accord.domain.conflict_rules import Action, Claim, has_change_cue, similarity
 from accord.domain.models import ExtractedMemory, Job, JobStatus, Message, SourceKind
 from accord.domain.qualifiers import qualify
@@ -26,7 +25,7 @@ from accord.domain.records import ApplyResult, NewMemory, content_hash
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
 from accord.engine.indexing import Indexer
-from accord.errors import AccordError
+from accord.errors import AccordError, ProviderUnavailable
 from accord.ports import SHARED_USER_ID
 
 log = logging.getLogger("accord.worker")

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from accord.errors import ProviderError
+from accord.errors import ProviderUnavailable
 from accord.domain.models import DURABLE_CATEGORIES, Category, ExtractedMemory, Message, ProviderHealth, Scope
 from accord.adapters.extractors.rules._phrasing import normalise_value
 from accord.adapters.llm.breaker import MonotonicClock
@@ -70,22 +70,6 @@ for org:* facts.
 Reply with only a JSON object: {{"memories": [{{"content": str, "category": str, "attribute_key": \
 str|null, "attribute_value": str|null, "importance": number, "confidence": number, "message_index": int, \
 "negated": bool, "scope": "user"|"tenant"}}]}}. Reply {{"memories": []}} when nothing is durable."""
-
-
-class ProviderUnavailable(ProviderError):
-    """Every provider is down and the job must wait: keep it queued and replay it later.
-
-    Attributes:
-        retry_after_seconds: When a provider's breaker lets a probe through again.
-        reasons: The per-provider reasons of the failure that caused the wait.
-    """
-
-    code = "llm_unavailable"
-
-    def __init__(self, retry_after_seconds: float, reasons: Mapping[str, str] | None = None) -> None:
-        self.retry_after_seconds = retry_after_seconds
-        self.reasons = dict(reasons or {})
-        super().__init__(f"no LLM provider is available; retry in {retry_after_seconds:.0f}s")
 
 
 class ExtractedItem(BaseModel):

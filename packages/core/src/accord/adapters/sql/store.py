@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from accord.domain.models import (
@@ -23,13 +23,12 @@ from accord.domain.models import (
 )
 from accord.adapters.sql import curation
 from accord.adapters.sql.store_curation import CurationMixin
+from accord.adapters.sql.store_index import IndexFeedMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
-from accord.ports import SHARED_USER_ID, IndexPoint, Vector
+from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.records import (
-    encode_vector,
-    index_point_from_row,
     memory_from_row,
 )
 from accord.adapters.sql.schema import (
@@ -52,26 +51,13 @@ __all__ = ["SqlStore"]
 log = logging.getLogger("accord.store")
 
 _OPEN_JOB = OPEN_JOB_STATUSES
-_INDEX_COLUMNS = [
-    memories.c.id,
-    memories.c.tenant_id,
-    memories.c.user_id,
-    memories.c.category,
-    memories.c.status,
-    memories.c.created_at,
-    memories.c.index_text,
-    memories.c.agent_id,
-    memories.c.session_id,
-    memories.c.embedding,
-    memories.c.embedding_model,
-]
 
 
 def _count(conn: Connection, table: Any, *where: Any) -> int:
     return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-class SqlStore(JobQueueMixin, CurationMixin):
+class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
     """The canonical store. ``url`` is a SQLAlchemy URL (sqlite or postgresql)."""
 
     def __init__(self, url: str) -> None:
@@ -378,50 +364,3 @@ class SqlStore(JobQueueMixin, CurationMixin):
             }
 
         return await self._read(run, "store statistics", heavy=True)
-
-    async def index_records(
-        self,
-        *,
-        tenant_id: str | None = None,
-        ids: Sequence[str] | None = None,
-        job_id: str | None = None,
-        batch_size: int = 1000,
-    ) -> AsyncIterator[list[IndexPoint]]:
-        """Memories (all, a tenant's, some ids or a job's), in batches, to (re)build the index.
-
-        ``tenant_id=None`` walks all tenants: only ``accord reindex`` (an operator command)
-        does that.
-        """
-        last = ""
-        while True:
-            where = [memories.c.id > last]
-            if tenant_id is not None:
-                where.append(memories.c.tenant_id == tenant_id)
-            if ids is not None:
-                where.append(memories.c.id.in_(ids))
-            if job_id is not None:
-                where.append(memories.c.job_id == job_id)
-            stmt = select(*_INDEX_COLUMNS).where(*where).order_by(memories.c.id).limit(batch_size)
-            rows = await self._read(
-                lambda conn, stmt=stmt: conn.execute(stmt).mappings().all(),
-                "reading for the index",
-                heavy=True,
-            )
-            if not rows:
-                return
-            yield [index_point_from_row(r) for r in rows]
-            last = rows[-1]["id"]
-
-    async def set_embeddings(self, tenant_id: str, vectors: Mapping[str, tuple[Vector, str]]) -> None:
-        statements = [
-            update(memories)
-            .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
-            .values(embedding=encode_vector(vector), embedding_model=model)
-            for memory_id, (vector, model) in vectors.items()
-        ]
-
-        def run(conn: Connection) -> None:
-            for stmt in statements:
-                conn.execute(stmt)
-
-        await self._write(run, "storing embeddings")
