@@ -21,6 +21,8 @@ _UUID = re.compile(UUID_PATTERN)
 # A metadata filter key: a path of up to four plain segments ("langgraph_store.key").
 _META_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}(\.[A-Za-z0-9_\-]{1,64}){0,3}$")
 MAX_METADATA_FILTERS = 8
+# A speaker's name as people write it ("Lucía", "Mary Ann", "O'Brien"): one line, no markup.
+_SPEAKER = re.compile(r"^[^\W_][\w .'\-]{0,63}$")
 _ROLES = ("user", "assistant", "system", "tool")
 _FORMATS: tuple[ContextFormat, ...] = ("bullets", "json", "xml")
 MAX_QUERY_CHARS = 4_000
@@ -89,8 +91,11 @@ def _one_message(index: int, raw: object, max_chars: int) -> Message:
     if len(content) > max_chars:
         raise InvalidInputError(f"{field}.content", f"has {len(content)} characters; the limit is {max_chars}")
     check_metadata(message.metadata, f"{field}.metadata")
-    if message.name is not None:
-        check_identifier(f"{field}.name", message.name.replace(" ", "_"))
+    if message.name is not None and not _SPEAKER.match(message.name):
+        raise InvalidInputError(
+            f"{field}.name",
+            "must be 1-64 characters of letters (any script), digits, spaces and . ' - _, starting with a letter or digit",
+        )
     return message.model_copy(update={"content": content})
 
 
