@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from accord.domain.access import ConsentRule, GrantRule
+from accord.domain.coherence import Derived
 from accord.domain.models import (
     Conflict,
     ExtractedMemory,
@@ -183,6 +184,10 @@ class MemoryStore(Protocol):
     ) -> list[Memory]: ...
 
     async def list_users(self, tenant_id: str, *, limit: int = 100, offset: int = 0) -> list[str]: ...
+
+    async def derived_from_turns(self, tenant_id: str, job_ids: Sequence[str]) -> dict[str, list[Derived]]:
+        """The durable memories the given jobs extracted, by the message they came from."""
+        ...
 
     async def top_by_importance(
         self, tenant_id: str, user_id: str, *, limit: int, min_importance: float,

@@ -12,7 +12,8 @@ from accord.domain import lexical
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.errors import StorageError
-from accord.domain.models import ALL_CATEGORIES, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
+from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
+from accord.domain.coherence import coherent
 from accord.domain.context import build_context
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
@@ -152,6 +153,8 @@ class Reader:
             if profile:
                 candidates += [(m, 0.0) for m in profile]
                 ranked = rank_candidates(candidates, now, self.weights)
+        if not as_of:
+            ranked = await self._coherent(principal.tenant_id, ranked, limit)
         ranked = ranked[:limit]
         by_id = {m.id: r for m, r in candidates}
         return Retrieval(
@@ -160,6 +163,22 @@ class Reader:
             search=search,
             notes=notes,
         )
+
+    async def _coherent(
+        self, tenant_id: str, ranked: list[tuple[Memory, float]], limit: int
+    ) -> list[tuple[Memory, float]]:
+        """Drop raw turns that state a superseded value, or only repeat facts the context holds
+        (see :func:`accord.domain.coherence.coherent`); judged on the top ``limit`` plus those
+        that move up to fill it."""
+        jobs = {m.source.job_id for m, _ in ranked if m.category is Category.EPISODIC and m.source.job_id}
+        if not jobs:
+            return ranked
+        derived = await self.parts.store.derived_from_turns(tenant_id, sorted(jobs))
+        if not derived:
+            return ranked
+        score = {m.id: s for m, s in ranked}
+        kept = coherent([m for m, _ in ranked], derived, limit)
+        return [(m, score[m.id]) for m in kept]
 
     def _fuse(self, hits: IndexHits) -> dict[str, float]:
         s = self.parts.settings

@@ -25,6 +25,7 @@ from accord.adapters.sql import curation
 from accord.adapters.sql.store_curation import CurationMixin
 from accord.adapters.sql.store_index import IndexFeedMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
+from accord.domain.coherence import Derived
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
@@ -153,6 +154,22 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
             lambda conn: conn.execute(stmt).mappings().all(), "listing memories", heavy=limit > 200
         )
         return [memory_from_row(r) for r in rows]
+
+    async def derived_from_turns(self, tenant_id: str, job_ids: Sequence[str]) -> dict[str, list[Derived]]:
+        """The durable memories the given jobs extracted, by the message they came from."""
+        if not job_ids:
+            return {}
+        stmt = select(memories.c.id, memories.c.message_id, memories.c.status).where(
+            memories.c.tenant_id == tenant_id,
+            memories.c.job_id.in_(list(job_ids)),
+            memories.c.category != "episodic",
+            memories.c.message_id.is_not(None),
+        )
+        rows = await self._read(lambda conn: conn.execute(stmt).all(), "reading what turns yielded")
+        out: dict[str, list[Derived]] = {}
+        for r in rows:
+            out.setdefault(r.message_id, []).append(Derived(r.id, MemoryStatus(r.status)))
+        return out
 
     async def list_users(self, tenant_id: str, *, limit: int = 100, offset: int = 0) -> list[str]:
         stmt = (

@@ -1,0 +1,57 @@
+"""Which raw turns give way to the facts drawn from them (pure rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accord.domain.coherence import Derived, coherent
+from accord.domain.models import Category, Memory, MemorySource, MemoryStatus, SourceKind
+
+NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+
+
+def memory(mid: str, category: Category, message_id: str | None = None) -> Memory:
+    kind = SourceKind.EPISODIC if category is Category.EPISODIC else SourceKind.EXTRACTED
+    return Memory(
+        id=mid, user_id="alice", content=mid, category=category, importance_score=0.5,
+        original_importance_score=0.5, lineage_id=mid, created_at=NOW, updated_at=NOW,
+        source=MemorySource(kind=kind, message_id=message_id),
+    )
+
+
+TURN_OLD = memory("turn: I work at Initech", Category.EPISODIC, "m1")
+TURN_NEW = memory("turn: I joined Umbrella", Category.EPISODIC, "m2")
+TURN_CHAT = memory("turn: how are you", Category.EPISODIC, "m3")
+FACT_NEW = memory("User works at Umbrella", Category.FACT, "m2")
+DERIVED = {
+    "m1": [Derived("old-fact", MemoryStatus.ARCHIVED)],
+    "m2": [Derived(FACT_NEW.id, MemoryStatus.ACTIVE)],
+}
+
+
+def test_a_turn_that_stated_a_superseded_value_is_dropped() -> None:
+    assert coherent([TURN_OLD, TURN_CHAT], DERIVED, 10) == [TURN_CHAT]
+
+
+def test_a_turn_whose_facts_are_all_shown_is_dropped_and_the_fact_kept() -> None:
+    assert coherent([FACT_NEW, TURN_NEW, TURN_CHAT], DERIVED, 10) == [FACT_NEW, TURN_CHAT]
+
+
+def test_a_turn_stays_when_its_fact_is_not_among_those_shown() -> None:
+    ranked = [TURN_NEW, TURN_CHAT, FACT_NEW]
+    assert coherent(ranked, DERIVED, 2) == ranked  # the fact is third: only two are shown
+
+
+def test_a_turn_with_one_fact_shown_and_one_not_stays() -> None:
+    derived = {"m2": [Derived(FACT_NEW.id, MemoryStatus.ACTIVE), Derived("other", MemoryStatus.ACTIVE)]}
+    assert coherent([FACT_NEW, TURN_NEW], derived, 10) == [FACT_NEW, TURN_NEW]
+
+
+def test_a_pending_claim_does_not_hide_its_turn() -> None:
+    derived = {"m1": [Derived("waiting", MemoryStatus.PENDING)]}
+    assert coherent([TURN_OLD], derived, 10) == [TURN_OLD]
+
+
+def test_durable_memories_are_never_dropped() -> None:
+    fact_from_old = memory("User likes tea", Category.PREFERENCE, "m1")
+    assert coherent([fact_from_old], DERIVED, 10) == [fact_from_old]
