@@ -197,7 +197,9 @@ async def test_a_worker_killed_mid_job_loses_nothing_and_applies_once(fake_llm, 
         queued = await app.add("I work at Acme", user_id="alice")
         worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            for _ in range(300):  # until the worker is inside the job, waiting on the model
+            # Until the worker is inside the job, waiting on the model. The bound is generous: a
+            # worker starting on a saturated machine took over 15 s to import and claim.
+            for _ in range(2400):
                 job = await app.get_job(queued.job_id)
                 if job.status is JobStatus.RUNNING and "m1" in fake_llm.calls:
                     break
