@@ -19,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import text
 
 from accord import Accord, AccordSettings, NotFoundError, PermissionDeniedError
+from accord.errors import ConflictError
 from accord.domain.access import ALL_CATEGORIES
 
 TENANTS = ["t1", "t2"]
@@ -187,6 +188,13 @@ class PassportIsolation(RuleBasedStateMachine):
     def list_memories(self, tenant: str, agent: str, user: str) -> None:
         listed = self.run(self.views[(tenant, agent)].list_memories(user, include_archived=True))
         self.check_returned(tenant, agent, user, listed)
+        # Not only no leak: exactly the user's memories in the categories the agent may read.
+        readable = self.readable(tenant, agent, user)
+        expected = {
+            memory_id for memory_id, (t, u, category, _, _) in self.sql_rows().items()
+            if t == tenant and u == user and category in readable
+        }
+        assert {m.id for m in listed} == expected, f"{agent}@{tenant} listing {user}"
 
     @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), pick=st.integers(0, 10**6))
     @counted
@@ -222,24 +230,29 @@ class PassportIsolation(RuleBasedStateMachine):
             "update": lambda: view.update_memory(memory_id, content=f"edited by {agent} of {tenant}"),
             "archive": lambda: view.archive_memory(memory_id),
         }[action]
-        try:
-            self.run(call())
-        except (NotFoundError, PermissionDeniedError):
-            after = self.sql_rows()
-            assert after == before, f"a refused {action} changed data"
-            return
-        except Exception as e:  # noqa: BLE001 - a conflict (e.g. duplicate content) is fine if nothing changed
-            assert self.sql_rows() == before, f"{action} failed with {e!r} but changed data"
-            return
         allowed = row_tenant == tenant and category in (
             self.writable(tenant, agent, row_user) if row_user != "_tenant" else frozenset()
         )
-        assert allowed or (row_tenant == tenant and row_user == "_tenant" and False), (
-            f"{agent}@{tenant} could {action} a memory of {row_tenant}/{row_user} ({category})"
-        )
+        try:
+            self.run(call())
+        except (NotFoundError, PermissionDeniedError):
+            assert not allowed, f"{agent}@{tenant} was refused a {action} it is granted"
+            assert self.sql_rows() == before, f"a refused {action} changed data"
+            return
+        except ConflictError:  # the edit would duplicate another memory: refused, nothing changed
+            assert action == "update" and self.sql_rows() == before
+            return
+        assert allowed, f"{agent}@{tenant} could {action} a memory of {row_tenant}/{row_user} ({category})"
         after = self.sql_rows()
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         assert changed <= {memory_id}, f"{action} touched other memories: {changed - {memory_id}}"
+        # The allowed operation took effect.
+        if action == "delete":
+            assert memory_id not in after, "an allowed delete left the memory"
+        elif action == "archive":
+            assert after[memory_id][4] == "archived", "an allowed archive left the memory active"
+        else:
+            assert after[memory_id][3] == f"edited by {agent} of {tenant}", "an allowed update did not change the content"
 
     @rule(tenant=st.sampled_from(TENANTS), user=st.sampled_from(USERS), agent=st.sampled_from(AGENTS), granted=st.booleans())
     @counted

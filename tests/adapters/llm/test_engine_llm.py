@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,23 @@ from typing import Any
 import pytest
 
 from accord import AccordSettings, AsyncAccord, JobStatus, ManualClock
+from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
+from accord.adapters.llm import LLMExtractor, LLMSettings
+
+
+class Ticks:
+    """Monotonic seconds that move only when a test says so (the LLM breakers' and deadlines' clock)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def llm_extractor(settings: AccordSettings, ticks: Ticks) -> LLMExtractor:
+    """The extractor the engine would build from ``settings``, on a hand-driven monotonic clock."""
+    return LLMExtractor.from_settings(LLMSettings.from_flat(settings), fallback=RuleBasedExtractor(), clock=ticks)
 
 
 def extraction(*items: tuple[str, str, str | None, int]) -> dict[str, Any]:
@@ -87,18 +104,18 @@ async def test_all_providers_down_falls_back_to_rules_and_says_so(fake_llm, llm_
 
 
 async def test_with_wait_policy_jobs_wait_for_a_provider_and_are_replayed(fake_llm, llm_settings) -> None:
-    clock = ManualClock()
+    clock, ticks = ManualClock(), Ticks()
     fake_llm.script("m1", fake_llm.fail(500))
-    settings = llm_settings("m1", llm_on_all_down="wait", llm_breaker_reset_seconds=0.05, run_worker=False, job_max_attempts=2)
-    async with AsyncAccord(settings, clock=clock) as engine:
+    settings = llm_settings("m1", llm_on_all_down="wait", llm_breaker_reset_seconds=30, run_worker=False, job_max_attempts=2)
+    async with AsyncAccord(settings, clock=clock, extractor=llm_extractor(settings, ticks)) as engine:
         queued = await engine.add("I work at Acme", user_id="alice")
         for _ in range(4):  # far more tries than max attempts: waiting spends none
             await engine.process_pending()
             job = await engine.get_job(queued.job_id)
             assert job.status is JobStatus.QUEUED and job.attempts == 0 and job.extraction is None
             assert await engine.process_pending() == 0  # deferred: not claimable before its time
-            clock.advance(seconds=60)
-            await asyncio.sleep(0.06)  # let the breaker's reset time pass
+            clock.advance(seconds=60)  # past the job's deferral ...
+            ticks.now += 60  # ... and the breaker's reset time
         # Meanwhile the raw turn is already searchable.
         assert (await engine.get("Acme", user_id="alice")).memories
         fake_llm.script("m1", fake_llm.ok(ACME))
@@ -111,14 +128,19 @@ async def test_with_wait_policy_jobs_wait_for_a_provider_and_are_replayed(fake_l
 async def test_get_is_unaffected_while_extraction_hangs(fake_llm, llm_settings) -> None:
     fake_llm.script("m1", fake_llm.fail("hang"))
     settings = llm_settings("m1", llm_attempt_timeout_seconds=3.0, llm_job_timeout_seconds=3.0)
-    async with AsyncAccord(settings) as engine:
-        await engine.add("I keep bees on my balcony", user_id="alice")  # the worker now waits on the model
-        await asyncio.sleep(0.2)
-        started = time.perf_counter()
+    ticks = Ticks()  # the extraction's deadline never passes: only a real answer could end the hang
+    async with AsyncAccord(settings, extractor=llm_extractor(settings, ticks)) as engine:
+        queued = await engine.add("I keep bees on my balcony", user_id="alice")
+        for _ in range(600):  # until the worker is inside the job, waiting on the model
+            if "m1" in fake_llm.calls:
+                break
+            await asyncio.sleep(0.01)
         ctx = await engine.get("bees", user_id="alice")
-        elapsed = time.perf_counter() - started
-        assert ctx.memories and "bees" in ctx.system_prompt_addition
-        assert elapsed < 1.0, elapsed  # answered while the model hangs, not after its 3 s timeout
+        assert [m.content for m in ctx.memories] == ["I keep bees on my balcony"]
+        assert "bees" in ctx.system_prompt_addition
+        # Answered while the model still hangs, not after the extraction gave up on it.
+        job = await engine.get_job(queued.job_id)
+        assert job.status is JobStatus.RUNNING and job.extraction is None
 
 
 async def test_memories_from_tool_output_stay_out_of_the_prompt(fake_llm, llm_settings) -> None:
@@ -168,11 +190,16 @@ async def test_a_worker_killed_mid_job_loses_nothing_and_applies_once(fake_llm, 
         llm_provider_order=["openai/m1"], llm_api_bases={"openai": fake_llm.api_base}, llm_api_keys={"openai": "sk-test"},
         job_lease_seconds=2,
     )
-    async with AsyncAccord(settings) as app:
+    # The app's clock stands still, so the worker's 2 s lease holds for it however slow the
+    # machine is, until the test moves the clock past it.
+    clock = ManualClock(dt.datetime.now(dt.UTC))
+    async with AsyncAccord(settings, clock=clock) as app:
         queued = await app.add("I work at Acme", user_id="alice")
         worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            for _ in range(300):  # until the worker is inside the job, waiting on the model
+            # Until the worker is inside the job, waiting on the model. The bound is generous: a
+            # worker starting on a saturated machine took over 15 s to import and claim.
+            for _ in range(2400):
                 job = await app.get_job(queued.job_id)
                 if job.status is JobStatus.RUNNING and "m1" in fake_llm.calls:
                     break
@@ -184,7 +211,8 @@ async def test_a_worker_killed_mid_job_loses_nothing_and_applies_once(fake_llm, 
             worker.wait(timeout=10)
         fake_llm.script("m1", fake_llm.ok(ACME))
         assert await app.process_pending() == 0  # its lease still holds
-        await asyncio.sleep(2.2)
+        # The worker claimed the job before now (it is dead), so its lease ended by now + 2 s.
+        clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2, milliseconds=1))
         assert await app.process_pending() == 1  # re-claimed after the lease and finished here
         job = await app.get_job(queued.job_id)
         assert job.status is JobStatus.DONE and job.attempts == 2

@@ -1,0 +1,284 @@
+"""Mutation testing of the pure rule modules, with mutmut; prints the score per module.
+
+    python scripts/mutation.py                  # every module below
+    python scripts/mutation.py gate ranking     # some of them
+    python scripts/mutation.py --changed        # the modules a change touched (CI runs this)
+    python scripts/mutation.py --changed --base REV
+
+A module is *touched* when its source file or one of its test files differs between the base
+(default: ``git merge-base HEAD origin/main``, or ``HEAD~1`` when that is HEAD itself, as on
+main) and the work tree. With no touched module the script says so and exits 0.
+
+Each module is run against its own tests only (``tests/domain/test_<module>*.py`` and the
+few files listed below), in a staging copy of the source: mutmut names mutants after the
+file's path, which only matches the import name (``accord.domain.gate``) in a ``src/``
+layout at the project root, so the script lays one out in a temporary folder. Options that
+change how mutants run (timeouts, pytest arguments) live in ``[tool.mutmut]`` of the root
+pyproject.toml and are copied into the staging project.
+
+Score: killed / (mutants - equivalent - rewordings), where a rewording only re-cases or
+XX-wraps the text of a message (a string literal with a space in it), and where a timeout counts as killed and a mutant with no
+covering test counts as a survivor. ``EQUIVALENT`` lists the survivors that no test can kill
+(or that we accept), each with the mutated line it must still match and why; a stale entry
+(the line no longer matches) is ignored, so its mutant counts as a survivor again. The exit
+status is 1 when a module scores below ``TARGET``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "packages" / "core" / "src"
+TARGET = 0.90
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    source: str  # relative to packages/core/src
+    tests: tuple[str, ...] = ()  # extra test globs beyond tests/domain/test_<name>*.py
+    test_globs: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test_globs", (f"tests/domain/test_{self.name}*.py", *self.tests))
+
+    def test_files(self) -> list[Path]:
+        return sorted({p for pattern in self.test_globs for p in ROOT.glob(pattern)})
+
+
+MODULES: dict[str, Module] = {
+    m.name: m
+    for m in (
+        Module("gate", "accord/domain/gate.py"),
+        Module("conflict_rules", "accord/domain/conflict_rules.py"),
+        Module("ranking", "accord/domain/ranking.py"),
+        Module("context", "accord/domain/context.py"),
+        Module("validation", "accord/domain/validation.py"),
+        Module("access", "accord/domain/access.py", ("tests/passport/test_keys_and_access.py",)),
+        Module("keys", "accord/domain/keys.py", ("tests/passport/test_keys_and_access.py",)),
+        Module("lexical", "accord/domain/lexical.py"),
+    )
+}
+
+# Survivors that are equivalent (no observable difference) or accepted, by mutmut's name.
+# Each entry: (a fragment of the mutated line, why). Mirrored in docs/testing.md.
+EQUIVALENT: dict[str, tuple[str, str]] = {}
+
+
+@dataclass
+class Score:
+    module: str
+    total: int = 0
+    killed: int = 0
+    equivalent: int = 0
+    wording: int = 0
+    survivors: list[tuple[str, str, str]] = field(default_factory=list)  # (name, status, diff)
+    seconds: float = 0.0
+
+    @property
+    def counted(self) -> int:
+        return self.total - self.equivalent - self.wording
+
+    @property
+    def ratio(self) -> float:
+        return self.killed / self.counted if self.counted else 1.0
+
+
+def _git(*args: str) -> str | None:
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def default_base() -> str | None:
+    head = _git("rev-parse", "HEAD")
+    base = _git("merge-base", "HEAD", "origin/main")
+    if base is None or base == head:
+        # On main itself (CI's clone) the change is the last commit.
+        return _git("rev-parse", "--verify", "--quiet", "HEAD~1")
+    return base
+
+
+def touched_modules(base: str) -> list[Module]:
+    changed = _git("diff", "--name-only", base)
+    if changed is None:
+        sys.exit(f"mutation: cannot diff against {base!r}")
+    untracked = _git("ls-files", "--others", "--exclude-standard") or ""
+    paths = {ROOT / p for p in (changed + "\n" + untracked).split() if p}
+    out = []
+    for module in MODULES.values():
+        files = {SRC / module.source, *module.test_files()}
+        if paths & files:
+            out.append(module)
+    return out
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def _stage(module: Module, where: Path) -> list[str]:
+    """Lay out src/accord, the module's tests and a pyproject.toml in ``where``."""
+    shutil.copytree(SRC / "accord", where / "src" / "accord", ignore=shutil.ignore_patterns("__pycache__"))
+    (where / "tests").mkdir()
+    shutil.copy2(ROOT / "tests" / "conftest.py", where / "tests" / "conftest.py")
+    tests = []
+    for path in module.test_files():
+        rel = path.relative_to(ROOT)
+        (where / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, where / rel)
+        tests.append(str(rel))
+    if not tests:
+        sys.exit(f"mutation: no tests for {module.name} ({', '.join(module.test_globs)})")
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]
+    mutmut = dict(root.get("mutmut", {}))
+    mutmut.update(
+        source_paths=["src"],
+        only_mutate=[f"src/{module.source}"],
+        pytest_add_cli_args_test_selection=tests,
+    )
+    lines = ["[tool.pytest.ini_options]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in root["pytest"]["ini_options"].items() if k != "testpaths"]
+    lines += ['testpaths = ["tests"]', "", "[tool.mutmut]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in mutmut.items()]
+    (where / "pyproject.toml").write_text("\n".join(lines) + "\n")
+    return tests
+
+
+def _mutmut(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutmut puts mutants/src first
+    return subprocess.run(
+        [sys.executable, "-m", "mutmut", *args], cwd=where, env=env, capture_output=True, text=True
+    )
+
+
+_RESULT = re.compile(r"^\s+(\S+__mutmut_\d+): (.+)$")
+_LITERAL = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def changed_lines(diff: str) -> tuple[str, str]:
+    """The removed and the added line of a one-line mutant's diff."""
+    old = [ln[1:] for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    new = [ln[1:] for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    return "\n".join(old), "\n".join(new)
+
+
+def rewords_a_message(old: str, new: str) -> bool:
+    """Does the mutant only re-case or XX-wrap a prose string (one with a space: a message)?
+
+    Messages are for people; tests pin what they name (the field at fault, the options),
+    not their wording, so such mutants are not scored. Identifiers, keys and format names
+    have no spaces and stay scored.
+    """
+    for match in _LITERAL.finditer(old):
+        literal = match.group()
+        if " " not in literal:
+            continue
+        body = literal[1:-1]
+        for variant in (f"XX{body}XX", body.upper(), body.lower()):
+            if variant != body and old[: match.start() + 1] + variant + old[match.end() - 1 :] == new:
+                return True
+    return False
+
+
+def run_module(module: Module, keep: Path | None) -> Score:
+    score = Score(module.name)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"accord-mutation-{module.name}-") as tmp:
+        where = keep / module.name if keep else Path(tmp)
+        if keep:
+            shutil.rmtree(where, ignore_errors=True)
+            where.mkdir(parents=True)
+        _stage(module, where)
+        run = _mutmut(where, "run")
+        if run.returncode != 0:
+            sys.stdout.write(run.stdout[-4000:] + run.stderr[-4000:])
+            sys.exit(f"mutation: mutmut failed on {module.name} (exit {run.returncode})")
+        results = _mutmut(where, "results", "--all", "true").stdout
+        for line in results.splitlines():
+            match = _RESULT.match(line)
+            if not match:
+                continue
+            name, status = match.groups()
+            score.total += 1
+            if status in ("killed", "timeout", "caught by type check"):
+                score.killed += 1
+                continue
+            old, new = changed_lines(_mutmut(where, "show", name).stdout)
+            if rewords_a_message(old, new):
+                score.wording += 1
+                continue
+            known = EQUIVALENT.get(name)
+            if known and known[0] in new:
+                score.equivalent += 1
+                continue
+            score.survivors.append((name, status, f"- {old.strip()}\n+ {new.strip()}"))
+    score.seconds = time.monotonic() - started
+    return score
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
+    parser.add_argument("--changed", action="store_true", help="only the modules the change touched")
+    parser.add_argument("--base", help="revision to compare with (default: merge-base with origin/main)")
+    parser.add_argument("--keep", type=Path, help="keep each module's staging folder under this path")
+    parser.add_argument("--quiet", action="store_true", help="do not print the survivors' diffs")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.modules if n not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(MODULES)}")
+
+    if args.changed:
+        base = args.base or default_base()
+        if base is None:
+            print("mutation: no base revision to compare with; nothing to do")
+            return 0
+        modules = touched_modules(base)
+        if not modules:
+            print(f"mutation: no rule module touched since {base[:12]}; nothing to do")
+            return 0
+        print(f"mutation: modules touched since {base[:12]}: {', '.join(m.name for m in modules)}")
+    else:
+        modules = [MODULES[n] for n in args.modules] if args.modules else list(MODULES.values())
+
+    scores = []
+    for module in modules:
+        score = run_module(module, args.keep)
+        scores.append(score)
+        print(
+            f"{module.name:15} {score.killed:4d} / {score.counted:4d} killed  {score.ratio:7.1%}"
+            f"  ({score.equivalent} equivalent, {score.wording} message wording not scored, {score.seconds:.0f} s)",
+            flush=True,
+        )
+        if not args.quiet:
+            for name, status, diff in score.survivors:
+                print(f"  {status}: {name}\n" + "".join(f"      {ln}\n" for ln in diff.splitlines()))
+    below = [s.module for s in scores if s.ratio < TARGET]
+    if below:
+        print(f"mutation: below the {TARGET:.0%} target: {', '.join(below)}")
+        return 1
+    print(f"mutation: every module at or above the {TARGET:.0%} target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
