@@ -30,6 +30,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "packages" / "core" / "src"
 TARGET = 0.90
+# The fast mode (--changed) runs in CI, which has 90 minutes for everything and whose test suite
+# takes about 15 of them on a loaded machine: mutmut runs two mutants at a time, and the whole
+# run stops at this budget, failing with the figures it reached (docs/testing.md, "CI cost").
+FAST_BUDGET_SECONDS = 30 * 60
+FAST_MAX_CHILDREN = 2
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,9 @@ MODULES: dict[str, Module] = {
         Module("access", "accord/domain/access.py", ("tests/passport/test_keys_and_access.py",)),
         Module("keys", "accord/domain/keys.py", ("tests/passport/test_keys_and_access.py",)),
         Module("lexical", "accord/domain/lexical.py"),
+        Module("resolution", "accord/domain/resolution.py"),
+        Module("lifecycle", "accord/domain/lifecycle.py"),
+        Module("coherence", "accord/domain/coherence.py"),
     )
 }
 
@@ -85,10 +94,11 @@ class Score:
     wording: int = 0
     survivors: list[tuple[str, str, str]] = field(default_factory=list)  # (name, status, diff)
     seconds: float = 0.0
+    unchecked: int = 0  # mutants the time budget left untested (then the score is partial)
 
     @property
     def counted(self) -> int:
-        return self.total - self.equivalent - self.wording
+        return self.total - self.equivalent - self.wording - self.unchecked
 
     @property
     def ratio(self) -> float:
@@ -96,7 +106,7 @@ class Score:
 
 
 def _git(*args: str) -> str | None:
-    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
     return done.stdout.strip() if done.returncode == 0 else None
 
 
@@ -163,11 +173,56 @@ def _stage(module: Module, where: Path) -> list[str]:
     return tests
 
 
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutmut puts mutants/src first
+
+
 def _mutmut(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutmut puts mutants/src first
     return subprocess.run(
-        [sys.executable, "-m", "mutmut", *args], cwd=where, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=where,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
+
+
+def _mutmut_run(where: Path, max_children: int | None, seconds: float | None) -> tuple[int | None, str]:
+    """``mutmut run``, stopped after ``seconds``: (exit status, or None when stopped; output).
+
+    mutmut records each mutant's result as it comes, so a stopped run still tells how far it got.
+    It runs in its own process group, so stopping it also stops its workers.
+    """
+    args = [sys.executable, "-m", "mutmut", "run"]
+    if max_children:
+        args += ["--max-children", str(max_children)]
+    proc = subprocess.Popen(
+        args,
+        cwd=where,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=seconds)
+        return proc.returncode, out
+    except subprocess.TimeoutExpired:
+        for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, None)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                out, _ = proc.communicate(timeout=grace)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
+            out = ""
+        return None, out or ""
 
 
 _RESULT = re.compile(r"^\s+(\S+__mutmut_\d+): (.+)$")
@@ -199,7 +254,10 @@ def rewords_a_message(old: str, new: str) -> bool:
     return False
 
 
-def run_module(module: Module, keep: Path | None) -> Score:
+def run_module(
+    module: Module, keep: Path | None, *, max_children: int | None = None, seconds: float | None = None
+) -> Score:
+    """Run mutmut on one module for at most ``seconds``; a stopped run scores what it checked."""
     score = Score(module.name)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"accord-mutation-{module.name}-") as tmp:
@@ -208,10 +266,10 @@ def run_module(module: Module, keep: Path | None) -> Score:
             shutil.rmtree(where, ignore_errors=True)
             where.mkdir(parents=True)
         _stage(module, where)
-        run = _mutmut(where, "run")
-        if run.returncode != 0:
-            sys.stdout.write(run.stdout[-4000:] + run.stderr[-4000:])
-            sys.exit(f"mutation: mutmut failed on {module.name} (exit {run.returncode})")
+        status, output = _mutmut_run(where, max_children, seconds)
+        if status not in (0, None):
+            sys.stdout.write(output[-8000:])
+            sys.exit(f"mutation: mutmut failed on {module.name} (exit {status})")
         results = _mutmut(where, "results", "--all", "true").stdout
         for line in results.splitlines():
             match = _RESULT.match(line)
@@ -221,6 +279,9 @@ def run_module(module: Module, keep: Path | None) -> Score:
             score.total += 1
             if status in ("killed", "timeout", "caught by type check"):
                 score.killed += 1
+                continue
+            if status == "not checked":  # the time budget stopped the run first
+                score.unchecked += 1
                 continue
             old, new = changed_lines(_mutmut(where, "show", name).stdout)
             if rewords_a_message(old, new):
@@ -236,12 +297,26 @@ def run_module(module: Module, keep: Path | None) -> Score:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
     parser.add_argument("--changed", action="store_true", help="only the modules the change touched")
     parser.add_argument("--base", help="revision to compare with (default: merge-base with origin/main)")
     parser.add_argument("--keep", type=Path, help="keep each module's staging folder under this path")
     parser.add_argument("--quiet", action="store_true", help="do not print the survivors' diffs")
+    parser.add_argument(
+        "--max-children",
+        type=int,
+        help=f"mutants run at a time (default: {FAST_MAX_CHILDREN} with --changed, else one per core)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        metavar="SECONDS",
+        help=f"stop and fail after this long, with the figures reached (default: {FAST_BUDGET_SECONDS} "
+        "with --changed, else none)",
+    )
     args = parser.parse_args(argv)
     unknown = [n for n in args.modules if n not in MODULES]
     if unknown:
@@ -260,19 +335,41 @@ def main(argv: list[str] | None = None) -> int:
     else:
         modules = [MODULES[n] for n in args.modules] if args.modules else list(MODULES.values())
 
-    scores = []
+    max_children = args.max_children or (FAST_MAX_CHILDREN if args.changed else None)
+    budget = args.budget if args.budget is not None else (FAST_BUDGET_SECONDS if args.changed else None)
+    started = time.monotonic()
+    scores: list[Score] = []
     for module in modules:
-        score = run_module(module, args.keep)
+        left = None if budget is None else budget - (time.monotonic() - started)
+        if left is not None and left <= 0:
+            break
+        score = run_module(module, args.keep, max_children=max_children, seconds=left)
         scores.append(score)
+        partial = (
+            f", stopped by the time budget with {score.unchecked} of {score.total} unchecked"
+            if score.unchecked
+            else ""
+        )
         print(
             f"{module.name:15} {score.killed:4d} / {score.counted:4d} killed  {score.ratio:7.1%}"
-            f"  ({score.equivalent} equivalent, {score.wording} message wording not scored, {score.seconds:.0f} s)",
+            f"  ({score.equivalent} equivalent, {score.wording} message wording not scored, {score.seconds:.0f} s{partial})",
             flush=True,
         )
         if not args.quiet:
             for name, status, diff in score.survivors:
                 print(f"  {status}: {name}\n" + "".join(f"      {ln}\n" for ln in diff.splitlines()))
     below = [s.module for s in scores if s.ratio < TARGET]
+    cut = [s.module for s in scores if s.unchecked]
+    skipped = [m.name for m in modules[len(scores) :]]
+    if cut or skipped:
+        print(
+            f"mutation: FAILED: the {budget:.0f} s time budget ran out after {time.monotonic() - started:.0f} s"
+            + (f"; stopped in: {', '.join(cut)} (scores above are over the mutants checked)" if cut else "")
+            + (f"; not run: {', '.join(skipped)}" if skipped else "")
+            + ". Run them without the budget locally: python scripts/mutation.py "
+            + " ".join(cut + skipped)
+        )
+        return 1
     if below:
         print(f"mutation: below the {TARGET:.0%} target: {', '.join(below)}")
         return 1

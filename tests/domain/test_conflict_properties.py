@@ -20,10 +20,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from accord.domain.conflict_rules import Action, Claim, classify
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from accord.domain.conflict_rules import Action, Claim, classify
 
 # A small vocabulary so restatements, refinements, near duplicates and same keys collide often.
 _WORDS = ["coffee", "tea", "black", "green", "morning", "weekend", "sister", "maya", "exam", "may", "not"]

@@ -17,11 +17,10 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from accord.domain.lexical import (
-    B,
     K1,
     MAX_TOKEN_LEN,
+    B,
     Segment,
     bm25_scores,
     bm25_scores_tokens,

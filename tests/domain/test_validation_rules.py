@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import pytest
-from pydantic import BaseModel
-
 from accord import InvalidInputError, Message
 from accord.domain.models import Category
 from accord.domain.validation import (
@@ -27,8 +26,8 @@ from accord.domain.validation import (
     check_content,
     check_datetime,
     check_format,
-    check_identifier,
     check_idempotency_key,
+    check_identifier,
     check_int,
     check_memory_id,
     check_messages,
@@ -38,14 +37,20 @@ from accord.domain.validation import (
     check_query,
     check_unit_interval,
 )
+from pydantic import BaseModel
 
 UUID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
 def refused(call, *args, **kwargs) -> InvalidInputError:  # type: ignore[no-untyped-def]
-    """The error a check raises; the test then says which field it must name."""
+    """The error a check raises; the test then says which field it must name.
+
+    Every refusal also says what is wrong: the REST API and the MCP tools hand ``problem`` to
+    the caller as the error's text, so it is never missing.
+    """
     with pytest.raises(InvalidInputError) as err:
         call(*args, **kwargs)
+    assert isinstance(err.value.problem, str) and err.value.problem.strip()
     return err.value
 
 
@@ -200,9 +205,16 @@ def test_message_refusals_name_the_message_and_its_field(raw: object, field: str
 
 
 def test_message_refusals_say_what_was_wrong() -> None:
-    assert "got 'wizard'" in refused(msgs, {"role": "wizard", "content": "x"}).problem
+    role = refused(msgs, {"role": "wizard", "content": "x"}).problem
+    assert "user, assistant, system, tool" in role and "got 'wizard'" in role
     assert "got int" in refused(msgs, [42]).problem
     assert "got int" in refused(msgs, 42).problem
+
+
+def test_a_fault_inside_a_message_field_is_named_by_its_dotted_path() -> None:
+    # pydantic locates the fault (a metadata key that is not a string) inside the field.
+    err = refused(msgs, {"role": "user", "content": "x", "metadata": {1: "a"}})
+    assert err.field.startswith("messages[0].metadata.") and err.field != "messages[0].metadata."
 
 
 def test_message_metadata_over_the_limit_is_refused_on_that_message() -> None:
@@ -250,7 +262,7 @@ def test_content_refusals_name_the_field_given(bad: object) -> None:
 
 def test_type_refusals_name_the_type_given() -> None:
     assert "got int" in refused(check_query, 7).problem
-    assert "got NoneType" in refused(check_content, "content", None, 5).problem
+    assert "got int" in refused(check_content, "content", 3, 5).problem
     assert "got int" in refused(check_identifier, "user_id", 7).problem
 
 
@@ -351,6 +363,18 @@ def test_datetimes_come_back_in_utc_naive_ones_taken_as_utc() -> None:
     got = check_datetime("as_of", dt.datetime(2026, 5, 8, 12, tzinfo=lisbon_summer))
     assert got == dt.datetime(2026, 5, 8, 11, tzinfo=dt.UTC) and got.tzinfo is dt.UTC
     assert got.hour == 11  # the wall time moved to UTC, not only relabelled
+
+
+def test_naive_datetimes_are_utc_whatever_the_machine_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server in Tokyo must read a naive 12:00 as 12:00 UTC, not as 12:00 local time.
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        got = check_datetime("as_of", dt.datetime(2026, 5, 8, 12))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert got == dt.datetime(2026, 5, 8, 12, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("bad", [dt.date(2026, 5, 8), "2026-05-08T12:00:00Z", 1_780_000_000])
