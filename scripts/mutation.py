@@ -82,7 +82,57 @@ MODULES: dict[str, Module] = {
 
 # Survivors that are equivalent (no observable difference) or accepted, by mutmut's name.
 # Each entry: (a fragment of the mutated line, why). Mirrored in docs/testing.md.
-EQUIVALENT: dict[str, tuple[str, str]] = {}
+_COMMON_FACTOR = "a factor common to every gain cancels when the gains are scaled to the best one"
+_IN_POOL = (
+    "feedback documents are part of the pool (documented; the engine's only call), so every term has a df"
+)
+_SPEAKER_SPLIT = (
+    "where 'Ann: ...' is split changes no term (': ' splits words anyway); it only shares a cache entry"
+)
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    # validation
+    "accord.domain.validation.x_check_categories__mutmut_17": (
+        "and False",
+        "Category is a StrEnum: the member itself is a str equal to its value",
+    ),
+    # lexical
+    "accord.domain.lexical.x__clean__mutmut_2": (
+        "or True",
+        "translating a text without markers changes nothing",
+    ),
+    "accord.domain.lexical.x__parts__mutmut_5": ('rpartition(": ")', _SPEAKER_SPLIT),
+    "accord.domain.lexical.x__parts__mutmut_9": ("(sep) and False", _SPEAKER_SPLIT),
+    "accord.domain.lexical.x__parts__mutmut_10": (
+        "(sep) or True",
+        _SPEAKER_SPLIT + "; without it, an empty part",
+    ),
+    "accord.domain.lexical.x_expansion_terms__mutmut_7": (
+        "terms < 0",
+        "terms = 0 keeps no term either way ([:0])",
+    ),
+    "accord.domain.lexical.x_expansion_terms__mutmut_29": ("tf / (k1 + 1.0)", _COMMON_FACTOR),
+    "accord.domain.lexical.x_expansion_terms__mutmut_31": (
+        "(score * best)",
+        _COMMON_FACTOR + " (best squared)",
+    ),
+    "accord.domain.lexical.x_expansion_terms__mutmut_32": ("(k1 - 1.0)", _COMMON_FACTOR),
+    "accord.domain.lexical.x_expansion_terms__mutmut_33": ("(k1 + 2.0)", _COMMON_FACTOR),
+    "accord.domain.lexical.x_expansion_terms__mutmut_40": ("df.get(t, None)", _IN_POOL),
+    "accord.domain.lexical.x_expansion_terms__mutmut_42": ("df.get(t, )", _IN_POOL),
+    "accord.domain.lexical.x_expansion_terms__mutmut_43": ("df.get(t, 1)", _IN_POOL),
+    "accord.domain.lexical.x_expansion_terms__mutmut_48": (
+        "max(n, 2)",
+        "n >= 1 (feedback is in the pool); at n = 1 every term has df 1, so IDF is a common factor",
+    ),
+    "accord.domain.lexical.x_expansion_terms__mutmut_69": (
+        "chosen[0][1] < 0",
+        "gains are always positive (IDF > 0 for df <= n); zero gains would be dropped by g > 0 anyway",
+    ),
+    "accord.domain.lexical.x_expansion_terms__mutmut_76": (
+        "if g >= 0",
+        "gains are always positive (IDF > 0 for df <= n)",
+    ),
+}
 
 
 @dataclass

@@ -171,6 +171,15 @@ def test_expansion_gains_sum_over_feedback_scaled_by_relative_score() -> None:
     assert extra == pytest.approx({"clara": 0.3, "pizza": 0.3 * pizza / clara})
 
 
+def test_expansion_weighs_a_term_by_its_frequency_in_the_hit_and_its_rarity_in_the_pool() -> None:
+    hit = {"violin": 1, "clara": 2, "vienna": 1}  # length 4
+    pool = [hit, {"vienna": 1}, {"vienna": 1, "opera": 1}]  # df: clara 1, vienna 3; opera is no hit's
+    extra = expansion_terms({"violin"}, [(hit, 1.0)], pool, terms=5, weight=0.3)
+    clara = saturated(2, 4, AVG) * idf(1, 3)
+    vienna = saturated(1, 4, AVG) * idf(3, 3)
+    assert extra == pytest.approx({"clara": 0.3, "vienna": 0.3 * vienna / clara})
+
+
 def test_expansion_from_one_weakly_scored_document_in_a_pool_of_one() -> None:
     # Scores below 1 count (only their ratio to the best matters); IDF over a pool of one.
     extra = expansion_terms({"violin"}, [(CLARA, 0.5)], [CLARA], terms=5, weight=0.3)
