@@ -71,7 +71,7 @@ def action(m: NewMemory, related: list[Stored], **kw: object) -> Action:
 
 # --- what a stored memory's fields make the rules decide ---
 
-VEGETARIAN = dict(attribute_key="diet", attribute_value="vegetarian")
+VEGETARIAN: dict[str, object] = {"attribute_key": "diet", "attribute_value": "vegetarian"}
 
 
 def test_a_stored_value_equal_to_the_candidate_is_a_restatement() -> None:
@@ -117,14 +117,14 @@ def test_a_new_value_in_the_same_context_updates_that_context() -> None:
 
 def test_a_date_changes_without_a_question_only_when_the_candidate_says_it_changed() -> None:
     exam = stored("User's exam is on May 12", attribute_key="date:exam", attribute_value="2026-05-12")
-    moved = dict(attribute_key="date:exam", attribute_value="2026-05-19")
+    moved: dict[str, object] = {"attribute_key": "date:exam", "attribute_value": "2026-05-19"}
     assert action(candidate("The exam was moved to May 19", change_cue=True, **moved), [exam]) is Action.UPDATE
     assert action(candidate("The exam is on May 19", **moved), [exam]) is Action.ASK_USER
 
 
 # --- shared (tenant) claims from different users ---
 
-VPN = dict(attribute_key="org:vpn", scope="tenant")
+VPN: dict[str, object] = {"attribute_key": "org:vpn", "scope": "tenant"}
 
 
 def shared(by: str, *, confidence: float = 0.8, importance: float = 0.6, **kw: object) -> Stored:
@@ -302,3 +302,12 @@ def test_a_merged_memory_is_a_new_version_of_the_target_with_the_merged_text() -
     assert got.importance == 0.9  # the higher of the two
     assert (got.embedding, got.embedding_model) == (None, None)  # new text: embedded again
     assert (got.lineage_id, got.previous_version_id) == ("L-maya", maya.id)
+
+
+def test_a_saved_merge_verdict_files_the_merged_memory_under_the_target_attribute() -> None:
+    hobby = stored("User hikes every weekend", category="preference", attribute_key="hobby", attribute_value="hiking")
+    hint = {"action": "merge", "target_id": hobby.id, "reason": "same hobby"}
+    p = plan(candidate("User enjoys mountain walks", category="preference", hint=hint), [hobby])
+    merged = p.ops[-1]
+    assert isinstance(merged, Insert) and merged.change is ChangeType.MERGED
+    assert (merged.memory.attribute_key, merged.memory.attribute_value) == ("hobby", "hiking")
