@@ -222,8 +222,8 @@ class AccordStore(BaseStore):
                 format="json",  # rank order (bullets group by category)
                 context_max_tokens=_UNBOUNDED_TOKENS,
             )
-            items = [await self._as_put(m) for m in context.memories]
-            unique = {(i.namespace, i.key): i for i in reversed(items)}  # a put found twice: its best rank
+            items = [item for m in context.memories for item in await self._items_of(m)]
+            unique = {(i.namespace, i.key): i for i in reversed(items)}  # an item found twice: its best rank
             items = [i for i in items if unique[(i.namespace, i.key)] is i]
             matches = [i for i in items if within(i, prefix, op.filter)]
         else:
@@ -236,16 +236,16 @@ class AccordStore(BaseStore):
                         break
         return matches[op.offset : wanted]
 
-    async def _as_put(self, memory: Memory) -> SearchItem:
-        """The search item of a ranked memory: a fact extracted from a put's turn stands for that put
-        (the context shows the fact instead of repeating the turn)."""
+    async def _items_of(self, memory: Memory) -> list[SearchItem]:
+        """The search items a ranked memory stands for: itself, and for a fact extracted from a put's
+        turn that put too (the context shows the fact instead of repeating the turn)."""
+        item = memory_item(memory, self.root, memory.relevance_score)
         job = memory.source.job_id
-        if memory.category.value != _EPISODIC and job is not None:
-            turns = await self._runner.aio.list_memories(memory.user_id, categories=[_EPISODIC], job_id=job, limit=10)
-            put = next((turn for turn in turns if stored_record(turn) is not None), None)
-            if put is not None:
-                return memory_item(put, self.root, memory.relevance_score)
-        return memory_item(memory, self.root, memory.relevance_score)
+        if memory.category.value == _EPISODIC or job is None:
+            return [item]
+        turns = await self._runner.aio.list_memories(memory.user_id, categories=[_EPISODIC], job_id=job, limit=10)
+        puts = [memory_item(t, self.root, memory.relevance_score) for t in turns if stored_record(t) is not None]
+        return [item, *puts]
 
     async def _list_namespaces(self, op: ListNamespacesOp) -> list[tuple[str, ...]]:
         conditions = op.match_conditions or ()
