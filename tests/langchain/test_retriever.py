@@ -77,10 +77,12 @@ def test_sync_engine_works_from_inside_a_running_loop(engine: Accord) -> None:
     seed(engine)
     retriever = AccordRetriever(engine=engine, user_id="alice", k=2)
 
-    async def inside() -> int:
-        return len(retriever.invoke("green tea"))
+    async def inside() -> list[str]:
+        return [d.page_content for d in retriever.invoke("green tea")]
 
-    assert asyncio.run(inside()) == 2
+    outside = [d.page_content for d in retriever.invoke("green tea")]
+    assert "green tea" in outside[0]
+    assert asyncio.run(inside()) == outside
 
 
 def test_bad_input_is_a_value_error_naming_the_field(engine: Accord) -> None:

@@ -143,8 +143,10 @@ def test_list_namespaces_of_a_user(engine: Accord) -> None:
     assert store.list_namespaces(prefix=ALICE, max_depth=3) == sorted({ns[:3] for ns in namespaces})
     assert store.list_namespaces(prefix=ALICE, suffix=("home",)) == [("users", "alice", "notes", "home")]
     assert store.list_namespaces(prefix=ALICE, limit=1, offset=1) == namespaces[1:2]
-    with pytest.raises(NotImplementedError, match="cannot list its users"):
-        store.list_namespaces(prefix=("users",))
+    store.put(("users", "bob", "notes"), "n1", {"text": "Bob likes chess"})
+    everyone = store.list_namespaces(prefix=("users",), max_depth=2)
+    assert everyone == [("users", "alice"), ("users", "bob")]  # the engine lists the tenant's users
+    assert store.list_namespaces(prefix=("elsewhere",)) == []
 
 
 def test_batch_applies_operations_in_order(engine: Accord) -> None:

@@ -222,7 +222,9 @@ class AccordStore(BaseStore):
                 format="json",  # rank order (bullets group by category)
                 context_max_tokens=_UNBOUNDED_TOKENS,
             )
-            items = [memory_item(m, self.root, m.relevance_score) for m in context.memories]
+            items = [item for m in context.memories for item in await self._items_of(m)]
+            unique = {(i.namespace, i.key): i for i in reversed(items)}  # an item found twice: its best rank
+            items = [i for i in items if unique[(i.namespace, i.key)] is i]
             matches = [i for i in items if within(i, prefix, op.filter)]
         else:
             async with aclosing(self._memories(user_id, categories)) as memories:
@@ -234,14 +236,36 @@ class AccordStore(BaseStore):
                         break
         return matches[op.offset : wanted]
 
+    async def _items_of(self, memory: Memory) -> list[SearchItem]:
+        """The search items a ranked memory stands for: itself, and for a fact extracted from a put's
+        turn that put too (the context shows the fact instead of repeating the turn)."""
+        item = memory_item(memory, self.root, memory.relevance_score)
+        job = memory.source.job_id
+        if memory.category.value == _EPISODIC or job is None:
+            return [item]
+        turns = await self._runner.aio.list_memories(memory.user_id, categories=[_EPISODIC], job_id=job, limit=10)
+        puts = [memory_item(t, self.root, memory.relevance_score) for t in turns if stored_record(t) is not None]
+        return [item, *puts]
+
     async def _list_namespaces(self, op: ListNamespacesOp) -> list[tuple[str, ...]]:
         conditions = op.match_conditions or ()
         prefix = next((c.path for c in conditions if c.match_type == "prefix"), ())
-        if len(prefix) < 2 or prefix[0] != self.root or prefix[1] == "*":
-            raise NotImplementedError(
-                f"Accord cannot list its users: list one user's namespaces with prefix=({self.root!r}, user_id)"
-            )
-        user_id = prefix[1]
+        if prefix[:1] not in ((), (self.root,)):
+            return []
+        if len(prefix) < 2 or prefix[1] == "*":
+            # Every user's namespaces: the engine lists the tenant's users (admin keys only).
+            users = await self._runner.aio.list_users(limit=1000)
+        else:
+            users = [prefix[1]]
+        found: set[tuple[str, ...]] = set()
+        for user_id in users:
+            found |= await self._namespaces_of(user_id)
+        if op.max_depth is not None:
+            found = {ns[: op.max_depth] for ns in found}
+        listed = sorted(ns for ns in found if all(matches_path(c, ns) for c in conditions))
+        return listed[op.offset : op.offset + op.limit]
+
+    async def _namespaces_of(self, user_id: str) -> set[tuple[str, ...]]:
         stats = await self._runner.aio.stats(user_id)
         counts = stats.by_category if isinstance(stats, UserStats) else {}
         found: set[tuple[str, ...]] = {(self.root, user_id, category) for category, n in counts.items() if n}
@@ -250,7 +274,4 @@ class AccordStore(BaseStore):
                 stored = stored_record(turn)
                 if stored is not None:
                     found.add(tuple(stored["namespace"]))
-        if op.max_depth is not None:
-            found = {ns[: op.max_depth] for ns in found}
-        listed = sorted(ns for ns in found if all(matches_path(c, ns) for c in conditions))
-        return listed[op.offset : op.offset + op.limit]
+        return found

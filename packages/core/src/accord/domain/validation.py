@@ -14,6 +14,7 @@ from accord.errors import InvalidInputError
 from accord.domain.models import Category, ContextFormat, Message
 
 # The id grammars, once: the REST schemas, the MCP tools and the adapters use these strings.
+# Checked with fullmatch: "$" alone would let a trailing newline through ("alice\n").
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$"
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _ID = re.compile(ID_PATTERN)
@@ -36,7 +37,7 @@ def check_identifier(field: str, value: object, *, optional: bool = False) -> st
         return None
     if not isinstance(value, str):
         raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise InvalidInputError(
             field, "must be 1-128 characters of letters, digits and _.:@+- (starting with a letter or digit)"
         )
@@ -44,7 +45,7 @@ def check_identifier(field: str, value: object, *, optional: bool = False) -> st
 
 
 def check_memory_id(value: object, field: str = "memory_id") -> str:
-    if not isinstance(value, str) or not _UUID.match(value):
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
         raise InvalidInputError(field, "must be a memory id (a lowercase UUID)")
     return value
 
@@ -91,7 +92,7 @@ def _one_message(index: int, raw: object, max_chars: int) -> Message:
     if len(content) > max_chars:
         raise InvalidInputError(f"{field}.content", f"has {len(content)} characters; the limit is {max_chars}")
     check_metadata(message.metadata, f"{field}.metadata")
-    if message.name is not None and not _SPEAKER.match(message.name):
+    if message.name is not None and not _SPEAKER.fullmatch(message.name):
         raise InvalidInputError(
             f"{field}.name",
             "must be 1-64 characters of letters (any script), digits, spaces and . ' - _, starting with a letter or digit",
@@ -203,7 +204,7 @@ def check_metadata_filter(value: object, field: str = "metadata") -> dict[str, s
         raise InvalidInputError(field, f"takes at most {MAX_METADATA_FILTERS} paths, got {len(value)}")
     out: dict[str, str] = {}
     for path, wanted in value.items():
-        if not isinstance(path, str) or not _META_PATH.match(path):
+        if not isinstance(path, str) or not _META_PATH.fullmatch(path):
             raise InvalidInputError(field, f"path {path!r} must be 1-4 names of letters, digits, _ or - joined by dots")
         if not isinstance(wanted, str) or len(wanted) > 1_000:
             raise InvalidInputError(f"{field}.{path}", "must be a string of at most 1000 characters")
