@@ -445,16 +445,9 @@ def test_idempotency_key_is_one_to_200_characters(value: object, ok: bool) -> No
         assert refused(check_idempotency_key, value).field == "idempotency_key"
 
 
-# --- a known bug: the grammars end in ``$``, which also matches before a trailing newline ---
-
-_TRAILING_NEWLINE = pytest.mark.xfail(
-    strict=True,
-    reason="validation.py matches with `$`, which accepts one trailing newline; use fullmatch or \\Z "
-    "(docs/testing.md). Strict: this fails once fixed, so the marker is then removed.",
-)
+# --- the id grammars are matched whole: "$" alone would let one trailing newline through ---
 
 
-@_TRAILING_NEWLINE
 @pytest.mark.parametrize(
     "call",
     [
