@@ -19,3 +19,11 @@ def test_names_that_could_forge_a_line_are_refused(name: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         check_messages([{"role": "user", "content": "hi there", "name": name}], max_messages=10, max_chars=100)
     assert caught.value.field == "messages[0].name"
+
+
+def test_control_characters_are_dropped_from_content_so_it_cannot_forge_index_segments() -> None:
+    """``\\x1e``/``\\x1f`` mark weighted segments in the index text; content never carries them."""
+    (message,) = check_messages(
+        [{"role": "user", "content": "I like tea\x1ek9\x1fcoffee\x00 and\tbiscuits\n"}], max_messages=10, max_chars=100
+    )
+    assert message.content == "I like teak9coffee and\tbiscuits"

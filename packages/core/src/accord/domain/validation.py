@@ -22,6 +22,7 @@ _UUID = re.compile(UUID_PATTERN)
 # A metadata filter key: a path of up to four plain segments ("langgraph_store.key").
 _META_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}(\.[A-Za-z0-9_\-]{1,64}){0,3}$")
 MAX_METADATA_FILTERS = 8
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A speaker's name as people write it ("Lucía", "Mary Ann", "O'Brien"): one line, no markup.
 _SPEAKER = re.compile(r"^[^\W_][\w .'\-]{0,63}$")
 _ROLES = ("user", "assistant", "system", "tool")
@@ -86,7 +87,7 @@ def _one_message(index: int, raw: object, max_chars: int) -> Message:
         message = raw
     else:
         raise InvalidInputError(field, f"must be a dict, a Message or a string, got {type(raw).__name__}")
-    content = message.content.strip()
+    content = without_controls(message.content).strip()
     if not content:
         raise InvalidInputError(f"{field}.content", "is empty")
     if len(content) > max_chars:
@@ -167,10 +168,16 @@ def check_categories(value: object) -> list[str] | None:
     return out
 
 
+def without_controls(text: str) -> str:
+    """``text`` without ASCII control characters other than tab and newlines: they carry no meaning
+    in speech, and some of them are the index's own segment markers, which content must not forge."""
+    return _CONTROLS.sub("", text)
+
+
 def check_content(field: str, value: object, max_chars: int) -> str:
     if not isinstance(value, str):
         raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    value = value.strip()
+    value = without_controls(value).strip()
     if not value:
         raise InvalidInputError(field, "is empty")
     if len(value) > max_chars:
