@@ -554,10 +554,7 @@ NEGATIVES = [
     # look-alikes
     "I live in fear",
     "I left early",
-    "I left Berlin",
-    "I quit smoking",
     "I joined the call",
-    "I switched from Java to Rust",
     "I'm Dana",
     "call me later",
     "I'm 5 minutes away",
@@ -598,7 +595,6 @@ NEGATIVES = [
     "We use Slack at work",
     "I used to use Vim",
     "My plan is simple",
-    "I switched from VS Code to Zed",
     "I learn best with this",
 ]
 

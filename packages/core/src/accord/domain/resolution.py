@@ -160,8 +160,13 @@ def prepare(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> NewMem
 
 
 def lookup_for(m: NewMemory) -> Lookup:
-    """What the store must read for a prepared candidate."""
-    return Lookup(user_id=m.user_id, category=m.category, base_key=base_key(m.attribute_key))
+    """What the store must read for a prepared candidate.
+
+    A denial or a statement of change may touch a memory filed under another key ("quit smoking"
+    after "User smokes"; "bank:ally" after "bank:wells fargo"), so it reads the whole category.
+    """
+    wide = m.scope == "user" and (m.negated or m.change_cue)
+    return Lookup(user_id=m.user_id, category=m.category, base_key=None if wide else base_key(m.attribute_key))
 
 
 def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Claim:
@@ -222,7 +227,23 @@ def plan_candidate(
     by_id = {r.id: r for r in related}
     decision = _decide(m, plain_key, related, by_id, _candidate_claim(m, stated_by, said_at), shared_policy)
     target = by_id.get(decision.target_id) if decision.target_id else None
+    if decision.past_until is not None:
+        return Plan(decision, (Insert(_past_value(m, decision.past_until, related, said_at)),))
     return Plan(decision, tuple(_ops(m, decision, target, said_at)))
+
+
+def _past_value(m: NewMemory, until: dt.datetime, related: Sequence[Stored], said_at: dt.datetime) -> NewMemory:
+    """An older statement kept beside the current value: valid from when it was said until the
+    newer value began, under a key of its own (``city@until 2025-03-01``)."""
+    key, qualified = base_key(m.attribute_key), None
+    if key is not None:
+        qualified = f"{key}@until {until.date().isoformat()}"
+        if qualified in {r.attribute_key for r in related}:
+            # two older values before the same newer one: tell them apart by their start
+            qualified = f"{key}@from {(m.said_at or said_at).date().isoformat()} until {until.date().isoformat()}"
+    return dataclasses.replace(
+        m, attribute_key=qualified, valid_from=m.valid_from or m.said_at or said_at, valid_to=min(until, m.valid_to or until)
+    )
 
 
 def _ops(m: NewMemory, decision: Decision, target: Stored | None, said_at: dt.datetime) -> list[Op]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
-from accord.adapters.extractors.rules._clause import Analysis, analyse, object_head
+from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
 _ANY_CLAUSE = compile_rule(r"^.+$")
@@ -134,8 +134,13 @@ def _person_in(obj: str) -> str | None:
     return next((w for w in reversed(words) if w in vocab.FAMILY), None)
 
 
+# Change and time words at the end of an object say when, not what: "mushrooms now" is "mushrooms",
+# so the value (and a key derived from it) is the same before and after a change.
+_TIME_TAIL = re.compile(r"(?:,?\s+(?:now|any ?more|any longer|these days|nowadays|nowdays|again|lately|for good|too))+$", re.I)
+
+
 def _value(a: Analysis) -> str:
-    obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", a.obj, flags=re.I)
+    obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", _TIME_TAIL.sub("", a.obj), flags=re.I)
     return normalise_value(" ".join(obj.split()[:4]))
 
 
@@ -175,9 +180,32 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
 
 
+# How often, not what: "I smoke a lot", "I drink most nights" are the habit itself.
+_FREQUENCY = re.compile(
+    r"^(?:a lot|alot|lots|loads|a bit|daily|weekly|every (?:day|night|week|morning|evening|weekend)|"
+    r"most (?:days|nights|mornings|evenings|weekends)|regularly|often|sometimes|occasionally|socially|"
+    r"(?:once|twice|\w+ times) a (?:day|week|month)|on weekends|heavily|too much)\b",
+    re.I,
+)
+
+
+def _habit(a: Analysis) -> Sequence[Draft]:
+    """ "I smoke", "I don't drink": a habit verb needs no object (key ``habit:<verb>``)."""
+    if "can" in a.core.lower().replace("cannot", "can not").split() or "can't" in a.core.lower():
+        return ()  # "I can't cook" is about ability, not a habit
+    if (a.obj and not _FREQUENCY.match(a.obj)) or a.modal or a.progressive or (a.past and not a.used_to) or a.subject == "possessive":
+        return ()
+    # Adverbs stay out of the content: third_person conjugates the first word after "I".
+    content = third_person(" ".join(w for w in a.core.split() if w.lower() not in ADVERBS))
+    key = f"habit:{a.predicate}"
+    return (Draft(content, Category.FACT, 0.6, key, a.predicate, 0.85, a.negated, ended=a.used_to),)
+
+
 def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     """A memory for a first-person declarative no specific rule claimed, or none."""
     a = analyse(clause.text)
+    if a is not None and a.predicate in vocab.HABIT_VERBS and (not a.obj or _FREQUENCY.match(a.obj)):
+        return _habit(a)
     if a is None or _refused(a, clause):
         return ()
     attr = _attribute(a, clause)

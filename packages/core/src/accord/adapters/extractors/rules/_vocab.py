@@ -205,3 +205,10 @@ MOMENT_WORDS = words(
     this_weekend for_the_weekend in_an_hour tomorrow yesterday currently_waiting for_now_only
     this_week for_a_bit for_a_sec for_a_minute"""
 )
+
+# Verbs that say a habit on their own, with no object ("I smoke", "I vape", "I cycle").
+HABIT_VERBS = words(
+    """smoke vape drink run jog swim cycle bike cook bake knit sew crochet paint draw dance sing surf
+    ski snowboard climb boulder hike meditate pray garden fish hunt skate box golf game write journal
+    skateboard kayak row sail dive lift"""
+)

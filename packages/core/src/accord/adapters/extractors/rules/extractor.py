@@ -33,6 +33,8 @@ import re
 
 from accord.domain.models import Category, ExtractedMemory, Message
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, source_of_ellipsis
+from accord.adapters.extractors.rules._clause import Analysis, analyse
 from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
@@ -44,6 +46,7 @@ from accord.adapters.extractors.rules._past import PAST_RULES
 from accord.adapters.extractors.rules._personal import PERSONAL_RULES
 from accord.adapters.extractors.rules._social import DETAIL_RULES, SOCIAL_RULES
 from accord.adapters.extractors.rules._text import (
+    NormalisedClause,
     clean_message,
     expand_contractions,
     is_bare_greeting,
@@ -76,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     *EXPERTISE_RULES,
     *LEARNING_RULES,
     *USAGE_RULES,
+    *CHANGE_RULES,
     *_WANTS,
     *DETAIL_RULES,
     *EVENT_RULES,
@@ -118,6 +122,8 @@ def _extract_turn(text: str) -> list[Draft]:
     cased = uses_capitals(cleaned)
     drafts: list[Draft] = []
     after_greeting = False
+    # The last denial or former habit of the turn: a bare fragment after it borrows its verb.
+    source: Analysis | None = None
     for sentence, is_question in split_sentences(cleaned):
         if is_bare_greeting(sentence):
             after_greeting = True
@@ -128,7 +134,11 @@ def _extract_turn(text: str) -> list[Draft]:
         found: list[Draft] = []
         if not is_question:
             for part in split_clauses(expand_contractions(sentence)):
-                found.extend(_extract_clause(part, cased, after_greeting))
+                got = _extract_clause(part, cased, after_greeting)
+                if not got and source is not None and (filled := elliptical(part, source)):
+                    got = _extract_clause(filled, cased, False)
+                found.extend(got)
+                source = source_of_ellipsis(analyse(implied := implied_subject(part)), implied) or source
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
             found.extend(standing_requests(sentence))
         drafts.extend(found)
@@ -138,10 +148,21 @@ def _extract_turn(text: str) -> list[Draft]:
 
 def _extract_clause(text: str, cased: bool, after_greeting: bool) -> list[Draft]:
     normalised = normalise_clause(text)
-    if normalised is None or not is_usable(normalised.text, standing=normalised.standing):
+    if normalised is None:
+        return []
+    drafts = _read_clause(normalised.text, normalised, cased, after_greeting)
+    implied = implied_subject(normalised.text)
+    if not drafts and implied != normalised.text:
+        # Only when the clause as written says nothing: "Don't use emojis" stays a request.
+        drafts = _read_clause(implied, normalised, cased, after_greeting)
+    return drafts
+
+
+def _read_clause(body: str, normalised: NormalisedClause, cased: bool, after_greeting: bool) -> list[Draft]:
+    if not is_usable(body, standing=normalised.standing):
         return []
     clause = Clause(
-        text=normalised.text,
+        text=body,
         cased=cased,
         greeting=after_greeting or normalised.greeting,
         hedged=normalised.hedged,

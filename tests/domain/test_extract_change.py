@@ -1,0 +1,51 @@
+"""Statements of change in the rules extractor: denials by ending verbs, dropped subjects and
+fragments that borrow the verb of the denial before them."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.adapters.extractors.rules.extractor import extract_memories
+from accord.domain.models import Message
+
+
+def read(text: str) -> list[tuple[str, str | None, str | None, bool]]:
+    return [(m.content, m.attribute_key, m.attribute_value, m.negated) for m in extract_memories([Message(role="user", content=text)])]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I quit smoking.", "smoke"),
+        ("Stopped drinking.", "drink"),
+        ("Sold the Fit last month.", "fit"),
+        ("Closed my Wells Fargo account, everything is at Ally these days.", "wells fargo"),
+        ("Cancelled Netflix, we've got Disney+ for the kids.", "netflix"),
+        ("I left Berlin in the spring.", "berlin"),
+    ],
+)
+def test_an_ending_verb_denies_its_object(text: str, value: str) -> None:
+    denials = [r for r in read(text) if r[3]]
+    assert [r[2] for r in denials] == [value]
+
+
+def test_a_habit_and_its_denial_share_a_key() -> None:
+    assert read("I smoke a lot") == [("User smokes a lot", "habit:smoke", "smoke", False)]
+    assert read("I quit smoking") == [("User quit smoking", "habit:smoke", "smoke", True)]
+
+
+def test_trading_one_value_for_another_denies_the_old_and_states_the_new() -> None:
+    assert read("Traded the Rio for a Kia Sportage.") == [
+        ("User no longer has Rio", None, "rio", True),
+        ("User now has a Kia Sportage", None, "kia sportage", False),
+    ]
+
+
+def test_a_fragment_after_a_denial_borrows_its_verb() -> None:
+    assert read("Don't live in Tucson anymore. Portland.") == [("User lives in Portland now", "city", "portland", False)]
+    assert ("User is at Microsoft now", "employer", "microsoft", False) in read("No longer at IBM. Microsoft.")
+
+
+@pytest.mark.parametrize("text", ["I left early", "I literally cannot cook, I burned pasta last week. Pasta!", "Quit it."])
+def test_look_alikes_are_not_denials_or_new_values(text: str) -> None:
+    assert not [r for r in read(text) if r[3] or r[0].endswith(" now")]
