@@ -124,7 +124,7 @@ KEY_CASES = [
     ("I have a peanut allergy", "allergy:peanut", "peanut"),
     ("I'm a beginner at Rust", "expertise:rust", "beginner"),
     ("I've been doing Kubernetes for 5 years", "expertise:kubernetes", "advanced"),
-    ("My wife is Anna", "relationship:wife", "anna"),
+    ("My wife is Anna", "relationship:partner", "anna"),
     ("I have a sister named Maya", "relationship:sister:maya", "maya"),
     ("My birthday is March 3", "birthday", "march 3"),
     ("I'm married", "marital_status", "married"),
@@ -289,7 +289,7 @@ def test_fillers_contractions_and_trailing_noise(text: str, key: str, value: str
 def test_a_turn_is_split_into_clauses() -> None:
     turn = "I'm vegetarian and my wife is Anna. I live in Berlin; I work at Acme."
     memories = extract_memories([user(turn)])
-    assert [m.attribute_key for m in memories] == ["diet", "relationship:wife", "city", "employer"]
+    assert [m.attribute_key for m in memories] == ["diet", "relationship:partner", "city", "employer"]
 
 
 # --- skills, learning, plans, tools, family, lists ---------------------------------------------
@@ -643,7 +643,7 @@ def test_message_index_points_at_the_source_turn() -> None:
     assert [(m.message_index, m.attribute_key) for m in memories] == [
         (2, "city"),
         (4, "diet"),
-        (4, "relationship:wife"),
+        (4, "relationship:partner"),
     ]
 
 

@@ -112,17 +112,17 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Ca
     if a.subject == "possessive":
         owner = normalise_value(re.sub(r"^(?:current|new|old|main|usual|only)\s+", "", a.owner.lower()))
         if owner.split()[-1:] and owner.split()[-1] in vocab.FAMILY:
-            return f"relationship:{owner}", Category.RELATIONSHIP
+            return vocab.role_key(owner), Category.RELATIONSHIP
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
         return owner.replace(" ", "_"), Category.FACT
     if a.predicate == "be" and head in _FAN_HEADS and " " in value:
         return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
     if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
-        return f"relationship:{head}", Category.RELATIONSHIP
+        return vocab.role_key(head), Category.RELATIONSHIP
     if person := _person_in(a.obj):
         # "I live with my girlfriend Aisha": a clause about someone in the user's life
-        return f"relationship:{person}", Category.RELATIONSHIP
+        return vocab.role_key(person), Category.RELATIONSHIP
     return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
 
 

@@ -212,3 +212,15 @@ HABIT_VERBS = words(
     ski snowboard climb boulder hike meditate pray garden fish hunt skate box golf game write journal
     skateboard kayak row sail dive lift"""
 )
+
+# One partner at a time: a wife, a husband, a girlfriend or a fiance fill the same slot, so
+# "my girlfriend Hannah" (2016) and "my wife Priya" (2025) are two values of one attribute.
+PARTNER_ROLES = words(
+    """wife husband spouse partner boyfriend girlfriend bf gf fiance fiancee fiancé fiancée
+    hubby wifey"""
+)
+
+
+def role_key(role: str) -> str:
+    """The attribute key of a person in the user's life: ``relationship:<role>``, partners as one."""
+    return "relationship:partner" if role.lower() in PARTNER_ROLES else f"relationship:{role}"
