@@ -49,3 +49,48 @@ def test_a_fragment_after_a_denial_borrows_its_verb() -> None:
 @pytest.mark.parametrize("text", ["I left early", "I literally cannot cook, I burned pasta last week. Pasta!", "Quit it."])
 def test_look_alikes_are_not_denials_or_new_values(text: str) -> None:
     assert not [r for r in read(text) if r[3] or r[0].endswith(" now")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Oh, by the way, can you call me Maggie from now on?", "maggie"),
+        ("Please call me Beth instead of Liz, I'm training for a half marathon.", "beth"),
+        ("I think I'd rather you call me Sasha from now on, if that's okay?", "sasha"),
+        ("I go by Rob these days, I work in insurance.", "rob"),
+        ("I'm Tom, 34, from Glasgow.", "tom"),
+        ("Hi, I'm Emma, I'm a second-year nursing student.", "emma"),
+        ("I'm Jon Smith.", "jon smith"),
+    ],
+)
+def test_a_name_is_read_wherever_it_stands(text: str, name: str) -> None:
+    assert [r[2] for r in read(text) if r[1] == "name"] == [name]
+
+
+@pytest.mark.parametrize("text", ["I'm Canadian.", "Can you call me an Uber?", "Call me Monday.", "I'm Sorry, I'm Late."])
+def test_name_look_alikes_are_not_names(text: str) -> None:
+    assert [r for r in read(text) if r[1] == "name"] == []
+
+
+def test_pronouns_are_read_inside_a_longer_sentence() -> None:
+    assert ("User uses they/them pronouns", "pronouns", "they/them", False) in read(
+        "Small update about me: I use they/them pronouns these days."
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "topic"),
+    [
+        ("Fractions really confuse me, especially dividing them.", "I think I kind of understand fractions now?", "fractions"),
+        ("I struggle with quadratics.", "I finally get quadratics now.", "quadratics"),
+        ("Derivatives make no sense to me at all.", "Derivatives finally make sense to me.", "derivatives"),
+    ],
+)
+def test_a_struggle_and_its_later_grasp_share_a_key(before: str, after: str, topic: str) -> None:
+    assert [(r[1], r[2]) for r in read(before)] == [(f"expertise:{topic}", "struggling")]
+    assert [(r[1], r[2]) for r in read(after)] == [(f"expertise:{topic}", "understands")]
+
+
+@pytest.mark.parametrize("text", ["The menu confuses me.", "My boss confuses me.", "I get headaches.", "I struggle with anxiety."])
+def test_grasp_look_alikes_are_not_expertise(text: str) -> None:
+    assert not [r for r in read(text) if (r[1] or "").startswith("expertise:")]

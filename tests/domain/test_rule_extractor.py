@@ -555,7 +555,6 @@ NEGATIVES = [
     "I live in fear",
     "I left early",
     "I joined the call",
-    "I'm Dana",
     "call me later",
     "I'm 5 minutes away",
     "I'm vegetarian lol jk",

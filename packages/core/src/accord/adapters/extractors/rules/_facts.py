@@ -38,7 +38,7 @@ NOT_A_NAME = (
         """later back tomorrow anytime now soon crazy whatever what anything not sorry here there fine
         good ok okay ready done busy tired new home sure it that this you him her them maybe please
         again a an the my mr ms mrs dr when if old-fashioned everyone nothing someone nobody
-        whenever""".split()
+        whenever monday tuesday wednesday thursday friday saturday sunday tonight""".split()
     )
     | lex.DEMONYMS
     | lex.SPOKEN_LANGUAGES

@@ -157,8 +157,8 @@ def _refused(a: Analysis, clause: Clause) -> bool:
         return True
     if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
         return True
-    if a.predicate == "be" and len(obj_words) == 1 and a.obj[:1].isupper():
-        return True  # "I'm Dana" is a name only after a greeting, which the name rules read
+    if a.predicate == "be" and len(obj_words) <= 3 and all(w[:1].isupper() for w in a.obj.split()):
+        return True  # "I'm Dana", "I'm Jon Smith": a name, which the name readers decide
     if a.predicate in _GOAL_PREDICATES and obj_words[0] in _IDLE_GOALS:
         return True  # "I want to know more about X" is curiosity about the task, not a goal
     if a.subject == "possessive":

@@ -257,6 +257,11 @@ def uses_capitals(text: str) -> bool:
     return any(c.isupper() for c in text)
 
 
+_UPTALK = re.compile(r"^(?:(?:so|okay|ok|well|um|and|but|maybe|i think|i guess|i mean),?\s+)*(?:I|I'm|I am|I've)\s", re.I)
+# Uptalk carries a hedge; "I'm vegetarian, right?" and a bare "I live in Berlin?" ask for confirmation.
+_UPTALK_HEDGE = re.compile(r"\b(?:I think|I guess|maybe|kind of|sort of|kinda|sorta|probably|I suppose)\b(?!.*,\s*(?:right|correct|yes|no)$)", re.I)
+
+
 def split_sentences(text: str) -> list[tuple[str, bool]]:
     """Split into (sentence, is_question) pairs, without the terminal punctuation."""
     out = []
@@ -273,6 +278,9 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
 
 def _split_question(sentence: str) -> list[tuple[str, bool]]:
     """ "I work at Plaid, can you draft an intro?": the statement before the question still counts."""
+    if _UPTALK.match(sentence) and _UPTALK_HEDGE.search(sentence) and not _QUESTION_START.search(sentence):
+        # "I think I sort of get derivatives now?": a hedged statement said with a rising tone
+        return [(sentence, False)]
     parts = sentence.split(", ")
     for i, part in enumerate(parts):
         if i and _QUESTION_START.search(part.strip()):

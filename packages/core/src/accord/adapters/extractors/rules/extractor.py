@@ -40,6 +40,8 @@ from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
+from accord.adapters.extractors.rules._grasp import GRASP_RULES
+from accord.adapters.extractors.rules._names import names_in
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -78,6 +80,7 @@ RULES: tuple[Rule, ...] = (
     *EMPLOYMENT_RULES,
     *EXPERTISE_RULES,
     *LEARNING_RULES,
+    *GRASP_RULES,
     *USAGE_RULES,
     *CHANGE_RULES,
     *_WANTS,
@@ -141,6 +144,8 @@ def _extract_turn(text: str) -> list[Draft]:
                 source = source_of_ellipsis(analyse(implied := implied_subject(part)), implied) or source
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
             found.extend(standing_requests(sentence))
+        keys = {d.key for d in found}
+        found.extend(d for d in names_in(sentence, cased=cased) if d.key not in keys)
         drafts.extend(found)
         after_greeting = False
     return _dedupe(drafts)
