@@ -94,3 +94,21 @@ def test_a_struggle_and_its_later_grasp_share_a_key(before: str, after: str, top
 @pytest.mark.parametrize("text", ["The menu confuses me.", "My boss confuses me.", "I get headaches.", "I struggle with anxiety."])
 def test_grasp_look_alikes_are_not_expertise(text: str) -> None:
     assert not [r for r in read(text) if (r[1] or "").startswith("expertise:")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Upgraded to a Sony A7 IV, sold the Rebel.", "sony a7 iv"),
+        ("Picked up a PS5 on Black Friday, the old PS4 went to my nephew.", "ps5"),
+        ("Switched to Slack for work.", "slack"),
+    ],
+)
+def test_a_switch_states_a_value_that_replaces_the_same_kind(text: str, value: str) -> None:
+    (memory,) = [m for m in extract_memories([Message(role="user", content=text)]) if not m.negated]
+    assert memory.attribute_value == value and memory.resolution_hint == {"change": "replaces_kind"}
+
+
+@pytest.mark.parametrize("text", ["I'm back now", "I got a dog", "We moved in last week", "I bought groceries"])
+def test_switch_look_alikes_are_not_replacements(text: str) -> None:
+    assert all(m.resolution_hint is None for m in extract_memories([Message(role="user", content=text)]))

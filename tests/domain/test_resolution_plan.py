@@ -204,3 +204,13 @@ def test_a_denial_or_a_change_reads_the_whole_category() -> None:
     assert lookup_for(candidate("User quit smoking", negated=True)).base_key is None
     assert lookup_for(candidate("User lives in Rome now", attribute_key="city", change_cue=True)).base_key is None
     assert lookup_for(candidate("User lives in Rome", attribute_key="city")).base_key == "city"
+
+
+def test_a_switch_replaces_the_stored_value_of_the_same_kind_only() -> None:
+    ps4 = stored("User games on a PS4", attribute_key="game:on a ps4")
+    acme = stored("User works at Acme", attribute_key="employer")
+    ps5 = candidate("User picked up a PS5", attribute_value="ps5", hint={"change": "replaces_kind"})
+    p = plan(ps5, [acme, ps4])
+    assert p.decision.action is Action.UPDATE and p.decision.target_id == ps4.id
+    slack = candidate("User switched to Slack for work", attribute_value="slack", hint={"change": "replaces_kind"})
+    assert plan(slack, [acme, ps4]).decision.action is Action.INSERT

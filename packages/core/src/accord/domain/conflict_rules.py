@@ -67,6 +67,7 @@ class Claim:
     stated_by: str | None = None
     said_at: dt.datetime | None = None
     change_cue: bool = False
+    replaces_kind: bool = False  # "upgraded to a PS5": replaces the stored value of the same kind
     id: str | None = None
 
 
@@ -215,6 +216,22 @@ def _denied_terms(candidate: Claim) -> set[str]:
     return _terms(candidate.attribute_value or candidate.content) - _DENIAL_WORDS
 
 
+_KIND_NOISE = frozenset(lexical.tokenize("user new old one model version pro plus max mini lite my the a an"))
+_SERIES = re.compile(r"^([a-z]+)(\d+)$")
+
+
+def _same_kind(candidate: Claim, existing: Claim) -> bool:
+    """Whether a switched-to value names the same kind of thing as a stored memory: a shared
+    distinctive word ("Switch OLED" / "Switch Lite", "Python 3.12" / "Python 3.8") or a model
+    series ("PS5" / "PS4")."""
+    new = _terms(candidate.attribute_value or candidate.content) - _KIND_NOISE
+    old = _terms(existing.content) - _KIND_NOISE
+    if new & old:
+        return True
+    series = {m[1] for t in new if (m := _SERIES.match(t))}
+    return any((m := _SERIES.match(t)) and m[1] in series for t in old)
+
+
 def changed_from(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
     """The stored memory a candidate changes although its key differs, or None.
 
@@ -229,6 +246,8 @@ def changed_from(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
         if denied:
             return next((e for e in current if denied <= _terms(e.content)), None)
         return None
+    if candidate.replaces_kind:
+        return next((e for e in current if _same_kind(candidate, e)), None)
     family = _family(candidate.attribute_key)
     if family is None or not candidate.change_cue or _ADDITIVE.search(candidate.content):
         return None

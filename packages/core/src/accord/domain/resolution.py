@@ -165,7 +165,7 @@ def lookup_for(m: NewMemory) -> Lookup:
     A denial or a statement of change may touch a memory filed under another key ("quit smoking"
     after "User smokes"; "bank:ally" after "bank:wells fargo"), so it reads the whole category.
     """
-    wide = m.scope == "user" and (m.negated or m.change_cue)
+    wide = m.scope == "user" and (m.negated or m.change_cue or bool(m.hint and m.hint.get("change")))
     return Lookup(user_id=m.user_id, category=m.category, base_key=None if wide else base_key(m.attribute_key))
 
 
@@ -183,6 +183,8 @@ def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) 
         stated_by=stated_by,
         said_at=m.said_at or said_at,
         change_cue=m.change_cue,
+        # The rules extractor marks a switch whose old value it cannot name ("upgraded to a PS5").
+        replaces_kind=bool(m.hint and m.hint.get("change") == "replaces_kind"),
     )
 
 
@@ -191,7 +193,7 @@ def _decide(
 ) -> Decision:
     decision = classify(claim, [r.claim() for r in related], shared_policy=policy)
     hint = m.hint
-    if decision.action is Action.INSERT and hint and hint.get("target_id") in by_id:
+    if decision.action is Action.INSERT and hint and "target_id" in hint and hint["target_id"] in by_id:
         # An LLM verdict saved with the extraction, for a case the rules could not decide.
         target = by_id[hint["target_id"]]
         decision = Decision(

@@ -63,7 +63,10 @@ _DETERMINERS = re.compile(r"^(?:my|our|the|a|an|all(?: of)?(?: my| the)?|his|her
 _CONTAINERS = re.compile(
     r"\s+(?:account|accounts|membership|subscription|plan|habit|job|position|role|thing|pods?|season ticket)$", re.I
 )
-_PRONOUNS = frozenset("it that this them him her there one everything something all".split())
+_PRONOUNS = frozenset(
+    """it that this them him her there one everything something all now again home here today soon later
+    online offline normal work early late""".split()
+)
 
 # A clause that opens on a verb form or state word with its subject dropped.
 _PAST_START = frozenset(
@@ -138,10 +141,38 @@ def _traded(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     return (_denial(f"I no longer have {_DETERMINERS.sub('', old)}", old_value), current)
 
 
+# Verbs that move to a new value without naming the old one. A purchase ("got", "picked up") is a
+# replacement only with a sign of one ("finally", "new", "the old one").
+_SWITCH = compile_rule(
+    rf"^I {ADV}(?:have |had )?(?:finally |just |now |recently |officially )?"
+    r"(?P<verb>upgraded|switched|switchd|moved over|moved|changed|converted|went back|went over|swapped in|swapped"
+    r"|bumped|resubscribed|returned|got|bought|picked up|traded up|am back)"
+    r"(?: (?:to|on|onto|for|in|with|at))? (?P<obj>.+)$"
+)
+_PREPOSITION = re.compile(r"\s(?:for|on|at|with|from|to|in|into|because|after|so)\s", re.I)
+_PURCHASE = frozenset("got bought picked up".split())
+_REPLACEMENT_SIGN = re.compile(r"\b(?:finally|finaly|new|old|upgrade|upgraded|replac\w*|instead|now|again)\b", re.I)
+_PLACES = re.compile(r"^(?:in|to|into|out|home|back|here|there|house|apartment|flat)\b", re.I)
+
+
+def _switched(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    verb = m["verb"].lower()
+    if verb in _PURCHASE and not _REPLACEMENT_SIGN.search(clause.text):
+        return ()
+    obj = _cut(m["obj"])
+    # The value names the thing only: "Slack for work" must not match "User works at Acme".
+    value = _ended_value(_PREPOSITION.split(m["obj"], maxsplit=1)[0])
+    if not value or value in _PRONOUNS or _PLACES.match(obj) or len(obj.split()) > 6:
+        return ()  # "moved in", "got home": not a value
+    said = third_person(clause.text[: m.start("obj")] + obj)
+    return (Draft(said, Category.FACT, 0.6, None, value, 0.85, replaces_kind=True),)
+
+
 CHANGE_RULES: tuple[Rule, ...] = (
     Rule("traded", _TRADE, _traded),
     Rule("ended", _ENDED, _ended),
     Rule("no_more", _NO_MORE, _no_more),
+    Rule("switched", _SWITCH, _switched),
 )
 
 # The verb a fragment borrows, in the first person: the analysis' lemma with its particles.

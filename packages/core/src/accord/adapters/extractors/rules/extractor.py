@@ -230,6 +230,7 @@ def _to_memory(draft: Draft, index: int) -> ExtractedMemory:
         scope=draft.scope,
         valid_from=draft.valid_from,
         valid_to=draft.valid_to,
+        resolution_hint={"change": "replaces_kind"} if draft.replaces_kind else None,
     )
 
 
