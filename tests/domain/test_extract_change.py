@@ -112,3 +112,20 @@ def test_a_switch_states_a_value_that_replaces_the_same_kind(text: str, value: s
 @pytest.mark.parametrize("text", ["I'm back now", "I got a dog", "We moved in last week", "I bought groceries"])
 def test_switch_look_alikes_are_not_replacements(text: str) -> None:
     assert all(m.resolution_hint is None for m in extract_memories([Message(role="user", content=text)]))
+
+
+def test_a_break_up_denies_the_partner_by_name() -> None:
+    assert read("Hana and I broke up; I moved in with my brother for now.")[0] == (
+        "User and Hana are no longer together", None, "hana", True
+    )
+
+
+def test_a_softened_copula_reads_as_the_plain_one() -> None:
+    assert read("I think I'm more of an Airbnb person these days?")[0][1:3] == ("be:airbnb person", "airbnb person")
+
+
+def test_a_job_title_with_an_employer_keeps_the_employer_out_of_the_title() -> None:
+    assert [(r[0], r[1]) for r in read("I'm a software engineer at Initrode.")] == [
+        ("User is a software engineer", "job_title"),
+        ("User works at Initrode", "employer"),
+    ]

@@ -27,7 +27,7 @@ from accord.adapters.extractors.rules._clause import Analysis, analyse, lemma
 from accord.adapters.extractors.rules._vocab import HABIT_VERBS
 from accord.adapters.extractors.rules._phrasing import normalise_value, third_person
 
-__all__ = ["CHANGE_RULES", "elliptical", "implied_subject"]
+__all__ = ["CHANGE_RULES", "elliptical", "implied_subject", "soften", "source_of_ellipsis"]
 
 # Verbs whose object is a value that has ended, as data: what the user no longer has or does.
 ENDING_VERBS = (
@@ -168,7 +168,34 @@ def _switched(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     return (Draft(said, Category.FACT, 0.6, None, value, 0.85, replaces_kind=True),)
 
 
+# "Hana and I broke up": the end of a relationship denies the person (relationship category).
+_BROKE_UP = compile_rule(
+    r"^(?P<name>[A-Z][a-z'-]+) and I (?:have |had )?(?:just |finally |officially |recently )?"
+    r"(?:broke up|split up|split|separated|divorced|got divorced|ended things|ended it|called it off|called it quits"
+    r"|are done|are over|are through|are no longer together|are not together any ?more)\b.*$"
+)
+
+
+def _broke_up(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    name = m["name"]
+    if name.lower() in _PRONOUNS or not clause.cased:
+        return ()
+    return (Draft(f"User and {name} are no longer together", Category.RELATIONSHIP, 0.7, None, name.lower(), 0.85, negated=True),)
+
+
+# "I'm more of an Airbnb person", "I'm kind of a night owl": the hedge is not part of the object.
+_SOFTENER = re.compile(r"^I am (?:more of|kind of|sort of|kinda|sorta|basically|mostly|pretty much) (?=an? |the )", re.I)
+
+
+def soften(text: str) -> str:
+    """ "I am more of a freelance illustrator" -> "I am a freelance illustrator"; else ``text``."""
+    if not _SOFTENER.match(text):
+        return text
+    return _SOFTENER.sub("I am ", re.split(r",\s*(?:though|but|although|even though|which)\b", text, maxsplit=1)[0])
+
+
 CHANGE_RULES: tuple[Rule, ...] = (
+    Rule("broke_up", _BROKE_UP, _broke_up),
     Rule("traded", _TRADE, _traded),
     Rule("ended", _ENDED, _ended),
     Rule("no_more", _NO_MORE, _no_more),

@@ -150,9 +150,11 @@ def _content(a: Analysis) -> str:
 
 def _refused(a: Analysis, clause: Clause) -> bool:
     """Shapes that are not a durable fact about the user, whatever their predicate."""
-    obj_words = a.obj.lower().split()
+    obj_words = _TIME_TAIL.sub("", a.obj).lower().split()  # "these days" is a time, not a deictic object
     if a.modal or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
         return True
+    if a.predicate == "go" and a.obj.lower().startswith("by "):
+        return True  # "I go by Rob": a name, which the name readers decide
     if a.predicate.split()[0] in _LEFT_TO_RULES or _is_passing(a, clause):
         return True
     if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:

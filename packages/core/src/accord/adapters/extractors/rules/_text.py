@@ -84,9 +84,12 @@ _SUBORDINATE_LEAD = re.compile(r"^(?:when|whenever|before|after|once|until|while
 _CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)", re.I)
 _CONJ_VERB = re.compile(
     r"\s*,?\s+(?:and|but)\s+(?:then\s+|now\s+|also\s+|recently\s+|just\s+|later\s+)?"
-    r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak)\b)",
+    r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak|went|switched|"
+    r"upgraded|sold|bought|picked up|traded|stopped|cancell?ed|closed|returned|resubscribed|took|ditched)\b)",
     re.I,
 )
+
+_PAIR_SUBJECT = re.compile(r"^[A-Z][a-z'-]+ and I\b")
 
 _FILLER_WORDS = (
     "actually", "btw", "by the way", "also", "oh", "ok", "okay", "so", "well", "anyway", "anyways",
@@ -304,6 +307,9 @@ def split_clauses(sentence: str) -> list[str]:
 
     A bare verb after "and" gets its implied subject back ("I left Acme and joined X").
     """
+    pair = _PAIR_SUBJECT.match(sentence)  # "Hana and I broke up" has one subject, not two clauses
+    if pair:
+        sentence = sentence[: pair.end()].replace(" and I", "\x01") + sentence[pair.end():]
     sentence = _CONJ_VERB.sub("\x00I ", sentence)
     if _SUBORDINATE_LEAD.match(sentence):  # "When I deploy, I run the tests" is one statement
         sentence = _CONJ_WORD_SUBJECT.sub("\x00", sentence)
@@ -311,7 +317,7 @@ def split_clauses(sentence: str) -> list[str]:
         sentence = _CONJ_SUBJECT.sub("\x00", sentence)
     if sentence[:4].lower() == "our ":
         sentence = _CONJ_OUR.sub("\x00", sentence)
-    return [part.strip() for part in sentence.split("\x00") if part.strip()]
+    return [part.replace("\x01", " and I").strip() for part in sentence.split("\x00") if part.strip()]
 
 
 def normalise_clause(clause: str) -> NormalisedClause | None:

@@ -33,7 +33,7 @@ import re
 
 from accord.domain.models import Category, ExtractedMemory, Message
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
-from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, source_of_ellipsis
+from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
 from accord.adapters.extractors.rules._clause import Analysis, analyse
 from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
@@ -141,7 +141,7 @@ def _extract_turn(text: str) -> list[Draft]:
                 if not got and source is not None and (filled := elliptical(part, source)):
                     got = _extract_clause(filled, cased, False)
                 found.extend(got)
-                source = source_of_ellipsis(analyse(implied := implied_subject(part)), implied) or source
+                source = _ellipsis_source(part) or source
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
             found.extend(standing_requests(sentence))
         keys = {d.key for d in found}
@@ -155,12 +155,24 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool) -> list[Draft]
     normalised = normalise_clause(text)
     if normalised is None:
         return []
-    drafts = _read_clause(normalised.text, normalised, cased, after_greeting)
-    implied = implied_subject(normalised.text)
-    if not drafts and implied != normalised.text:
+    text = soften(normalised.text)  # "I'm more of an Airbnb person": the hedge is no part of the object
+    drafts = _read_clause(text, normalised, cased, after_greeting)
+    implied = implied_subject(text)
+    if not drafts and implied != text:
         # Only when the clause as written says nothing: "Don't use emojis" stays a request.
         drafts = _read_clause(implied, normalised, cased, after_greeting)
     return drafts
+
+
+def _ellipsis_source(part: str) -> Analysis | None:
+    normalised = normalise_clause(part)
+    if normalised is None:
+        return None
+    # The raw clause too: normalising drops a leading "No" ("No longer at IBM").
+    for text in (implied_subject(normalised.text), implied_subject(part.rstrip(".!"))):
+        if source := source_of_ellipsis(analyse(text), text):
+            return source
+    return None
 
 
 def _read_clause(body: str, normalised: NormalisedClause, cased: bool, after_greeting: bool) -> list[Draft]:
