@@ -35,7 +35,7 @@ CATEGORY_CASES = [
     # fact
     ("I live in Berlin", Category.FACT, "User lives in Berlin"),
     ("I'm 34", Category.FACT, "User is 34 years old"),
-    ("I have two kids", Category.FACT, "User has two kids"),
+    ("I have two kids", Category.RELATIONSHIP, "User has two kids"),
     ("I'm allergic to peanuts", Category.FACT, "User is allergic to peanuts"),
     ("My name is Dana", Category.FACT, "User's name is Dana"),
     ("I'm lactose intolerant", Category.FACT, "User is lactose intolerant"),

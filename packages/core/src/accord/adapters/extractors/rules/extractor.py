@@ -39,6 +39,7 @@ from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
 from accord.adapters.extractors.rules._names import names_in
@@ -108,7 +109,7 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     memories: list[ExtractedMemory] = []
     for index, message in enumerate(messages):
         if message.role == "user":
-            for draft in _extract_turn(message.content):
+            for draft in _extract_turn(_answered(messages[index - 1] if index else None, message.content)):
                 if draft.ended:
                     if message.created_at is None:
                         continue
@@ -117,12 +118,30 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     return memories
 
 
+_LEAD_IN = re.compile(r":[ \t]*\n", re.M)
+
+
+def _answered(previous: Message | None, text: str) -> str:
+    """The turn with a short answer to the assistant's question read back in full ("Lisbon, for
+    now." after "Where do you live?" -> "I live in Lisbon.")."""
+    if previous is None or previous.role != "assistant" or "?" not in previous.content:
+        return text
+    first, _, rest = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0], None, text.strip()
+    rest = rest[len(first):].strip()
+    said = answer_to(previous.content, first)
+    return text if said is None else f"{said}. {rest}".strip()
+
+
 def _extract_turn(text: str) -> list[Draft]:
     """The drafts one user turn yields, de-duplicated, in the order they were said."""
     cleaned = clean_message(text)
     if cleaned is None:
         return []
     cased = uses_capitals(cleaned)
+    # "Tidy up this YAML:\nname: Sam": the lines after a lead-in are pasted data, not the user.
+    if lead_in := _LEAD_IN.search(cleaned):
+        cleaned = cleaned[: lead_in.start()]
+    pasted = lead_in is not None
     drafts: list[Draft] = []
     after_greeting = False
     # The last denial or former habit of the turn: a bare fragment after it borrows its verb.
@@ -136,8 +155,12 @@ def _extract_turn(text: str) -> list[Draft]:
             continue
         found: list[Draft] = []
         if not is_question:
-            for part in split_clauses(expand_contractions(sentence)):
-                got = _extract_clause(part, cased, after_greeting)
+            parts = split_clauses(expand_contractions(sentence))
+            items = list_items(sentence)
+            if items is not None:  # "I'm 42, divorced, one daughter, live in Phoenix"
+                parts = parts[:1] + [expand_contractions(i) for i in items[1:]] if len(parts) == 1 else parts
+            for part in parts:
+                got = _extract_clause(part, cased, after_greeting, keyed=not pasted)
                 if not got and source is not None and (filled := elliptical(part, source)):
                     got = _extract_clause(filled, cased, False)
                 found.extend(got)
@@ -151,16 +174,18 @@ def _extract_turn(text: str) -> list[Draft]:
     return _dedupe(drafts)
 
 
-def _extract_clause(text: str, cased: bool, after_greeting: bool) -> list[Draft]:
+def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool = True) -> list[Draft]:
     normalised = normalise_clause(text)
     if normalised is None:
         return []
     text = soften(normalised.text)  # "I'm more of an Airbnb person": the hedge is no part of the object
     drafts = _read_clause(text, normalised, cased, after_greeting)
-    implied = implied_subject(text)
-    if not drafts and implied != text:
-        # Only when the clause as written says nothing: "Don't use emojis" stays a request.
-        drafts = _read_clause(implied, normalised, cased, after_greeting)
+    # Only when the clause as written says nothing: "Don't use emojis" stays a request.
+    for variant in (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None):
+        if drafts:
+            break
+        if variant is not None and variant != text:
+            drafts = _read_clause(variant, normalised, cased, after_greeting)
     return drafts
 
 
