@@ -58,3 +58,22 @@ def test_a_short_answer_is_read_through_the_question(question: str, answer: str,
 
 def test_lines_pasted_after_a_lead_in_are_not_the_user() -> None:
     assert keys(("user", "Tidy up this YAML:\nuser:\n  name: Sam Example\n  diet:   vegan\n  city: Oslo")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm a big Joni Mitchell person", ("preference", "likes:joni mitchell")),
+        ("I'm a coffee snob fr", ("preference", "likes:coffee")),
+        ("I'm a self-taught woodworker", ("expertise", "expertise:woodworker")),
+        ("I'm an intermediate Spanish speaker", ("expertise", "expertise:spanish")),
+        ("I'm a night owl", ("fact", "be:night owl")),
+    ],
+)
+def test_a_noun_complement_names_a_taste_a_skill_or_a_fact(text: str, expected: tuple[str, str]) -> None:
+    assert keys(("user", text)) == [expected]
+
+
+@pytest.mark.parametrize("text", ["I'm so proud of him", "I'm accountable", "I'm completely hooked", "I'm indecisive af"])
+def test_a_bare_evaluation_is_no_memory(text: str) -> None:
+    assert keys(("user", text)) == []

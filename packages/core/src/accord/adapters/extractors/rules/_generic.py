@@ -17,6 +17,7 @@ from accord.domain.models import Category
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
+from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
 _ANY_CLAUSE = compile_rule(r"^.+$")
@@ -213,13 +214,15 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     attr = _attribute(a, clause)
     if attr is None and a.predicate in _CLAIMED_PREDICATES:
         return ()  # "I live in fear": the city row owns "live in" and refused the object
+    if attr is None and is_passing_evaluation(a):
+        return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
     if a.past and not a.used_to and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
         return ()
     value = _value(a)
     if not value:
         return ()
-    key, category = _key(a, attr, value)
+    key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
     if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
         return ()  # "an expert in Tom and Jerry": a title, not a list of skills
     negated = a.negated

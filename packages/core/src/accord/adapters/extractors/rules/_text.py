@@ -140,7 +140,7 @@ _STANDING = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]+|\d+[.)])\s+")
 _TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:lol|haha+|hehe|lmao|tbh|btw|though|tho|please|pls|plz|thanks|thank you|thx|ty|"
-    r"ok|okay|xd|:\)|:d|;\)|<3))+$",
+    r"ok|okay|xd|:\)|:d|;\)|<3|fr|af|ngl|imo|imho|istg|lowkey|fwiw))+$",
     re.I,
 )
 # Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
