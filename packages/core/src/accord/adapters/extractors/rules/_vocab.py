@@ -167,7 +167,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("hometown", FACT, words("be_from grow_up_in be_born_in be_raised_in come_from"), proper=True),
     Attribute("spouse", REL, words("be_married_to marry"), ANY),
     Attribute("language", SKILL, words("speak be_fluent_in be_learning learn study"), lex.SPOKEN_LANGUAGES, single=False),
-    Attribute("learning", GOAL, words("be_learning learn be_studying be_taking take"), ANY, single=False),
+    # "I take the bus" is no course: taking counts only for something one learns in.
+    Attribute("learning", GOAL, words("be_taking take"), words(
+        "class classes course courses lesson lessons program programme module bootcamp workshop seminar"
+    ), single=False),
+    Attribute("learning", GOAL, words("be_learning learn be_studying"), ANY, single=False),
     Attribute("skill", SKILL, words(
         """be_good_at be_great_at be_an_expert_in be_an_expert_at be_expert_in be_proficient_in
         be_experienced_in be_bad_at be_terrible_at be_new_to be_a_beginner_at be_rusty_at
