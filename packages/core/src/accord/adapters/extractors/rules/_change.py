@@ -31,7 +31,7 @@ __all__ = ["CHANGE_RULES", "elliptical", "implied_subject", "soften", "source_of
 
 # Verbs whose object is a value that has ended, as data: what the user no longer has or does.
 ENDING_VERBS = (
-    "quit", "stopped", "have stopped", "gave up", "have given up", "got rid of", "have gotten rid of",
+    "quit", "stopped", "stoped", "have stopped", "have rid of",  # "Got rid of" reads "I have rid of" once normalised "gave up", "have given up", "got rid of", "have gotten rid of",
     "sold", "cancelled", "canceled", "cancelld", "dropped", "ditched", "tapered off", "came off",
     "closed", "broke up with", "split up with", "split with", "deleted", "uninstalled",
     "unsubscribed from", "moved out of", "am off", "am done with", "am out of", "am no longer on",
@@ -73,7 +73,7 @@ _PAST_START = frozenset(
     """sold quit left got went took gave bought lost made broke passed moved switched stopped
     cancelled canceled started joined finished traded swapped upgraded closed dropped ditched
     tapered picked learned learnt became began married divorced adopted graduated retired
-    renamed resubscribed returned replaced changed converted wiped stepped""".split()
+    renamed resubscribed returned replaced changed converted wiped stepped stoped""".split()
 )
 _STATE_START = re.compile(r"^(?:not|no longer|off|back|done with|out of)\b", re.I)
 _DENIAL_START = re.compile(r"^(?:don't|do not|didn't|never|can't|cannot)\s+(?=\w)", re.I)
@@ -114,7 +114,7 @@ def _ended(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         return ()
     if m["verb"].lower() in _NAMED_ONLY and clause.cased and not _DETERMINERS.sub("", m["obj"])[:1].isupper():
         return ()
-    core = clause.text[: m.start("obj")] + _cut(m["obj"])
+    core = (clause.text[: m.start("obj")] + _cut(m["obj"])).replace("have rid of", "got rid of").replace("stoped", "stopped")
     denial = _denial(core, value)
     if " " not in value and value.endswith("ing") and (habit := lemma(value)) in HABIT_VERBS:
         # "quit smoking" denies the habit "I smoke" under its own key

@@ -213,7 +213,7 @@ def analyse(text: str) -> Analysis | None:
         negated=negated,
         past=past and not progressive or (past and lower.endswith("ed")),
         used_to=used_to,
-        progressive=progressive or lower.endswith("ing"),
+        progressive=progressive or (lower.endswith("ing") and base != lower),  # "sing", "bring" are no -ing forms
         modal=modal,
         changed=bool(_CHANGE_WORDS.search(text)),
         core=core,
