@@ -129,3 +129,10 @@ def test_a_job_title_with_an_employer_keeps_the_employer_out_of_the_title() -> N
         ("User is a software engineer", "job_title"),
         ("User works at Initrode", "employer"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["I hate mushrooms, the texture is awful.", "I love mushrooms now, who knew.", "I love mushrooms now"]
+)
+def test_liking_and_disliking_one_thing_share_a_key(text: str) -> None:
+    assert [r[1] for r in read(text)] == ["likes:mushrooms"]
