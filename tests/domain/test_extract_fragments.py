@@ -77,3 +77,12 @@ def test_a_noun_complement_names_a_taste_a_skill_or_a_fact(text: str, expected: 
 @pytest.mark.parametrize("text", ["I'm so proud of him", "I'm accountable", "I'm completely hooked", "I'm indecisive af"])
 def test_a_bare_evaluation_is_no_memory(text: str) -> None:
     assert keys(("user", text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm shy.", "I am very strong for my age.", "I'm four.", "My parents are very wealthy bankers.",
+     "I'm terrified of clowns.", "I'm always wearing a hat.", "I'm ex military.", "I am married with two kids."],
+)
+def test_traits_ages_and_attitudes_stay_memories(text: str) -> None:
+    assert keys(("user", text)) != []

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 
 from accord.domain.models import Category
+from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules import _vocab as vocab
-from accord.adapters.extractors.rules._clause import Analysis
+from accord.adapters.extractors.rules._clause import ADVERBS, Analysis
 
-__all__ = ["complement_key", "is_passing_evaluation"]
+__all__ = ["TRAITS", "complement_key", "is_passing_evaluation"]
 
 # Words that grade, not name: "so proud", "a big reader", "a total nerd".
 _INTENSITY = frozenset(
@@ -39,21 +40,51 @@ _LEVELS = frozenset(
 # Agent nouns of a skill: "a Spanish speaker" is about Spanish.
 _AGENT = frozenset("speaker user learner player programmer developer coder".split())
 _ARTICLE = frozenset("a an the one".split())
-_NOT_EVALUATIONS = frozenset("called named from in at on into with allergic born based".split())
+_NOT_EVALUATIONS = frozenset("called named from in at on into with allergic born based ex former retired".split())
+_PREPOSITIONS = frozenset("of about with to for at in on by".split())
+_PRONOUN_OBJECTS = frozenset("him her them it you me us this that everyone everything".split())
+_KNOWN = vocab.DIET_WORDS | vocab.CONDITION_ADJECTIVES | vocab.RELIGIONS | frozenset(
+    "married single divorced widowed engaged separated pregnant".split()
+)
+# Adjectives that describe who someone is, not how they feel right now (data, not rules).
+TRAITS = frozenset(
+    """shy tall short overweight underweight skinny thin slim petite muscular strong fit athletic sporty lazy
+    introverted extroverted outgoing creative organized organised messy tidy punctual religious spiritual
+    competitive ambitious loud quiet stubborn patient impatient clumsy adventurous curious introvert
+    extrovert vegan bald blonde brunette redheaded freckled left-handed right-handed ambidextrous
+    colorblind nearsighted farsighted wealthy rich poor broke frugal unemployed employed homeless
+    disabled deaf blind autistic dyslexic allergic overweight obese healthy active sedentary old young
+    elderly middle-aged""".split()
+)
 _NUMBER = re.compile(r"^(?:about |around |almost |nearly )?\d")
 
 
 def is_passing_evaluation(a: Analysis) -> bool:
-    """ "I'm so proud of him", "I'm accountable": a bare adjective after the copula."""
+    """ "I'm so proud of him", "I'm accountable": a bare adjective after the copula.
+
+    Kept: a trait ("I'm shy", "I'm very tall"), a word the vocabulary knows ("married", "vegan"),
+    an age ("I'm four"), a noun phrase ("wealthy bankers", "ex military"), an -ing predicate
+    ("always wearing a hat") and an attitude towards a thing ("terrified of clowns"); only an
+    adjective alone or aimed at a pronoun ("proud of him", "awful at it") is refused.
+    """
     if a.predicate != "be" or not a.obj:
         return False
-    words = [w for w in a.obj.split() if w.lower() not in _INTENSITY]
-    if not words or _NUMBER.match(" ".join(words)):
-        return not words
-    first = words[0]
-    if first.lower() in _NOT_EVALUATIONS or first.lower() in vocab.CONDITIONS:
-        return False  # "my gf is called Lena", "I am allergy of the nuts"
-    return first.lower() not in _ARTICLE and not first[:1].isupper()
+    words = [w for w in a.obj.split() if w.lower() not in _INTENSITY and w.lower() not in ADVERBS]
+    if not words:
+        return True  # "I'm very"
+    first = words[0].lower().strip(",.")
+    if _NUMBER.match(" ".join(words)) or first in lex.NUMBER_WORDS or first in _NOT_EVALUATIONS:
+        return False
+    if first in _ARTICLE or words[0][:1].isupper() or first.endswith("ing") or first in _KNOWN:
+        return False
+    rest = [w.lower() for w in words[1:]]
+    if not rest:
+        return first not in TRAITS
+    if rest[0] in _PREPOSITIONS:  # an adjective aimed at something: a pronoun is this moment
+        return len(rest) < 2 or rest[1] in _PRONOUN_OBJECTS
+    if rest[0] in {"and", "but"}:  # "overweight and unhappy": as its first adjective
+        return first not in TRAITS
+    return rest[0] in {"af", "til", "till", "until"}
 
 
 def complement_key(a: Analysis, value: str) -> tuple[str, Category] | None:
