@@ -86,3 +86,17 @@ def test_a_bare_evaluation_is_no_memory(text: str) -> None:
 )
 def test_traits_ages_and_attitudes_stay_memories(text: str) -> None:
     assert keys(("user", text)) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I live in alabama.", [("fact", "city")]),
+        ("I live in a house.", [("fact", "live_in:house")]),
+        ("I live in fear", []),
+        ("My father was a construction worker.", [("relationship", "relationship:father")]),
+        ("My dad was furious.", []),
+    ],
+)
+def test_lowercase_places_houses_and_relatives_biographies(text: str, expected: list[tuple[str, str]]) -> None:
+    assert keys(("user", text)) == expected

@@ -86,7 +86,9 @@ def _looks_proper(obj: str, clause: Clause) -> bool:
     if not words:
         return False
     first = words[1] if words[0].lower() == "the" and len(words) > 1 else words[0]
-    return first[:1].isupper() or not clause.cased
+    lowered = [w.lower().strip(".,!") for w in words]
+    known_place = any(" ".join(lowered[:n]) in vocab.PLACES for n in (1, 2, 3))
+    return first[:1].isupper() or not clause.cased or known_place
 
 
 def _is_passing(a: Analysis, clause: Clause) -> bool:
@@ -212,13 +214,14 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if a is None or _refused(a, clause):
         return ()
     attr = _attribute(a, clause)
-    if attr is None and a.predicate in _CLAIMED_PREDICATES:
-        return ()  # "I live in fear": the city row owns "live in" and refused the object
+    if attr is None and a.predicate in _CLAIMED_PREDICATES and a.obj.split()[0].lower() not in {"a", "an"}:
+        return ()  # "I live in fear": the city row owns "live in" and refused the object ("a house" is fine)
     if attr is None and is_passing_evaluation(a):
         return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
-    if a.past and not a.used_to and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
-        return ()
+    relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY
+    if a.past and not a.used_to and not relative and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
+        return ()  # a one-off event; but "my father was a salesman" is a relative's biography
     value = _value(a)
     if not value:
         return ()

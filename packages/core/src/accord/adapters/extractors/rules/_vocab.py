@@ -228,3 +228,20 @@ PARTNER_ROLES = words(
 def role_key(role: str) -> str:
     """The attribute key of a person in the user's life: ``relationship:<role>``, partners as one."""
     return "relationship:partner" if role.lower() in PARTNER_ROLES else f"relationship:{role}"
+
+# Places people name in lowercase ("I live in alabama"): a gazetteer, so a cased writer's lowercase
+# place still counts as a name. Cities beyond these need a capital.
+PLACES = lex.WELL_KNOWN_PLACES | words(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+    minnesota mississippi missouri montana nebraska nevada new_hampshire new_jersey new_mexico new_york
+    north_carolina north_dakota ohio oklahoma oregon pennsylvania rhode_island south_carolina
+    south_dakota tennessee texas utah vermont virginia washington west_virginia wisconsin wyoming
+    america usa us uk britain china japan india russia australia new_zealand argentina chile peru
+    colombia venezuela cuba jamaica nigeria kenya egypt morocco ghana ethiopia south_africa israel
+    turkey greece poland ukraine sweden norway denmark finland netherlands holland belgium
+    switzerland austria hungary romania korea south_korea vietnam thailand philippines indonesia
+    malaysia pakistan iran iraq saudi_arabia manhattan los_angeles san_francisco new_orleans las_vegas
+    nashville phoenix philadelphia detroit san_diego orlando hollywood vegas texas alberta ontario
+    quebec bavaria tuscany sicily hawaii puerto_rico europe asia africa"""
+)
