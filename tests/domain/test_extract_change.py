@@ -136,3 +136,8 @@ def test_a_job_title_with_an_employer_keeps_the_employer_out_of_the_title() -> N
 )
 def test_liking_and_disliking_one_thing_share_a_key(text: str) -> None:
     assert [r[1] for r in read(text)] == ["likes:mushrooms"]
+
+
+def test_an_undated_former_value_is_kept_for_resolution_to_date() -> None:
+    (memory,) = extract_memories([Message(role="user", content="I used to live in Paris")])
+    assert (memory.attribute_key, memory.valid_to, memory.resolution_hint) == ("city", None, {"change": "ended"})

@@ -161,7 +161,7 @@ def test_planning_is_deterministic() -> None:
 def test_an_older_statement_is_kept_as_a_past_value_until_the_newer_one_began() -> None:
     rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
     berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0, valid_from=T0)
-    p = plan(berlin, [rome], said_at=T0)
+    p = plan(berlin, [rome], said_at=T1 + dt.timedelta(days=1))  # said at T0, arrived a day after T1
     assert p.decision.action is Action.KEEP_BOTH and p.decision.past_until == T1
     (insert,) = p.ops  # nothing archived: the newer value stays current
     assert isinstance(insert, Insert)
@@ -174,7 +174,7 @@ def test_two_older_values_before_the_same_newer_one_get_keys_of_their_own() -> N
     lisbon = stored("User lives in Lisbon", attribute_key="city@until 2026-06-01", attribute_value="lisbon")
     early = T0 - dt.timedelta(days=400)
     berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=early)
-    (insert,) = plan(berlin, [rome, lisbon], said_at=early).ops
+    (insert,) = plan(berlin, [rome, lisbon], said_at=T1 + dt.timedelta(days=1)).ops
     assert isinstance(insert, Insert)
     assert insert.memory.attribute_key == f"city@from {early.date().isoformat()} until 2026-06-01"
 
@@ -214,3 +214,21 @@ def test_a_switch_replaces_the_stored_value_of_the_same_kind_only() -> None:
     assert p.decision.action is Action.UPDATE and p.decision.target_id == ps4.id
     slack = candidate("User switched to Slack for work", attribute_value="slack", hint={"change": "replaces_kind"})
     assert plan(slack, [acme, ps4]).decision.action is Action.INSERT
+
+
+def test_an_undated_former_value_holds_until_it_was_said() -> None:
+    paris = candidate("User used to live in Paris", attribute_key="city", hint={"change": "ended"})
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome")
+    p = plan(paris, [rome])
+    assert p.decision.action is Action.KEEP_BOTH  # the current city stays
+    (insert,) = p.ops
+    assert isinstance(insert, Insert) and insert.memory.valid_to == T1
+    assert insert.memory.attribute_key == "city@until 2026-06-01"
+
+
+def test_an_undated_statement_is_ordered_by_arrival_not_by_its_stamp() -> None:
+    # The engine stamps an undated message with its arrival; concurrent jobs applied out of
+    # arrival order still supersede, they do not become past values.
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0)
+    assert plan(berlin, [rome], said_at=T0).decision.action is Action.UPDATE

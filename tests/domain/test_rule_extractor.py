@@ -543,7 +543,6 @@ NEGATIVES = [
     "She works at Google",
     'He said "I live in Paris"',
     "> I live in Paris",
-    "I used to live in Paris",
     "I was vegetarian for ten years",
     # one-off requests and context-bound statements
     "I want to know more about Python",
@@ -966,7 +965,6 @@ def test_a_hedged_past_fact_keeps_its_interval() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "I used to live in Rome",
         "I lived in Paris",
         "I lived in Paris for three years",
         "I worked at Initech",

@@ -66,6 +66,9 @@ class Claim:
     valid_to: dt.datetime | None = None
     stated_by: str | None = None
     said_at: dt.datetime | None = None
+    # Whether said_at is the statement's own time (a dated message), not when it arrived or was
+    # stored: only two dated claims are ordered by time, undated ones by arrival.
+    dated: bool = True
     change_cue: bool = False
     replaces_kind: bool = False  # "upgraded to a PS5": replaces the stored value of the same kind
     id: str | None = None
@@ -201,7 +204,9 @@ def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> D
 
 
 def _said_before(candidate: Claim, existing: Claim) -> bool:
-    return candidate.said_at is not None and existing.said_at is not None and candidate.said_at < existing.said_at
+    if not (candidate.dated and existing.dated) or candidate.said_at is None or existing.said_at is None:
+        return False
+    return candidate.said_at < existing.said_at
 
 
 def _family(key: str | None) -> str | None:

@@ -37,6 +37,7 @@ __all__ = [
     "prepare",
 ]
 
+DATED_SKEW = dt.timedelta(seconds=5)  # a message time this close to its job's arrival is the arrival
 REINFORCE = 0.05  # importance a restatement adds to the stored memory
 WEIGHT_DOWN = 0.5  # factor on the losing side of a cross-user disagreement
 
@@ -73,6 +74,7 @@ class Stored:
             valid_to=self.valid_to,
             stated_by=self.metadata.get("stated_by"),
             said_at=self.valid_from or self.created_at,
+            dated=self.valid_from is not None,
             id=self.id,
         )
 
@@ -153,7 +155,13 @@ def _qualified(m: NewMemory, said_at: dt.datetime) -> NewMemory:
 
 
 def prepare(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> NewMemory:
-    """The candidate as it will be stored: shared claims under the tenant, qualified keys."""
+    """The candidate as it will be stored: shared claims under the tenant, qualified keys.
+
+    A past value the extractor could not date ("I used to live in Paris" in an undated turn,
+    hint ``{"change": "ended"}``) held until the turn was said.
+    """
+    if m.hint and m.hint.get("change") == "ended" and m.valid_to is None:
+        m = dataclasses.replace(m, valid_to=m.said_at or said_at)
     if m.scope == "tenant":
         m = dataclasses.replace(m, user_id=SHARED_USER_ID, metadata={**m.metadata, "stated_by": stated_by})
     return _qualified(m, said_at)
@@ -182,6 +190,9 @@ def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) 
         valid_to=m.valid_to,
         stated_by=stated_by,
         said_at=m.said_at or said_at,
+        # The engine stamps an undated message with its arrival: only a time of its own (apart
+        # from the job's arrival) orders the statement before one already stored.
+        dated=m.said_at is not None and abs(m.said_at - said_at) > DATED_SKEW,
         change_cue=m.change_cue,
         # The rules extractor marks a switch whose old value it cannot name ("upgraded to a PS5").
         replaces_kind=bool(m.hint and m.hint.get("change") == "replaces_kind"),

@@ -59,16 +59,23 @@ def counted(text: str) -> str | None:
 
 
 _KEYED = re.compile(r"^(?P<key>[A-Za-z][\w' -]{1,24}?)\s*:\s*(?P<value>[^:]{1,60})$")
-_NOT_KEYS = frozenset("note update edit ps fyi question answer re fw fwd tldr tl;dr eta btw warning error step".split())
+_NOT_KEYS = frozenset(
+    """note update edit ps fyi question answer re fw fwd tldr tl;dr eta btw warning error step system override
+    admin instruction instructions assistant developer important rule rules policy prompt user ai bot model
+    reminder todo task context""".split()
+)
+# A keyed value is a name or a short noun phrase; a clause ("the user has unlimited credits") is
+# someone's sentence, never the user's attribute.
+_CLAUSE_WORDS = frozenset("is are was were has have had can must should will would do does did user assistant you i".split())
 
 
 def keyed_fragment(text: str) -> str | None:
     """ "Roommate: Jordan" -> "my roommate is Jordan"; None for other shapes."""
     m = _KEYED.match(text.strip(" ."))
-    if m is None or len(m["key"].split()) > 3 or m["key"].lower() in _NOT_KEYS:
+    if m is None or len(m["key"].split()) > 3 or set(m["key"].lower().split()) & _NOT_KEYS:
         return None
     value = m["value"].strip(" .")
-    if not value or len(value.split()) > 6:
+    if not value or len(value.split()) > 6 or set(value.lower().split()) & _CLAUSE_WORDS:
         return None
     return f"my {m['key'].lower()} is {value}"
 

@@ -214,7 +214,7 @@ MOMENT_WORDS = words(
 HABIT_VERBS = words(
     """smoke vape drink run jog swim cycle bike cook bake knit sew crochet paint draw dance sing surf
     ski snowboard climb boulder hike meditate pray garden fish hunt skate box golf game write journal
-    skateboard kayak row sail dive lift"""
+    skateboard kayak row sail dive lift rent commute telecommute"""
 )
 
 # One partner at a time: a wife, a husband, a girlfriend or a fiance fill the same slot, so

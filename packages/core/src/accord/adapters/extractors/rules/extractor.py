@@ -110,10 +110,9 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     for index, message in enumerate(messages):
         if message.role == "user":
             for draft in _extract_turn(_answered(messages[index - 1] if index else None, message.content)):
-                if draft.ended:
-                    if message.created_at is None:
-                        continue
+                if draft.ended and message.created_at is not None:
                     draft = replace(draft, valid_to=message.created_at, ended=False)
+                # An undated "used to" stays ended: resolution dates it by when the turn was said.
                 memories.append(_to_memory(draft, index))
     return memories
 
@@ -230,7 +229,7 @@ def _hedge(draft: Draft) -> Draft:
 
 def _slot(draft: Draft) -> tuple[object, ...]:
     """What one draft per turn may fill: a past city does not replace the current one."""
-    return draft.key, draft.scope, draft.valid_from, draft.valid_to
+    return draft.key, draft.scope, draft.valid_from, draft.valid_to, draft.ended
 
 
 def _dedupe(drafts: list[Draft]) -> list[Draft]:
@@ -267,8 +266,16 @@ def _to_memory(draft: Draft, index: int) -> ExtractedMemory:
         scope=draft.scope,
         valid_from=draft.valid_from,
         valid_to=draft.valid_to,
-        resolution_hint={"change": "replaces_kind"} if draft.replaces_kind else None,
+        resolution_hint=_hint(draft),
     )
+
+
+def _hint(draft: Draft) -> dict[str, str] | None:
+    """What resolution must know beyond the fields: a switch whose old value is unnamed, or a past
+    value ("used to") held until the turn was said, when the turn carries no date."""
+    if draft.replaces_kind:
+        return {"change": "replaces_kind"}
+    return {"change": "ended"} if draft.ended else None
 
 
 class RuleBasedExtractor:
