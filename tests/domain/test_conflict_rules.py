@@ -113,3 +113,15 @@ def test_choose_option(answer: str, choice: str | None) -> None:
     from accord.domain.conflict_rules import choose_option
 
     assert choose_option(answer, "User's exam is on May 12", "User's exam is on May 19") == choice
+
+
+def test_an_older_claim_never_supersedes_a_newer_one() -> None:
+    older = new("User lives in Paris", key="city", value="paris", said_at=T0 - dt.timedelta(days=365), change_cue=True)
+    decision = classify(older, [CITY])
+    assert decision.action is Action.KEEP_BOTH and decision.past_until == T0
+
+
+def test_a_denial_never_merges_into_what_it_denies() -> None:
+    run = stored("User runs", "fact")
+    decision = classify(new("User no longer runs", negated=True), [run])
+    assert decision.action is Action.UPDATE and decision.target_id == run.id

@@ -153,3 +153,82 @@ def test_planning_is_deterministic() -> None:
     old = stored("User works at Acme", attribute_key="employer", attribute_value="acme")
     new = candidate("User works at Initech", attribute_key="employer", attribute_value="initech")
     assert plan(new, [old]) == plan(new, [old])
+
+
+# -- time order and change across keys ------------------------------------------------------
+
+
+def test_an_older_statement_is_kept_as_a_past_value_until_the_newer_one_began() -> None:
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0, valid_from=T0)
+    p = plan(berlin, [rome], said_at=T1 + dt.timedelta(days=1))  # said at T0, arrived a day after T1
+    assert p.decision.action is Action.KEEP_BOTH and p.decision.past_until == T1
+    (insert,) = p.ops  # nothing archived: the newer value stays current
+    assert isinstance(insert, Insert)
+    assert insert.memory.attribute_key == "city@until 2026-06-01"
+    assert (insert.memory.valid_from, insert.memory.valid_to) == (T0, T1)
+
+
+def test_two_older_values_before_the_same_newer_one_get_keys_of_their_own() -> None:
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
+    lisbon = stored("User lives in Lisbon", attribute_key="city@until 2026-06-01", attribute_value="lisbon")
+    early = T0 - dt.timedelta(days=400)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=early)
+    (insert,) = plan(berlin, [rome, lisbon], said_at=T1 + dt.timedelta(days=1)).ops
+    assert isinstance(insert, Insert)
+    assert insert.memory.attribute_key == f"city@from {early.date().isoformat()} until 2026-06-01"
+
+
+def test_a_denial_archives_the_memory_stating_the_denied_value_under_another_key() -> None:
+    smokes = stored("User smokes a lot", attribute_key="smoke:lot", attribute_value="lot")
+    quit = candidate("User quit smoking", attribute_value="smoking", negated=True)
+    p = plan(quit, [smokes])
+    assert p.decision.action is Action.UPDATE and p.decision.target_id == smokes.id
+    archive, insert = p.ops
+    assert archive == Archive(smokes.id, valid_to=T1)
+    assert isinstance(insert, Insert) and insert.memory.lineage_id == smokes.lineage_id
+
+
+def test_a_changed_predicate_value_replaces_the_old_one_but_an_added_one_does_not() -> None:
+    wells = stored("User banks with Wells Fargo", attribute_key="bank:with wells fargo")
+    ally = candidate("User banks with Ally now", attribute_key="bank:with ally", change_cue=True)
+    assert plan(ally, [wells]).decision.action is Action.UPDATE
+    also = candidate("User also banks with Ally now", attribute_key="bank:with ally", change_cue=True)
+    assert plan(also, [wells]).decision.action is Action.INSERT
+    jazz = stored("User likes jazz", attribute_key="likes:jazz", category="preference")
+    rock = candidate("User likes rock now", attribute_key="likes:rock", change_cue=True, category="preference")
+    assert plan(rock, [jazz]).decision.action is Action.INSERT  # likes are many: one does not replace another
+
+
+def test_a_denial_or_a_change_reads_the_whole_category() -> None:
+    assert lookup_for(candidate("User quit smoking", negated=True)).base_key is None
+    assert lookup_for(candidate("User lives in Rome now", attribute_key="city", change_cue=True)).base_key is None
+    assert lookup_for(candidate("User lives in Rome", attribute_key="city")).base_key == "city"
+
+
+def test_a_switch_replaces_the_stored_value_of_the_same_kind_only() -> None:
+    ps4 = stored("User games on a PS4", attribute_key="game:on a ps4")
+    acme = stored("User works at Acme", attribute_key="employer")
+    ps5 = candidate("User picked up a PS5", attribute_value="ps5", hint={"change": "replaces_kind"})
+    p = plan(ps5, [acme, ps4])
+    assert p.decision.action is Action.UPDATE and p.decision.target_id == ps4.id
+    slack = candidate("User switched to Slack for work", attribute_value="slack", hint={"change": "replaces_kind"})
+    assert plan(slack, [acme, ps4]).decision.action is Action.INSERT
+
+
+def test_an_undated_former_value_holds_until_it_was_said() -> None:
+    paris = candidate("User used to live in Paris", attribute_key="city", hint={"change": "ended"})
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome")
+    p = plan(paris, [rome])
+    assert p.decision.action is Action.KEEP_BOTH  # the current city stays
+    (insert,) = p.ops
+    assert isinstance(insert, Insert) and insert.memory.valid_to == T1
+    assert insert.memory.attribute_key == "city@until 2026-06-01"
+
+
+def test_an_undated_statement_is_ordered_by_arrival_not_by_its_stamp() -> None:
+    # The engine stamps an undated message with its arrival; concurrent jobs applied out of
+    # arrival order still supersede, they do not become past values.
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0)
+    assert plan(berlin, [rome], said_at=T0).decision.action is Action.UPDATE

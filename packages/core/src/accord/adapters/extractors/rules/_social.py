@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _lexicon as lex
+from accord.adapters.extractors.rules._vocab import role_key
 from accord.adapters.extractors.rules._base import CONFIDENT, LIKELY, MINOR, Clause, Draft, Rule, compile_rule, stated
 from accord.adapters.extractors.rules._facts import name_value
 from accord.adapters.extractors.rules._phrasing import swap_pronouns
@@ -64,7 +65,7 @@ def _role_parts(m: re.Match[str]) -> tuple[str, str]:
 def _draft(m: re.Match[str], name: str, rest: str) -> Draft:
     written, role = _role_parts(m)
     plain_role = lex.ROLE_CANONICAL.get(" ".join(m["role"].lower().split()), m["role"].lower())
-    key = f"relationship:{role}"
+    key = role_key(role)
     if plain_role not in lex.SINGLE_ROLES or role.startswith("ex-"):
         key += ":" + name.lower()  # a second sister is not a replacement for the first
     if rest:

@@ -84,9 +84,12 @@ _SUBORDINATE_LEAD = re.compile(r"^(?:when|whenever|before|after|once|until|while
 _CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)", re.I)
 _CONJ_VERB = re.compile(
     r"\s*,?\s+(?:and|but)\s+(?:then\s+|now\s+|also\s+|recently\s+|just\s+|later\s+)?"
-    r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak)\b)",
+    r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak|went|switched|"
+    r"upgraded|sold|bought|picked up|traded|stopped|cancell?ed|closed|returned|resubscribed|took|ditched)\b)",
     re.I,
 )
+
+_PAIR_SUBJECT = re.compile(r"^[A-Z][a-z'-]+ and I\b")
 
 _FILLER_WORDS = (
     "actually", "btw", "by the way", "also", "oh", "ok", "okay", "so", "well", "anyway", "anyways",
@@ -137,7 +140,7 @@ _STANDING = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]+|\d+[.)])\s+")
 _TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:lol|haha+|hehe|lmao|tbh|btw|though|tho|please|pls|plz|thanks|thank you|thx|ty|"
-    r"ok|okay|xd|:\)|:d|;\)|<3))+$",
+    r"ok|okay|xd|:\)|:d|;\)|<3|fr|af|ngl|imo|imho|istg|lowkey|fwiw))+$",
     re.I,
 )
 # Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
@@ -257,6 +260,11 @@ def uses_capitals(text: str) -> bool:
     return any(c.isupper() for c in text)
 
 
+_UPTALK = re.compile(r"^(?:(?:so|okay|ok|well|um|and|but|maybe|i think|i guess|i mean),?\s+)*(?:I|I'm|I am|I've)\s", re.I)
+# Uptalk carries a hedge; "I'm vegetarian, right?" and a bare "I live in Berlin?" ask for confirmation.
+_UPTALK_HEDGE = re.compile(r"\b(?:I think|I guess|maybe|kind of|sort of|kinda|sorta|probably|I suppose)\b(?!.*,\s*(?:right|correct|yes|no)$)", re.I)
+
+
 def split_sentences(text: str) -> list[tuple[str, bool]]:
     """Split into (sentence, is_question) pairs, without the terminal punctuation."""
     out = []
@@ -273,6 +281,9 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
 
 def _split_question(sentence: str) -> list[tuple[str, bool]]:
     """ "I work at Plaid, can you draft an intro?": the statement before the question still counts."""
+    if _UPTALK.match(sentence) and _UPTALK_HEDGE.search(sentence) and not _QUESTION_START.search(sentence):
+        # "I think I sort of get derivatives now?": a hedged statement said with a rising tone
+        return [(sentence, False)]
     parts = sentence.split(", ")
     for i, part in enumerate(parts):
         if i and _QUESTION_START.search(part.strip()):
@@ -296,6 +307,9 @@ def split_clauses(sentence: str) -> list[str]:
 
     A bare verb after "and" gets its implied subject back ("I left Acme and joined X").
     """
+    pair = _PAIR_SUBJECT.match(sentence)  # "Hana and I broke up" has one subject, not two clauses
+    if pair:
+        sentence = sentence[: pair.end()].replace(" and I", "\x01") + sentence[pair.end():]
     sentence = _CONJ_VERB.sub("\x00I ", sentence)
     if _SUBORDINATE_LEAD.match(sentence):  # "When I deploy, I run the tests" is one statement
         sentence = _CONJ_WORD_SUBJECT.sub("\x00", sentence)
@@ -303,7 +317,7 @@ def split_clauses(sentence: str) -> list[str]:
         sentence = _CONJ_SUBJECT.sub("\x00", sentence)
     if sentence[:4].lower() == "our ":
         sentence = _CONJ_OUR.sub("\x00", sentence)
-    return [part.strip() for part in sentence.split("\x00") if part.strip()]
+    return [part.replace("\x01", " and I").strip() for part in sentence.split("\x00") if part.strip()]
 
 
 def normalise_clause(clause: str) -> NormalisedClause | None:

@@ -167,7 +167,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("hometown", FACT, words("be_from grow_up_in be_born_in be_raised_in come_from"), proper=True),
     Attribute("spouse", REL, words("be_married_to marry"), ANY),
     Attribute("language", SKILL, words("speak be_fluent_in be_learning learn study"), lex.SPOKEN_LANGUAGES, single=False),
-    Attribute("learning", GOAL, words("be_learning learn be_studying be_taking take"), ANY, single=False),
+    # "I take the bus" is no course: taking counts only for something one learns in.
+    Attribute("learning", GOAL, words("be_taking take"), words(
+        "class classes course courses lesson lessons program programme module bootcamp workshop seminar"
+    ), single=False),
+    Attribute("learning", GOAL, words("be_learning learn be_studying"), ANY, single=False),
     Attribute("skill", SKILL, words(
         """be_good_at be_great_at be_an_expert_in be_an_expert_at be_expert_in be_proficient_in
         be_experienced_in be_bad_at be_terrible_at be_new_to be_a_beginner_at be_rusty_at
@@ -204,4 +208,40 @@ MOMENT_WORDS = words(
     """today tonight rn right_now this_morning this_afternoon this_evening at_the_moment atm
     this_weekend for_the_weekend in_an_hour tomorrow yesterday currently_waiting for_now_only
     this_week for_a_bit for_a_sec for_a_minute"""
+)
+
+# Verbs that say a habit on their own, with no object ("I smoke", "I vape", "I cycle").
+HABIT_VERBS = words(
+    """smoke vape drink run jog swim cycle bike cook bake knit sew crochet paint draw dance sing surf
+    ski snowboard climb boulder hike meditate pray garden fish hunt skate box golf game write journal
+    skateboard kayak row sail dive lift rent commute telecommute"""
+)
+
+# One partner at a time: a wife, a husband, a girlfriend or a fiance fill the same slot, so
+# "my girlfriend Hannah" (2016) and "my wife Priya" (2025) are two values of one attribute.
+PARTNER_ROLES = words(
+    """wife husband spouse partner boyfriend girlfriend bf gf fiance fiancee fiancé fiancée
+    hubby wifey"""
+)
+
+
+def role_key(role: str) -> str:
+    """The attribute key of a person in the user's life: ``relationship:<role>``, partners as one."""
+    return "relationship:partner" if role.lower() in PARTNER_ROLES else f"relationship:{role}"
+
+# Places people name in lowercase ("I live in alabama"): a gazetteer, so a cased writer's lowercase
+# place still counts as a name. Cities beyond these need a capital.
+PLACES = lex.WELL_KNOWN_PLACES | words(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+    minnesota mississippi missouri montana nebraska nevada new_hampshire new_jersey new_mexico new_york
+    north_carolina north_dakota ohio oklahoma oregon pennsylvania rhode_island south_carolina
+    south_dakota tennessee texas utah vermont virginia washington west_virginia wisconsin wyoming
+    america usa us uk britain china japan india russia australia new_zealand argentina chile peru
+    colombia venezuela cuba jamaica nigeria kenya egypt morocco ghana ethiopia south_africa israel
+    turkey greece poland ukraine sweden norway denmark finland netherlands holland belgium
+    switzerland austria hungary romania korea south_korea vietnam thailand philippines indonesia
+    malaysia pakistan iran iraq saudi_arabia manhattan los_angeles san_francisco new_orleans las_vegas
+    nashville phoenix philadelphia detroit san_diego orlando hollywood vegas texas alberta ontario
+    quebec bavaria tuscany sicily hawaii puerto_rico europe asia africa"""
 )

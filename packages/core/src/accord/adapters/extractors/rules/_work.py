@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Sequence
 
 from accord.domain.models import Category
@@ -177,6 +178,11 @@ def _job_builder(*, need_job_noun: bool) -> Builder:
         value = normalise_value(title)
         drafts = [stated(clause, FACT, ROLE, key="job_title", value=value)]
         org = _org_after(rest, clause)
+        if org and rest and clause.text.endswith(rest):
+            # The employer gets a memory of its own; kept out of the title, a new employer never
+            # leaves "User is an engineer at <old employer>" current.
+            title_only = replace(clause, text=clause.text[: len(clause.text) - len(rest)].rstrip(" ,"))
+            drafts = [stated(title_only, FACT, ROLE, key="job_title", value=value)]
         if org:
             key = "school" if value.split()[-1] == "student" else "employer"
             drafts.append(Draft(f"User {'studies' if key == 'school' else 'works'} at {org[0]}", FACT,

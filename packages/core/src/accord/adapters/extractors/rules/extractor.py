@@ -33,17 +33,23 @@ import re
 
 from accord.domain.models import Category, ExtractedMemory, Message
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
+from accord.adapters.extractors.rules._clause import Analysis, analyse
 from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
+from accord.adapters.extractors.rules._grasp import GRASP_RULES
+from accord.adapters.extractors.rules._names import names_in
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
 from accord.adapters.extractors.rules._personal import PERSONAL_RULES
 from accord.adapters.extractors.rules._social import DETAIL_RULES, SOCIAL_RULES
 from accord.adapters.extractors.rules._text import (
+    NormalisedClause,
     clean_message,
     expand_contractions,
     is_bare_greeting,
@@ -75,7 +81,9 @@ RULES: tuple[Rule, ...] = (
     *EMPLOYMENT_RULES,
     *EXPERTISE_RULES,
     *LEARNING_RULES,
+    *GRASP_RULES,
     *USAGE_RULES,
+    *CHANGE_RULES,
     *_WANTS,
     *DETAIL_RULES,
     *EVENT_RULES,
@@ -101,13 +109,26 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     memories: list[ExtractedMemory] = []
     for index, message in enumerate(messages):
         if message.role == "user":
-            for draft in _extract_turn(message.content):
-                if draft.ended:
-                    if message.created_at is None:
-                        continue
+            for draft in _extract_turn(_answered(messages[index - 1] if index else None, message.content)):
+                if draft.ended and message.created_at is not None:
                     draft = replace(draft, valid_to=message.created_at, ended=False)
+                # An undated "used to" stays ended: resolution dates it by when the turn was said.
                 memories.append(_to_memory(draft, index))
     return memories
+
+
+_LEAD_IN = re.compile(r":[ \t]*\n", re.M)
+
+
+def _answered(previous: Message | None, text: str) -> str:
+    """The turn with a short answer to the assistant's question read back in full ("Lisbon, for
+    now." after "Where do you live?" -> "I live in Lisbon.")."""
+    if previous is None or previous.role != "assistant" or "?" not in previous.content:
+        return text
+    first, _, rest = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0], None, text.strip()
+    rest = rest[len(first):].strip()
+    said = answer_to(previous.content, first)
+    return text if said is None else f"{said}. {rest}".strip()
 
 
 def _extract_turn(text: str) -> list[Draft]:
@@ -116,8 +137,14 @@ def _extract_turn(text: str) -> list[Draft]:
     if cleaned is None:
         return []
     cased = uses_capitals(cleaned)
+    # "Tidy up this YAML:\nname: Sam": the lines after a lead-in are pasted data, not the user.
+    if lead_in := _LEAD_IN.search(cleaned):
+        cleaned = cleaned[: lead_in.start()]
+    pasted = lead_in is not None
     drafts: list[Draft] = []
     after_greeting = False
+    # The last denial or former habit of the turn: a bare fragment after it borrows its verb.
+    source: Analysis | None = None
     for sentence, is_question in split_sentences(cleaned):
         if is_bare_greeting(sentence):
             after_greeting = True
@@ -127,21 +154,56 @@ def _extract_turn(text: str) -> list[Draft]:
             continue
         found: list[Draft] = []
         if not is_question:
-            for part in split_clauses(expand_contractions(sentence)):
-                found.extend(_extract_clause(part, cased, after_greeting))
+            parts = split_clauses(expand_contractions(sentence))
+            items = list_items(sentence)
+            if items is not None:  # "I'm 42, divorced, one daughter, live in Phoenix"
+                parts = parts[:1] + [expand_contractions(i) for i in items[1:]] if len(parts) == 1 else parts
+            for part in parts:
+                got = _extract_clause(part, cased, after_greeting, keyed=not pasted)
+                if not got and source is not None and (filled := elliptical(part, source)):
+                    got = _extract_clause(filled, cased, False)
+                found.extend(got)
+                source = _ellipsis_source(part) or source
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
             found.extend(standing_requests(sentence))
+        keys = {d.key for d in found}
+        found.extend(d for d in names_in(sentence, cased=cased) if d.key not in keys)
         drafts.extend(found)
         after_greeting = False
     return _dedupe(drafts)
 
 
-def _extract_clause(text: str, cased: bool, after_greeting: bool) -> list[Draft]:
+def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool = True) -> list[Draft]:
     normalised = normalise_clause(text)
-    if normalised is None or not is_usable(normalised.text, standing=normalised.standing):
+    if normalised is None:
+        return []
+    text = soften(normalised.text)  # "I'm more of an Airbnb person": the hedge is no part of the object
+    drafts = _read_clause(text, normalised, cased, after_greeting)
+    # Only when the clause as written says nothing: "Don't use emojis" stays a request.
+    for variant in (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None):
+        if drafts:
+            break
+        if variant is not None and variant != text:
+            drafts = _read_clause(variant, normalised, cased, after_greeting)
+    return drafts
+
+
+def _ellipsis_source(part: str) -> Analysis | None:
+    normalised = normalise_clause(part)
+    if normalised is None:
+        return None
+    # The raw clause too: normalising drops a leading "No" ("No longer at IBM").
+    for text in (implied_subject(normalised.text), implied_subject(part.rstrip(".!"))):
+        if source := source_of_ellipsis(analyse(text), text):
+            return source
+    return None
+
+
+def _read_clause(body: str, normalised: NormalisedClause, cased: bool, after_greeting: bool) -> list[Draft]:
+    if not is_usable(body, standing=normalised.standing):
         return []
     clause = Clause(
-        text=normalised.text,
+        text=body,
         cased=cased,
         greeting=after_greeting or normalised.greeting,
         hedged=normalised.hedged,
@@ -167,7 +229,7 @@ def _hedge(draft: Draft) -> Draft:
 
 def _slot(draft: Draft) -> tuple[object, ...]:
     """What one draft per turn may fill: a past city does not replace the current one."""
-    return draft.key, draft.scope, draft.valid_from, draft.valid_to
+    return draft.key, draft.scope, draft.valid_from, draft.valid_to, draft.ended
 
 
 def _dedupe(drafts: list[Draft]) -> list[Draft]:
@@ -204,7 +266,16 @@ def _to_memory(draft: Draft, index: int) -> ExtractedMemory:
         scope=draft.scope,
         valid_from=draft.valid_from,
         valid_to=draft.valid_to,
+        resolution_hint=_hint(draft),
     )
+
+
+def _hint(draft: Draft) -> dict[str, str] | None:
+    """What resolution must know beyond the fields: a switch whose old value is unnamed, or a past
+    value ("used to") held until the turn was said, when the turn carries no date."""
+    if draft.replaces_kind:
+        return {"change": "replaces_kind"}
+    return {"change": "ended"} if draft.ended else None
 
 
 class RuleBasedExtractor:
