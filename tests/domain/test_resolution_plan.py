@@ -232,3 +232,15 @@ def test_an_undated_statement_is_ordered_by_arrival_not_by_its_stamp() -> None:
     rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
     berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0)
     assert plan(berlin, [rome], said_at=T0).decision.action is Action.UPDATE
+
+
+def test_keep_both_on_memories_without_an_attribute_inserts_no_made_up_key() -> None:
+    """An LLM ``keep_both`` verdict on two free-text memories once wrote the key ``None@other``,
+    and the next such verdict hit the one-active-memory-per-key constraint."""
+    other = stored("User likes hiking in the Alps", category="preference")
+    for text in ("User enjoys mountain walks", "User likes long walks by the sea"):
+        hint = {"action": "keep_both", "target_id": other.id, "reason": "both hold"}
+        p = plan(candidate(text, category="preference", hint=hint), [other])
+        assert p.decision.action is Action.KEEP_BOTH
+        (insert,) = p.ops
+        assert isinstance(insert, Insert) and insert.memory.attribute_key is None

@@ -277,8 +277,13 @@ def _ops(m: NewMemory, decision: Decision, target: Stored | None, said_at: dt.da
             assert target is not None and decision.merged_content is not None
             return _merge(m, target, decision.merged_content)
         case Action.KEEP_BOTH:
+            key = base_key(m.attribute_key)
+            if key is None:
+                # Both hold and neither has an attribute (an LLM verdict on two free-text memories):
+                # nothing to qualify, and no key to collide on.
+                return [Insert(m)]
             qualifier = m.context or (f"until {m.valid_to.date().isoformat()}" if m.valid_to else "other")
-            return [Insert(dataclasses.replace(m, attribute_key=f"{base_key(m.attribute_key)}@{qualifier}"))]
+            return [Insert(dataclasses.replace(m, attribute_key=f"{key}@{qualifier}"))]
         case Action.CROSS_USER_RECENCY | Action.CROSS_USER_CONFIDENCE:
             why = decision.reason
             if decision.candidate_loses:
