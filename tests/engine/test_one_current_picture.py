@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,3 +57,15 @@ def test_no_two_active_memories_contradict_on_one_attribute(tmp_path_factory, hi
         shown = memory.get("where do I live and work, what do I eat?", user_id="u").memories
         shown_keys = [m.attribute_key for m in shown if m.attribute_key and "@" not in m.attribute_key]
         assert len(shown_keys) == len(set(shown_keys))
+
+
+async def test_reads_raise_importance_but_write_no_version(tmp_path: Path) -> None:
+    async with AsyncAccord(AccordSettings(data_dir=tmp_path / "d", embedder="none")) as memory:
+        await memory.add("I love Thai food", user_id="alice", wait=True)
+        (thai,) = await memory.list_memories("alice", categories=["preference"])
+        for _ in range(3):
+            await memory.get("thai food", user_id="alice")
+        await memory._reader.flush_access()  # noqa: SLF001 - normally once a second, off the hot path
+        read = await memory.get_memory(thai.id)
+        assert read.access_count == 3 and read.importance_score == pytest.approx(thai.importance_score + 0.06)
+        assert [v.change_type.value for v in await memory.history(thai.id)] == ["created"]

@@ -87,7 +87,9 @@ async def test_jobs(api) -> None:
     added = await api.ok("POST", "/v1/memories/add", json={"messages": "I live in Oslo", "user_id": "alice"})
     job = Job.model_validate(await api.ok("GET", f"/v1/jobs/{added['job_id']}"))
     assert job.id == added["job_id"] and job.user_id == "alice"
-    assert (await api.ok("POST", "/v1/admin/jobs/process"))["count"] >= 0
+    # The server's own worker may have run the job already: then there is nothing left to process.
+    assert (await api.ok("POST", "/v1/admin/jobs/process"))["count"] in (0, 1)
+    assert Job.model_validate(await api.ok("GET", f"/v1/jobs/{added['job_id']}")).status.value == "done"
     await api.fail("GET", f"/v1/jobs/{uuid.uuid4()}", api.owner, 404, "not_found")
 
 

@@ -71,8 +71,8 @@ def episodic_cutoff(now: dt.datetime, ttl_days: float | None) -> dt.datetime | N
 
 
 def access_boost(importance: float, accesses: int, boost: float) -> tuple[float, bool]:
-    """The live importance after ``accesses`` reads, capped at 1, and whether the change is worth
-    recording as a version."""
+    """The live importance after ``accesses`` reads, capped at 1, and whether it moved enough to be
+    worth reporting (the hot tier refreshes the memory; reads are never versions)."""
     score = round(min(1.0, importance + boost * accesses), 6)
     return score, score - importance >= _MIN_CHANGE
 

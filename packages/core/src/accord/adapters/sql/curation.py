@@ -29,14 +29,22 @@ def _row(conn: Connection, tenant_id: str, memory_id: str, *, lock: bool = False
 
 
 def history(conn: Connection, tenant_id: str, memory_id: str) -> list[Mapping[str, Any]]:
-    """Every version of the memory's lineage, oldest first."""
+    """Every version of the memory's lineage, oldest first.
+
+    Versions that older releases wrote for reads (an ``importance_boost`` carrying ``accesses``)
+    are left out, so stores filled before reads stopped being versions read the same.
+    """
     lineage = _row(conn, tenant_id, memory_id)["lineage_id"]
     stmt = (
         select(memory_versions)
         .where(memory_versions.c.tenant_id == tenant_id, memory_versions.c.lineage_id == lineage)
         .order_by(memory_versions.c.version)
     )
-    return list(conn.execute(stmt).mappings().all())
+    return [r for r in conn.execute(stmt).mappings().all() if not _a_read(r)]
+
+
+def _a_read(version: Mapping[str, Any]) -> bool:
+    return version["change_type"] == ChangeType.IMPORTANCE_BOOST.value and "accesses" in (version["metadata"] or {})
 
 
 def edit(
@@ -212,9 +220,13 @@ def settle(
 def boost_on_access(
     conn: Connection, tenant_id: str, counts: Mapping[str, int], *, boost: float, now: dt.datetime
 ) -> list[str]:
-    """Count accesses and raise live importance by ``boost`` per access (capped at 1)."""
+    """Count accesses and raise live importance by ``boost`` per access (capped at 1).
+
+    Reads are statistics, not changes: they write no version, so ``history()`` shows what was
+    said and edited, not how often it was read. Returns the ids whose importance moved enough
+    for the hot tier to refresh them.
+    """
     changed = []
-    resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
     rows = conn.execute(
         select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(list(counts)))
     ).mappings().all()
@@ -226,9 +238,7 @@ def boost_on_access(
             .where(memories.c.tenant_id == tenant_id, memories.c.id == row["id"])
             .values(access_count=row["access_count"] + n, last_accessed_at=now, importance_score=score)
         )
-        # Episodic turns have no lineage history of their own; their boosts are not versioned.
-        if worth_a_version and row["category"] != "episodic":
-            resolver.version(row, ChangeType.IMPORTANCE_BOOST, previous=row["content"], importance=score, meta={"accesses": n})
+        if worth_a_version:
             changed.append(row["id"])
     return changed
 
