@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from accord import (
     Accord,
     AccordSettings,
@@ -19,6 +18,7 @@ from accord import (
     NotFoundError,
     StoreStats,
 )
+from accord.errors import AccordError
 
 
 async def test_list_get_delete(memory: AsyncAccord) -> None:
@@ -158,5 +158,5 @@ async def test_another_process_is_refused_and_told_who_owns_the_data_dir(make_se
 
 def test_closed_engine_raises_a_clear_error(tmp_path: Path) -> None:
     engine = AsyncAccord(AccordSettings(data_dir=tmp_path, embedder="none"))
-    with pytest.raises(Exception, match="not open"):
+    with pytest.raises(AccordError, match="not open"):
         asyncio.run(engine.add("I like tea", user_id="alice"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from accord import AsyncAccord, ChangeType, ManualClock, MemoryStatus
+from accord.errors import ConflictError, InvalidInputError
 
 
 async def say(engine: AsyncAccord, user: str, *turns: str, session: str | None = None) -> None:
@@ -109,12 +109,12 @@ async def test_a_question_answered_for_the_stored_fact_drops_the_new_claim(memor
     await say(memory, "alice", "I live in Berlin")
     await say(memory, "alice", "I think I live in Porto")
     question = (await memory.get("where do I live?", user_id="alice")).clarification_question
-    with pytest.raises(Exception, match="say which is right"):
+    with pytest.raises(InvalidInputError, match="say which is right"):
         await memory.resolve(question.id, "hmm, not sure")
     await memory.resolve(question.id, 1)
     (city,) = [m for m in await durable(memory, "alice") if m.attribute_key == "city"]
     assert "Berlin" in city.content
-    with pytest.raises(Exception, match="already resolved"):
+    with pytest.raises(ConflictError, match="already resolved"):
         await memory.resolve(question.id, 2)
 
 
@@ -139,7 +139,7 @@ async def test_restore_is_refused_when_another_memory_holds_the_attribute(memory
     await say(memory, "alice", "I work at Acme")
     await say(memory, "alice", "I left Acme and joined Northstar")
     old = next(m for m in await durable(memory, "alice", archived=True) if m.status is MemoryStatus.ARCHIVED)
-    with pytest.raises(Exception, match="cannot be restored"):
+    with pytest.raises(ConflictError, match="cannot be restored"):
         await memory.restore_memory(old.id)
 
 

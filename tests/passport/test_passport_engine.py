@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-
 from accord import AccordSettings, AsyncAccord, ManualClock, PermissionDeniedError
+from accord.errors import NotFoundError
+from sqlalchemy import text
 
 
 @pytest.fixture
@@ -129,9 +129,9 @@ async def test_reads_outside_the_grant_return_nothing(engine: AsyncAccord, acme)
     assert (await recommender.get("work", user_id="alice", categories=["fact"])).memories == []
     assert {m.category.value for m in await recommender.list_memories("alice")} == {"preference"}
     fact = next(m for m in await admin.list_memories("alice") if m.category.value == "fact")
-    with pytest.raises(Exception, match="no memory"):
+    with pytest.raises(NotFoundError, match="no memory"):
         await recommender.get_memory(fact.id)
-    with pytest.raises(Exception, match="no memory"):
+    with pytest.raises(NotFoundError, match="no memory"):
         await recommender.history(fact.id)
 
 
@@ -140,7 +140,7 @@ async def test_tenants_never_see_each_other(engine: AsyncAccord, acme) -> None:
     ctx = await acme["reviewer"].get("locker code", user_id="alice")
     assert ctx.memories == []
     other = (await engine.list_memories("alice"))[0]
-    with pytest.raises(Exception, match="no memory"):
+    with pytest.raises(NotFoundError, match="no memory"):
         await acme["admin"].get_memory(other.id)
 
 
@@ -248,5 +248,5 @@ def test_the_sync_api_has_the_passport(tmp_path: Path) -> None:
         assert planner.get("thai", user_id="alice").memories == []
         planner.close()  # a view: closing it leaves the engine open
         assert admin.list_consents("alice")[0].granted is False
-        with pytest.raises(Exception, match="no tenant"):
+        with pytest.raises(NotFoundError, match="no tenant"):
             owner.for_tenant("nope").create_agent("x")
