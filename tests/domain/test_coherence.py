@@ -29,17 +29,23 @@ DERIVED = {
 }
 
 
-def test_a_turn_that_stated_a_superseded_value_is_dropped() -> None:
-    assert coherent([TURN_OLD, TURN_CHAT], DERIVED, 10) == [TURN_CHAT]
+def test_a_turn_that_stated_a_superseded_value_is_kept_but_marked_as_earlier() -> None:
+    old, chat = coherent([TURN_OLD, TURN_CHAT], DERIVED, 10)
+    assert (old.id, old.metadata) == (TURN_OLD.id, {"superseded": True})
+    assert chat == TURN_CHAT
 
 
-def test_a_turn_whose_facts_are_all_shown_is_dropped_and_the_fact_kept() -> None:
+def test_a_turn_whose_facts_are_all_shown_gives_way_when_they_rank_higher() -> None:
     assert coherent([FACT_NEW, TURN_NEW, TURN_CHAT], DERIVED, 10) == [FACT_NEW, TURN_CHAT]
+
+
+def test_facts_give_way_to_their_turn_when_it_ranks_higher() -> None:
+    assert coherent([TURN_NEW, TURN_CHAT, FACT_NEW], DERIVED, 10) == [TURN_NEW, TURN_CHAT]
 
 
 def test_a_turn_stays_when_its_fact_is_not_among_those_shown() -> None:
     ranked = [TURN_NEW, TURN_CHAT, FACT_NEW]
-    assert coherent(ranked, DERIVED, 2) == ranked  # the fact is third: only two are shown
+    assert coherent(ranked, DERIVED, 2) == ranked  # the fact is third: only two are shown, nothing repeats
 
 
 def test_a_turn_with_one_fact_shown_and_one_not_stays() -> None:

@@ -40,7 +40,9 @@ class RenderedContext:
 def _episodic_line(memory: Memory) -> str:
     when = (memory.valid_from or memory.created_at).date().isoformat()
     speaker = memory.metadata.get("speaker") or memory.source.role or "user"
-    return f"[{when}] {speaker}: {memory.content}"
+    # What was said then, since superseded: never shown as current (see domain.coherence).
+    earlier = ", since changed" if memory.metadata.get("superseded") else ""
+    return f"[{when}{earlier}] {speaker}: {memory.content}"
 
 
 def _line_text(memory: Memory) -> str:

@@ -167,9 +167,8 @@ class Reader:
     async def _coherent(
         self, tenant_id: str, ranked: list[tuple[Memory, float]], limit: int
     ) -> list[tuple[Memory, float]]:
-        """Drop raw turns that state a superseded value, or only repeat facts the context holds
-        (see :func:`accord.domain.coherence.coherent`); judged on the top ``limit`` plus those
-        that move up to fill it."""
+        """Mark raw turns that state a superseded value, and keep one wording where a turn and its
+        facts would say the same thing (see :func:`accord.domain.coherence.coherent`)."""
         jobs = {m.source.job_id for m, _ in ranked if m.category is Category.EPISODIC and m.source.job_id}
         if not jobs:
             return ranked
