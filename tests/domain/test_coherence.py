@@ -35,12 +35,9 @@ def test_a_turn_that_stated_a_superseded_value_is_kept_but_marked_as_earlier() -
     assert chat == TURN_CHAT
 
 
-def test_a_turn_whose_facts_are_all_shown_gives_way_when_they_rank_higher() -> None:
+def test_a_turn_whose_facts_are_all_shown_gives_way_to_them_wherever_it_ranks() -> None:
     assert coherent([FACT_NEW, TURN_NEW, TURN_CHAT], DERIVED, 10) == [FACT_NEW, TURN_CHAT]
-
-
-def test_facts_give_way_to_their_turn_when_it_ranks_higher() -> None:
-    assert coherent([TURN_NEW, TURN_CHAT, FACT_NEW], DERIVED, 10) == [TURN_NEW, TURN_CHAT]
+    assert coherent([TURN_NEW, TURN_CHAT, FACT_NEW], DERIVED, 10) == [TURN_CHAT, FACT_NEW]
 
 
 def test_a_turn_stays_when_its_fact_is_not_among_those_shown() -> None:

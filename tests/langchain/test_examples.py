@@ -27,7 +27,9 @@ def test_langchain_chain_example() -> None:
     proc = _run("langchain_chain.py")
     assert proc.returncode == 0, proc.stderr
     given, answer = proc.stdout.split("--- answer ---")
-    assert "- (fact) User is allergic to peanuts" in given and "User loves Thai food" in given
+    assert "- (fact) User is allergic to peanuts" in given
+    # The Thai preference once, in whichever wording ranks higher: the turn or the fact drawn from it.
+    assert ("User loves Thai food" in given) != ("I love Thai food" in given)
     assert "[human] Suggest a Thai dinner recipe for tonight" in given
     assert "peanut-free Thai green curry" in answer
 
