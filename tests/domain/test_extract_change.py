@@ -105,7 +105,7 @@ def test_grasp_look_alikes_are_not_expertise(text: str) -> None:
     ],
 )
 def test_a_switch_states_a_value_that_replaces_the_same_kind(text: str, value: str) -> None:
-    (memory,) = [m for m in extract_memories([Message(role="user", content=text)]) if not m.negated]
+    (memory,) = [m for m in extract_memories([Message(role="user", content=text)]) if not m.negated and m.category.value == "fact"]
     assert memory.attribute_value == value and memory.resolution_hint == {"change": "replaces_kind"}
 
 

@@ -798,8 +798,6 @@ def test_organisational_facts_are_shared_with_the_tenant(
         # the household, not the organisation
         "Our kids are at school",
         "Our house is in Berlin",
-        "Our dog is Rex",
-        "Our son is Max",
         "Our family uses Netflix",
         "Our kids' school is in Berlin",
         "Our email is dana@gmail.com",

@@ -27,6 +27,9 @@ _NUMBER = r"(?:\d+|" + "|".join(sorted(lex.NUMBER_WORDS, key=len, reverse=True))
 _COUNTED = re.compile(rf"^(?P<n>{_NUMBER})\s+(?:(?:little|young|grown|adult|small|big|old|rescue)\s+)?(?P<noun>[\w-]+)$", re.I)
 
 
+_APPOSITION = re.compile(rf"\b(?:my|our) (?:\w+ )?(?:{'|'.join(sorted(vocab.FAMILY | vocab.ANIMALS, key=len, reverse=True))})$", re.I)
+
+
 def list_items(sentence: str) -> list[str] | None:
     """The items of a subject-dropping list, or None when the sentence is not one.
 
@@ -39,6 +42,8 @@ def list_items(sentence: str) -> list[str] | None:
     items = [i.strip() for i in re.split(r"\s*,\s*(?:and\s+)?", m["rest"]) if i.strip()]
     if len(items) < 3 or any(len(i.split()) > _ITEM_WORDS for i in items):
         return None
+    if any(_APPOSITION.search(a) and b[:1].isupper() and len(b.split()) <= 2 for a, b in zip(items, items[1:])):
+        return None  # "with my husband, Dev, last weekend": a name set apart, not a list
     # Each item is then read on its own; the clause reader restores a dropped subject.
     if _FIRST_PERSON_START.match(items[0]) or m["rest"] != sentence.strip():
         return items

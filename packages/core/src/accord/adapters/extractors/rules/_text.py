@@ -62,7 +62,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # "my husband's a chef", "my grandma's the one": the "'s" is "is" before an article or a name.
 _POSSESSIVE_IS = re.compile(
-    r"\b(my (?:[\w-]+ ){0,2}?[\w-]+)'s\s+(?=(?:a|an|the|called|named|from|in|at|on|\d+|[A-Z]\w*)\b)"
+    r"\b((?i:my) (?:[\w-]+ ){0,2}?[\w-]+)'s\s+(?=(?:a|an|the|called|named|from|in|at|on|\d+|[A-Z]\w*)\b)"
 )
 _NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re.I)
 
@@ -260,9 +260,23 @@ def uses_capitals(text: str) -> bool:
     return any(c.isupper() for c in text)
 
 
-_UPTALK = re.compile(r"^(?:(?:so|okay|ok|well|um|and|but|maybe|i think|i guess|i mean),?\s+)*(?:I|I'm|I am|I've)\s", re.I)
+_UPTALK = re.compile(
+    r"^(?:(?:so|okay|ok|well|um|and|but|maybe|i think|i guess|i mean|oh|also|like|you know|just so you know),?\s+)*"
+    r"(?:I|I'm|I am|I've|my|our|we|we're|we've)\s",
+    re.I,
+)
+# "..., you know?", "..., if that makes sense?": a tag that asks nothing of the statement before it.
+_TAG_QUESTION = re.compile(
+    r"(?:,|\s)\s*(?:you know|ya know|y'know|if that makes sense|does that make sense|know what I mean|lol|haha|"
+    r"gosh|right now|now|these days|at this point|honestly|tbh|I guess|I think)\W*$",
+    re.I,
+)
 # Uptalk carries a hedge; "I'm vegetarian, right?" and a bare "I live in Berlin?" ask for confirmation.
-_UPTALK_HEDGE = re.compile(r"\b(?:I think|I guess|maybe|kind of|sort of|kinda|sorta|probably|I suppose)\b(?!.*,\s*(?:right|correct|yes|no)$)", re.I)
+_UPTALK_HEDGE = re.compile(
+    r"\b(?:I think|I guess|maybe|kind of|sort of|kinda|sorta|probably|I suppose|almost|like|gosh)\b"
+    r"(?!.*,\s*(?:right|correct|yes|no)$)",
+    re.I,
+)
 
 
 def split_sentences(text: str) -> list[tuple[str, bool]]:
@@ -281,7 +295,8 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
 
 def _split_question(sentence: str) -> list[tuple[str, bool]]:
     """ "I work at Plaid, can you draft an intro?": the statement before the question still counts."""
-    if _UPTALK.match(sentence) and _UPTALK_HEDGE.search(sentence) and not _QUESTION_START.search(sentence):
+    rising = _UPTALK_HEDGE.search(sentence) or _TAG_QUESTION.search(sentence)
+    if _UPTALK.match(sentence) and rising and not _QUESTION_START.search(sentence):
         # "I think I sort of get derivatives now?": a hedged statement said with a rising tone
         return [(sentence, False)]
     parts = sentence.split(", ")

@@ -42,6 +42,7 @@ from accord.adapters.extractors.rules._facts import FACT_RULES
 from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
+from accord.adapters.extractors.rules._mentions import with_mentions
 from accord.adapters.extractors.rules._names import names_in
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
@@ -168,6 +169,8 @@ def _extract_turn(text: str) -> list[Draft]:
             found.extend(standing_requests(sentence))
         keys = {d.key for d in found}
         found.extend(d for d in names_in(sentence, cased=cased) if d.key not in keys)
+        if not is_question and not pasted:
+            found = with_mentions(sentence, found, cased=cased)
         drafts.extend(found)
         after_greeting = False
     return _dedupe(drafts)

@@ -1,0 +1,54 @@
+"""People and pets mentioned in passing become relationship and pet memories
+(``accord.adapters.extractors.rules._mentions``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.adapters.extractors.rules.extractor import extract_memories
+from accord.domain.models import Message
+
+
+def said(text: str) -> list[tuple[str, str, str | None]]:
+    return [(m.category.value, m.content, m.attribute_key) for m in extract_memories([Message(role="user", content=text)])]
+
+
+@pytest.mark.parametrize(
+    ("text", "memory"),
+    [
+        # A named person anywhere in the sentence, set apart by commas or not.
+        ("So my partner Sam and I have been together almost seven years.", ("relationship", "User's partner is named Sam", "relationship:partner")),
+        ("Oh, my little brother Eli, he's the smartest person I know.", ("relationship", "User's little brother is Eli", "relationship:brother:eli")),
+        ("My mom, Linda, bless her, calls me every Sunday.", ("relationship", "User's mother is Linda", "relationship:mother")),
+        ("I was hiking with my husband, Dev, last weekend.", ("relationship", "User's husband is Dev", "relationship:partner")),
+        # Close family counts unnamed; the key is left off, so a later name adds to it.
+        ("My son's teacher pulled me aside after class.", ("relationship", "User has a son", None)),
+        ("My household consists of my wife and our two daughters.", ("relationship", "User has two daughters", None)),
+        # Pets are facts, named by "named"/"called", by apposition or by "her name is".
+        ("We finally adopted a rescue greyhound named Juniper.", ("fact", "User has a greyhound named Juniper", "pet:juniper")),
+        ("Our cat Noodle knocked my monitor off the desk.", ("fact", "User has a cat named Noodle", "pet:noodle")),
+        ("Also! We have a dog, her name is Biscuit, she's a corgi mix.", ("fact", "User has a dog named Biscuit", "pet:biscuit")),
+        ("Our son is Max.", ("relationship", "User's son is Max", "relationship:son:max")),
+    ],
+)
+def test_a_person_or_pet_mentioned_in_passing_is_remembered(text: str, memory: tuple[str, str, str | None]) -> None:
+    assert memory in said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write me a poem about my cat",  # a task: the cat is its subject, not news about the user
+        "Can you suggest a gift for my sister?",  # a question
+        "My friend keeps saying it and honestly she's exhausting.",  # unnamed friend: says nothing
+        "My dad was furious.",  # everyone has parents
+        "Our kids are at school.",  # "our kids" may be a teacher's class
+        "If my wife Ana were here she'd laugh.",  # hypothetical
+    ],
+)
+def test_mentions_that_say_nothing_about_the_user_stay_out(text: str) -> None:
+    assert [m for m in said(text) if m[0] == "relationship" or (m[2] or "").startswith("pet")] == []
+
+
+def test_a_person_the_clause_rules_already_read_is_not_added_twice() -> None:
+    assert said("My husband's a chef.") == [("relationship", "User's husband is a chef", None)]
