@@ -27,10 +27,8 @@ CATEGORY_CASES = [
     # preference
     ("I love sushi", Category.PREFERENCE, "User loves sushi"),
     ("I prefer dark mode", Category.PREFERENCE, "User prefers dark mode"),
-    ("I'd rather get short answers", Category.PREFERENCE, "User would rather get short answers"),
     ("I hate long meetings", Category.PREFERENCE, "User hates long meetings"),
     ("My favourite colour is green", Category.PREFERENCE, "User's favourite colour is green"),
-    ("Always answer in French", Category.PREFERENCE, "User wants responses in French"),
     ("I learn best with worked examples", Category.PREFERENCE, "User learns best with worked examples"),
     # fact
     ("I live in Berlin", Category.FACT, "User lives in Berlin"),
@@ -55,6 +53,10 @@ CATEGORY_CASES = [
     ("My workflow is: write tests, then code", Category.PROCEDURE, "User's workflow: write tests, then code"),
     ("I usually back up on Fridays", Category.PROCEDURE, "User usually backs up on Fridays"),
     ("Never use emojis", Category.PROCEDURE, "User wants the assistant to never use emojis"),
+    # how the assistant should answer is a procedure, however it is worded
+    ("I'd rather get short answers", Category.PROCEDURE, "User's standing request for replies: I'd rather get short answers"),
+    ("Always answer in French", Category.PROCEDURE, "User wants responses in French"),
+    ("I use British spelling", Category.PROCEDURE, "User's standing request for replies: I use British spelling"),
     ("Before I commit, I run the linter", Category.PROCEDURE, "User runs the linter before they commit"),
     # relationship
     ("My wife is Anna", Category.RELATIONSHIP, "User's wife is named Anna"),
@@ -110,7 +112,7 @@ KEY_CASES = [
     ("Hi! I'm Dana", "name", "dana"),
     ("I prefer JavaScript examples", "preference:examples", "javascript"),
     ("I now prefer Python examples", "preference:examples", "python"),
-    ("I'd rather get short answers", "preference:answers", "short"),
+    ("I'd rather get short answers", "procedure:response_length", None),
     ("I prefer Rust over Go", "preferred_programming_language", "rust"),
     ("My favorite programming language is Golang", "preferred_programming_language", "go"),
     ("Please always respond in Spanish", "preferred_language", "spanish"),
@@ -589,7 +591,6 @@ NEGATIVES = [
     "I use the bathroom",
     "I use a lot of salt",
     "I use it daily",
-    "I use British spelling",
     "We use Slack at work",
     "I used to use Vim",
     "My plan is simple",

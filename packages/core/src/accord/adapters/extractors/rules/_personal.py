@@ -61,7 +61,8 @@ _STANDING_PLAIN = compile_rule(rf"^(?:please )?(?P<body>(?:{_SAFE_VERBS})\b.*)$"
 
 def _respond_in(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     lang = m["lang"] or m["lang2"]
-    return (Draft(f"User wants responses in {lang.capitalize()}", PREF, ROLE, "preferred_language",
+    # How the assistant should answer is a procedure, like every other standing request.
+    return (Draft(f"User wants responses in {lang.capitalize()}", Category.PROCEDURE, ROLE, "preferred_language",
                   lang.lower()),)
 
 

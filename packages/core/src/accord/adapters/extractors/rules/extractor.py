@@ -92,7 +92,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 # "can you always use Celsius?" is a request phrased as a question.
-_ASKS = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?", re.I)
+_ASKS = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?"
+    r"|^\W*(?:maybe|perhaps)\s+(?:use|keep|give|write|answer|reply|stick to)\b",
+    re.I,
+)
 
 
 def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
@@ -118,6 +122,7 @@ def extract_memories(messages: Sequence[Message]) -> list[ExtractedMemory]:
     return memories
 
 
+_ABOUT_REPLIES = re.compile(r"\b(?:answers?|replies|responses?|explanations?)\b", re.I)
 _LEAD_IN = re.compile(r":[ \t]*\n", re.M)
 
 
@@ -166,7 +171,10 @@ def _extract_turn(text: str) -> list[Draft]:
                 found.extend(got)
                 source = _ellipsis_source(part) or source
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
-            found.extend(standing_requests(sentence))
+            if requests := standing_requests(sentence):
+                # "I'd rather get short answers" is a wish about replies, not a taste.
+                found = [d for d in found if not (d.category is Category.PREFERENCE and _ABOUT_REPLIES.search(d.content))]
+                found.extend(requests)
         keys = {d.key for d in found}
         found.extend(d for d in names_in(sentence, cased=cased) if d.key not in keys)
         if not is_question and not pasted:
