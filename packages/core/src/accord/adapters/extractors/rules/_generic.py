@@ -17,6 +17,7 @@ from accord.domain.models import Category
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
+from accord.adapters.extractors.rules._cues import category_of
 from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
@@ -226,6 +227,9 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if not value:
         return ()
     key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
+    if attr is None and category is Category.FACT and a.subject != "possessive":
+        # No row claimed it: the words around the predicate still say taste, skill or aim.
+        category = category_of(clause.text, category)
     if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
         return ()  # "an expert in Tom and Jerry": a title, not a list of skills
     negated = a.negated

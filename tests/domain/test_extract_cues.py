@@ -1,0 +1,45 @@
+"""The category of a statement no vocabulary row claims (``_cues.category_of``) and its use by the
+general rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.adapters.extractors.rules._cues import category_of
+from accord.adapters.extractors.rules.extractor import extract_memories
+from accord.domain.models import Category, Message
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I'm super into bouldering these days", Category.PREFERENCE),
+        ("I rep Chelsea, always have", Category.PREFERENCE),
+        ("I'm a keen amateur astronomer", Category.PREFERENCE),
+        ("I'm 5 years into Java", Category.EXPERTISE),
+        ("I've been doing woodworking for about 20 years", Category.EXPERTISE),
+        ("I'm brand new to MongoDB", Category.EXPERTISE),
+        ("I'm saving up to do a semester abroad in Seoul", Category.GOAL),
+        ("I'm tryna be a software engineer by 25", Category.GOAL),
+        # an aim about a skill is an aim; a skill told with a taste is a skill
+        ("I'm trying to get good at chess", Category.GOAL),
+        ("I've cooked for 20 years and I love it", Category.EXPERTISE),
+        # no cue: the default stands
+        ("I drive a Civic", Category.FACT),
+        ("I work nights", Category.FACT),
+    ],
+)
+def test_the_words_around_the_predicate_decide_the_category(text: str, category: Category) -> None:
+    assert category_of(text, Category.FACT) is category
+
+
+def test_a_statement_no_row_claims_takes_the_category_its_cues_give() -> None:
+    (memory,) = extract_memories([Message(role="user", content="I rep Chelsea, always have, always will")])
+    assert (memory.category, memory.content) == (Category.PREFERENCE, "User reps Chelsea")
+
+
+@pytest.mark.parametrize(("text", "key"), [("I've lived in Berlin for 10 years", "city"), ("I have worked at Google for ten years", "employer")])
+def test_a_vocabulary_row_keeps_its_own_category_whatever_the_cues(text: str, key: str) -> None:
+    # "for 10 years" is a skill cue, but the city and employer rows claimed these statements.
+    (memory,) = extract_memories([Message(role="user", content=text)])
+    assert (memory.category, memory.attribute_key) == (Category.FACT, key)
