@@ -52,3 +52,20 @@ def test_mentions_that_say_nothing_about_the_user_stay_out(text: str) -> None:
 
 def test_a_person_the_clause_rules_already_read_is_not_added_twice() -> None:
     assert said("My husband's a chef.") == [("relationship", "User's husband is a chef", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("So yesterday this guy tried to sell me honey, and I had to explain that I'm vegan.", "User is vegan"),
+        ("I signed up to make cookies, which was ambitious considering I'm allergic to eggs.", "User is allergic to eggs"),
+        ("Our printer caught fire, and since I'm the office manager at Corbett Dental, I was the one who called.",
+         "User works at Corbett Dental"),
+    ],
+)
+def test_a_standing_statement_inside_a_story_is_remembered(text: str, content: str) -> None:
+    assert content in [c for _, c, _ in said(text)]
+
+
+def test_a_passing_state_inside_a_story_stays_out() -> None:
+    assert said("I told him that I'm fine") == []

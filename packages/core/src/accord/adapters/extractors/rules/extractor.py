@@ -170,6 +170,7 @@ def _extract_turn(text: str) -> list[Draft]:
                     got = _extract_clause(filled, cased, False)
                 found.extend(got)
                 source = _ellipsis_source(part) or source
+            found.extend(_embedded(sentence, found, cased, keyed=not pasted))
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
             if requests := standing_requests(sentence):
                 # "I'd rather get short answers" is a wish about replies, not a taste.
@@ -197,6 +198,32 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
         if variant is not None and variant != text:
             drafts = _read_clause(variant, normalised, cased, after_greeting)
     return drafts
+
+
+# "I had to explain that I'm vegan", "considering I'm allergic to eggs", "because I'm the office
+# manager at Corbett Dental": a standing first-person statement inside a story about one day.
+_EMBEDDED = re.compile(
+    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and)\s+"
+    r"(?P<clause>I(?:'m| am| have| live| work| speak| own| use| teach| study)\s[^,;:]{2,80})",
+    re.I,
+)
+
+
+def _embedded(sentence: str, found: Sequence[Draft], cased: bool, *, keyed: bool) -> list[Draft]:
+    """Drafts from first-person present-tense clauses inside a longer sentence, where the
+    sentence's own clauses gave nothing that says the same."""
+    said = " ".join(d.content.lower() for d in found)
+    out: list[Draft] = []
+    for m in _EMBEDDED.finditer(sentence):
+        if m.start() == 0:
+            continue
+        clause = re.split(r"\s+(?:I|and I|but I|so I)\s", m["clause"], maxsplit=1)[0]  # the next subject ends it
+        for part in split_clauses(expand_contractions(clause)):
+            for draft in _extract_clause(part, cased, False, keyed=keyed):
+                if draft.value is None or draft.value.lower() not in said:
+                    out.append(draft)
+                    said += " " + draft.content.lower()
+    return out
 
 
 def _ellipsis_source(part: str) -> Analysis | None:
