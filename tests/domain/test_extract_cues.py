@@ -43,3 +43,16 @@ def test_a_vocabulary_row_keeps_its_own_category_whatever_the_cues(text: str, ke
     # "for 10 years" is a skill cue, but the city and employer rows claimed these statements.
     (memory,) = extract_memories([Message(role="user", content=text)])
     assert (memory.category, memory.attribute_key) == (Category.FACT, key)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("ngl I'm a gym rat, 6 days a week no cap", "User is a gym rat"),
+        ("bro I'm deadass allergic to cats, I can't even", "User is allergic to cats"),
+        ("tryna hit Tokyo next spring", "User is trying to hit Tokyo next spring"),
+        ("fav movie is interstellar no contest", "User's favorite movie is interstellar"),
+    ],
+)
+def test_slang_openers_intensifiers_and_spellings_read_as_plain_words(text: str, content: str) -> None:
+    assert content in [m.content for m in extract_memories([Message(role="user", content=text)])]

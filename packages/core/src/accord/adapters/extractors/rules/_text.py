@@ -58,6 +58,22 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bnow(?:a)?days\b", "these days"),
         (r"\bmy names\b", "my name is"),
         (r"\bgot ta\b", "have to"),
+        # Slang and texting spellings, read as the words they stand for.
+        (r"\btryna\b", "trying to"),
+        (r"\bfinna\b", "going to"),
+        (r"\bwanna\b", "want to"),
+        (r"\bgonna\b", "going to"),
+        (r"\bgotta\b", "have to"),
+        (r"\bfave?\b", "favorite"),
+        (r"\bw/(?=\s)", "with"),
+        (r"\bb4\b", "before"),
+        (r"\bcuz\b|\bcoz\b|\bbc\b", "because"),
+        (r"\bn\b(?=\s+(?:i|my|me)\b)", "and"),
+        (r"\b(?:ppl)\b", "people"),
+        (r"\byrs\b", "years"),
+        (r"\bthru\b", "through"),
+        (r"\b(?:deadass|lowkey|low-key|highkey|literally|hella|straight up)\s+(?=\w)", ""),
+        (r"^(?:favorite|favourite)\b", "my favorite"),
     )
 )
 # "my husband's a chef", "my grandma's the one": the "'s" is "is" before an article or a name.
@@ -104,6 +120,11 @@ _FILLER_WORDS = (
     "I want you to know", "you should know", "just to let you know", "I wanted to let you know",
     "let me tell you", "as I said", "like I said", "so yeah", "thanks", "thank you",
     "I am pretty sure", "I am sure", "just to be clear",
+    # slang openers: how the sentence is said, not what it says
+    "ngl", "not gonna lie", "not going to lie", "fr", "fr fr", "lowkey", "low-key", "highkey", "deadass",
+    "bruh", "bro", "dude", "yo", "welp", "omg", "ugh", "istg", "tbf", "imo", "imho", "no cap", "real talk",
+    "you know what", "okay so", "ok so", "so basically", "like", "I gotta say", "I have to say", "gotta say",
+    "I gotta tell you", "I have to tell you", "I must say", "idk", "ig", "smh", "ahh", "aww", "eek", "whew",
 )
 _GREETINGS = (
     "hi", "hello", "hey", "hiya", "howdy", "greetings", "good morning", "good afternoon",
@@ -140,7 +161,8 @@ _STANDING = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]+|\d+[.)])\s+")
 _TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:lol|haha+|hehe|lmao|tbh|btw|though|tho|please|pls|plz|thanks|thank you|thx|ty|"
-    r"ok|okay|xd|:\)|:d|;\)|<3|fr|af|ngl|imo|imho|istg|lowkey|fwiw))+$",
+    r"ok|okay|xd|:\)|:d|;\)|<3|fr|af|ngl|imo|imho|istg|lowkey|fwiw|no cap|on god|fr fr|frfr|smh|deadass|"
+    r"bro|bruh|lmfao|rofl|ig|idk|tho|for real|no contest|periodt?|ong|💀|😭|😂))+$",
     re.I,
 )
 # Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
