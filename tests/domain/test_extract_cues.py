@@ -56,3 +56,13 @@ def test_a_vocabulary_row_keeps_its_own_category_whatever_the_cues(text: str, ke
 )
 def test_slang_openers_intensifiers_and_spellings_read_as_plain_words(text: str, content: str) -> None:
     assert content in [m.content for m in extract_memories([Message(role="user", content=text)])]
+
+
+@pytest.mark.parametrize("text", ["im at the airport waiting for my flight", "I'm at the gym", "im at the dentist's"])
+def test_where_the_user_is_right_now_names_no_employer(text: str) -> None:
+    assert [m for m in extract_memories([Message(role="user", content=text)]) if m.attribute_key == "employer"] == []
+
+
+def test_a_named_workplace_is_still_an_employer() -> None:
+    (memory,) = extract_memories([Message(role="user", content="I'm at Google")])
+    assert (memory.attribute_key, memory.attribute_value) == ("employer", "google")

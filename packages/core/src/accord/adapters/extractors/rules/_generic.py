@@ -82,9 +82,19 @@ def _attribute(a: Analysis, clause: Clause) -> vocab.Attribute | None:
     return None
 
 
+# Everyday places: "I'm at the airport" is where the user is, not who employs them.
+_VENUES = frozenset(
+    """airport gym office home work school hospital store shop mall station doctor doctor's dentist dentist's
+    beach park library cafe bar pub restaurant party wedding concert game hotel train bus car house place
+    moment beginning end point stage airport's supermarket grocery pool vet vet's clinic church airbnb""".split()
+)
+
+
 def _looks_proper(obj: str, clause: Clause) -> bool:
     words = obj.split()
     if not words:
+        return False
+    if words[0].lower() in {"the", "a", "an", "my", "our"} and len(words) > 1 and words[1].lower().strip(".,!") in _VENUES:
         return False
     first = words[1] if words[0].lower() == "the" and len(words) > 1 else words[0]
     lowered = [w.lower().strip(".,!") for w in words]
