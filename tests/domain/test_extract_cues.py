@@ -66,3 +66,20 @@ def test_where_the_user_is_right_now_names_no_employer(text: str) -> None:
 def test_a_named_workplace_is_still_an_employer() -> None:
     (memory,) = extract_memories([Message(role="user", content="I'm at Google")])
     assert (memory.attribute_key, memory.attribute_value) == ("employer", "google")
+
+
+@pytest.mark.parametrize(
+    ("text", "memory"),
+    [
+        ("savin up for a ps5", ("goal", "User is saving up for a ps5")),  # a dropped g
+        ("Want to lose 10 kg.", ("goal", "User wants to lose 10 kg")),  # a dropped subject
+        ("I'm a beginner at piano, intermediate at guitar.", ("expertise", "User is intermediate at guitar")),
+    ],
+)
+def test_terse_and_texting_shapes_keep_their_meaning(text: str, memory: tuple[str, str]) -> None:
+    assert memory in [(m.category.value, m.content) for m in extract_memories([Message(role="user", content=text)])]
+
+
+def test_going_somewhere_is_no_goal() -> None:
+    memories = extract_memories([Message(role="user", content="I'm going to the gym before work")])
+    assert [m for m in memories if m.category is Category.GOAL] == []

@@ -305,10 +305,15 @@ def _goal_my(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     return (Draft(f"User's goal{when}: {swap_pronouns(goal)}", Category.GOAL, _importance(goal)),)
 
 
+_PLACES_GONE_TO = frozenset("the a an my our his her their work school bed church class college uni town".split())
+
+
 def _goal_want(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     verb = " ".join(m["verb"].lower().split())
     # "I need to" and "I'm going to" are usually about the next five minutes unless a date is given.
     timed_only = verb in {"need", "am going"}
+    if verb == "am going" and m["goal"].split()[0].lower() in _PLACES_GONE_TO:
+        return ()  # "I'm going to the gym before work" goes somewhere; it aims at nothing
     if not _goal_ok(m["goal"], timed_only=timed_only):
         return ()
     return (stated(clause, Category.GOAL, _importance(m["goal"]), confidence=LIKELY + 0.05),)

@@ -72,6 +72,10 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:ppl)\b", "people"),
         (r"\byrs\b", "years"),
         (r"\bthru\b", "through"),
+        # Dropped g's: "savin up", "been codin", "goin to the gym".
+        (r"\b(sav|cod|go|watch|try|do|liv|work|learn|plann|think|look|play|runn|train|study|gett|mak|tak|start|"
+         r"mov|driv|teach|cook|bak|read|writ|hik|climb|paint|draw|sing|danc|skat|swimm|lift|stack|chill)in'?(?=\s|$)",
+         r"\1ing"),
         (r"\b(?:deadass|lowkey|low-key|highkey|literally|hella|straight up)\s+(?=\w)", ""),
         (r"^(?:favorite|favourite)\b", "my favorite"),
     )
@@ -172,16 +176,19 @@ _SUBJECT_DROP = re.compile(
     r"divorced|engaged|drive|own|have|got|play|speak|teach|teaching|raising|stopped|sold|cancell?ed|"
     r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
     r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
-    r"vegetarian|pescatarian|diabetic|retired)\b",
+    r"vegetarian|pescatarian|diabetic|retired|want|wanna|need|aiming|hope|plan|intermediate|advanced|"
+    r"beginner|expert|ok|okay|kinda ok|trash|awful|hopeless|solid|average|fluent in|been)\b",
     re.I,
 )
 _SUBJECT_DROP_EXPAND = {
     w: f"am {w}"
     for w in """living working based allergic learning studying training saving married divorced
     engaged teaching raising trying planning hoping going doing running obsessed into fluent rusty
-    new terrible bad good great decent vegan vegetarian pescatarian diabetic retired""".split()
+    new terrible bad good great decent vegan vegetarian pescatarian diabetic retired aiming intermediate
+    advanced trash awful hopeless solid average ok okay""".split()
 } | {"got": "have", "huge": "am a huge", "big": "am a big", "total": "am a total", "senior": "am a senior",
-     "junior": "am a junior", "lead": "am a lead", "fan": "am a fan"}
+     "junior": "am a junior", "lead": "am a lead", "fan": "am a fan", "beginner": "am a beginner",
+     "expert": "am an expert", "been": "have been", "kinda ok": "am kinda ok", "fluent in": "am fluent in"}
 # A bare noun phrase naming a role, diet or condition: "Nurse", "Jazz fan", "Shellfish allergy".
 _NOUN_FRAGMENT = re.compile(r"^(?:an? )?[\w'+#-]+(?: [\w'+#-]+){0,3}$", re.I)
 
