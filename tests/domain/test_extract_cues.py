@@ -73,7 +73,7 @@ def test_a_named_workplace_is_still_an_employer() -> None:
     [
         ("savin up for a ps5", ("goal", "User is saving up for a ps5")),  # a dropped g
         ("Want to lose 10 kg.", ("goal", "User wants to lose 10 kg")),  # a dropped subject
-        ("I'm a beginner at piano, intermediate at guitar.", ("expertise", "User is intermediate at guitar")),
+        ("I'm a beginner at piano, intermediate at guitar, and advanced on drums.", ("expertise", "User is intermediate at guitar")),
     ],
 )
 def test_terse_and_texting_shapes_keep_their_meaning(text: str, memory: tuple[str, str]) -> None:
