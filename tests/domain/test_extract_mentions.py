@@ -69,3 +69,25 @@ def test_a_standing_statement_inside_a_story_is_remembered(text: str, content: s
 
 def test_a_passing_state_inside_a_story_stays_out() -> None:
     assert said("I told him that I'm fine") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("my bf ben moved in w me last month", "User's boyfriend is Ben"),  # lowercase: the verb after marks the name
+        ("my sister maya lives in leeds", "User's sister is Maya"),
+        ("My son, Dr. Alistair Reid, is a surgeon in Glasgow.", "User's son is Dr. Alistair Reid"),  # a title
+    ],
+)
+def test_names_in_lowercase_text_and_with_titles(text: str, content: str) -> None:
+    assert content in [c for _, c, _ in said(text)]
+
+
+@pytest.mark.parametrize("text", ["I got lost on the way to my cousin's wedding.", "At my nephew's graduation I cried."])
+def test_extended_family_in_passing_is_the_setting_not_news(text: str) -> None:
+    assert [m for m in said(text) if m[0] == "relationship"] == []
+
+
+def test_a_daily_habit_is_a_fact_and_a_way_of_working_a_procedure() -> None:
+    assert said("I usually fall asleep around 2am") == [("fact", "User usually falls asleep around 2am", None)]
+    assert said("I usually back up on Fridays") == [("procedure", "User usually backs up on Fridays", None)]

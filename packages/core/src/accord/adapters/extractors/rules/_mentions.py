@@ -36,12 +36,12 @@ _SLANG = {
     "mum": "mother", "mom": "mother", "dad": "father", "kiddo": "child", "kid": "child",
     "puppy": "dog", "kitten": "cat",
 }
-# Roles a mention counts for without a name: the household and the close family.
+# Roles a mention counts for without a name: the household and the close family. "My cousin's
+# wedding" or "my nephew's graduation" is the setting of a story, not news about the user.
 _CLOSE = frozenset(
     """wife husband spouse partner boyfriend girlfriend fiance fiancee son daughter child baby toddler
     twins stepson stepdaughter brother sister sibling twin mother father grandmother grandfather
-    grandson granddaughter stepmom stepdad stepmother stepfather aunt uncle cousin niece nephew
-    mother-in-law father-in-law sister-in-law brother-in-law""".split()
+    grandson granddaughter stepmom stepdad stepmother stepfather""".split()
 )
 # Everyone has had parents: "my dad was furious" says nothing durable about the user.
 _EVERYONE_HAS = frozenset({"mother", "father"})
@@ -62,7 +62,7 @@ _MENTION = re.compile(
 )
 _NAME_TOKEN = r"[A-Z][a-z'-]+"
 # The name after a role: "my partner Sam", "my husband, Dev,", "my daughter Zoe", "my sister named Maya".
-_NAME_AFTER = re.compile(rf"^\s*(?P<comma>,\s*)?(?:(?:who(?:'s| is) )?(?:named|called)\s+|is\s+(?={_NAME_TOKEN}(?: {_NAME_TOKEN})?\W*$))?(?P<name>{_NAME_TOKEN}(?: {_NAME_TOKEN})?)\b")
+_NAME_AFTER = re.compile(rf"^\s*(?P<comma>,\s*)?(?P<title>(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?(?:(?:who(?:'s| is) )?(?:named|called)\s+|is\s+(?={_NAME_TOKEN}(?: {_NAME_TOKEN})?\W*$))?(?P<name>{_NAME_TOKEN}(?: {_NAME_TOKEN})?)\b")
 _PET_NAMED = re.compile(
     rf"\b(?:an?|one|our|my|second|new|rescue)\s+(?:[a-z]+\s+){{0,2}}?(?P<role>{'|'.join(sorted(_ANIMALS, key=len, reverse=True))})\s*,?\s+(?:named|called)\s+(?P<name>[A-Za-z][a-z'-]+)",
     re.I,
@@ -95,7 +95,28 @@ def _name(text: str) -> str | None:
     words = [w for w in m["name"].split() if w.lower() not in _NOT_NAMES and (m["comma"] or w.lower() not in NOT_A_NAME)]
     if not words or words[0] != m["name"].split()[0]:
         return None
-    return " ".join(words)
+    title = (m["title"] or "").strip()
+    return " ".join([title, *words]) if title else " ".join(words)
+
+
+# In all-lowercase text a name is a word between the role and a verb about that person:
+# "my bf ben moved in w me", "my sister maya lives in leeds". Nothing else marks it.
+_LOWER_NAME = re.compile(
+    r"^\s+(?P<name>[a-z][a-z'-]{1,15})\s+(?:is|was|and|moved|lives|has|just|works|who|said|says|got|started|"
+    r"loves|hates|asked|keeps|called|texted|turned|turns|'s)\b"
+)
+_NOT_LOWER_NAMES = frozenset(
+    """is was and has had just also still really who that which said says got just never always
+    not the a an my our so too lol haha are were will would can could did does do been being
+    loves hates moved lives works asked keeps called texted turned turns started""".split()
+)
+
+
+def _lowercase_name(text: str) -> str | None:
+    m = _LOWER_NAME.match(text)
+    if m is None or m["name"] in _NOT_LOWER_NAMES or m["name"].endswith(("ed", "ing")):
+        return None
+    return m["name"].capitalize()
 
 
 def _article(word: str) -> str:
@@ -138,7 +159,8 @@ def with_mentions(sentence: str, said: Sequence[Draft], *, cased: bool) -> list[
             # "our kids are at school" may be a teacher's class, "our manager" the team's;
             # "our two daughters" and "our son Max" are a family.
             continue
-        name = None if (m["poss"] or plural or not cased) else _name(sentence[m.end():])
+        after = sentence[m.end():]
+        name = None if (m["poss"] or plural) else (_name(after) if cased else _lowercase_name(after))
         written = " ".join([*mods, word if plural else _SLANG.get(word, word)])
         draft = _person(role, written, name, m["count"] if plural else None)
         if draft is None or role in seen or _said(known, word, role, name):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _lexicon as lex
+from accord.adapters.extractors.rules._cues import category_of
 from accord.adapters.extractors.rules._base import (
     ADV,
     GOAL,
@@ -352,6 +353,11 @@ def _is_habit_verb(word: str) -> bool:
     return lower not in _NOT_HABITS and not is_past_or_modal(lower)
 
 
+_WORK_VERBS = frozenset(
+    """write draft edit code program test deploy commit review plan organise organize outline sketch back
+    document debug refactor prototype schedule batch prep prepare track log file journal read study
+    research check start begin use""".split()
+)
 _HABIT_ADVERBS = frozenset("always usually typically normally generally first then also just still".split())
 _THEY_FORMS = {"am": "are", "was": "were"}
 
@@ -376,7 +382,9 @@ def _habit(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     verb = act_words[0]
     if not _is_habit_verb(verb) or _deictic(m["act"]) or len(act_words) > 20:
         return ()
-    return (stated(clause, Category.PROCEDURE, PROCEDURE),)
+    # A way of working is a procedure; "I usually fall asleep around 2am" is a fact about the user.
+    category = Category.PROCEDURE if verb.lower() in _WORK_VERBS else category_of(clause.text, Category.FACT)
+    return (stated(clause, category, PROCEDURE),)
 
 
 def _workflow(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
