@@ -83,3 +83,37 @@ def test_terse_and_texting_shapes_keep_their_meaning(text: str, memory: tuple[st
 def test_going_somewhere_is_no_goal() -> None:
     memories = extract_memories([Message(role="user", content="I'm going to the gym before work")])
     assert [m for m in memories if m.category is Category.GOAL] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # a fronted time or place before the subject
+        ("As of this month I'm officially a US citizen!", "User is officially a US citizen"),
+        ("At work, I'm the go-to person for Excel", "User is the go-to person for Excel"),
+        # an ongoing activity told in the progressive
+        ("I've been riding the trails every weekend", "User has been riding the trails every weekend"),
+        ("I am driving a Skoda Octavia, it is old but very good car.", "User is driving a Skoda Octavia"),
+        # a hedge noted and left out of what is said
+        ("So I'm kind of learning Italian on Duolingo", "User is learning Italian on Duolingo (uncertain)"),
+        # a level is no mood; a religion is no name; a change that lasts is no one-off event
+        ("im kinda ok at python", "User is ok at python (uncertain)"),
+        ("I'm Muslim, so please keep pork out of any recipes.", "User is Muslim"),
+        ("Two months into retirement and I've taken up watercolor painting.", "User has taken up watercolor painting"),
+    ],
+)
+def test_statements_in_everyday_shapes_are_read(text: str, content: str) -> None:
+    assert content in [m.content for m in extract_memories([Message(role="user", content=text)])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should i get a cat or a dog",  # a question without its mark
+        "Let's do a roleplay: pretend I'm a customer and you're a barista. Go!",
+        "in the test string how do i capture the number with regex",
+        "I'm watching the game right now",  # the present moment
+    ],
+)
+def test_a_lead_that_asks_or_pretends_is_no_fronted_time(text: str) -> None:
+    assert extract_memories([Message(role="user", content=text)]) == []

@@ -14,7 +14,7 @@ import re
 
 from accord.domain.models import Category
 
-__all__ = ["category_of"]
+__all__ = ["category_of", "is_skill"]
 
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a few|several|many)"
 _SKILL = re.compile(
@@ -62,3 +62,8 @@ def category_of(text: str, default: Category) -> Category:
     if _TASTE.search(text):
         return Category.PREFERENCE
     return default
+
+
+def is_skill(text: str) -> bool:
+    """Whether ``text`` states how well the user does something ("ok at python", "new to Go")."""
+    return bool(_SKILL.search(text))

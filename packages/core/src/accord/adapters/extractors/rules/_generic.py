@@ -14,10 +14,11 @@ import re
 from collections.abc import Sequence
 
 from accord.domain.models import Category
+from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
-from accord.adapters.extractors.rules._cues import category_of
+from accord.adapters.extractors.rules._cues import category_of, is_skill
 from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
@@ -31,7 +32,15 @@ _CHANGE_VERBS = frozenset(
 # Progressive forms that describe a standing activity rather than the present moment.
 _STANDING_PROGRESSIVE = frozenset(
     """live work learn study train save plan try take do take_care_of raise teach run build
-    use eat attend go date stay keep practice practise""".split()
+    use eat attend go date stay keep practice practise drive code program coach volunteer develop
+    design mentor tutor manage lead own rent homeschool freelance pursue major minor intern""".split()
+)
+_PERFECT_PROGRESSIVE = re.compile(r"\b(?:I|we) (?:have|'ve|has) been \w+ing\b", re.I)
+_ONGOING = re.compile(
+    r"\b(?:every (?:day|week|weekend|morning|night|month|year|summer)|each (?:day|week)|for (?:about |over |almost )?"
+    r"(?:\d+|a|one|two|three|four|five|six|ten|twenty|many|several) (?:years?|months?|decades?)|since \w+|these days|"
+    r"nowadays|lately|full[- ]time|part[- ]time|on weekends|weekly|daily)\b",
+    re.I,
 )
 _MOMENT = re.compile(
     r"\b(?:today|tonight|rn|right now|this (?:morning|afternoon|evening|week|weekend)|at the moment|"
@@ -43,6 +52,8 @@ _ANSWERING = re.compile(r"\b(?:you|your|answers?|responses?|replies|reply|explan
 _GOAL_PREDICATES = frozenset(p for row in vocab.ATTRIBUTES if row.category is Category.GOAL for p in row.predicates)
 _IDLE_GOALS = frozenset("know see ask check find hear say tell talk understand figure chat".split())
 _NAME_LIST = re.compile(r"^[A-Z]\w*(?: [A-Z]\w*)* (?:and|&) [A-Z]\w*")
+# Capitalised words that say what someone is, not who: "I'm Muslim", "I'm Canadian".
+_KINDS_OF_PEOPLE = frozenset(w.lower() for w in vocab.RELIGIONS | lex.DEMONYMS | lex.SPOKEN_LANGUAGES)
 _DEICTIC = frozenset("this that these those".split())
 _PREPOSITIONS = frozenset("on at in near by from to for with about under over around".split())
 # Owners whose value is about the task or the day, not the user ("my plan is", "our meeting is").
@@ -104,6 +115,8 @@ def _looks_proper(obj: str, clause: Clause) -> bool:
 
 def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
+    if is_skill(clause.text):
+        return False  # "I'm kinda ok at python", "not good in the cooking": a level, not a mood
     if _MOMENT.search(clause.text):
         return True
     if a.predicate == "be":
@@ -115,7 +128,11 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
         words = a.obj.lower().split()
         if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:
             return True
-    return a.progressive and a.predicate.split()[0] not in _STANDING_PROGRESSIVE
+    if not a.progressive or a.predicate.split()[0] in _STANDING_PROGRESSIVE:
+        return False
+    # "I've been riding the trails every weekend", "I'm driving a Skoda these days": an ongoing
+    # activity, not the present moment.
+    return not (_PERFECT_PROGRESSIVE.search(clause.text) or _ONGOING.search(clause.text))
 
 
 def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Category]:
@@ -173,7 +190,9 @@ def _refused(a: Analysis, clause: Clause) -> bool:
         return True
     if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
         return True
-    if a.predicate == "be" and len(obj_words) <= 3 and all(w[:1].isupper() for w in a.obj.split()):
+    if a.predicate == "be" and len(obj_words) <= 3 and all(w[:1].isupper() for w in a.obj.split()) and not (
+        set(obj_words) & _KINDS_OF_PEOPLE
+    ):
         return True  # "I'm Dana", "I'm Jon Smith": a name, which the name readers decide
     if a.predicate in _GOAL_PREDICATES and obj_words[0] in _IDLE_GOALS:
         return True  # "I want to know more about X" is curiosity about the task, not a goal
@@ -231,8 +250,12 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
     relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY
-    if a.past and not a.used_to and not relative and not (attr is not None and (base in _CHANGE_VERBS or a.changed)):
-        return ()  # a one-off event; but "my father was a salesman" is a relative's biography
+    perfect = bool(re.search(rf"\b(?:I|we) (?:have|'ve) (?:\w+ )?{re.escape(a.verb)}\b", clause.text, re.I))
+    lasting = attr is not None or (perfect and a.obj.split()[0].lower() in {"up", "a", "an", "my"})
+    if a.past and not a.used_to and not relative and not (lasting and (base in _CHANGE_VERBS or a.changed or perfect)):
+        # A one-off event; but "my father was a salesman" is a relative's biography, and "I've
+        # taken up watercolor painting" a change that lasts.
+        return ()
     value = _value(a)
     if not value:
         return ()

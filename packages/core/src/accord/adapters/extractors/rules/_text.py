@@ -76,6 +76,7 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(sav|cod|go|watch|try|do|liv|work|learn|plann|think|look|play|runn|train|study|gett|mak|tak|start|"
          r"mov|driv|teach|cook|bak|read|writ|hik|climb|paint|draw|sing|danc|skat|swimm|lift|stack|chill)in'?(?=\s|$)",
          r"\1ing"),
+        (r"\bI got (?=(?:\d+|two|three|four|five|no) \w+s\b)", "I have "),
         (r"\b(?:deadass|lowkey|low-key|highkey|literally|hella|straight up)\s+(?=\w)", ""),
         (r"^(?:favorite|favourite)\b", "my favorite"),
     )
@@ -151,6 +152,7 @@ _HEDGE = _lead_pattern(_HEDGES)
 _INLINE_HEDGE = re.compile(
     r"\b(?:probably|maybe|perhaps|possibly|kind of|kinda|sort of|sorta|I think|I guess|not sure)\b", re.I
 )
+_SOFT_HEDGE = re.compile(r"\b(?:kind of|kinda|sort of|sorta)\s+(?=\w)", re.I)
 _MODAL_HEDGE = (
     (re.compile(r"^I (?:might|may|could) be\b", re.I), "I am"),
     (re.compile(r"^I (?:might|may)\s+(?!be\b)", re.I), "I "),
@@ -386,6 +388,8 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
     text = re.sub(r"\s+", " ", text)
     if _INLINE_HEDGE.search(text):
         hedged = True
+        # Noted as a hedge, "kind of" is no part of what is said: "I'm kind of learning Italian".
+        text = _SOFT_HEDGE.sub("", text)
     for pattern, replacement in _MODAL_HEDGE:
         text, n = pattern.subn(replacement, text)
         hedged = hedged or bool(n)

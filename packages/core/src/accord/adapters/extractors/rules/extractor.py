@@ -192,7 +192,7 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
     text = soften(normalised.text)  # "I'm more of an Airbnb person": the hedge is no part of the object
     drafts = _read_clause(text, normalised, cased, after_greeting)
     # Only when the clause as written says nothing: "Don't use emojis" stays a request.
-    for variant in (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None):
+    for variant in (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None, _unfronted(text)):
         if drafts:
             break
         if variant is not None and variant != text:
@@ -224,6 +224,27 @@ def _embedded(sentence: str, found: Sequence[Draft], cased: bool, *, keyed: bool
                     out.append(draft)
                     said += " " + draft.content.lower()
     return out
+
+
+# "As of this month I'm officially a US citizen", "At work, I'm the go-to person for Excel": a
+# fronted time or place before the subject; the statement is what follows it.
+_FRONTED = re.compile(
+    r"^(?:(?:as of|since|after|before|at|in|on|during|for|this|last|next|every|by|from|over|"
+    r"these|nowadays|two|three|four|five|six|\d+|a few|some)\b[^,]{0,50}?,?|[^,]{1,40},)\s+(?=(?:I|my|we)\s)",
+    re.I,
+)
+
+
+def _unfronted(text: str) -> str | None:
+    m = _FRONTED.match(text)
+    if m is None or re.search(
+        r"\b(?:where|who|which|that|if|when|whenever|because|how|what|why|should|can|could|would|do|does|"
+        r"pretend|imagine|let's|lets)\b|[:?]",
+        m.group(0),
+        re.I,
+    ):
+        return None  # "The kids at the centre where I volunteer ...": a relative clause, not a lead
+    return text[m.end():]
 
 
 def _ellipsis_source(part: str) -> Analysis | None:
