@@ -117,3 +117,23 @@ def test_statements_in_everyday_shapes_are_read(text: str, content: str) -> None
 )
 def test_a_lead_that_asks_or_pretends_is_no_fronted_time(text: str) -> None:
     assert extract_memories([Message(role="user", content=text)]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("It is my aim to publish my first novel before I turn forty.", "User's goal: publish their first novel before they turn forty"),
+        ("goal is 100 pushups in a row by summer", "User's goal: 100 pushups in a row by summer"),  # a dropped "my"
+        ("Name's Dmitri.", "User's name is Dmitri"),
+        ("I have practised medicine for over twenty years", "User has practised medicine for over twenty years"),
+        ("I've been sober for 18 months as of today.", "User has been sober for 18 months as of today"),
+        ("My dad passed away two years ago", "User's dad passed away two years ago"),
+    ],
+)
+def test_goals_dropped_owners_and_lasting_perfects(text: str, content: str) -> None:
+    assert content in [m.content for m in extract_memories([Message(role="user", content=text)])]
+
+
+@pytest.mark.parametrize("text", ["dog is sick today", "The plan is to meet at 5", "I went to the store yesterday"])
+def test_the_day_and_its_plans_stay_out(text: str) -> None:
+    assert extract_memories([Message(role="user", content=text)]) == []

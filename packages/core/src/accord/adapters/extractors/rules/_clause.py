@@ -38,7 +38,8 @@ _E_VERBS = frozenset(
     """live move love like hate have make take bake ride drive hike dance skate use prefer
     save serve share write type code care come become practise practice manage change retire
     believe dine smoke vape race bike surf skate juggle whittle knit hope scrape date adore
-    loathe relocate settle graduate promote volunteer figure lose close continue""".split()
+    loathe relocate settle graduate promote volunteer figure lose close continue reside commute
+    practise practice""".split()
 )
 _DOUBLED = re.compile(r"([bdfgklmnprtvz])\1$")
 _MODALS = frozenset("will would could should might may must shall can wo ca".split())

@@ -117,8 +117,8 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
     if is_skill(clause.text):
         return False  # "I'm kinda ok at python", "not good in the cooking": a level, not a mood
-    if _MOMENT.search(clause.text):
-        return True
+    if _MOMENT.search(clause.text) and not _ONGOING.search(clause.text):
+        return True  # "sober for 18 months as of today" is no passing state
     if a.predicate == "be":
         first = (a.obj.split() or [""])[0].lower().strip(",.!")
         if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
@@ -251,8 +251,10 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     base = a.predicate.split()[0]
     relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY
     perfect = bool(re.search(rf"\b(?:I|we) (?:have|'ve) (?:\w+ )?{re.escape(a.verb)}\b", clause.text, re.I))
-    lasting = attr is not None or (perfect and a.obj.split()[0].lower() in {"up", "a", "an", "my"})
-    if a.past and not a.used_to and not relative and not (lasting and (base in _CHANGE_VERBS or a.changed or perfect)):
+    # "I have practised medicine for over twenty years": the perfect with a duration still holds.
+    lasting = attr is not None or (perfect and (a.obj.split()[0].lower() in {"up", "a", "an", "my"} or bool(_ONGOING.search(clause.text))))
+    held = perfect and bool(_ONGOING.search(clause.text))
+    if a.past and not a.used_to and not relative and not held and not (lasting and (base in _CHANGE_VERBS or a.changed or perfect)):
         # A one-off event; but "my father was a salesman" is a relative's biography, and "I've
         # taken up watercolor painting" a change that lasts.
         return ()

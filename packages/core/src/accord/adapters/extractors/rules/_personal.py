@@ -233,10 +233,16 @@ def _liked_items(obj: str) -> list[tuple[str, str]] | None:
 
 # --- goals -------------------------------------------------------------------------------------
 
+_GOAL_ADJ = (
+    r"(?:(?:main|big|biggest|primary|ultimate|long[- ]term|short[- ]term|current|top|personal|only|"
+    r"new year's|new) )*"
+)
+# "My goal is to ...", "It is my aim to ...", "the goal is to ...", "goal is 100 pushups by summer".
+# "The plan is to meet at 5" is about the day: only "my" owns a plan.
 _GOAL_MY = compile_rule(
-    r"^my (?:(?:main|big|biggest|primary|ultimate|long[- ]term|short[- ]term|current|top|personal|only|"
-    r"new year's|new) )*(?:goal|aim|objective|target|dream|ambition|resolution|mission|plan)s?"
-    r"(?: for (?P<when>[\w ]{1,25}?))? (?:is|are|=)(?P<to> to)?:? (?P<goal>.+)$"
+    rf"^(?:(?:my|it is my|it's my|one|another) {_GOAL_ADJ}(?:goal|aim|objective|target|dream|ambition|resolution|mission|plan)s?"
+    rf"|(?:the )?{_GOAL_ADJ}(?:goal|aim|objective|target|dream|ambition|resolution)s?)"
+    r"(?: for (?P<when>[\w ]{1,25}?))?(?: of mine)?(?: (?:is|are|=))?(?P<to> to)?:? (?P<goal>.+)$"
 )
 _GOAL_WANT = compile_rule(
     rf"^I {ADV}(?P<verb>want|would like|would love|would really like|hope|plan|intend|aim|am planning|"

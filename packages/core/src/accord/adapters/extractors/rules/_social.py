@@ -25,10 +25,12 @@ _NAME = r"(?P<name>(?-i:[A-Z])[\w'-]*(?: (?-i:[A-Z])[\w'-]*){0,2})"
 # What may follow a named person and still be about them: "My manager Tom *is strict*".
 _ABOUT_THEM = re.compile(
     r"^(?:is|works|lives|has|prefers|likes|loves|hates|enjoys|speaks|studies|teaches|owns|runs|plays|"
-    r"just|always|never|usually)\b",
+    r"just|always|never|usually|moved|passed away|died|retired|started|raised|calls|visits|lives|"
+    r"is called|turned|got|graduated|married|divorced|runs|owns|coaches|teaches)\b",
     re.I,
 )
 
+_TODAY = re.compile(r"\b(?:today|tonight|right now|rn|at the moment|this (?:morning|afternoon|evening))\b", re.I)
 _ROLE_IS_NAME = compile_rule(
     rf"^my {_ROLE}(?P<poss>'s name| name)? is (?P<called>named |called )?(?P<tail>.+)$"
 )
@@ -160,8 +162,8 @@ def _have_aged(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 def _role_fact(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     rest = m["rest"]
-    if not _ABOUT_THEM.match(rest) or len(rest.split()) > 15:
-        return ()
+    if not _ABOUT_THEM.match(rest) or len(rest.split()) > 15 or _TODAY.search(rest):
+        return ()  # "my dog is sick today" passes; "my dog is a beagle" stays
     # Nameless details ("my friend prefers tea") are about someone else: low weight, no key.
     return (stated(clause, RELATIONSHIP, MINOR, confidence=LIKELY),)
 

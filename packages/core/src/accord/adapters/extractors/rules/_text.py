@@ -79,6 +79,10 @@ _TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bI got (?=(?:\d+|two|three|four|five|no) \w+s\b)", "I have "),
         (r"\b(?:deadass|lowkey|low-key|highkey|literally|hella|straight up)\s+(?=\w)", ""),
         (r"^(?:favorite|favourite)\b", "my favorite"),
+        # A dropped "my": "Name's Dmitri", "sis is in the navy", "goal is 100 pushups by summer".
+        (r"^(?=(?:goal|aim|dream|name|job|sis|bro|mom|mum|dad|husband|wife|hubby|bf|gf|partner|kids?|son|"
+         r"daughter|dog|cat|manager|boss|commute|birthday|pronouns|doctor|therapist|roommate)(?:'s|\s+is|\s+are)\b)",
+         "my "),
     )
 )
 # "my husband's a chef", "my grandma's the one": the "'s" is "is" before an article or a name.
