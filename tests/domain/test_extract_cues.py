@@ -137,3 +137,30 @@ def test_goals_dropped_owners_and_lasting_perfects(text: str, content: str) -> N
 @pytest.mark.parametrize("text", ["dog is sick today", "The plan is to meet at 5", "I went to the store yesterday"])
 def test_the_day_and_its_plans_stay_out(text: str) -> None:
     assert extract_memories([Message(role="user", content=text)]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("I changed my name to Kate.", "kate"),
+        ("It's Kate now, not Katherine.", "kate"),
+        ("Not Rob anymore, it's Robin.", "robin"),
+        ("I took my wife's last name, so I'm Sam Patel now.", "sam patel"),
+        ("Everyone calls me Mo now.", "mo"),
+        ("Please use Alex instead of Alexander.", "alex"),
+        ("My new name is Kate Alvarez.", "kate alvarez"),
+        ("New surname: Okafor.", "okafor"),
+        ("Since the wedding I'm Mrs. Lee.", "mrs. lee"),
+    ],
+)
+def test_a_new_name_however_it_is_said_is_one_name_memory(text: str, name: str) -> None:
+    memories = extract_memories([Message(role="user", content=text)])
+    assert [m.attribute_value for m in memories if m.attribute_key == "name"] == [name]
+    # the clause that half said it ("User is Sam Patel now") gives way to the name; a denial of
+    # the old one ("User is not Rob anymore") may stay
+    assert [m.content for m in memories if (m.attribute_key or "").startswith("be:") and not m.negated] == []
+
+
+@pytest.mark.parametrize("text", ["It is Python now", "I'm Sorry, I'm Late.", "We have a dog, her name is Biscuit", "I use Figma"])
+def test_name_look_alikes_name_nobody(text: str) -> None:
+    assert [m for m in extract_memories([Message(role="user", content=text)]) if m.attribute_key == "name"] == []

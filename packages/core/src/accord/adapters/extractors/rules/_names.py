@@ -20,7 +20,27 @@ from accord.adapters.extractors.rules._facts import NOT_A_NAME
 __all__ = ["names_in"]
 
 _NAME = r"(?P<name>[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?)"
-_CALL_ME = re.compile(rf"(?<![Dd]on't )(?<!never )(?<!not )\b(?:call me|go by|going by|be called) {_NAME}\b(?! (?:a|an|the)\b)")
+_CALL_ME = re.compile(
+    rf"(?<![Dd]on't )(?<!never )(?<!not )\b(?:call me|calls me|called me|call me by|go by|going by|be called|"
+    rf"use|prefer to be called|changed my (?:first |last |middle |legal )?(?:name|surname) to) {_NAME}\b(?! (?:a|an|the)\b)"
+)
+# "I use Alex instead of Alexander" and "use Alex" need the "instead"; "use" alone names tools.
+_INSTEAD = re.compile(rf"\b(?:use|call me|prefer) {_NAME} (?:instead of|not|rather than) [A-Z]")
+# "My new name is Kate Alvarez", "my last name is Nguyen now", "New surname: Okafor".
+_NAME_IS = re.compile(
+    rf"(?:\b(?i:my) |^)(?i:(?:new|real|legal|full|first|last|middle|married|maiden) )*(?i:name|surname)(?:'s| is|:) {_NAME}\b",
+)
+# "It's Kate now", "I'm Dani now", "The name's Jess now", "Since the wedding I'm Mrs. Lee".
+_NOW_CALLED = re.compile(
+    rf"\b(?:(?i:I'm|I am|the name's))\s+(?P<title>(?:Mrs|Mr|Ms|Mx|Dr)\.?\s+)?{_NAME}"
+    rf"(?=\s+(?i:now|these days|from now on|since|after)\b)"
+)
+# "It's Kate now, not Katherine": "it's" names the user only beside the name it replaces.
+_ITS_NOT = re.compile(
+    rf"\b(?i:it's|it is)\s+{_NAME}(?:\s+(?i:now|these days))?,?\s+(?i:not)\s+[A-Z][a-z]+"
+    rf"|\b(?i:not)\s+[A-Z][a-z]+(?:\s+(?i:any ?more|any longer))?,\s+(?i:it's|it is)\s+(?P<name2>[A-Z][a-z'-]+)"
+)
+_TITLED = re.compile(rf"\bI(?:'m| am) (?P<title>(?:Mrs|Mr|Ms|Mx|Dr)\.?\s+){_NAME}")
 # "I'm Tom, 34, from Glasgow" / "Hi, I'm Emma, ..." / "I'm Jon Smith": an introduction opens the
 # sentence and the name is followed by a comma or ends it; one word alone needs that context.
 _INTRO = re.compile(rf"^(?:(?i:hi|hello|hey|hiya|so|okay|ok)[,!]?\s+)?I(?:'m| am) {_NAME}(?P<after>,|$)")
@@ -47,9 +67,16 @@ def names_in(sentence: str, *, cased: bool) -> list[Draft]:
     """The name and pronouns a sentence gives for the user (at most one of each)."""
     found: list[Draft] = []
     if cased:
-        if m := _CALL_ME.search(sentence):
-            if name := _plain_name(m["name"]):
-                found.append(Draft(f"User goes by {name}", Category.FACT, IDENTITY, "name", name.lower()))
+        called = _INSTEAD.search(sentence) or _CALL_ME.search(sentence)
+        if called is not None and called.group(0).split()[0].lower() == "use" and not _INSTEAD.search(sentence):
+            called = None  # "I use Figma" is a tool
+        said = called or _NAME_IS.search(sentence) or _NOW_CALLED.search(sentence) or _ITS_NOT.search(sentence) or _TITLED.search(sentence)
+        if said is not None and (name := _plain_name(said.groupdict().get("name") or said["name2"])):
+            title = (said.groupdict().get("title") or "").strip()
+            name = f"{title} {name}" if title else name
+            verb = "goes by" if said is called else "'s name is"
+            content = f"User goes by {name}" if verb == "goes by" else f"User's name is {name}"
+            found.append(Draft(content, Category.FACT, IDENTITY, "name", name.lower()))
         elif (m := _INTRO.match(sentence)) and (" " in m["name"] or m["after"] == "," or sentence.strip() == m.group(0)):
             if name := _plain_name(m["name"]):
                 found.append(Draft(f"User's name is {name}", Category.FACT, IDENTITY, "name", name.lower(), LIKELY))

@@ -66,12 +66,16 @@ def swap_pronouns(text: str) -> str:
     return text
 
 
+_LY_VERBS = frozenset("apply reply rely fly supply multiply comply bully rally tally ally sully".split())
+
+
 def conjugate_predicate(predicate: str) -> str:
     """Conjugate the first verb of a predicate, skipping adverbs: "usually back up" -> "usually backs up"."""
     words = predicate.split(" ")
     for i, word in enumerate(words):
-        if word.lower() in _ADVERBS:
-            continue
+        lower = word.lower()
+        if lower in _ADVERBS or (lower.endswith("ly") and len(lower) > 4 and lower not in _LY_VERBS):
+            continue  # "legally changed", "mostly build": an adverb, not the verb
         words[i] = conjugate(word)
         break
     return " ".join(words)

@@ -44,6 +44,7 @@ from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
 from accord.adapters.extractors.rules._mentions import with_mentions
 from accord.adapters.extractors.rules._names import names_in
+from accord.adapters.extractors.rules._kinds import rekey
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -177,12 +178,15 @@ def _extract_turn(text: str) -> list[Draft]:
                 found = [d for d in found if not (d.category is Category.PREFERENCE and _ABOUT_REPLIES.search(d.content))]
                 found.extend(requests)
         keys = {d.key for d in found}
-        found.extend(d for d in names_in(sentence, cased=cased) if d.key not in keys)
+        for named in (d for d in names_in(sentence, cased=cased) if d.key not in keys):
+            # The name read whole replaces a clause that only half said it ("User is Dani now").
+            found = [d for d in found if not _says_name(d, named)]
+            found.append(named)
         if not is_question and not pasted:
             found = with_mentions(sentence, found, cased=cased)
         drafts.extend(found)
         after_greeting = False
-    return _dedupe(drafts)
+    return _dedupe([rekey(d) for d in drafts])
 
 
 def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool = True) -> list[Draft]:
@@ -245,6 +249,13 @@ def _unfronted(text: str) -> str | None:
     ):
         return None  # "The kids at the centre where I volunteer ...": a relative clause, not a lead
     return text[m.end():]
+
+
+def _says_name(draft: Draft, named: Draft) -> bool:
+    if named.key != "name" or draft.category is not Category.FACT or draft.key not in {None} and not (draft.key or "").startswith(("be:", "legally:")):
+        return False
+    text = draft.content.lower()
+    return (named.value or "") in text or "their name" in text or "their last name" in text
 
 
 def _ellipsis_source(part: str) -> Analysis | None:

@@ -1,0 +1,84 @@
+"""Kinds of things a user has one of at a time, named by what they are rather than how they are said.
+
+"I use Vim", "I'm a Vim person", "Vim, always" and "switched to VS Code" each reach the rules by a
+different predicate, so the keys derived from predicates (``use:vim``, ``be:vim person``,
+``switch_to:vs code``) never meet, and a change leaves the old value current. What the object *is*
+does not depend on the phrasing: Vim and VS Code are both editors, Spotify and Apple Music both
+music services, a GTX 1060 and an RTX 4070 both graphics cards. A fact whose object names a known
+thing of such a kind is keyed by the kind (``editor``, ``music_service``, ``gpu`` ...), whatever its
+predicate, so a later value of the same kind supersedes it and a denial ("cancelled Netflix")
+retires it. The lexicons are data: add names here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from accord.domain.models import Category
+from accord.adapters.extractors.rules._base import Draft
+
+__all__ = ["KINDS", "rekey"]
+
+# kind -> names of things of that kind (lowercase; the longest match wins). Names that are also
+# everyday words ("max", "edge", "switch", "chase", "arch") appear only in unambiguous forms.
+KINDS: dict[str, tuple[str, ...]] = {
+    "editor": ("vim", "neovim", "nvim", "emacs", "vs code", "vscode", "visual studio code", "sublime text",
+               "intellij", "pycharm", "webstorm", "notepad++", "jetbrains", "android studio", "xcode", "helix"),
+    "phone": ("iphone", "android phone", "pixel", "galaxy s", "samsung galaxy", "oneplus", "motorola", "blackberry",
+              "xiaomi", "nokia"),
+    "music_service": ("spotify", "apple music", "tidal", "deezer", "youtube music", "pandora", "amazon music",
+                      "soundcloud", "qobuz"),
+    "video_service": ("netflix", "hulu", "disney+", "disney plus", "hbo max", "prime video", "amazon prime",
+                      "peacock", "paramount+", "apple tv+", "crunchyroll", "youtube tv"),
+    "bank": ("wells fargo", "chase bank", "bank of america", "citibank", "ally bank", "capital one", "barclays",
+             "hsbc", "santander", "lloyds", "natwest", "monzo", "revolut", "n26", "chime", "schwab", "td bank",
+             "pnc", "usaa", "navy federal", "starling", "nationwide"),
+    "gym": ("planet fitness", "equinox", "la fitness", "24 hour fitness", "gold's gym", "anytime fitness",
+            "orangetheory", "ymca", "puregym", "the gym group", "david lloyd", "crunch fitness", "lifetime fitness"),
+    "internet_provider": ("comcast", "xfinity", "verizon fios", "fios", "spectrum", "cox", "starlink",
+                          "virgin media", "centurylink", "google fiber", "frontier", "sonic"),
+    "console": ("ps4", "ps5", "playstation", "xbox", "xbox one", "xbox series x", "nintendo switch", "switch lite",
+                "switch oled", "steam deck", "wii u"),
+    "camera": ("canon", "nikon", "sony a7", "fujifilm", "fuji x", "rebel t7", "eos r", "lumix", "gopro", "leica",
+               "olympus"),
+    "browser": ("chrome", "firefox", "safari", "brave browser", "microsoft edge", "vivaldi"),
+    "operating_system": ("windows", "macos", "linux", "ubuntu", "arch linux", "fedora", "debian", "chromeos",
+                         "linux mint", "pop!_os"),
+    "gpu": ("gtx", "rtx", "radeon", "geforce"),
+    "notes_app": ("notion", "obsidian", "evernote", "onenote", "roam research", "logseq"),
+}
+_PATTERNS = {
+    kind: re.compile(
+        r"(?<![\w+])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w+])", re.I
+    )
+    for kind, names in KINDS.items()
+}
+# Keys a vocabulary row gave on purpose: those stand.
+_OWN_KEYS = re.compile(r"^(?:employer|job_title|city|hometown|name|diet|school|plan|vehicle|pet|relationship|date|org|"
+                       r"preferred_|expertise|habit|procedure)")
+
+
+def kind_of(text: str) -> tuple[str, str] | None:
+    """(kind, name) for the first known thing ``text`` names, or None."""
+    best: tuple[int, str, str] | None = None
+    for kind, pattern in _PATTERNS.items():
+        if m := pattern.search(text):
+            if best is None or m.start() < best[0]:
+                best = (m.start(), kind, m.group(0).lower())
+    return None if best is None else (best[1], best[2])
+
+
+def rekey(draft: Draft) -> Draft:
+    """The draft keyed by the kind of thing it names, when it is a fact about such a thing."""
+    if draft.category is not Category.FACT or draft.scope.value != "user":
+        return draft
+    if draft.key is not None and _OWN_KEYS.match(draft.key) or draft.key in KINDS:
+        return draft
+    found = kind_of(draft.value or "") or kind_of(draft.content)
+    if found is None or re.search(rf"\b(?:called|named)\s+{re.escape(found[1])}\b", draft.content, re.I):
+        return draft  # "a greyhound called Pixel" names a dog, not a phone
+    kind, name = found
+    # The value as said when it names the thing ("rtx 4070"), so two of one make stay two values.
+    value = draft.value if draft.value and name in draft.value.lower() else name
+    return replace(draft, key=kind, value=value)
