@@ -164,3 +164,27 @@ def test_a_new_name_however_it_is_said_is_one_name_memory(text: str, name: str) 
 @pytest.mark.parametrize("text", ["It is Python now", "I'm Sorry, I'm Late.", "We have a dog, her name is Biscuit", "I use Figma"])
 def test_name_look_alikes_name_nobody(text: str) -> None:
     assert [m for m in extract_memories([Message(role="user", content=text)]) if m.attribute_key == "name"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Bouldering is my thing, three times a week.", "bouldering"),
+        ("honestly horror is my genre now", "horror"),
+        ("I used to love Coldplay, but it's Fontaines D.C. for me these days.", "fontaines d.c"),
+    ],
+)
+def test_a_taste_told_thing_first_is_a_preference(text: str, value: str) -> None:
+    memories = extract_memories([Message(role="user", content=text)])
+    assert f"likes:{value}" in [m.attribute_key for m in memories if m.category is Category.PREFERENCE]
+
+
+@pytest.mark.parametrize("text", ["It's cold for me now", "It's raining for me", "bullets are my love language"])
+def test_weather_and_reply_wishes_are_no_tastes(text: str) -> None:
+    memories = extract_memories([Message(role="user", content=text)])
+    assert [m for m in memories if (m.attribute_key or "").startswith("likes:")] == []
+
+
+def test_marital_status_is_a_relationship() -> None:
+    (memory,) = extract_memories([Message(role="user", content="I'm divorced")])
+    assert (memory.category, memory.attribute_key, memory.attribute_value) == (Category.RELATIONSHIP, "marital_status", "divorced")

@@ -18,7 +18,7 @@ def keys(*turns: tuple[str, str]) -> list[tuple[str, str | None]]:
 def test_a_list_that_drops_the_subject_gives_a_memory_per_item() -> None:
     assert keys(("user", "I'm 42, divorced, one daughter, live in Phoenix.")) == [
         ("fact", "be:42"),
-        ("fact", "marital_status"),
+        ("relationship", "marital_status"),
         ("relationship", "children:daughter"),
         ("fact", "city"),
     ]
@@ -33,7 +33,7 @@ def test_a_list_inside_a_statement_is_left_to_the_statement() -> None:
 
 
 def test_counted_people_are_relationships() -> None:
-    assert keys(("user", "Married. Two kids.")) == [("fact", "marital_status"), ("relationship", "children")]
+    assert keys(("user", "Married. Two kids.")) == [("relationship", "marital_status"), ("relationship", "children")]
 
 
 def test_a_keyed_fragment_reads_as_my_key_is_value() -> None:

@@ -136,7 +136,7 @@ KEY_CASES = [
     ("I'm on the Pro plan", "plan", "pro"),
     ("I'm subscribed to the Premium tier", "plan", "premium"),
     ("I use Figma for prototyping", "tool:figma", "figma"),
-    ("I use VS Code", "tool:vs code", "vs code"),
+    ("I use VS Code", "editor", "vs code"),  # a tool of a kind one has one of: keyed by the kind
     ("I learn best with worked examples", "preference:learning_style", "worked examples"),
     ("I struggle with integration by parts", "expertise:integration by parts", "struggling"),
     ("I use she/her pronouns", "pronouns", "she/her"),
@@ -402,7 +402,7 @@ def test_plan_or_tier_is_a_single_valued_fact(text: str, value: str) -> None:
     [
         ("I use the tablet for my design work", "tool:tablet", "User uses the tablet for their design work"),
         ("I use Figma for prototyping", "tool:figma", "User uses Figma for prototyping"),
-        ("I use VS Code", "tool:vs code", "User uses VS Code"),
+        ("I use VS Code", "editor", "User uses VS Code"),  # an editor: one at a time
         ("i use figma", "tool:figma", "User uses figma"),
     ],
 )

@@ -154,7 +154,8 @@ def _age(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 def _marital(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     status = (m["status"] or m["got"]).lower()
-    return (stated(clause, FACT, ROLE, key="marital_status", value=status),)
+    # Married, single, divorced: where the user stands with a partner, a relationship.
+    return (stated(clause, Category.RELATIONSHIP, ROLE, key="marital_status", value=status),)
 
 
 def _timezone(m: re.Match[str], clause: Clause) -> Sequence[Draft]:

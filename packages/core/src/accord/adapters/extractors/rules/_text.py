@@ -12,6 +12,11 @@ import re
 from dataclasses import dataclass
 
 from accord.adapters.extractors.rules import _lexicon as lex
+from accord.adapters.extractors.rules._wording import CONTRACTIONS as _CONTRACTIONS
+from accord.adapters.extractors.rules._wording import FILLER_WORDS as _FILLER_WORDS
+from accord.adapters.extractors.rules._wording import GREETINGS as _GREETINGS
+from accord.adapters.extractors.rules._wording import HEDGES as _HEDGES
+from accord.adapters.extractors.rules._wording import TYPOS as _TYPOS
 
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -26,65 +31,6 @@ _SENTENCE = re.compile(
 )
 _QUESTION_END = re.compile(r"\?[^\w]*$")
 
-_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.I), r)
-    for p, r in (
-        (r"\bi\b", "I"),
-        (r"\bI'?m\b", "I am"),
-        (r"\bI'?ve\b", "I have"),
-        (r"\bI'd(?=\s+(?:been|already|just|never been|gotten)\b)", "I had"),
-        (r"\bI'd\b", "I would"),
-        (r"\bI'll\b", "I will"),
-        (r"\bwanna\b", "want to"),
-        (r"\bgonna\b", "going to"),
-        (r"\bgotta\b", "have to"),
-        (r"\bname's\b", "name is"),
-        (r"\b(do|does|is|are|was|were|did|have|has|ca|wo|could|would|should)n'?t\b", r"\1n't"),
-        (r"\bcan't\b", "cannot"),
-    )
-)
-
-# Chat spellings of the contractions and words the rules read ("im", "ive", "dont", "u", "wrk").
-_TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.I), r)
-    for p, r in (
-        (r"\bim\b", "I'm"),
-        (r"\bive\b", "I've"),
-        (r"\bu\b", "you"),
-        (r"\bur\b", "your"),
-        (r"\br\b", "are"),
-        (r"\bwrk\b", "work"),
-        (r"\bluv\b", "love"),
-        (r"\bnow(?:a)?days\b", "these days"),
-        (r"\bmy names\b", "my name is"),
-        (r"\bgot ta\b", "have to"),
-        # Slang and texting spellings, read as the words they stand for.
-        (r"\btryna\b", "trying to"),
-        (r"\bfinna\b", "going to"),
-        (r"\bwanna\b", "want to"),
-        (r"\bgonna\b", "going to"),
-        (r"\bgotta\b", "have to"),
-        (r"\bfave?\b", "favorite"),
-        (r"\bw/(?=\s)", "with"),
-        (r"\bb4\b", "before"),
-        (r"\bcuz\b|\bcoz\b|\bbc\b", "because"),
-        (r"\bn\b(?=\s+(?:i|my|me)\b)", "and"),
-        (r"\b(?:ppl)\b", "people"),
-        (r"\byrs\b", "years"),
-        (r"\bthru\b", "through"),
-        # Dropped g's: "savin up", "been codin", "goin to the gym".
-        (r"\b(sav|cod|go|watch|try|do|liv|work|learn|plann|think|look|play|runn|train|study|gett|mak|tak|start|"
-         r"mov|driv|teach|cook|bak|read|writ|hik|climb|paint|draw|sing|danc|skat|swimm|lift|stack|chill)in'?(?=\s|$)",
-         r"\1ing"),
-        (r"\bI got (?=(?:\d+|two|three|four|five|no) \w+s\b)", "I have "),
-        (r"\b(?:deadass|lowkey|low-key|highkey|literally|hella|straight up)\s+(?=\w)", ""),
-        (r"^(?:favorite|favourite)\b", "my favorite"),
-        # A dropped "my": "Name's Dmitri", "sis is in the navy", "goal is 100 pushups by summer".
-        (r"^(?=(?:goal|aim|dream|name|job|sis|bro|mom|mum|dad|husband|wife|hubby|bf|gf|partner|kids?|son|"
-         r"daughter|dog|cat|manager|boss|commute|birthday|pronouns|doctor|therapist|roommate)(?:'s|\s+is|\s+are)\b)",
-         "my "),
-    )
-)
 # "my husband's a chef", "my grandma's the one": the "'s" is "is" before an article or a name.
 _POSSESSIVE_IS = re.compile(
     r"\b((?i:my) (?:[\w-]+ ){0,2}?[\w-]+)'s\s+(?=(?:a|an|the|called|named|from|in|at|on|\d+|[A-Z]\w*)\b)"
@@ -93,7 +39,7 @@ _NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re
 
 _CONJ_SUBJECT = re.compile(
     r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
-    r"and also|and so|since|cause|cuz|like|and honestly|but honestly)\s+(?=(?:I|my)\b)"
+    r"and also|and so|since|cause|cuz|like|and honestly|but honestly)\s+(?=(?:I|my|it is|it's)\b)"
     r"|\s*[,;:]\s*(?:and\s+|but\s+|so\s+|like\s+|plus\s+)?(?=(?:I|my|we|our|me and)\b(?!\s*[,.]))"
     r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
@@ -116,33 +62,7 @@ _CONJ_VERB = re.compile(
 
 _PAIR_SUBJECT = re.compile(r"^[A-Z][a-z'-]+ and I\b")
 
-_FILLER_WORDS = (
-    "actually", "btw", "by the way", "also", "oh", "ok", "okay", "so", "well", "anyway", "anyways",
-    "fyi", "fwiw", "for the record", "just so you know", "just fyi", "honestly", "tbh", "to be honest",
-    "um", "uh", "umm", "hmm", "yeah", "yep", "yes", "no", "nope", "and", "but", "plus", "fun fact",
-    "side note", "quick note", "note", "update", "correction", "basically", "frankly", "alright",
-    "right", "oh and", "just", "now", "these days", "nowadays", "lately", "currently", "at the moment",
-    "for context", "for reference", "in fact", "sure", "cool", "great", "lol", "haha", "ah", "oops",
-    "sorry", "wait", "ps", "to clarify", "to be clear", "for what it's worth", "i mean",
-    "you are right", "that's right", "that is right", "correct", "exactly", "true", "of course",
-    "remember", "please remember", "keep in mind", "note that", "please note", "I should mention",
-    "I want you to know", "you should know", "just to let you know", "I wanted to let you know",
-    "let me tell you", "as I said", "like I said", "so yeah", "thanks", "thank you",
-    "I am pretty sure", "I am sure", "just to be clear",
-    # slang openers: how the sentence is said, not what it says
-    "ngl", "not gonna lie", "not going to lie", "fr", "fr fr", "lowkey", "low-key", "highkey", "deadass",
-    "bruh", "bro", "dude", "yo", "welp", "omg", "ugh", "istg", "tbf", "imo", "imho", "no cap", "real talk",
-    "you know what", "okay so", "ok so", "so basically", "like", "I gotta say", "I have to say", "gotta say",
-    "I gotta tell you", "I have to tell you", "I must say", "idk", "ig", "smh", "ahh", "aww", "eek", "whew",
-)
-_GREETINGS = (
-    "hi", "hello", "hey", "hiya", "howdy", "greetings", "good morning", "good afternoon",
-    "good evening", "hi there", "hello there", "hey there", "hi all", "hello everyone",
-)
-_HEDGES = (
-    "I think", "I guess", "I believe", "I suppose", "I reckon", "I feel like", "I would say",
-    "I am not sure but", "not sure but", "maybe", "perhaps", "probably", "possibly", "apparently",
-)
+
 
 
 def _lead_pattern(words: tuple[str, ...]) -> re.Pattern[str]:

@@ -63,6 +63,7 @@ from accord.adapters.extractors.rules._text import (
     uses_capitals,
 )
 from accord.adapters.extractors.rules._requests import standing_requests
+from accord.adapters.extractors.rules._tastes import TASTE_RULES
 from accord.adapters.extractors.rules._usage import USAGE_RULES
 from accord.adapters.extractors.rules._work import EMPLOYMENT_RULES
 
@@ -86,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     *GRASP_RULES,
     *USAGE_RULES,
     *CHANGE_RULES,
+    *TASTE_RULES,
     *_WANTS,
     *DETAIL_RULES,
     *EVENT_RULES,
