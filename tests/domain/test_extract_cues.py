@@ -188,3 +188,17 @@ def test_weather_and_reply_wishes_are_no_tastes(text: str) -> None:
 def test_marital_status_is_a_relationship() -> None:
     (memory,) = extract_memories([Message(role="user", content="I'm divorced")])
     assert (memory.category, memory.attribute_key, memory.attribute_value) == (Category.RELATIONSHIP, "marital_status", "divorced")
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("I'm Ghanaian, born in Kumasi, now living in London, and I work for the NHS.",
+         ["nationality", "hometown", "city", "employer"]),
+        ("I'm a Brazilian living in Lisbon, working as a backend dev for a fintech.", ["nationality", "city", "job_title"]),
+        ("I am employed by the Ministry of Health in Wellington as a policy analyst.", ["employer", "job_title"]),
+        ("I work as a nurse", ["job_title"]),  # the role is the predicate's own: one statement
+    ],
+)
+def test_each_participle_and_role_of_a_clause_is_its_own_fact(text: str, keys: list[str]) -> None:
+    assert [m.attribute_key for m in extract_memories([Message(role="user", content=text)])] == keys

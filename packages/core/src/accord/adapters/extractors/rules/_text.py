@@ -49,6 +49,20 @@ _CONJ_WORD_SUBJECT = re.compile(
     r"(?=(?:I|my)\b)",
     re.I,
 )
+_PARTICIPLE = re.compile(
+    r"\s*,\s*(?:and\s+)?(?=(?:now\s+|currently\s+)?(born|raised|living|based|working|studying|married|"
+    r"originally from|from)\b)"
+    # "a Brazilian living in Lisbon": without a comma only before its preposition
+    r"|(?<=\w)\s+(?=(living|based|working|studying) (?:in|at|as|for|from)\b)",
+    re.I,
+)
+_PARTICIPLE_SUBJECT = {"born": "I was ", "raised": "I was "}
+# Not after a verb that takes the role itself: "I work as a nurse" is one statement.
+_AS_ROLE = re.compile(
+    r"(?<!\bwork)(?<!\bworks)(?<!\bworking)(?<!\bworked)(?<!\bemployed)(?<!\bserve)(?<!\bserving)(?<!\bstarted)"
+    r"(?<!\bjob)(?<!\btrained)(?<=\w)\s+as (?=an? (?!result\b|matter\b|kid\b|child\b|teen\b|student\b)[\w-]+(?: [\w-]+){0,3}$)",
+    re.I,
+)
 _SUBORDINATE_LEAD = re.compile(r"^(?:when|whenever|before|after|once|until|while|every time|each time)\b", re.I)
 # "Our office is in Berlin and our team uses Jira": only after an "our" clause, since in "I love my
 # wife and our kids" the "our" is part of the object.
@@ -281,6 +295,11 @@ def split_clauses(sentence: str) -> list[str]:
     if pair:
         sentence = sentence[: pair.end()].replace(" and I", "\x01") + sentence[pair.end():]
     sentence = _CONJ_VERB.sub("\x00I ", sentence)
+    if re.match(r"^(?:I|my|we)\b", sentence, re.I):
+        # "I'm Ghanaian, born in Kumasi, now living in London": each participle is a statement.
+        sentence = _PARTICIPLE.sub(lambda m: "\x00" + _PARTICIPLE_SUBJECT.get((m[1] or m[2]).lower(), "I am "), sentence)
+        # "employed by the Ministry of Health as a policy analyst": the role is a statement too.
+        sentence = _AS_ROLE.sub("\x00I am ", sentence)
     if _SUBORDINATE_LEAD.match(sentence):  # "When I deploy, I run the tests" is one statement
         sentence = _CONJ_WORD_SUBJECT.sub("\x00", sentence)
     else:
