@@ -22,7 +22,7 @@ def memory(mid: str, category: Category, message_id: str | None = None) -> Memor
 TURN_OLD = memory("turn: I work at Initech", Category.EPISODIC, "m1")
 TURN_NEW = memory("turn: I joined Umbrella", Category.EPISODIC, "m2")
 TURN_CHAT = memory("turn: how are you", Category.EPISODIC, "m3")
-FACT_NEW = memory("User works at Umbrella", Category.FACT, "m2")
+FACT_NEW = memory("User joined Umbrella", Category.FACT, "m2")
 DERIVED = {
     "m1": [Derived("old-fact", MemoryStatus.ARCHIVED)],
     "m2": [Derived(FACT_NEW.id, MemoryStatus.ACTIVE)],
@@ -48,6 +48,14 @@ def test_a_turn_stays_when_its_fact_is_not_among_those_shown() -> None:
 def test_a_turn_with_one_fact_shown_and_one_not_stays() -> None:
     derived = {"m2": [Derived(FACT_NEW.id, MemoryStatus.ACTIVE), Derived("other", MemoryStatus.ACTIVE)]}
     assert coherent([FACT_NEW, TURN_NEW], derived, 10) == [FACT_NEW, TURN_NEW]
+
+
+def test_a_turn_that_says_more_than_its_facts_stays() -> None:
+    # "User plans for week 1" keeps two of the plan's words: the turn still says what the plan is.
+    turn = memory("Plan for week 1: three easy morning runs of 5 km, plus cycling", Category.EPISODIC, "m9")
+    fact = memory("User plans for week 1", Category.FACT, "m9")
+    derived = {"m9": [Derived(fact.id, MemoryStatus.ACTIVE)]}
+    assert coherent([fact, turn], derived, 10) == [fact, turn]
 
 
 def test_a_pending_claim_does_not_hide_its_turn() -> None:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from accord.domain.models import Category
+from accord.adapters.extractors.rules._cues import category_of
 from accord.adapters.extractors.rules._base import ADV, MINOR, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import Analysis, analyse, lemma
 from accord.adapters.extractors.rules._vocab import HABIT_VERBS
@@ -165,7 +166,9 @@ def _switched(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if not value or value in _PRONOUNS or _PLACES.match(obj) or len(obj.split()) > 6:
         return ()  # "moved in", "got home": not a value
     said = third_person(clause.text[: m.start("obj")] + obj)
-    return (Draft(said, Category.FACT, 0.6, None, value, 0.85, replaces_kind=True),)
+    # "switched to trail running" is a taste; "switched to Slack" a fact
+    category = category_of(said, Category.FACT)
+    return (Draft(said, category, 0.6, None, value, 0.85, replaces_kind=True),)
 
 
 # "Hana and I broke up": the end of a relationship denies the person (relationship category).

@@ -49,6 +49,26 @@ _AIM = re.compile(
 )
 
 
+# What people do or have for the pleasure of it: "switched to trail running", "taken up
+# watercolor painting", "I drink my coffee black".
+_PASTIMES = (
+    r"soccer|football|basketball|baseball|tennis|golf|hockey|cricket|rugby|volleyball|badminton|squash|swimming|"
+    r"running|trail running|cycling|climbing|bouldering|skiing|snowboarding|surfing|yoga|pilates|boxing|karate|"
+    r"judo|jiu-jitsu|crossfit|hiking|rowing|skating|skateboarding|fencing|archery|pickleball|triathlons?|"
+    r"marathons?|weightlifting|kayaking|sailing|chess|poker|painting|watercolou?rs?|drawing|sketching|knitting|"
+    r"crochet|sewing|pottery|gardening|baking|cooking|woodworking|photography|birdwatching|fishing|hunting|camping|"
+    r"gaming|video games|board games|dungeons & dragons|d&d|dnd|reading|podcasts?|audiobooks|jazz|hip hop|"
+    r"k-pop|metal|country music|classical music|opera|ballet|musicals|anime|manga|sci-fi|fantasy|horror|"
+    r"coffee|espresso|tea|green tea|matcha|beer|wine|whisky|whiskey|cocktails|kombucha|soda|energy drinks"
+)
+_DOING = re.compile(
+    rf"\b(?:play|plays|playing|do|does|doing|drink|drinks|drinking|eat|eats|watch|watches|watching|listen to|"
+    rf"listens to|listening to|read|reads|switched to|took up|taken up|picked up|got into|gotten into|"
+    rf"ride|rides|go|goes)\b(?:\s+[\w'-]+){{0,3}}?\s+(?:{_PASTIMES})\b",
+    re.I,
+)
+
+
 def category_of(text: str, default: Category) -> Category:
     """The category ``text`` reads as: an aim, a skill or a taste when its words say so, else ``default``.
 
@@ -59,7 +79,7 @@ def category_of(text: str, default: Category) -> Category:
         return Category.GOAL
     if _SKILL.search(text):
         return Category.EXPERTISE
-    if _TASTE.search(text):
+    if _TASTE.search(text) or _DOING.search(text):
         return Category.PREFERENCE
     return default
 

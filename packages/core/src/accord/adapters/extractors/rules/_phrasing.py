@@ -84,10 +84,15 @@ def conjugate_predicate(predicate: str) -> str:
 def third_person(clause: str) -> str:
     """Rephrase a first-person clause for a prompt: "I love sushi" -> "User loves sushi"."""
     if m := re.match(r"^my\s+", clause, re.I):
-        return "User's " + swap_pronouns(clause[m.end():])
+        return _spoken("User's " + swap_pronouns(clause[m.end():]))
     if m := re.match(r"^I\s+", clause):
-        return "User " + swap_pronouns(conjugate_predicate(clause[m.end():]))
-    return "User: " + swap_pronouns(clause)
+        return _spoken("User " + swap_pronouns(conjugate_predicate(clause[m.end():])))
+    return _spoken("User: " + swap_pronouns(clause))
+
+
+def _spoken(text: str) -> str:
+    # Contractions were spelt out for the patterns; "can't stand" is how people say it.
+    return re.sub(r"\bcannot\b", "can't", text)
 
 
 # --- phrases ---------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ _SUBJECT_DROP = re.compile(
     r"divorced|engaged|drive|own|have|got|play|speak|teach|teaching|raising|stopped|sold|cancell?ed|"
     r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
     r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
-    r"vegetarian|pescatarian|diabetic|retired|want|wanna|need|aiming|hope|plan|intermediate|advanced|"
+    r"vegetarian|pescatarian|diabetic|retired|want to|wanna|need to|aiming|hope to|plan to|intermediate|advanced|"
     r"beginner|expert|ok|okay|kinda ok|trash|awful|hopeless|solid|average|fluent in|been)\b",
     re.I,
 )
