@@ -1,9 +1,9 @@
 """Changes to stored memories after they were written, each one versioned.
 
 Plain functions over a ``Connection`` inside a transaction: manual edits, archive and
-restore, settling conflicts, access boosts and the maintenance run. Settling, reads and
-maintenance decide nothing here: they read the rows, ask :mod:`accord.domain.lifecycle` for a
-plan and apply it, all in the caller's one transaction.
+restore, settling conflicts, access boosts and the maintenance run. None of them decides
+anything here: each reads the rows, asks :mod:`accord.domain.curation` for a plan and applies it,
+all in the caller's one transaction.
 """
 
 from __future__ import annotations
@@ -15,20 +15,23 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from accord.errors import ConflictError, NotFoundError
+from accord.errors import NotFoundError
 from accord.domain.models import ChangeType, MemoryStatus
 from accord.adapters.sql.resolution import Resolver
-from accord.domain.lifecycle import (
+from accord.domain.curation import (
     ConflictState,
-    LifecycleOp,
+    CurationOp,
     MemoryChange,
     MemoryState,
     NewVersion,
     plan_access,
+    plan_edit,
     plan_maintenance,
     plan_settlement,
+    plan_status,
 )
-from accord.domain.records import MaintenancePolicy, MaintenanceTally, Settlement
+from accord.adapters.sql.records import encode_vector
+from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql.schema import ACTIVE_DURABLE, conflicts, memories, memory_versions
 
 
@@ -63,31 +66,21 @@ def edit(
     conn: Connection,
     tenant_id: str,
     memory_id: str,
-    values: Mapping[str, Any],
+    edit: MemoryEdit,
     *,
     agent_id: str | None,
     now: dt.datetime,
     lock: bool,
 ) -> str:
-    """A manual edit of an active memory (content, importance, category); returns the user id."""
-    row = _row(conn, tenant_id, memory_id, lock=lock)
-    if row["status"] != MemoryStatus.ACTIVE.value:
-        raise ConflictError(f"memory {memory_id} is {row['status']}; only active memories can be edited")
-    changes = {**values, "updated_at": now}
-    if "importance_score" in values:
-        changes["original_importance_score"] = values["importance_score"]
-    conn.execute(update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id).values(**changes))
-    resolver = Resolver(conn, tenant_id, now, lock=lock, job_id="")
-    resolver.version(
-        row,
-        ChangeType.MANUAL_EDIT,
-        content=values.get("content", row["content"]),
-        previous=row["content"],
-        importance=values.get("importance_score"),
-        agent_id=agent_id,
-        meta={k: v for k, v in values.items() if k in ("category", "importance_score")},
-    )
-    return row["user_id"]
+    """A manual edit as :func:`accord.domain.curation.plan_edit` says; returns the user id."""
+    memory = _state(_row(conn, tenant_id, memory_id, lock=lock))
+    plan = plan_edit(memory, edit, agent_id=agent_id, now=now)
+    values = dict(plan.values)
+    if "embedding" in values:
+        values["embedding"] = encode_vector(values["embedding"])
+    conn.execute(update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id).values(**values))
+    apply_plan(conn, tenant_id, [plan.version], now)
+    return memory.user_id
 
 
 def set_status(
@@ -101,33 +94,12 @@ def set_status(
     lock: bool,
     reason: str,
 ) -> str:
-    """Archive or restore a memory; returns the user id. Restoring fails if it would give
-    the lineage or the attribute a second active memory."""
-    row = _row(conn, tenant_id, memory_id, lock=lock)
-    if row["status"] == status.value:
-        return row["user_id"]
-    if status is MemoryStatus.ACTIVE and row["status"] != MemoryStatus.ARCHIVED.value:
-        raise ConflictError(f"memory {memory_id} is {row['status']}; settle its conflict with resolve()")
-    archive = status is MemoryStatus.ARCHIVED
-    conn.execute(
-        update(memories)
-        .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
-        .values(
-            status=status.value,
-            archived_at=now if archive else None,
-            valid_to=row["valid_to"] if archive else None,
-            updated_at=now,
-        )
-    )
-    Resolver(conn, tenant_id, now, lock=lock, job_id="").version(
-        row,
-        ChangeType.ARCHIVED if archive else ChangeType.RESTORED,
-        previous=row["content"],
-        status=status.value,
-        agent_id=agent_id,
-        meta={"reason": reason},
-    )
-    return row["user_id"]
+    """Archive or restore a memory as :func:`accord.domain.curation.plan_status` says; returns
+    the user id. Restoring fails (a unique index) if it would give the lineage or the attribute
+    a second active memory."""
+    memory = _state(_row(conn, tenant_id, memory_id, lock=lock))
+    apply_plan(conn, tenant_id, plan_status(memory, status, agent_id=agent_id, reason=reason, now=now), now)
+    return memory.user_id
 
 
 def open_conflicts(
@@ -186,17 +158,19 @@ def _state(row: Mapping[str, Any]) -> MemoryState:
 _COLUMNS = {"importance": "importance_score"}  # a MemoryChange field -> its column, where they differ
 
 
-def apply_lifecycle(conn: Connection, tenant_id: str, ops: Iterable[LifecycleOp], now: dt.datetime) -> None:
-    """Write a lifecycle plan's operations in order, on a connection inside its transaction."""
+def apply_plan(conn: Connection, tenant_id: str, ops: Iterable[CurationOp], now: dt.datetime) -> None:
+    """Write a curation plan's operations in order, on a connection inside its transaction."""
     resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
     for op in ops:
         match op:
             case MemoryChange():
-                values = {
+                values: dict[str, Any] = {
                     _COLUMNS.get(f.name, f.name): getattr(op, f.name)
                     for f in dataclasses.fields(op)
-                    if f.name != "target" and getattr(op, f.name) is not None
+                    if f.name not in ("target", "reopen") and getattr(op, f.name) is not None
                 }
+                if op.reopen:
+                    values.update(archived_at=None, valid_to=None)
                 conn.execute(
                     update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == op.target).values(**values)
                 )
@@ -236,7 +210,7 @@ def settle(
     existing = _state(_row(conn, tenant_id, conflict.existing_id, lock=lock))
     candidate = _state(_row(conn, tenant_id, conflict.candidate_id, lock=lock))
     plan = plan_settlement(conflict, choice, existing, candidate, resolved_by=resolved_by, now=now)
-    apply_lifecycle(conn, tenant_id, plan.ops, now)
+    apply_plan(conn, tenant_id, plan.ops, now)
     conn.execute(
         update(conflicts)
         .where(conflicts.c.id == conflict_id)
@@ -254,7 +228,7 @@ def boost_on_access(
         select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(list(counts)))
     ).mappings().all()
     plan = plan_access([_state(r) for r in rows], counts, boost=boost, now=now)
-    apply_lifecycle(conn, tenant_id, plan.ops, now)
+    apply_plan(conn, tenant_id, plan.ops, now)
     return list(plan.refresh)
 
 
@@ -262,7 +236,7 @@ def maintain(conn: Connection, tenant_id: str, policy: MaintenancePolicy, now: d
     """One maintenance pass as :func:`accord.domain.lifecycle.plan_maintenance` says."""
     rows = conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, ACTIVE_DURABLE)).mappings().all()
     plan = plan_maintenance([_state(r) for r in rows], policy, now)
-    apply_lifecycle(conn, tenant_id, plan.ops, now)
+    apply_plan(conn, tenant_id, plan.ops, now)
     report = MaintenanceTally(decayed=plan.decayed, archived_stale=plan.archived_stale, touched=list(plan.touched))
     if plan.expire_episodic_before is not None:
         expired = conn.execute(

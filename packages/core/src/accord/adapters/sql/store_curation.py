@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from accord.errors import ConflictError
 from accord.domain.models import Conflict, ConflictOption, MemoryStatus, MemoryVersion
 from accord.adapters.sql import curation
-from accord.adapters.sql.records import encode_vector
 from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql._parts import _StoreParts
 from accord.adapters.sql.schema import conflicts, memories, memory_versions, messages, tenants
@@ -48,11 +47,8 @@ class CurationMixin(_StoreParts):
         now: dt.datetime,
     ) -> str:
         lock = self.dialect == "postgresql"
-        values = edit.changes()
-        if "embedding" in values:
-            values["embedding"] = encode_vector(values["embedding"])
         return await self._write_or_conflict(
-            lambda conn: curation.edit(conn, tenant_id, memory_id, values, agent_id=agent_id, now=now, lock=lock),
+            lambda conn: curation.edit(conn, tenant_id, memory_id, edit, agent_id=agent_id, now=now, lock=lock),
             "editing a memory",
             lambda e: f"memory {memory_id}: the same content is already stored for this user",
         )

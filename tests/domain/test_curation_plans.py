@@ -1,4 +1,5 @@
-"""The plans settling, maintenance and reads hand to the store: pure, no database."""
+"""The plans curation hands to the store (settling, maintenance, reads, archive and restore,
+edits): pure, no database."""
 
 from __future__ import annotations
 
@@ -7,17 +8,19 @@ import datetime as dt
 
 import pytest
 
-from accord.domain.lifecycle import (
+from accord.domain.curation import (
     ConflictState,
     MemoryChange,
     MemoryState,
     NewVersion,
     plan_access,
+    plan_edit,
     plan_maintenance,
     plan_settlement,
+    plan_status,
 )
-from accord.domain.models import ChangeType
-from accord.domain.records import MaintenancePolicy
+from accord.domain.models import ChangeType, MemoryStatus
+from accord.domain.records import MaintenancePolicy, MemoryEdit
 from accord.errors import ConflictError
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -135,3 +138,37 @@ def test_reads_count_and_boost_without_a_version_and_name_what_to_refresh() -> N
         MemoryChange("b", importance=1.0, access_count=1, last_accessed_at=NOW),
     )
     assert plan.refresh == ("a",)  # b was already at the cap
+
+
+def test_archiving_keeps_the_memory_s_validity_and_restoring_reopens_it() -> None:
+    archive, version = plan_status(EXISTING, MemoryStatus.ARCHIVED, agent_id="a", reason="user asked", now=NOW)
+    assert archive == MemoryChange("old", status="archived", archived_at=NOW, updated_at=NOW)
+    assert isinstance(version, NewVersion)
+    assert (version.change, version.status, version.meta) == (ChangeType.ARCHIVED, "archived", {"reason": "user asked"})
+    archived = dataclasses.replace(EXISTING, status="archived")
+    restore, version = plan_status(archived, MemoryStatus.ACTIVE, agent_id=None, reason="", now=NOW)
+    assert restore == MemoryChange("old", status="active", updated_at=NOW, reopen=True)
+    assert isinstance(version, NewVersion) and version.change is ChangeType.RESTORED
+
+
+def test_a_status_it_already_has_changes_nothing_and_a_pending_memory_is_not_restored() -> None:
+    assert plan_status(EXISTING, MemoryStatus.ACTIVE, agent_id=None, reason="", now=NOW) == ()
+    with pytest.raises(ConflictError, match="settle its conflict with resolve"):
+        plan_status(CANDIDATE, MemoryStatus.ACTIVE, agent_id=None, reason="", now=NOW)
+
+
+def test_an_edit_sets_the_fields_and_a_new_importance_is_the_new_baseline() -> None:
+    plan = plan_edit(EXISTING, MemoryEdit(content="edited", importance=0.9), agent_id="a", now=NOW)
+    assert plan.values["content"] == "edited" and plan.values["updated_at"] == NOW
+    assert plan.values["importance_score"] == plan.values["original_importance_score"] == 0.9
+    v = plan.version
+    assert (v.memory.content, v.previous, v.importance, v.change) == ("edited", "content old", 0.9, ChangeType.MANUAL_EDIT)
+    assert v.meta == {"importance_score": 0.9}
+    only_category = plan_edit(EXISTING, MemoryEdit(category="goal"), agent_id=None, now=NOW)
+    assert "original_importance_score" not in only_category.values
+    assert (only_category.version.memory.content, only_category.version.importance) == ("content old", 0.5)
+
+
+def test_only_an_active_memory_can_be_edited() -> None:
+    with pytest.raises(ConflictError, match="only active memories can be edited"):
+        plan_edit(CANDIDATE, MemoryEdit(content="x"), agent_id=None, now=NOW)
