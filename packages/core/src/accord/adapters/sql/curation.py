@@ -22,7 +22,6 @@ from accord.domain.curation import (
     ConflictState,
     CurationOp,
     MemoryChange,
-    MemoryState,
     NewVersion,
     plan_access,
     plan_edit,
@@ -30,7 +29,7 @@ from accord.domain.curation import (
     plan_settlement,
     plan_status,
 )
-from accord.adapters.sql.records import encode_vector
+from accord.adapters.sql.records import encode_vector, memory_state_from_row
 from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql.schema import ACTIVE_DURABLE, conflicts, memories, memory_versions
 
@@ -73,7 +72,7 @@ def edit(
     lock: bool,
 ) -> str:
     """A manual edit as :func:`accord.domain.curation.plan_edit` says; returns the user id."""
-    memory = _state(_row(conn, tenant_id, memory_id, lock=lock))
+    memory = memory_state_from_row(_row(conn, tenant_id, memory_id, lock=lock))
     plan = plan_edit(memory, edit, agent_id=agent_id, now=now)
     values = dict(plan.values)
     if "embedding" in values:
@@ -97,7 +96,7 @@ def set_status(
     """Archive or restore a memory as :func:`accord.domain.curation.plan_status` says; returns
     the user id. Restoring fails (a unique index) if it would give the lineage or the attribute
     a second active memory."""
-    memory = _state(_row(conn, tenant_id, memory_id, lock=lock))
+    memory = memory_state_from_row(_row(conn, tenant_id, memory_id, lock=lock))
     apply_plan(conn, tenant_id, plan_status(memory, status, agent_id=agent_id, reason=reason, now=now), now)
     return memory.user_id
 
@@ -134,25 +133,6 @@ def open_conflicts(
         by_id = {m["id"]: m for m in pair}
         out.append((c, [by_id[i] for i in (c["existing_memory_id"], c["candidate_memory_id"]) if i in by_id]))
     return out
-
-
-def _state(row: Mapping[str, Any]) -> MemoryState:
-    return MemoryState(
-        id=row["id"],
-        user_id=row["user_id"],
-        lineage_id=row["lineage_id"],
-        content=row["content"],
-        category=row["category"],
-        status=row["status"],
-        importance=row["importance_score"],
-        created_at=row["created_at"],
-        scope=row["scope"],
-        valid_from=row["valid_from"],
-        valid_to=row["valid_to"],
-        decayed_at=row["decayed_at"],
-        last_accessed_at=row["last_accessed_at"],
-        access_count=row["access_count"],
-    )
 
 
 _COLUMNS = {"importance": "importance_score"}  # a MemoryChange field -> its column, where they differ
@@ -207,8 +187,8 @@ def settle(
         existing_id=c["existing_memory_id"],
         candidate_id=c["candidate_memory_id"],
     )
-    existing = _state(_row(conn, tenant_id, conflict.existing_id, lock=lock))
-    candidate = _state(_row(conn, tenant_id, conflict.candidate_id, lock=lock))
+    existing = memory_state_from_row(_row(conn, tenant_id, conflict.existing_id, lock=lock))
+    candidate = memory_state_from_row(_row(conn, tenant_id, conflict.candidate_id, lock=lock))
     plan = plan_settlement(conflict, choice, existing, candidate, resolved_by=resolved_by, now=now)
     apply_plan(conn, tenant_id, plan.ops, now)
     conn.execute(
@@ -227,7 +207,7 @@ def boost_on_access(
     rows = conn.execute(
         select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(list(counts)))
     ).mappings().all()
-    plan = plan_access([_state(r) for r in rows], counts, boost=boost, now=now)
+    plan = plan_access([memory_state_from_row(r) for r in rows], counts, boost=boost, now=now)
     apply_plan(conn, tenant_id, plan.ops, now)
     return list(plan.refresh)
 
@@ -235,7 +215,7 @@ def boost_on_access(
 def maintain(conn: Connection, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime) -> MaintenanceTally:
     """One maintenance pass as :func:`accord.domain.lifecycle.plan_maintenance` says."""
     rows = conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, ACTIVE_DURABLE)).mappings().all()
-    plan = plan_maintenance([_state(r) for r in rows], policy, now)
+    plan = plan_maintenance([memory_state_from_row(r) for r in rows], policy, now)
     apply_plan(conn, tenant_id, plan.ops, now)
     report = MaintenanceTally(decayed=plan.decayed, archived_stale=plan.archived_stale, touched=list(plan.touched))
     if plan.expire_episodic_before is not None:
