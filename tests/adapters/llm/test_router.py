@@ -261,6 +261,15 @@ def test_flat_llm_keywords_override_the_environment_field_by_field(monkeypatch) 
     }
 
 
+def test_only_the_llm_settings_are_spread_over_several_variables(monkeypatch) -> None:
+    monkeypatch.setenv("ACCORD_HALF_LIFE_DAYS_FACT", "1")  # not a setting: the defaults stay whole
+    assert AccordSettings().half_life_days == AccordSettings.model_fields["half_life_days"].get_default(
+        call_default_factory=True
+    )
+    monkeypatch.setenv("ACCORD_HALF_LIFE_DAYS", '{"fact": 1}')  # the one variable of a dict setting
+    assert AccordSettings().half_life_days == {"fact": 1.0}
+
+
 def test_a_mistyped_llm_variable_fails_at_startup(monkeypatch) -> None:
     monkeypatch.setenv("ACCORD_LLM_PROVIDER_ORDERS", "gemini")
     with pytest.raises(ValidationError, match="provider_orders"):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from accord.adapters.llm.settings import LLMSettings
 
@@ -16,11 +17,22 @@ __all__ = ["AccordSettings"]
 _LLM = "llm_"  # the flat prefix of the LLM fields, in the environment and as keywords
 
 
+class _Environment(EnvSettingsSource):
+    """The ``ACCORD_*`` variables: one a field, but one a field of ``llm`` (``ACCORD_LLM_ON_ALL_DOWN``)."""
+
+    def explode_env_vars(
+        self, field_name: str, field: FieldInfo, env_vars: Mapping[str, str | None]
+    ) -> dict[str, Any]:
+        # Only llm is spread over several variables; a dict setting such as half_life_days stays
+        # one JSON variable, so no stray ACCORD_HALF_LIFE_DAYS_X can replace its defaults.
+        return super().explode_env_vars(field_name, field, env_vars) if field_name == "llm" else {}
+
+
 class AccordSettings(BaseSettings):
     """Every knob, read from ``ACCORD_*`` environment variables (or passed explicitly)."""
 
     # "_" nested once: ACCORD_LLM_ON_ALL_DOWN is llm.on_all_down, the names the LLM fields had
-    # when they were flat; a dict field (half_life_days) also takes ACCORD_HALF_LIFE_DAYS_<KEY>.
+    # when they were flat (see _Environment).
     model_config = SettingsConfigDict(
         env_prefix="ACCORD_", extra="forbid", env_nested_delimiter="_", env_nested_max_split=1
     )
@@ -151,6 +163,17 @@ class AccordSettings(BaseSettings):
 
     # Hot tier
     hot_tier_per_user: int = Field(default=256, ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _Environment(settings_cls), dotenv_settings, file_secret_settings
 
     @model_validator(mode="before")
     @classmethod

@@ -4,7 +4,7 @@
 holds it as ``settings.llm`` and reads it from the environment, one variable a field, named
 ``ACCORD_LLM_`` and the field's upper-cased name::
 
-    ACCORD_LLM_PROVIDER_ORDER=gemini,openai,anthropic     # a comma list (or a JSON list)
+    ACCORD_LLM_PROVIDER_ORDER=gemini,openai,anthropic     # a comma list
     ACCORD_LLM_API_BASES='{"ollama": "http://gpu:11434"}'
     ACCORD_LLM_API_KEYS='{"openai": "sk-..."}'
     ACCORD_LLM_ON_ALL_DOWN=wait
