@@ -17,7 +17,7 @@ import pytest
 
 from accord import AccordSettings, AsyncAccord, JobStatus, ManualClock
 from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
-from accord.adapters.llm import LLMExtractor, LLMSettings
+from accord.adapters.llm import LLMExtractor
 
 
 class Ticks:
@@ -32,7 +32,7 @@ class Ticks:
 
 def llm_extractor(settings: AccordSettings, ticks: Ticks) -> LLMExtractor:
     """The extractor the engine would build from ``settings``, on a hand-driven monotonic clock."""
-    return LLMExtractor.from_settings(LLMSettings.from_flat(settings), fallback=RuleBasedExtractor(), clock=ticks)
+    return LLMExtractor.from_settings(settings.llm, fallback=RuleBasedExtractor(), clock=ticks)
 
 
 def extraction(*items: tuple[str, str, str | None, int]) -> dict[str, Any]:

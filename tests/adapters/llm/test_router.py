@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-from typing import Annotated, Any, Literal
 
 import pytest
 from accord import ProviderError
 from accord.adapters.llm import AllProvidersFailed, BreakerState, LLMRouter, LLMSettings, ProviderSpec
-from accord.adapters.llm.settings import split_provider_order
-from pydantic import BaseModel, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from accord.settings import AccordSettings
+from pydantic import BaseModel, SecretStr, ValidationError
 
 GOOD = {"answer": "yes", "score": 1}
 MESSAGES = [{"role": "system", "content": "Reply in JSON."}, {"role": "user", "content": "Well?"}]
@@ -236,35 +234,50 @@ def test_unknown_short_name_is_rejected_at_startup() -> None:
         LLMSettings(provider_order=["gemnii"])
 
 
-def test_flat_accord_settings_fields_read_the_environment(monkeypatch) -> None:
-    """The field list documented in accord.adapters.llm.settings works as flat AccordSettings fields."""
-
-    class Flat(BaseSettings):
-        model_config = SettingsConfigDict(env_prefix="ACCORD_")
-        llm_provider_order: Annotated[list[str], NoDecode] = []
-        llm_api_bases: dict[str, str] = {}
-        llm_api_keys: dict[str, SecretStr] = {}
-        llm_attempt_timeout_seconds: float = 20.0
-        llm_job_timeout_seconds: float = 60.0
-        llm_breaker_failure_threshold: int = 3
-        llm_breaker_reset_seconds: float = 30.0
-        llm_on_all_down: Literal["rules", "wait"] = "rules"
-        llm_max_output_tokens: int = 2048
-        llm_temperature: float = 0.0
-
-        @field_validator("llm_provider_order", mode="before")
-        @classmethod
-        def _split(cls, value: Any) -> Any:
-            return split_provider_order(value)
-
+def test_accord_settings_read_each_llm_field_from_its_own_variable(monkeypatch) -> None:
+    """``settings.llm`` is defined once (``LLMSettings``) and keeps the documented ACCORD_LLM_* names."""
     monkeypatch.setenv("ACCORD_LLM_PROVIDER_ORDER", "gemini,openai,ollama/qwen2.5:7b")
     monkeypatch.setenv("ACCORD_LLM_API_KEYS", '{"openai": "sk-env"}')
+    monkeypatch.setenv("ACCORD_LLM_API_BASES", '{"ollama": "http://gpu:11434"}')
     monkeypatch.setenv("ACCORD_LLM_ON_ALL_DOWN", "wait")
     monkeypatch.setenv("ACCORD_LLM_ATTEMPT_TIMEOUT_SECONDS", "7.5")
-    settings = LLMSettings.from_flat(Flat())
+    settings = AccordSettings().llm
     assert settings.provider_order == ["gemini", "openai", "ollama/qwen2.5:7b"]
     assert settings.on_all_down == "wait" and settings.attempt_timeout_seconds == 7.5
     assert settings.providers()[1].api_key == "sk-env"
+    assert settings.providers()[2].api_base == "http://gpu:11434"
+
+
+def test_flat_llm_keywords_override_the_environment_field_by_field(monkeypatch) -> None:
+    monkeypatch.setenv("ACCORD_LLM_PROVIDER_ORDER", "gemini")
+    monkeypatch.setenv("ACCORD_LLM_ON_ALL_DOWN", "wait")
+    settings = AccordSettings(llm_provider_order="openai", llm_temperature=0.5)
+    assert settings.llm.provider_order == ["openai"] and settings.llm.temperature == 0.5
+    assert settings.llm.on_all_down == "wait"  # not named by a keyword: the environment's
+    assert settings.named(["llm_provider_order", "llm_on_all_down", "embedder", "nothing"]) == {
+        "llm_provider_order": ["openai"],
+        "llm_on_all_down": "wait",
+        "embedder": "auto",
+    }
+
+
+def test_only_the_llm_settings_are_spread_over_several_variables(monkeypatch) -> None:
+    monkeypatch.setenv("ACCORD_HALF_LIFE_DAYS_FACT", "1")  # not a setting: the defaults stay whole
+    assert AccordSettings().half_life_days == AccordSettings.model_fields["half_life_days"].get_default(
+        call_default_factory=True
+    )
+    monkeypatch.setenv("ACCORD_HALF_LIFE_DAYS", '{"fact": 1}')  # the one variable of a dict setting
+    assert AccordSettings().half_life_days == {"fact": 1.0}
+
+
+def test_a_mistyped_llm_variable_fails_at_startup(monkeypatch) -> None:
+    monkeypatch.setenv("ACCORD_LLM_PROVIDER_ORDERS", "gemini")
+    with pytest.raises(ValidationError, match="provider_orders"):
+        AccordSettings()
+    monkeypatch.delenv("ACCORD_LLM_PROVIDER_ORDERS")
+    monkeypatch.setenv("ACCORD_LLM_PROVIDER_ORDER", "gemnii")
+    with pytest.raises(ValidationError, match="unknown LLM provider"):
+        AccordSettings()
 
 
 async def test_router_from_settings(fake_llm) -> None:

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-from accord.adapters.llm.settings import split_provider_order
+from accord.adapters.llm.settings import LLMSettings
 
 __all__ = ["AccordSettings"]
+
+_LLM = "llm_"  # the flat prefix of the LLM fields, in the environment and as keywords
+
+
+class _Environment(EnvSettingsSource):
+    """The ``ACCORD_*`` variables: one a field, but one a field of ``llm`` (``ACCORD_LLM_ON_ALL_DOWN``)."""
+
+    def explode_env_vars(
+        self, field_name: str, field: FieldInfo, env_vars: Mapping[str, str | None]
+    ) -> dict[str, Any]:
+        # Only llm is spread over several variables; a dict setting such as half_life_days stays
+        # one JSON variable, so no stray ACCORD_HALF_LIFE_DAYS_X can replace its defaults.
+        return super().explode_env_vars(field_name, field, env_vars) if field_name == "llm" else {}
 
 
 class AccordSettings(BaseSettings):
     """Every knob, read from ``ACCORD_*`` environment variables (or passed explicitly)."""
 
-    model_config = SettingsConfigDict(env_prefix="ACCORD_", extra="forbid")
+    # "_" nested once: ACCORD_LLM_ON_ALL_DOWN is llm.on_all_down, the names the LLM fields had
+    # when they were flat (see _Environment).
+    model_config = SettingsConfigDict(
+        env_prefix="ACCORD_", extra="forbid", env_nested_delimiter="_", env_nested_max_split=1
+    )
 
     data_dir: Path = Field(default_factory=lambda: Path.home() / ".accord")
     database_url: str | None = Field(default=None, description="default: SQLite at <data_dir>/accord.db")
@@ -36,26 +55,8 @@ class AccordSettings(BaseSettings):
     embedder_api_base: str | None = None
     embedder_api_key: str | None = None
 
-    # LLM extraction (empty provider order: the rule-based extractor only)
-    llm_provider_order: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="e.g. gemini,openai,anthropic or explicit litellm model ids"
-    )
-    llm_api_bases: dict[str, str] = Field(default_factory=dict)
-    llm_api_keys: dict[str, SecretStr] = Field(default_factory=dict)
-    llm_attempt_timeout_seconds: float = Field(default=20.0, gt=0)
-    llm_job_timeout_seconds: float = Field(default=60.0, gt=0)
-    llm_breaker_failure_threshold: int = Field(default=3, ge=1)
-    llm_breaker_reset_seconds: float = Field(default=30.0, gt=0)
-    llm_on_all_down: Literal["rules", "wait"] = Field(
-        default="rules", description="all providers down: extract with the rules, or wait and replay later"
-    )
-    llm_max_output_tokens: int = Field(default=2048, ge=16)
-    llm_temperature: float = Field(default=0.0, ge=0, le=2)
-
-    @field_validator("llm_provider_order", mode="before")
-    @classmethod
-    def _split_order(cls, value: Any) -> Any:
-        return split_provider_order(value)
+    # LLM extraction, each field from ACCORD_LLM_<FIELD> (an empty provider order: the rules only)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     # Gate
     rate_limit_per_minute: float = Field(default=600.0, gt=0)
@@ -162,6 +163,38 @@ class AccordSettings(BaseSettings):
 
     # Hot tier
     hot_tier_per_user: int = Field(default=256, ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _Environment(settings_cls), dotenv_settings, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_flat_llm_keywords(cls, data: Any) -> Any:
+        """``AccordSettings(llm_on_all_down="wait")`` (and ``--set llm_...``) sets ``llm.on_all_down``,
+        on top of whatever else ``llm`` holds (the environment's values, or an explicit ``llm``)."""
+        if not isinstance(data, dict) or not any(k.startswith(_LLM) for k in data):
+            return data
+        flat = {k[len(_LLM) :]: v for k, v in data.items() if k.startswith(_LLM)}
+        rest = {k: v for k, v in data.items() if not k.startswith(_LLM)}
+        nested = rest.get("llm") or {}
+        if isinstance(nested, LLMSettings):
+            nested = nested.model_dump(exclude_unset=True)
+        return {**rest, "llm": {**nested, **flat}}
+
+    def named(self, names: Iterable[str]) -> dict[str, Any]:
+        """These settings as JSON values under the names a user sets them by (``llm_on_all_down``),
+        for reports; a name that is no setting is left out."""
+        flat = self.model_dump(mode="json", exclude={"llm"})
+        flat |= {_LLM + k: v for k, v in self.llm.model_dump(mode="json").items()}
+        return {name: flat[name] for name in names if name in flat}
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.expanduser() / 'accord.db'}"

@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 from accord import AccordError, AccordSettings
+from accord.server.settings import listener_flags
 from pydantic import ValidationError
 
 from accord_mcp.engine import open_engine
@@ -56,14 +57,9 @@ def settings_from(args: argparse.Namespace) -> McpSettings:
             overrides[name] = getattr(args, name)
     if args.remote_url:
         overrides["mode"] = "remote"
-    if args.allowed_host:
-        overrides["allowed_hosts"] = [*base.allowed_hosts, *args.allowed_host]
-    if args.allowed_origin:
-        overrides["allowed_origins"] = [*base.allowed_origins, *args.allowed_origin]
-    if args.no_auth:
-        overrides["require_auth"] = False
     if args.stateless:
         overrides["stateless_http"] = True
+    overrides |= listener_flags(args, base)
     settings = McpSettings.model_validate({**base.model_dump(), **overrides})  # validates the flags too
     settings.check()
     return settings

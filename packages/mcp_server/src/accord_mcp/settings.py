@@ -6,14 +6,14 @@ own knobs (data dir, embedder, ...) stay in :class:`accord.AccordSettings` (``AC
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from accord.domain.validation import ID_PATTERN
+from accord.server.settings import ListenerSettings, is_loopback
 
 __all__ = ["McpSettings", "SettingsError", "is_loopback"]
 
@@ -24,18 +24,7 @@ class SettingsError(ValueError):
     """An unsafe or incomplete combination of settings, found before anything starts."""
 
 
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
-    host = host.strip().strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class McpSettings(BaseSettings):
+class McpSettings(ListenerSettings):
     """Settings of the MCP server, read from ``ACCORD_MCP_*`` variables (or passed explicitly).
 
     Attributes:
@@ -66,7 +55,6 @@ class McpSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ACCORD_MCP_", extra="forbid", populate_by_name=True)
 
     transport: Literal["stdio", "streamable-http"] = "stdio"
-    host: str = "127.0.0.1"
     port: int = Field(default=8766, ge=0, le=65535)
     path: str = Field(default="/mcp", pattern=r"^/[A-Za-z0-9_\-/]*$")
     mode: Literal["embedded", "remote"] = "embedded"
@@ -75,20 +63,10 @@ class McpSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("ACCORD_MCP_API_KEY", "ACCORD_API_KEY")
     )
     user_id: str | None = None
-    require_auth: bool = True
-    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     wait_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     stateless_http: bool = False
     json_response: bool = False
-
-    @field_validator("allowed_hosts", "allowed_origins", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
 
     @field_validator("api_key", mode="before")
     @classmethod

@@ -15,6 +15,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field, StrictBool
 
+from accord import ContextResult
+from accord.domain.models import ContextFormat
 from accord.domain.validation import ID_PATTERN, UUID_PATTERN
 
 from accord_mcp.auth import Caller
@@ -162,16 +164,7 @@ class MemoryTools:
             format: bullets grouped by category, json or xml.
             context_max_tokens: the token budget.
         """
-        with tool_errors():
-            engine = await self._caller.engine()
-            result = await engine.get(
-                query,
-                self._caller.user_id(user_id, engine),
-                limit=limit,
-                categories=list(categories) if categories is not None else None,
-                format=format,
-                context_max_tokens=context_max_tokens,
-            )
+        result = await self._get(query, user_id, limit, categories, format=format, max_tokens=context_max_tokens)
         return ContextOut.of(result)
 
     async def search_memories(
@@ -185,16 +178,8 @@ class MemoryTools:
             limit: at most this many results.
             categories: only these categories.
         """
-        with tool_errors():
-            engine = await self._caller.engine()
-            result = await engine.get(
-                query,
-                self._caller.user_id(user_id, engine),
-                limit=limit,
-                categories=list(categories) if categories is not None else None,
-                format="json",
-                context_max_tokens=32_000,
-            )
+        # The widest budget: a search returns every match, not what fits a prompt.
+        result = await self._get(query, user_id, limit, categories, format="json", max_tokens=32_000)
         return SearchResult(query=result.query, memories=[MemoryOut.of(m) for m in result.memories])
 
     async def list_memories(
@@ -273,3 +258,25 @@ class MemoryTools:
             engine = await self._caller.engine()
             settled = await engine.resolve(question_id, answer)
         return ConflictOut.of(settled)
+
+    async def _get(
+        self,
+        query: str,
+        user_id: str | None,
+        limit: int,
+        categories: list[CategoryName] | None,
+        *,
+        format: ContextFormat,  # noqa: A002 - the engine's name of the option
+        max_tokens: int,
+    ) -> ContextResult:
+        """One recall for the caller's user: what ``get_context`` renders and ``search_memories`` lists."""
+        with tool_errors():
+            engine = await self._caller.engine()
+            return await engine.get(
+                query,
+                self._caller.user_id(user_id, engine),
+                limit=limit,
+                categories=list(categories) if categories is not None else None,
+                format=format,
+                context_max_tokens=max_tokens,
+            )

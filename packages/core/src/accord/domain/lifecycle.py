@@ -1,5 +1,6 @@
 """Lifecycle policy as pure functions: importance decay, staleness, access boosts, episodic expiry,
-and what resolving a conflict does. The SQL store reads the rows and applies these answers."""
+and whether a conflict can be settled a given way. :mod:`accord.domain.curation` turns these
+answers into the plans the store applies."""
 
 from __future__ import annotations
 

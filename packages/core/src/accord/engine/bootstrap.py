@@ -83,12 +83,11 @@ def _extractor(settings: AccordSettings, rules: Extractor) -> ServingExtractor:
 
     Either way the input is sanitised and instructions aimed at the assistant are dropped.
     """
-    from accord.adapters.llm import GuardedExtractor, LLMExtractor, LLMSettings
+    from accord.adapters.llm import GuardedExtractor, LLMExtractor
 
-    llm = LLMSettings.from_flat(settings)
-    if not llm.enabled:
+    if not settings.llm.enabled:
         return GuardedExtractor(rules)
-    return LLMExtractor.from_settings(llm, fallback=rules)
+    return LLMExtractor.from_settings(settings.llm, fallback=rules)
 
 
 def _classifier(extractor: ServingExtractor) -> object | None:

@@ -131,7 +131,7 @@ class _Tally:
     def run(self, settings: AccordSettings, overrides: Mapping[str, Any], cases: int, seconds: float) -> Run:
         recorded = (_RECORDED_SETTINGS | set(overrides)) - {k for k in overrides if "key" in k}
         return Run(
-            settings=settings.model_dump(include=recorded, mode="json"),
+            settings=settings.named(recorded),
             served_by=dict(self.served),
             adds=self.adds,
             adds_blocked=dict(self.blocked),

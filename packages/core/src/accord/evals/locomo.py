@@ -123,7 +123,7 @@ async def _run_mode(
         mode=mode,
         embedder=settings.embedder,
         search=sorted(served),
-        settings=settings.model_dump(include=_RECORDED_SETTINGS, mode="json"),
+        settings=settings.named(_RECORDED_SETTINGS),
         notes=notes,
         ingest_seconds=round(ingest_seconds, 3),
         turns_per_second=round(turns / ingest_seconds, 1) if ingest_seconds > 0 else 0.0,

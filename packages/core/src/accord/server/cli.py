@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from accord.errors import AccordError
 from accord.settings import AccordSettings
 from accord.engine.engine import AsyncAccord
-from accord.server.settings import ServerSettings
+from accord.server.settings import ServerSettings, listener_flags
 
 if TYPE_CHECKING:  # the server extra may be absent: `accord --help` must still work
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,13 +66,7 @@ def server_settings(args: argparse.Namespace) -> ServerSettings:
         overrides["host"] = args.host
     if args.port is not None:
         overrides["port"] = args.port
-    if args.allowed_host:
-        overrides["allowed_hosts"] = [*base.allowed_hosts, *args.allowed_host]
-    if args.allowed_origin:
-        overrides["allowed_origins"] = [*base.allowed_origins, *args.allowed_origin]
-    if args.no_auth:
-        overrides["require_auth"] = False
-    settings = ServerSettings.model_validate(base.model_dump() | overrides)
+    settings = ServerSettings.model_validate(base.model_dump() | overrides | listener_flags(args, base))
     settings.check()
     return settings
 

@@ -14,7 +14,6 @@ worker thread. A shard directory has one owner: a second opener gets
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -47,14 +46,13 @@ from qdrant_edge import (
     UpdateOperation,
 )
 
+from accord.adapters.index.points import DENSE, SPARSE, payload, utc
 from accord.domain import lexical
 from accord.errors import DataDirLockedError, StorageError
 from accord.ports import IndexHits, IndexPoint, IndexQuery
 
 __all__ = ["QdrantEdgeIndex"]
 
-DENSE = "dense"
-SPARSE = "bm25"
 # Upserts above this many points run in a worker thread instead of on the event loop.
 INLINE_UPSERT_LIMIT = 256
 
@@ -68,25 +66,6 @@ _PAYLOAD_INDEXES: dict[str, Any] = {
     "agent_id": PayloadSchemaType.Keyword,
     "created_at": PayloadSchemaType.Datetime,
 }
-
-
-def _rfc3339(ts: dt.datetime) -> str:
-    if ts.tzinfo is None:  # Accord's clock is UTC; a naive value is taken as UTC.
-        ts = ts.replace(tzinfo=dt.UTC)
-    return ts.astimezone(dt.UTC).isoformat()
-
-
-def _payload(point: IndexPoint) -> dict[str, Any]:
-    return {
-        "memory_id": point.memory_id,
-        "tenant_id": point.tenant_id,
-        "user_id": point.user_id,
-        "category": point.category,
-        "status": point.status,
-        "agent_id": point.agent_id,
-        "session_id": point.session_id,
-        "created_at": _rfc3339(point.created_at),
-    }
 
 
 def _match(key: str, value: str) -> FieldCondition:
@@ -104,7 +83,7 @@ def _search_filter(query: IndexQuery) -> Filter:
     if query.agent_ids is not None:
         must.append(FieldCondition(key="agent_id", match=MatchAny(list(query.agent_ids))))
     if query.created_after is not None:
-        must.append(FieldCondition(key="created_at", range=RangeDateTime(gt=_rfc3339(query.created_after))))
+        must.append(FieldCondition(key="created_at", range=RangeDateTime(gt=utc(query.created_after).isoformat())))
     return Filter(must=must)
 
 
@@ -211,7 +190,7 @@ class QdrantEdgeIndex:
         indices, values = lexical.sparse_document(point.text)
         if indices:
             vector[SPARSE] = SparseVector(indices, values)
-        return Point(id=point.memory_id, vector=vector, payload=_payload(point))
+        return Point(id=point.memory_id, vector=vector, payload=payload(point))
 
     async def upsert(self, points: Sequence[IndexPoint]) -> None:
         """Insert or replace points by memory id (vectors and payload together)."""

@@ -12,7 +12,6 @@ about half a second to import, so it is imported when an index is built, not wit
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from accord.adapters.index.points import DENSE, SPARSE, payload, utc
 from accord.domain import lexical
 from accord.errors import DataDirLockedError, StorageError
 from accord.ports import IndexHits, IndexPoint, IndexQuery
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["QdrantServerIndex"]
 
-DENSE = "dense"
-SPARSE = "bm25"
 UPSERT_BATCH = 512
 _INSTALL = "QdrantServerIndex needs qdrant-client: pip install 'accord[qdrant-server]'"
 
@@ -51,12 +49,6 @@ def _client_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
-def _utc(ts: dt.datetime) -> dt.datetime:
-    if ts.tzinfo is None:  # Accord's clock is UTC; a naive value is taken as UTC.
-        return ts.replace(tzinfo=dt.UTC)
-    return ts.astimezone(dt.UTC)
-
-
 def _point(point: IndexPoint, dim: int | None) -> models.PointStruct:
     from qdrant_client.http import models
 
@@ -66,17 +58,7 @@ def _point(point: IndexPoint, dim: int | None) -> models.PointStruct:
     indices, values = lexical.sparse_document(point.text)
     if indices:
         vector[SPARSE] = models.SparseVector(indices=indices, values=values)
-    payload = {
-        "memory_id": point.memory_id,
-        "tenant_id": point.tenant_id,
-        "user_id": point.user_id,
-        "category": point.category,
-        "status": point.status,
-        "agent_id": point.agent_id,
-        "session_id": point.session_id,
-        "created_at": _utc(point.created_at).isoformat(),
-    }
-    return models.PointStruct(id=point.memory_id, vector=vector, payload=payload)
+    return models.PointStruct(id=point.memory_id, vector=vector, payload=payload(point))
 
 
 def _match(key: str, value: str | Sequence[str]) -> models.FieldCondition:
@@ -108,7 +90,7 @@ def _search_filter(query: IndexQuery) -> models.Filter:
     if query.agent_ids is not None:
         conditions.append(_match("agent_id", query.agent_ids))
     if query.created_after is not None:
-        after = models.DatetimeRange(gt=_utc(query.created_after))
+        after = models.DatetimeRange(gt=utc(query.created_after))
         conditions.append(models.FieldCondition(key="created_at", range=after))
     return _filter(query.tenant_id, *conditions)
 

@@ -1,30 +1,19 @@
 """Settings of the LLM layer: which providers, in what order, and how patiently.
 
 :class:`LLMSettings` is a plain pydantic model, not a settings source: the one ``AccordSettings``
-reads the environment. These are the flat fields to declare there (prefix ``ACCORD_``), and
-:meth:`LLMSettings.from_flat` turns an object carrying them into an ``LLMSettings``::
+holds it as ``settings.llm`` and reads it from the environment, one variable a field, named
+``ACCORD_LLM_`` and the field's upper-cased name::
 
-    llm_provider_order: Annotated[list[str], NoDecode] = []     # gemini,openai,anthropic
-    llm_api_bases: dict[str, str] = {}          # '{"ollama": "http://gpu:11434"}'
-    llm_api_keys: dict[str, SecretStr] = {}     # '{"openai": "sk-..."}'
-    llm_attempt_timeout_seconds: float = 20.0   # > 0
-    llm_job_timeout_seconds: float = 60.0       # > 0
-    llm_breaker_failure_threshold: int = 3      # >= 1
-    llm_breaker_reset_seconds: float = 30.0     # > 0
-    llm_on_all_down: Literal["rules", "wait"] = "rules"
-    llm_max_output_tokens: int = 2048           # >= 16
-    llm_temperature: float = 0.0                # 0..2
+    ACCORD_LLM_PROVIDER_ORDER=gemini,openai,anthropic     # a comma list
+    ACCORD_LLM_API_BASES='{"ollama": "http://gpu:11434"}'
+    ACCORD_LLM_API_KEYS='{"openai": "sk-..."}'
+    ACCORD_LLM_ON_ALL_DOWN=wait
 
-Each reads the environment variable of its upper-cased name with the prefix, e.g.
-``ACCORD_LLM_PROVIDER_ORDER=gemini,openai,anthropic`` or ``ACCORD_LLM_ON_ALL_DOWN=wait``.
-
-``llm_provider_order`` needs ``NoDecode`` (from ``pydantic_settings``) plus a ``mode="before"``
-validator calling :func:`split_provider_order`, so that the comma list form works; without them
-pydantic-settings expects JSON for a list. An empty order means "no LLM": rules only.
+An empty order means "no LLM": rules only.
 
 An entry of the order is a short provider name (see :data:`DEFAULT_MODELS`) or an explicit
-litellm model id such as ``"openai/gpt-4o-mini"`` or ``"ollama/qwen2.5:7b"``. ``llm_api_bases``
-and ``llm_api_keys`` are keyed by the entry as written, or by its provider prefix (``"openai"``
+litellm model id such as ``"openai/gpt-4o-mini"`` or ``"ollama/qwen2.5:7b"``. ``api_bases``
+and ``api_keys`` are keyed by the entry as written, or by its provider prefix (``"openai"``
 applies to every ``openai/...`` entry). Without a key, litellm reads the provider's usual
 environment variable (``OPENAI_API_KEY``, ``GEMINI_API_KEY``, ...).
 """
@@ -33,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 __all__ = ["DEFAULT_MODELS", "LLMSettings", "OnAllDown", "ProviderSpec", "model_for", "split_provider_order"]
 
@@ -114,14 +104,19 @@ class LLMSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    provider_order: list[str] = Field(default_factory=list)
+    # NoDecode: the environment's comma list reaches ``_split`` as written, not as JSON.
+    provider_order: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="e.g. gemini,openai,anthropic or explicit litellm model ids"
+    )
     api_bases: dict[str, str] = Field(default_factory=dict)
     api_keys: dict[str, SecretStr] = Field(default_factory=dict)
     attempt_timeout_seconds: float = Field(default=20.0, gt=0)
     job_timeout_seconds: float = Field(default=60.0, gt=0)
     breaker_failure_threshold: int = Field(default=3, ge=1)
     breaker_reset_seconds: float = Field(default=30.0, gt=0)
-    on_all_down: OnAllDown = "rules"
+    on_all_down: OnAllDown = Field(
+        default="rules", description="all providers down: extract with the rules, or wait and replay later"
+    )
     max_output_tokens: int = Field(default=2048, ge=16)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
 
@@ -136,19 +131,6 @@ class LLMSettings(BaseModel):
         for entry in value:
             model_for(entry)  # fail at startup, not on the first job
         return value
-
-    @classmethod
-    def from_flat(cls, source: object) -> LLMSettings:
-        """Build from an object with the flat ``llm_*`` fields (such as ``AccordSettings``).
-
-        Missing attributes keep their defaults, so this works before every field is added.
-        """
-        values = {
-            name: getattr(source, f"llm_{name}")
-            for name in cls.model_fields
-            if getattr(source, f"llm_{name}", None) is not None
-        }
-        return cls.model_validate(values)
 
     @property
     def enabled(self) -> bool:

@@ -1,22 +1,36 @@
 """Changes to stored memories after they were written, each one versioned.
 
 Plain functions over a ``Connection`` inside a transaction: manual edits, archive and
-restore, settling conflicts, access boosts and the maintenance run.
+restore, settling conflicts, access boosts and the maintenance run. None of them decides
+anything here: each reads the rows, asks :mod:`accord.domain.curation` for a plan and applies it,
+all in the caller's one transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from accord.errors import ConflictError, NotFoundError
+from accord.errors import NotFoundError
 from accord.domain.models import ChangeType, MemoryStatus
 from accord.adapters.sql.resolution import Resolver
-from accord.domain.lifecycle import access_boost, episodic_cutoff, maintenance_step, settlement
-from accord.domain.records import MaintenancePolicy, MaintenanceTally, Settlement
+from accord.domain.curation import (
+    ConflictState,
+    CurationOp,
+    MemoryChange,
+    NewVersion,
+    plan_access,
+    plan_edit,
+    plan_maintenance,
+    plan_settlement,
+    plan_status,
+)
+from accord.adapters.sql.records import encode_vector, memory_state_from_row
+from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql.schema import ACTIVE_DURABLE, conflicts, memories, memory_versions
 
 
@@ -51,31 +65,21 @@ def edit(
     conn: Connection,
     tenant_id: str,
     memory_id: str,
-    values: Mapping[str, Any],
+    edit: MemoryEdit,
     *,
     agent_id: str | None,
     now: dt.datetime,
     lock: bool,
 ) -> str:
-    """A manual edit of an active memory (content, importance, category); returns the user id."""
-    row = _row(conn, tenant_id, memory_id, lock=lock)
-    if row["status"] != MemoryStatus.ACTIVE.value:
-        raise ConflictError(f"memory {memory_id} is {row['status']}; only active memories can be edited")
-    changes = {**values, "updated_at": now}
-    if "importance_score" in values:
-        changes["original_importance_score"] = values["importance_score"]
-    conn.execute(update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id).values(**changes))
-    resolver = Resolver(conn, tenant_id, now, lock=lock, job_id="")
-    resolver.version(
-        row,
-        ChangeType.MANUAL_EDIT,
-        content=values.get("content", row["content"]),
-        previous=row["content"],
-        importance=values.get("importance_score"),
-        agent_id=agent_id,
-        meta={k: v for k, v in values.items() if k in ("category", "importance_score")},
-    )
-    return row["user_id"]
+    """A manual edit as :func:`accord.domain.curation.plan_edit` says; returns the user id."""
+    memory = memory_state_from_row(_row(conn, tenant_id, memory_id, lock=lock))
+    plan = plan_edit(memory, edit, agent_id=agent_id, now=now)
+    values = dict(plan.values)
+    if "embedding" in values:
+        values["embedding"] = encode_vector(values["embedding"])
+    conn.execute(update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id).values(**values))
+    apply_plan(conn, tenant_id, [plan.version], now)
+    return memory.user_id
 
 
 def set_status(
@@ -89,33 +93,12 @@ def set_status(
     lock: bool,
     reason: str,
 ) -> str:
-    """Archive or restore a memory; returns the user id. Restoring fails if it would give
-    the lineage or the attribute a second active memory."""
-    row = _row(conn, tenant_id, memory_id, lock=lock)
-    if row["status"] == status.value:
-        return row["user_id"]
-    if status is MemoryStatus.ACTIVE and row["status"] != MemoryStatus.ARCHIVED.value:
-        raise ConflictError(f"memory {memory_id} is {row['status']}; settle its conflict with resolve()")
-    archive = status is MemoryStatus.ARCHIVED
-    conn.execute(
-        update(memories)
-        .where(memories.c.tenant_id == tenant_id, memories.c.id == memory_id)
-        .values(
-            status=status.value,
-            archived_at=now if archive else None,
-            valid_to=row["valid_to"] if archive else None,
-            updated_at=now,
-        )
-    )
-    Resolver(conn, tenant_id, now, lock=lock, job_id="").version(
-        row,
-        ChangeType.ARCHIVED if archive else ChangeType.RESTORED,
-        previous=row["content"],
-        status=status.value,
-        agent_id=agent_id,
-        meta={"reason": reason},
-    )
-    return row["user_id"]
+    """Archive or restore a memory as :func:`accord.domain.curation.plan_status` says; returns
+    the user id. Restoring fails (a unique index) if it would give the lineage or the attribute
+    a second active memory."""
+    memory = memory_state_from_row(_row(conn, tenant_id, memory_id, lock=lock))
+    apply_plan(conn, tenant_id, plan_status(memory, status, agent_id=agent_id, reason=reason, now=now), now)
+    return memory.user_id
 
 
 def open_conflicts(
@@ -152,6 +135,36 @@ def open_conflicts(
     return out
 
 
+_COLUMNS = {"importance": "importance_score"}  # a MemoryChange field -> its column, where they differ
+
+
+def apply_plan(conn: Connection, tenant_id: str, ops: Iterable[CurationOp], now: dt.datetime) -> None:
+    """Write a curation plan's operations in order, on a connection inside its transaction."""
+    resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
+    for op in ops:
+        match op:
+            case MemoryChange():
+                values: dict[str, Any] = {
+                    _COLUMNS.get(f.name, f.name): getattr(op, f.name)
+                    for f in dataclasses.fields(op)
+                    if f.name not in ("target", "reopen") and getattr(op, f.name) is not None
+                }
+                if op.reopen:
+                    values.update(archived_at=None, valid_to=None)
+                conn.execute(
+                    update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == op.target).values(**values)
+                )
+            case NewVersion(memory=m):
+                row = {"id": m.id, "user_id": m.user_id, "lineage_id": m.lineage_id, "content": m.content}
+                resolver.version(
+                    {**row, "importance_score": op.importance, "status": op.status},
+                    op.change,
+                    previous=op.previous,
+                    agent_id=op.agent_id,
+                    meta=op.meta,
+                )
+
+
 def settle(
     conn: Connection,
     tenant_id: str,
@@ -162,122 +175,56 @@ def settle(
     now: dt.datetime,
     lock: bool,
 ) -> Settlement:
-    """Close a conflict: ``candidate`` supersedes the existing memory, ``existing`` drops the
-    candidate, ``both`` keeps both (shared claims only)."""
+    """Close a conflict as :func:`accord.domain.lifecycle.plan_settlement` says."""
     stmt = select(conflicts).where(conflicts.c.tenant_id == tenant_id, conflicts.c.id == conflict_id)
     c = conn.execute(stmt.with_for_update() if lock else stmt).mappings().first()
     if c is None:
         raise NotFoundError(f"no conflict or question {conflict_id}")
-    existing = _row(conn, tenant_id, c["existing_memory_id"], lock=lock)
-    candidate = _row(conn, tenant_id, c["candidate_memory_id"], lock=lock)
-    try:
-        choice = settlement(choice, conflict_status=c["status"], resolution=c["resolution"], candidate_scope=candidate["scope"])
-    except ConflictError as e:
-        raise ConflictError(f"{conflict_id}: {e}") from e
-    resolver = Resolver(conn, tenant_id, now, lock=lock, job_id=c["job_id"] or "")
-    settled = Settlement(user_id=existing["user_id"])
-    if choice == "candidate":
-        if existing["status"] == MemoryStatus.ACTIVE.value:
-            resolver.archive(existing, valid_to=candidate["valid_from"], agent_id=resolved_by, why="resolved")
-        conn.execute(
-            update(memories)
-            .where(memories.c.tenant_id == tenant_id, memories.c.id == candidate["id"])
-            .values(
-                status=MemoryStatus.ACTIVE.value,
-                lineage_id=existing["lineage_id"],
-                previous_version_id=existing["id"],
-                updated_at=now,
-            )
-        )
-        resolver.version(
-            {**candidate, "lineage_id": existing["lineage_id"]},
-            ChangeType.CONFLICT_UPDATE,
-            previous=existing["content"],
-            status=MemoryStatus.ACTIVE.value,
-            agent_id=resolved_by,
-            meta={"conflict_id": conflict_id},
-        )
-        settled.touched += [existing["id"], candidate["id"]]
-    elif choice == "existing":
-        resolver.archive(candidate, valid_to=None, agent_id=resolved_by, why="rejected when resolving")
-        resolver.version(candidate, ChangeType.ARCHIVED, previous=candidate["content"], status="archived", agent_id=resolved_by, meta={"conflict_id": conflict_id})
-        settled.touched.append(candidate["id"])
-    else:  # both
-        conn.execute(
-            update(memories)
-            .where(memories.c.tenant_id == tenant_id, memories.c.id == candidate["id"])
-            .values(status=MemoryStatus.ACTIVE.value, updated_at=now)
-        )
-        settled.touched.append(candidate["id"])
+    conflict = ConflictState(
+        id=c["id"],
+        status=c["status"],
+        resolution=c["resolution"],
+        existing_id=c["existing_memory_id"],
+        candidate_id=c["candidate_memory_id"],
+    )
+    existing = memory_state_from_row(_row(conn, tenant_id, conflict.existing_id, lock=lock))
+    candidate = memory_state_from_row(_row(conn, tenant_id, conflict.candidate_id, lock=lock))
+    plan = plan_settlement(conflict, choice, existing, candidate, resolved_by=resolved_by, now=now)
+    apply_plan(conn, tenant_id, plan.ops, now)
     conn.execute(
         update(conflicts)
         .where(conflicts.c.id == conflict_id)
-        .values(status="resolved", resolved_at=now, resolution=choice, resolved_by=resolved_by)
+        .values(status="resolved", resolved_at=now, resolution=plan.choice, resolved_by=resolved_by)
     )
-    return settled
+    return Settlement(user_id=plan.user_id, touched=list(plan.touched))
 
 
 def boost_on_access(
     conn: Connection, tenant_id: str, counts: Mapping[str, int], *, boost: float, now: dt.datetime
 ) -> list[str]:
-    """Count accesses and raise live importance by ``boost`` per access (capped at 1).
-
-    Reads are statistics, not changes: they write no version, so ``history()`` shows what was
-    said and edited, not how often it was read. Returns the ids whose importance moved enough
-    for the hot tier to refresh them.
-    """
-    changed = []
+    """Count reads as :func:`accord.domain.lifecycle.plan_access` says; returns the ids the hot
+    tier should refresh."""
     rows = conn.execute(
         select(memories).where(memories.c.tenant_id == tenant_id, memories.c.id.in_(list(counts)))
     ).mappings().all()
-    for row in rows:
-        n = counts[row["id"]]
-        score, worth_a_version = access_boost(row["importance_score"], n, boost)
-        conn.execute(
-            update(memories)
-            .where(memories.c.tenant_id == tenant_id, memories.c.id == row["id"])
-            .values(access_count=row["access_count"] + n, last_accessed_at=now, importance_score=score)
-        )
-        if worth_a_version:
-            changed.append(row["id"])
-    return changed
+    plan = plan_access([memory_state_from_row(r) for r in rows], counts, boost=boost, now=now)
+    apply_plan(conn, tenant_id, plan.ops, now)
+    return list(plan.refresh)
 
 
 def maintain(conn: Connection, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime) -> MaintenanceTally:
-    """Decay importance with time, archive stale low-value memories, expire old episodic turns."""
-    report = MaintenanceTally()
-    resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
+    """One maintenance pass as :func:`accord.domain.lifecycle.plan_maintenance` says."""
     rows = conn.execute(select(memories).where(memories.c.tenant_id == tenant_id, ACTIVE_DURABLE)).mappings().all()
-    for row in rows:
-        step = maintenance_step(
-            category=row["category"],
-            importance=row["importance_score"],
-            decayed_at=row["decayed_at"],
-            created_at=row["created_at"],
-            last_accessed_at=row["last_accessed_at"],
-            policy=policy,
-            now=now,
-        )
-        values: dict[str, Any] = {"decayed_at": now}
-        if step.decayed:
-            values["importance_score"] = step.score
-            resolver.version(row, ChangeType.IMPORTANCE_DECAY, previous=row["content"], importance=step.score, meta={"days": round(step.days, 1)})
-            report.decayed += 1
-            report.touched.append((row["user_id"], row["id"]))
-        if step.archive:
-            values.update(status=MemoryStatus.ARCHIVED.value, archived_at=now, valid_to=row["valid_to"] or now)
-            resolver.version({**row, "importance_score": step.score}, ChangeType.ARCHIVED, previous=row["content"], status="archived", meta={"reason": "stale"})
-            report.archived_stale += 1
-            report.touched.append((row["user_id"], row["id"]))
-        conn.execute(update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == row["id"]).values(**values))
-    cutoff = episodic_cutoff(now, policy.episodic_ttl_days)
-    if cutoff is not None:
+    plan = plan_maintenance([memory_state_from_row(r) for r in rows], policy, now)
+    apply_plan(conn, tenant_id, plan.ops, now)
+    report = MaintenanceTally(decayed=plan.decayed, archived_stale=plan.archived_stale, touched=list(plan.touched))
+    if plan.expire_episodic_before is not None:
         expired = conn.execute(
             select(memories.c.id, memories.c.user_id).where(
                 memories.c.tenant_id == tenant_id,
                 memories.c.category == "episodic",
                 memories.c.status == MemoryStatus.ACTIVE.value,
-                memories.c.created_at < cutoff,
+                memories.c.created_at < plan.expire_episodic_before,
             )
         ).all()
         if expired:

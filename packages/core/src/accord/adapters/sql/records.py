@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.domain.curation import MemoryState
 from accord.domain.records import NewMemory
 from accord.ports import IndexPoint
 from accord.domain.models import Category, Memory, MemorySource, MemoryStatus, Scope, SourceKind
@@ -121,3 +122,23 @@ def memory_row(tenant_id: str, m: NewMemory, now: dt.datetime) -> dict[str, Any]
         "embedding": encode_vector(m.embedding),
         "embedding_model": m.embedding_model,
     }
+
+
+def memory_state_from_row(row: Mapping[str, Any]) -> MemoryState:
+    """A memory row as curation plans see it."""
+    return MemoryState(
+        id=row["id"],
+        user_id=row["user_id"],
+        lineage_id=row["lineage_id"],
+        content=row["content"],
+        category=row["category"],
+        status=row["status"],
+        importance=row["importance_score"],
+        created_at=row["created_at"],
+        scope=row["scope"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        decayed_at=row["decayed_at"],
+        last_accessed_at=row["last_accessed_at"],
+        access_count=row["access_count"],
+    )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
@@ -11,14 +12,24 @@ from sqlalchemy.exc import IntegrityError
 from accord.errors import ConflictError
 from accord.domain.models import Conflict, ConflictOption, MemoryStatus, MemoryVersion
 from accord.adapters.sql import curation
-from accord.adapters.sql.records import encode_vector
 from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql._parts import _StoreParts
 from accord.adapters.sql.schema import conflicts, memories, memory_versions, messages, tenants
 
+_T = TypeVar("_T")
 
 
 class CurationMixin(_StoreParts):
+    async def _write_or_conflict(
+        self, fn: Callable[[Connection], _T], what: str, collision: Callable[[IntegrityError], str]
+    ) -> _T:
+        """Run ``fn`` in one write transaction; a unique index it hits is the caller's conflict."""
+        try:
+            result: _T = await self._write(fn, what)
+        except IntegrityError as e:
+            raise ConflictError(collision(e)) from e
+        return result
+
     async def history(self, tenant_id: str, memory_id: str) -> list[MemoryVersion]:
         rows = await self._read(lambda conn: curation.history(conn, tenant_id, memory_id), "reading history")
         return [
@@ -36,18 +47,11 @@ class CurationMixin(_StoreParts):
         now: dt.datetime,
     ) -> str:
         lock = self.dialect == "postgresql"
-        values = edit.changes()
-        if "embedding" in values:
-            values["embedding"] = encode_vector(values["embedding"])
-        try:
-            return await self._write(
-                lambda conn: curation.edit(
-                    conn, tenant_id, memory_id, values, agent_id=agent_id, now=now, lock=lock
-                ),
-                "editing a memory",
-            )
-        except IntegrityError as e:
-            raise ConflictError(f"memory {memory_id}: the same content is already stored for this user") from e
+        return await self._write_or_conflict(
+            lambda conn: curation.edit(conn, tenant_id, memory_id, edit, agent_id=agent_id, now=now, lock=lock),
+            "editing a memory",
+            lambda e: f"memory {memory_id}: the same content is already stored for this user",
+        )
 
     async def set_memory_status(
         self,
@@ -60,17 +64,13 @@ class CurationMixin(_StoreParts):
         reason: str,
     ) -> str:
         lock = self.dialect == "postgresql"
-        try:
-            return await self._write(
-                lambda conn: curation.set_status(
-                    conn, tenant_id, memory_id, status, agent_id=agent_id, now=now, lock=lock, reason=reason
-                ),
-                "changing a memory's status",
-            )
-        except IntegrityError as e:
-            raise ConflictError(
-                f"memory {memory_id} cannot be restored: another active memory holds its attribute or content"
-            ) from e
+        return await self._write_or_conflict(
+            lambda conn: curation.set_status(
+                conn, tenant_id, memory_id, status, agent_id=agent_id, now=now, lock=lock, reason=reason
+            ),
+            "changing a memory's status",
+            lambda e: f"memory {memory_id} cannot be restored: another active memory holds its attribute or content",
+        )
 
     async def list_conflicts(
         self,
@@ -114,15 +114,11 @@ class CurationMixin(_StoreParts):
         self, tenant_id: str, conflict_id: str, choice: str, *, resolved_by: str | None, now: dt.datetime
     ) -> Settlement:
         lock = self.dialect == "postgresql"
-        try:
-            return await self._write(
-                lambda conn: curation.settle(
-                    conn, tenant_id, conflict_id, choice, resolved_by=resolved_by, now=now, lock=lock
-                ),
-                "resolving a conflict",
-            )
-        except IntegrityError as e:
-            raise ConflictError(f"{conflict_id} cannot be resolved that way: {e.orig}") from e
+        return await self._write_or_conflict(
+            lambda conn: curation.settle(conn, tenant_id, conflict_id, choice, resolved_by=resolved_by, now=now, lock=lock),
+            "resolving a conflict",
+            lambda e: f"{conflict_id} cannot be resolved that way: {e.orig}",
+        )
 
     async def maintain(
         self, tenant_id: str, policy: MaintenancePolicy, now: dt.datetime
