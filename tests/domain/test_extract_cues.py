@@ -202,3 +202,24 @@ def test_marital_status_is_a_relationship() -> None:
 )
 def test_each_participle_and_role_of_a_clause_is_its_own_fact(text: str, keys: list[str]) -> None:
     assert [m.attribute_key for m in extract_memories([Message(role="user", content=text)])] == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("I'm a senior DBA, 15 years on Postgres, but I'm brand new to MongoDB.", "User has 15 years of experience with Postgres"),
+        ("Python, 8 yrs.", "User has 8 years of experience with Python"),
+        # the years replace a clause that named the skill without them
+        ("been codin javascript like 5 yrs", "User has 5 years of experience with javascript"),
+    ],
+)
+def test_years_tied_to_a_skill_are_expertise(text: str, content: str) -> None:
+    memories = extract_memories([Message(role="user", content=text)])
+    assert (Category.EXPERTISE, content) in [(m.category, m.content) for m in memories]
+
+
+@pytest.mark.parametrize(
+    "text", ["My brother has 10 years of experience with Java", "my son is ten years old", "I've been married for 10 years"]
+)
+def test_years_that_are_someone_elses_or_no_skill_are_no_expertise(text: str) -> None:
+    assert [m for m in extract_memories([Message(role="user", content=text)]) if m.category is Category.EXPERTISE] == []

@@ -19,7 +19,9 @@ __all__ = ["category_of", "is_skill"]
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a few|several|many)"
 _SKILL = re.compile(
     rf"\b{_NUMBER}\+? (?:years?|yrs?|decades?) (?:into|of|on|with|in|doing|as an?|experience)\b"
-    rf"|\bfor (?:about |over |almost |nearly |around |like )?{_NUMBER}\+? (?:years?|yrs?|decades?)\b"
+    # a duration says how well only after an activity: "I've coded for 20 years", not "been married for 10 years"
+    rf"|(?:\b\w+ing|(?<!been )\b(?!lived\b|stayed\b|resided\b|owned\b|had\b|known\b|used\b|married\b|"
+    rf"worked\b)\w+ed|\btaught|\bdone|\brun|\bwritten|\bdrawn|\bsung)\b[^,.]{{0,40}}\bfor (?:about |over |almost |nearly |around |like )?{_NUMBER}\+? (?:years?|yrs?|decades?)\b"
     r"|\b(?:good|great|bad|awful|terrible|hopeless|decent|rusty|fluent|proficient|competent|experienced|"
     r"solid|strong|weak|useless|ok|okay|not bad|average|mediocre|brilliant|amazing|skilled|handy|"
     r"(?:brand |completely |totally )?new) (?:at|in|with|to)\b"

@@ -264,7 +264,7 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
     if attr is None and category is Category.FACT and a.subject != "possessive":
         # No row claimed it: the words around the predicate still say taste, skill or aim.
-        category = category_of(clause.text, category)
+        category = category_of(a.core, category)  # the clause's own words, not a neighbour's
     if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
         return ()  # "an expert in Tom and Jerry": a title, not a list of skills
     negated = a.negated

@@ -39,6 +39,7 @@ from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._experience import with_experience
 from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
@@ -185,7 +186,7 @@ def _extract_turn(text: str) -> list[Draft]:
             found = [d for d in found if not _says_name(d, named)]
             found.append(named)
         if not is_question and not pasted:
-            found = with_mentions(sentence, found, cased=cased)
+            found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
         drafts.extend(found)
         after_greeting = False
     return _dedupe([rekey(d) for d in drafts])
