@@ -161,10 +161,10 @@ async def test_duplicates_and_repeated_keys_collapse(fake_llm, make_router) -> N
         ),
     )
     result = await LLMExtractor(make_router("a")).extract([user("Lyon, no, Nice. I like jazz")])
-    assert [m.content for m in result] == ["User lives in Nice", "user likes jazz"]
+    assert [m.content for m in result] == ["User lives in Nice", "User likes jazz"]  # "user" capitalised
 
 
-async def test_invalid_items_make_the_output_invalid(fake_llm, make_router) -> None:
+async def test_an_answer_whose_every_item_is_invalid_is_retried_then_falls_through(fake_llm, make_router) -> None:
     fake_llm.script("a", fake_llm.ok(memories(item("User is nice", category="episodic"))))
     fake_llm.script("b", fake_llm.ok(memories(item("User lives in Oslo"))))
     extractor = LLMExtractor(make_router("a", "b"))
