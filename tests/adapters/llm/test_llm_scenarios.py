@@ -221,8 +221,9 @@ CASES = [
 
 @pytest.fixture
 def engine_for(tmp_path: Path, fake_llm: Any) -> Callable[..., AsyncAccord]:
-    def make(on_all_down: str = "rules") -> AsyncAccord:
+    def make(on_all_down: str = "rules", database_url: str | None = None) -> AsyncAccord:
         settings = AccordSettings(
+            database_url=database_url,
             data_dir=tmp_path / "data",
             embedder="none",
             llm_provider_order=["openai/m1"],
@@ -282,3 +283,19 @@ async def test_a_used_to_value_is_kept_as_the_past_beside_the_current_one(fake_l
         ]
         (past,) = [m for m in await engine.list_memories("alice") if m.attribute_value == "oracle"]
         assert past.valid_to is not None and past.valid_to.replace(tzinfo=dt.UTC) == NOW  # SQLite drops the zone
+
+
+async def test_the_same_memory_filed_under_another_category_is_a_restatement(
+    sql_url: str, fake_llm: Any, engine_for: Callable[..., AsyncAccord]
+) -> None:
+    # A small model's inconsistency: "fact" one day, "preference" the next. Before, the second
+    # job collided with the one-active-content index, failed and lost the turn.
+    fake_llm.script("m1", fake_llm.ok(json.dumps({"memories": [it("User is vegan")]})))
+    async with engine_for(database_url=sql_url) as engine:
+        await engine.add("I'm vegan", user_id="alice", wait=True)
+        fake_llm.script("m1", fake_llm.ok(json.dumps({"memories": [it("User is vegan", category="preference")]})))
+        result = await engine.add("Being vegan matters to me", user_id="alice", wait=True)
+        assert (result.status, result.extractor) == ("done", LLM)
+        assert await durable(engine) == [("User is vegan", "fact", None, None)]
+        (vegan,) = [m for m in await engine.list_memories("alice") if m.category.value == "fact"]
+        assert vegan.importance_score == pytest.approx(vegan.original_importance_score + 0.05)

@@ -82,11 +82,13 @@ class Stored:
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """Which stored memories a candidate may conflict with: the owner's active durable memories
-    of the category, or only those of the attribute (and its qualified keys) when it has one."""
+    of the category, those of the attribute (and its qualified keys) when it has one, and any
+    with the same content (``content_hash``) in whatever category it was filed."""
 
     user_id: str
     category: str
     base_key: str | None
+    content_hash: str | None = None
 
 
 # -- operations the store applies, in order -------------------------------------------------
@@ -174,7 +176,15 @@ def lookup_for(m: NewMemory) -> Lookup:
     after "User smokes"; "bank:ally" after "bank:wells fargo"), so it reads the whole category.
     """
     wide = m.scope == "user" and (m.negated or m.change_cue or bool(m.hint and m.hint.get("change")))
-    return Lookup(user_id=m.user_id, category=m.category, base_key=None if wide else base_key(m.attribute_key))
+    # The same words filed under another category (an extractor's "fact" one day, "preference"
+    # the next) are the same memory: without them in view the candidate would be inserted and
+    # collide with the one-active-content index, and the job would fail instead of restating.
+    return Lookup(
+        user_id=m.user_id,
+        category=m.category,
+        base_key=None if wide else base_key(m.attribute_key),
+        content_hash=m.content_hash,
+    )
 
 
 def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Claim:
