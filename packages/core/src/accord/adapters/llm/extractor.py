@@ -144,9 +144,16 @@ def _finish(memories: Sequence[ExtractedMemory]) -> list[ExtractedMemory]:
         # key stands beside its current value.
         ended = bool(memory.resolution_hint and memory.resolution_hint.get("change") == "ended")
         slot = f"{memory.attribute_key or content.lower()}|{ended}"
+        if (earlier := kept.get(slot)) is not None and _denies_another_value(memory, earlier):
+            continue  # "Portland now, not Tucson any more": the new value already says it
         kept.pop(slot, None)
         kept[slot] = memory
     return list(kept.values())
+
+
+def _denies_another_value(memory: ExtractedMemory, earlier: ExtractedMemory) -> bool:
+    """Whether ``memory`` only denies a value other than the one ``earlier`` states for the key."""
+    return memory.negated and not earlier.negated and memory.attribute_value != earlier.attribute_value
 
 
 class LLMExtractor:
