@@ -132,7 +132,8 @@ def json_from_text(text: str) -> Any:
 
 def describe_errors(error: ValidationError, limit: int = 3) -> str:
     """The first ``limit`` validation errors, as ``field.path: message``."""
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in error.errors()[:limit])
+    described = (f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in error.errors()[:limit])
+    return "; ".join(described)
 
 
 def model_parser(schema_model: type[ModelT]) -> Callable[[str], ModelT]:

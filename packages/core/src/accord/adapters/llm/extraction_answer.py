@@ -119,8 +119,9 @@ def _repair(raw: dict[str, Any], user_turns: Sequence[int]) -> dict[str, Any]:
     category = item.get("category")
     if isinstance(category, str):
         category = category.strip().lower()
-        if category not in DURABLE_CATEGORIES and category.endswith("s") and category[:-1] in DURABLE_CATEGORIES:
-            category = category[:-1]
+        singular = category[:-1] if category.endswith("s") else category
+        if category not in DURABLE_CATEGORIES and singular in DURABLE_CATEGORIES:
+            category = singular
         item["category"] = category
     for field in ("attribute_key", "attribute_value"):
         value = item.get(field)
@@ -132,7 +133,7 @@ def _repair(raw: dict[str, Any], user_turns: Sequence[int]) -> dict[str, Any]:
         # A key without its value would equal every other value-less memory of the key (the
         # rules would reject a changed city as "the same value"): keep the memory, not the key.
         item.pop("attribute_key", None)
-    if "message_index" not in item and len(user_turns) == 1:
+    if item.get("message_index") is None and len(user_turns) == 1:
         item["message_index"] = user_turns[0]
     if isinstance(item.get("content"), str):
         item["content"] = third_person_content(item["content"])

@@ -254,7 +254,8 @@ class LLMExtractor:
             answer, provider = await self.router.complete(_build_prompt(clean, secrets.token_hex(8)), parse)
         except AllProvidersFailed as e:
             if self._fallback is not None and (self._on_all_down == "rules" or _only_unusable(e)):
-                log.warning("extraction served by the rules: %s", "; ".join(f"{k}: {v}" for k, v in e.reasons.items()))
+                why = "; ".join(f"{name}: {reason}" for name, reason in e.reasons.items())
+                log.warning("extraction served by the rules: %s", why)
                 return await self._fallback.extract(clean), "rules_fallback", None
             wait = max(e.retry_after_seconds or 0.0, self._min_retry)
             raise ProviderUnavailable(wait, e.reasons) from e
