@@ -50,3 +50,20 @@ def test_the_same_words_in_another_category_restate_the_stored_memory() -> None:
     )
     assert (plan.decision.action, plan.decision.target_id) == (Action.REJECT, "m-1")
     assert plan.ops == (Reweigh("m-1", 0.65, ChangeType.IMPORTANCE_BOOST, "restated: exact duplicate"),)
+
+
+def test_a_change_reads_its_attribute_in_every_category_too() -> None:
+    # "now" makes the lookup read the whole category; the attribute must still be read in the
+    # others, or "city" filed as a preference yesterday would collide with today's fact.
+    now = prepare(
+        candidate("User lives in Portland now", "fact", attribute_key="city", attribute_value="portland", change_cue=True),
+        "alice",
+        T1,
+    )
+    assert (lookup_for(now).category, lookup_for(now).base_key) == ("fact", "city")
+    tucson = Stored(
+        id="m-2", user_id="alice", lineage_id="m-2", content="User lives in Tucson", category="preference",
+        importance=0.6, attribute_key="city", attribute_value="tucson",
+    )  # fmt: skip
+    plan = plan_candidate(now, "city", [tucson], stated_by="alice", said_at=T1)
+    assert (plan.decision.action, plan.decision.target_id) == (Action.UPDATE, "m-2")

@@ -52,12 +52,17 @@ def _index(session: Sequence[Message], target: Target | None) -> int:
     return users[0]
 
 
-def _memory(case: ChangeCase, target: Target, index: int, *, negated: bool = False, past: bool = False) -> dict[str, Any]:
-    """A memory as a correct model writes it, keyed by the case's attribute."""
+def _memory(
+    case: ChangeCase, target: Target, index: int, *, negated: bool = False, past: bool = False, drift: bool = False
+) -> dict[str, Any]:
+    """A memory as a correct model writes it, keyed by the case's attribute; with ``drift``, the
+    old value is filed under another category than the current one (as models do)."""
     words = case.attribute.replace("_", " ")
     value = value_of(target)
     content = f"User no longer has {words} {value}" if negated else f"User's {'former ' if past else ''}{words}: {value}"
     category = case.current.category if case.current is not None and case.current.category else "fact"
+    if drift and target is case.old and not negated:
+        category = "preference" if category == "fact" else "fact"
     return {
         "content": content,
         "category": category,
@@ -80,7 +85,8 @@ def correct_answers(case: ChangeCase, *, thorough: bool = False) -> list[list[di
     of three, the last says the current value, the middle one the old, and the first whichever
     of the two its words say (a revert's first value), or neither. A ``null`` current value is
     said as a denial of the old one. A ``thorough`` model also denies the old value where the
-    latest session names it ("Don't live in Tucson anymore. Portland."), after the new value.
+    latest session names it ("Don't live in Tucson anymore. Portland."), after the new value,
+    and files the old value under another category than the new one (``fact`` / ``preference``).
     """
     old, current = case.old, case.current
     sessions = case.sessions
@@ -98,17 +104,17 @@ def correct_answers(case: ChangeCase, *, thorough: bool = False) -> list[list[di
     order = _time_order(case)
     if len(order) == 1:
         (n,) = order
-        answers[n] = [_memory(case, old, _index(sessions[n], old), past=True), *latest(n)]
+        answers[n] = [_memory(case, old, _index(sessions[n], old), past=True, drift=thorough), *latest(n)]
         return answers
     *earlier, last = order
     answers[last] = latest(last)
-    answers[earlier[-1]] = [_memory(case, old, _index(sessions[earlier[-1]], old))]
+    answers[earlier[-1]] = [_memory(case, old, _index(sessions[earlier[-1]], old), drift=thorough)]
     for n in earlier[:-1]:
         said = " ".join(m.content for m in sessions[n] if m.role == "user")
         if current is not None and satisfies(said, current.keywords):
             answers[n] = [_memory(case, current, _index(sessions[n], current))]
         elif satisfies(said, old.keywords):
-            answers[n] = [_memory(case, old, _index(sessions[n], old))]
+            answers[n] = [_memory(case, old, _index(sessions[n], old), drift=thorough)]
     return answers
 
 
@@ -141,7 +147,7 @@ async def _play(engine: AsyncAccord, fake: Any, case: ChangeCase, user: str, tho
     return score_change(case, [f for m in stored if (f := found_from(m, now)) is not None])
 
 
-@pytest.mark.parametrize("thorough", [False, True], ids=["plain", "thorough"])
+@pytest.mark.parametrize("thorough", [False, True], ids=["plain", "thorough-drifting"])
 @pytest.mark.parametrize("split", ["tuning", "heldout"])
 async def test_every_change_ends_right_in_llm_mode(split: str, thorough: bool, fake_llm: Any, tmp_path: Path) -> None:
     settings = AccordSettings(
@@ -165,5 +171,5 @@ async def test_every_change_ends_right_in_llm_mode(split: str, thorough: bool, f
                 wrong[case.id] = ",".join(outcome.reasons) + " | " + "; ".join(f.describe() for f in outcome.found)
     assert all("compare two memories" not in r["body"]["messages"][0]["content"] for r in fake_llm.requests)
     share = 1 - len(wrong) / len(cases)
-    print(f"{split}, {'thorough' if thorough else 'plain'}: {len(cases) - len(wrong)}/{len(cases)} right ({share:.1%})")
+    print(f"{split}, {'thorough, drifting' if thorough else 'plain'}: {len(cases) - len(wrong)}/{len(cases)} right ({share:.1%})")
     assert {k: v for k, v in wrong.items() if k not in KNOWN_WRONG} == {}

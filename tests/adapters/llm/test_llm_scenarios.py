@@ -307,3 +307,20 @@ async def test_the_same_memory_filed_under_another_category_is_a_restatement(
         assert await durable(engine) == [("User is vegan", "fact", None, None)]
         (vegan,) = [m for m in await engine.list_memories("alice") if m.category.value == "fact"]
         assert vegan.importance_score == pytest.approx(vegan.original_importance_score + 0.05)
+
+
+async def test_an_attribute_filed_under_another_category_is_still_superseded(
+    sql_url: str, fake_llm: Any, engine_for: Callable[..., AsyncAccord]
+) -> None:
+    # The same drift for a keyed value, with a change cue ("now"): before, the lookup read only
+    # the new value's category, the insert collided with the one-value-per-attribute index and
+    # the job failed.
+    fake_llm.script("m1", fake_llm.ok(json.dumps({"memories": [it("User lives in Tucson", "preference", "city", "tucson")]})))
+    async with engine_for(database_url=sql_url) as engine:
+        await engine.add("I live in Tucson", user_id="alice", wait=True)
+        fake_llm.script("m1", fake_llm.ok(json.dumps({"memories": [it("User lives in Portland", "fact", "city", "portland")]})))
+        result = await engine.add("I live in Portland now", user_id="alice", wait=True)
+        assert (result.status, result.extractor) == ("done", LLM)
+        assert await durable(engine) == [("User lives in Portland", "fact", "city", "portland")]
+        archived = await engine.list_memories("alice", include_archived=True)
+        assert [m.content for m in archived if m.status.value == "archived"] == ["User lives in Tucson"]
