@@ -112,10 +112,11 @@ def test_repairs() -> None:
 
 
 def test_a_key_without_a_value_is_no_key_unless_it_is_denied() -> None:
-    plain, denied = extraction_parser(["user"])(
-        json.dumps({"memories": [item(attribute_key="city"), item(content="User no longer smokes", attribute_key="smoking", negated=True)]})
-    ).items
-    assert (plain.attribute_key, denied.attribute_key) == (None, "smoking")
+    denial = item(content="User no longer smokes", attribute_key="smoking", negated="true")
+    not_denied = item(content="User lives somewhere", attribute_key="city", negated="false")
+    answer = {"memories": [item(attribute_key="city"), denial, not_denied]}
+    plain, denied, other = extraction_parser(["user"])(json.dumps(answer)).items
+    assert (plain.attribute_key, denied.attribute_key, other.attribute_key) == (None, "smoking", None)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,6 @@ __all__ = ["UnusableAnswer", "describe_errors", "json_from_text", "model_parser"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _FENCE = re.compile(r"```[ \t]*(?:json|JSON)?[ \t]*\n?(.*?)```", re.DOTALL)
-_DECODER = json.JSONDecoder()
 
 
 class UnusableAnswer(ValueError):

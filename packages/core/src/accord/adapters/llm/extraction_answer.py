@@ -97,6 +97,13 @@ def third_person_content(content: str) -> str:
     return third_person(text) if _FIRST_PERSON.match(text) else " ".join(content.split())
 
 
+def _says_yes(value: Any) -> bool:
+    """``true`` as pydantic reads a bool (``"false"`` is a non-empty string, not a yes)."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "1", "on"}
+    return value is True or value == 1
+
+
 def _items_of(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value  # the list without its wrapper: nothing else it could mean
@@ -129,7 +136,7 @@ def _repair(raw: dict[str, Any], user_turns: Sequence[int]) -> dict[str, Any]:
             item.pop(field)
         elif isinstance(value, int | float) and field == "attribute_value":
             item[field] = str(value)
-    if "attribute_value" not in item and not item.get("negated"):
+    if "attribute_value" not in item and not _says_yes(item.get("negated")):
         # A key without its value would equal every other value-less memory of the key (the
         # rules would reject a changed city as "the same value"): keep the memory, not the key.
         item.pop("attribute_key", None)
