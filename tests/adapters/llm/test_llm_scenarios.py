@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from accord import AccordSettings, AsyncAccord, ManualClock
+
+# The table shares one engine per policy (a fresh engine per row costs ~1 s); each row is a user.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 Row = tuple[str, str, str | None, str | None]  # content, category, attribute_key, attribute_value
 Reply = str | dict[str, Any] | list[Any]
@@ -227,23 +231,50 @@ CASES = [
 ]
 
 
+def settings_for(data_dir: Path, api_base: str, **overrides: Any) -> AccordSettings:
+    return AccordSettings(
+        **{
+            "data_dir": data_dir,
+            "embedder": "none",
+            "llm_provider_order": ["openai/m1"],
+            "llm_api_bases": {"openai": api_base},
+            "llm_api_keys": {"openai": "sk-test"},
+            "llm_attempt_timeout_seconds": 2.0,
+            "llm_job_timeout_seconds": 5.0,
+            **overrides,
+        }
+    )
+
+
 @pytest.fixture
 def engine_for(tmp_path: Path, fake_llm: Any) -> Callable[..., AsyncAccord]:
     def make(on_all_down: str = "rules", database_url: str | None = None) -> AsyncAccord:
-        settings = AccordSettings(
-            database_url=database_url,
-            data_dir=tmp_path / "data",
-            embedder="none",
-            llm_provider_order=["openai/m1"],
-            llm_api_bases={"openai": fake_llm.api_base},
-            llm_api_keys={"openai": "sk-test"},
-            llm_attempt_timeout_seconds=2.0,
-            llm_job_timeout_seconds=5.0,
-            llm_on_all_down=on_all_down,
-        )
+        settings = settings_for(tmp_path / "data", fake_llm.api_base, llm_on_all_down=on_all_down, database_url=database_url)
         return AsyncAccord(settings, clock=ManualClock(NOW))
 
     return make
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared(tmp_path_factory: pytest.TempPathFactory, fake_llm_shared: Any) -> AsyncIterator[dict[str, AsyncAccord]]:
+    """One engine per all-down policy. Rows share a breaker, so it never opens here (the breaker
+    has its own tests), and the gate never limits (every row is a new user of one tenant)."""
+    engines: dict[str, AsyncAccord] = {}
+    for policy in ("rules", "wait"):
+        settings = settings_for(
+            tmp_path_factory.mktemp(f"scenarios-{policy}"),
+            fake_llm_shared.api_base,
+            llm_on_all_down=policy,
+            llm_breaker_failure_threshold=1_000_000,
+            rate_limit_per_minute=1e12,
+            rate_limit_burst=1_000_000_000,
+        )
+        engines[policy] = await AsyncAccord(settings, clock=ManualClock(NOW)).start()
+    try:
+        yield engines
+    finally:
+        for engine in engines.values():
+            await engine.close()
 
 
 def conversation(turns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -256,13 +287,14 @@ async def durable(engine: AsyncAccord, user: str = "alice") -> list[Row]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-async def test_model_output(case: Case, fake_llm: Any, engine_for: Callable[..., AsyncAccord]) -> None:
-    fake_llm.script("m1", *(fake_llm.ok(r if isinstance(r, str) else json.dumps(r)) for r in case.replies))
-    async with engine_for(case.on_all_down) as engine:
-        result = await engine.add(conversation(case.turns), user_id="alice", wait=True)
-        assert (result.status, result.extractor) == ("done", case.served), case.covers
-        assert await durable(engine) == sorted(case.stored), case.covers
-        assert len(fake_llm.calls) == case.calls, case.covers
+async def test_model_output(case: Case, fake_llm_shared: Any, shared: dict[str, AsyncAccord]) -> None:
+    fake = fake_llm_shared
+    fake.script("m1", *(fake.ok(r if isinstance(r, str) else json.dumps(r)) for r in case.replies))
+    engine, before = shared[case.on_all_down], len(fake.requests)
+    result = await engine.add(conversation(case.turns), user_id=case.id, wait=True)
+    assert (result.status, result.extractor) == ("done", case.served), case.covers
+    assert await durable(engine, case.id) == sorted(case.stored), case.covers
+    assert len(fake.requests) - before == case.calls, case.covers
 
 
 async def test_the_retry_states_what_was_wrong(fake_llm: Any, engine_for: Callable[..., AsyncAccord]) -> None:

@@ -10,13 +10,17 @@ the classifier calls. A verdict that stays unusable after one retry leaves the r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from accord import AccordSettings, AsyncAccord
+
+# The table shares one engine (a fresh engine per row costs ~1 s); each row is a user.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 OLD = "User wants to visit Japan"
 NEW = "User hopes to visit Japan next spring with family"
@@ -91,44 +95,62 @@ CASES = [
 ]
 
 
+def settings_for(data_dir: Path, api_base: str, **overrides: Any) -> AccordSettings:
+    return AccordSettings(
+        **{
+            "data_dir": data_dir,
+            "embedder": "none",
+            "llm_provider_order": ["openai/m1"],
+            "llm_api_bases": {"openai": api_base},
+            "llm_api_keys": {"openai": "sk-test"},
+            "llm_attempt_timeout_seconds": 2.0,
+            "llm_job_timeout_seconds": 5.0,
+            **overrides,
+        }
+    )
+
+
 @pytest.fixture
 def engine_for(tmp_path: Path, fake_llm: Any) -> Callable[[], AsyncAccord]:
-    def make() -> AsyncAccord:
-        settings = AccordSettings(
-            data_dir=tmp_path / "data",
-            embedder="none",
-            llm_provider_order=["openai/m1"],
-            llm_api_bases={"openai": fake_llm.api_base},
-            llm_api_keys={"openai": "sk-test"},
-            llm_attempt_timeout_seconds=2.0,
-            llm_job_timeout_seconds=5.0,
-        )
-        return AsyncAccord(settings)
-
-    return make
+    return lambda: AsyncAccord(settings_for(tmp_path / "data", fake_llm.api_base))
 
 
-async def goals(engine: AsyncAccord, *, archived: bool) -> list[str]:
-    stored = await engine.list_memories("alice", categories=["goal"], include_archived=archived)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared(tmp_path_factory: pytest.TempPathFactory, fake_llm_shared: Any) -> AsyncIterator[AsyncAccord]:
+    """Rows share the breaker, so it never opens here (it has its own tests); nor does the gate
+    limit the one tenant's many users."""
+    settings = settings_for(
+        tmp_path_factory.mktemp("verdicts"),
+        fake_llm_shared.api_base,
+        llm_breaker_failure_threshold=1_000_000,
+        rate_limit_per_minute=1e12,
+        rate_limit_burst=1_000_000_000,
+    )
+    async with AsyncAccord(settings) as engine:
+        yield engine
+
+
+async def goals(engine: AsyncAccord, user: str = "alice", *, archived: bool) -> list[str]:
+    stored = await engine.list_memories(user, categories=["goal"], include_archived=archived)
     return sorted(m.content for m in stored if (m.status.value == "archived") == archived)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-async def test_verdict(case: Case, fake_llm: Any, engine_for: Callable[[], AsyncAccord]) -> None:
+async def test_verdict(case: Case, fake_llm_shared: Any, shared: AsyncAccord) -> None:
+    engine, user = shared, case.id
     model = Model([json.dumps(goal(OLD)), json.dumps(goal(NEW))], list(case.verdicts))
-    fake_llm.script("m1", fake_llm.ok(model))
-    async with engine_for() as engine:
-        await engine.add("I want to visit Japan", user_id="alice", wait=True)
-        result = await engine.add("I hope to visit Japan next spring with my family", user_id="alice", wait=True)
-        assert (result.status, result.extractor) == ("done", "llm:openai/m1"), case.covers
-        assert await goals(engine, archived=False) == sorted(case.active), case.covers
-        assert await goals(engine, archived=True) == sorted(case.archived), case.covers
-        (saved,) = (await engine.get_job(result.job_id)).extraction or []
-        assert (saved.resolution_hint or {}).get("action") == case.saved, case.covers
-        assert len(await engine.list_conflicts(user_id="alice")) == case.clarifications, case.covers
-        assert (model.extraction_calls, model.verdict_calls) == (2, case.verdict_calls), case.covers
-        keys = {m.attribute_key for m in await engine.list_memories("alice", include_archived=True)}
-        assert keys == {None}, case.covers  # no key invented for memories that had none ("None@other")
+    fake_llm_shared.script("m1", fake_llm_shared.ok(model))
+    await engine.add("I want to visit Japan", user_id=user, wait=True)
+    result = await engine.add("I hope to visit Japan next spring with my family", user_id=user, wait=True)
+    assert (result.status, result.extractor) == ("done", "llm:openai/m1"), case.covers
+    assert await goals(engine, user, archived=False) == sorted(case.active), case.covers
+    assert await goals(engine, user, archived=True) == sorted(case.archived), case.covers
+    (saved,) = (await engine.get_job(result.job_id)).extraction or []
+    assert (saved.resolution_hint or {}).get("action") == case.saved, case.covers
+    assert len(await engine.list_conflicts(user_id=user)) == case.clarifications, case.covers
+    assert (model.extraction_calls, model.verdict_calls) == (2, case.verdict_calls), case.covers
+    keys = {m.attribute_key for m in await engine.list_memories(user, include_archived=True)}
+    assert keys == {None}, case.covers  # no key invented for memories that had none ("None@other")
 
 
 def third_goals() -> Iterator[str]:
