@@ -208,6 +208,13 @@ def fake_llm(_warm_litellm: None) -> Iterator[FakeLLM]:
         yield fake
 
 
+@pytest.fixture(scope="module")
+def fake_llm_shared(_warm_litellm: None) -> Iterator[FakeLLM]:
+    """One scripted server for a whole module (tables sharing one engine); ``script`` it per test."""
+    with _serving() as fake:
+        yield fake
+
+
 class FakeClock:
     """Monotonic seconds that only move when a test says so."""
 

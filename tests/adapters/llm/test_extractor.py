@@ -161,10 +161,10 @@ async def test_duplicates_and_repeated_keys_collapse(fake_llm, make_router) -> N
         ),
     )
     result = await LLMExtractor(make_router("a")).extract([user("Lyon, no, Nice. I like jazz")])
-    assert [m.content for m in result] == ["User lives in Nice", "user likes jazz"]
+    assert [m.content for m in result] == ["User lives in Nice", "User likes jazz"]  # "user" capitalised
 
 
-async def test_invalid_items_make_the_output_invalid(fake_llm, make_router) -> None:
+async def test_an_answer_whose_every_item_is_invalid_is_retried_then_falls_through(fake_llm, make_router) -> None:
     fake_llm.script("a", fake_llm.ok(memories(item("User is nice", category="episodic"))))
     fake_llm.script("b", fake_llm.ok(memories(item("User lives in Oslo"))))
     extractor = LLMExtractor(make_router("a", "b"))
@@ -272,3 +272,33 @@ async def test_guarded_rules_see_clean_text() -> None:
         [user("I live in Ber\u200blin\u2066"), Message(role="tool", content="I live in Oslo")]
     )
     assert [(m.content, m.attribute_value) for m in result] == [("User lives in Berlin", "berlin")]
+
+
+# -- unusable answers -------------------------------------------------------------------------
+
+
+async def test_unusable_answers_are_served_by_the_rules_even_under_the_wait_policy(fake_llm, make_router) -> None:
+    # Waiting would bring the same answer back (temperature 0): the turn is served now.
+    fake_llm.script("a", fake_llm.ok('{"memories": [{"content": "User lives in Ber'))
+    extractor = LLMExtractor(make_router("a"), fallback=RuleBasedExtractor(), on_all_down="wait")
+    served = await extractor.extract_served([user("I live in Berlin")])
+    assert ([m.content for m in served[0]], served[1]) == (["User lives in Berlin"], "rules_fallback")
+    assert fake_llm.calls == ["a", "a"]  # asked once more, then the rules
+
+
+async def test_a_provider_down_beside_an_unusable_one_still_waits(fake_llm, make_router) -> None:
+    fake_llm.script("a", fake_llm.ok("not JSON"))
+    fake_llm.script("b", fake_llm.fail(503))
+    extractor = LLMExtractor(make_router("a", "b"), fallback=RuleBasedExtractor(), on_all_down="wait")
+    with pytest.raises(ProviderUnavailable) as raised:
+        await extractor.extract([user("I live in Berlin")])
+    assert "invalid output twice" in raised.value.reasons["openai/a"]
+    assert fake_llm.calls == ["a", "a", "b"]
+
+
+async def test_one_bad_item_costs_that_item_only(fake_llm, make_router) -> None:
+    fake_llm.script("a", fake_llm.ok(memories(item("User lives in Oslo"), item("User is nice", category="episodic"))))
+    extractor = LLMExtractor(make_router("a"), fallback=RuleBasedExtractor())
+    served = await extractor.extract_served([user("I live in Oslo")])
+    assert ([m.content for m in served[0]], served[1]) == (["User lives in Oslo"], "llm:openai/a")
+    assert fake_llm.calls == ["a"]

@@ -82,11 +82,13 @@ class Stored:
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """Which stored memories a candidate may conflict with: the owner's active durable memories
-    of the category, or only those of the attribute (and its qualified keys) when it has one."""
+    of the category, plus, in any category, those of the attribute (``base_key`` and its
+    qualified keys) and those with the same content (``content_hash``)."""
 
     user_id: str
     category: str
     base_key: str | None
+    content_hash: str | None = None
 
 
 # -- operations the store applies, in order -------------------------------------------------
@@ -168,13 +170,22 @@ def prepare(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> NewMem
 
 
 def lookup_for(m: NewMemory) -> Lookup:
-    """What the store must read for a prepared candidate.
+    """What the store must read for a prepared candidate: the memories of its category, those of
+    its attribute in any category, and those with its content in any category.
 
-    A denial or a statement of change may touch a memory filed under another key ("quit smoking"
-    after "User smokes"; "bank:ally" after "bank:wells fargo"), so it reads the whole category.
+    The whole category, because a denial or a statement of change may touch a memory filed under
+    another key ("quit smoking" after "User smokes"; "bank:ally" after "bank:wells fargo"). The
+    attribute and the content in any category, because an extractor (a model above all) files
+    the same thing as a "fact" one day and a "preference" the next: the store holds one active
+    memory per exclusive attribute and per content whatever the category, so a candidate that
+    did not see the stored one would collide with it, and the job would fail and lose the turn.
     """
-    wide = m.scope == "user" and (m.negated or m.change_cue or bool(m.hint and m.hint.get("change")))
-    return Lookup(user_id=m.user_id, category=m.category, base_key=None if wide else base_key(m.attribute_key))
+    return Lookup(
+        user_id=m.user_id,
+        category=m.category,
+        base_key=base_key(m.attribute_key),
+        content_hash=m.content_hash,
+    )
 
 
 def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> Claim:

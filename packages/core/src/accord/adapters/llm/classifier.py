@@ -3,16 +3,20 @@
 The rules (:func:`accord.domain.conflict_rules.classify`) decide most cases from attribute keys and
 word overlap. Two memories without a shared key that mean nearly the same, or contradict each
 other in other words, need reading: :class:`LLMConflictClassifier` asks the model to pick one of
-update, keep_both, reject, ask_user or merge. Any failure returns None, so the caller keeps the
-rules' answer; the model's reason is kept for the version history.
+update, keep_both, reject, ask_user or merge. The verdict is read leniently where that cannot
+change its meaning (JSON in prose or a fence, ``"Keep Both"`` for ``keep_both``, a reason that is
+not text dropped); an unknown action or an answer without one is asked for once more, then any
+failure returns None, so the caller keeps the rules' answer. The model's reason is kept for the
+version history.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from accord.domain.conflict_rules import Action, Claim, Decision, merge_contents
 from accord.adapters.llm.client import AllProvidersFailed, ChatMessage, LLMRouter
@@ -27,6 +31,8 @@ _ACTIONS = {
     "ask_user": Action.ASK_USER,
     "merge": Action.MERGE,
 }
+
+_SEPARATORS = re.compile(r"[\s-]+")
 
 _SYSTEM = """\
 You compare two memories about the same user: EXISTING (stored earlier) and NEW (just said). \
@@ -48,6 +54,25 @@ class ConflictVerdict(BaseModel):
     action: Literal["update", "keep_both", "reject", "ask_user", "merge"]
     reason: str = Field(default="", max_length=500)
     merged_content: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _repair(cls, value: Any) -> Any:
+        """``"Keep Both"`` / ``"keep-both"`` are ``keep_both``; a reason or merged text that is
+        not a string is dropped (the reason is only an explanation; a merge without its text is
+        merged by the rules)."""
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        if isinstance(out.get("action"), str):
+            out["action"] = _SEPARATORS.sub("_", out["action"].strip().lower())
+        if not isinstance(out.get("reason", ""), str):
+            out.pop("reason")
+        else:
+            out["reason"] = out.get("reason", "")[:500]
+        if not isinstance(out.get("merged_content"), str) or not out["merged_content"].strip():
+            out.pop("merged_content", None)
+        return out
 
 
 def _describe(label: str, claim: Claim, nonce: str) -> str:

@@ -6,7 +6,8 @@ For each job the router walks the provider order once::
     timeout, 5xx, 429, 401/403, 404,
     connection error                     -> that provider's failure; next provider
     400 (the request, not the provider)  -> next provider; the breaker is not charged
-    output that does not validate        -> asked once more on the same provider, then a failure
+    output that does not parse/validate  -> asked once more on the same provider (the problem
+                                            stated), then a failure
     job deadline passed                  -> stop; the breaker is not charged
 
 and raises :class:`AllProvidersFailed` (an ``accord.ProviderError``) with every provider's
@@ -17,15 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from accord.errors import ProviderError
+from accord.adapters.llm.answers import UnusableAnswer, model_parser
 from accord.adapters.llm.breaker import BreakerSnapshot, BreakerState, CircuitBreaker, MonotonicClock
 from accord.adapters.llm.settings import LLMSettings, ProviderSpec
 
@@ -34,7 +35,7 @@ __all__ = ["AllProvidersFailed", "ChatMessage", "LLMRouter"]
 _INSTALL_HINT = "pip install 'accord[litellm]'"
 ChatMessage = Mapping[str, str]
 ModelT = TypeVar("ModelT", bound=BaseModel)
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+T = TypeVar("T")
 
 
 class AllProvidersFailed(ProviderError):
@@ -43,13 +44,21 @@ class AllProvidersFailed(ProviderError):
     Attributes:
         reasons: Why each provider was skipped or failed, by provider entry, in order.
         retry_after_seconds: When a provider may be tried again (0: now), None if none is configured.
+        unusable: The providers that answered, but unusably twice (not JSON, cut short, wrong
+            shape). Waiting for them would bring the same answer back.
     """
 
     code = "llm_all_providers_failed"
 
-    def __init__(self, reasons: Mapping[str, str], retry_after_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        reasons: Mapping[str, str],
+        retry_after_seconds: float | None = None,
+        unusable: Sequence[str] = (),
+    ) -> None:
         self.reasons = dict(reasons)
         self.retry_after_seconds = retry_after_seconds
+        self.unusable = tuple(unusable)
         detail = "; ".join(f"{name}: {why}" for name, why in self.reasons.items()) or "no provider configured"
         super().__init__(f"every LLM provider failed ({detail})")
 
@@ -57,10 +66,11 @@ class AllProvidersFailed(ProviderError):
 class _AttemptFailed(Exception):
     """One provider failed this job; ``charged`` says whether its breaker should count it."""
 
-    def __init__(self, reason: str, *, charged: bool = True) -> None:
+    def __init__(self, reason: str, *, charged: bool = True, unusable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.charged = charged
+        self.unusable = unusable
 
 
 def _import_litellm() -> tuple[ModuleType, tuple[type[BaseException], ...]]:
@@ -151,13 +161,8 @@ class LLMRouter:
         *,
         job_deadline: float | None = None,
     ) -> tuple[ModelT, str]:
-        """Ask the providers in order until one answers with JSON that validates.
-
-        Args:
-            messages: Chat messages (``role``, ``content``) for ``litellm.acompletion``.
-            schema_model: The pydantic model the answer must validate against.
-            job_deadline: Clock time by which the whole job must be done; default
-                now + ``job_timeout_seconds``.
+        """Ask the providers in order until one answers with JSON that validates against
+        ``schema_model`` (the JSON may sit in prose or a code fence; see :mod:`.answers`).
 
         Returns:
             The validated answer and the entry of the provider that gave it.
@@ -165,8 +170,34 @@ class LLMRouter:
         Raises:
             AllProvidersFailed: No provider answered validly before the deadline.
         """
+        return await self.complete(messages, model_parser(schema_model), job_deadline=job_deadline)
+
+    async def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        parse: Callable[[str], T],
+        *,
+        job_deadline: float | None = None,
+    ) -> tuple[T, str]:
+        """Ask the providers in order until one gives an answer that ``parse`` accepts.
+
+        Args:
+            messages: Chat messages (``role``, ``content``) for ``litellm.acompletion``.
+            parse: Turns the answer's text into the result, or raises
+                :class:`~accord.adapters.llm.answers.UnusableAnswer` saying what is wrong (the
+                provider is then asked once more, with that problem stated).
+            job_deadline: Clock time by which the whole job must be done; default
+                now + ``job_timeout_seconds``.
+
+        Returns:
+            The parsed answer and the entry of the provider that gave it.
+
+        Raises:
+            AllProvidersFailed: No provider answered usably before the deadline.
+        """
         deadline = self.deadline() if job_deadline is None else job_deadline
         reasons: dict[str, str] = {}
+        unusable: list[str] = []
         for spec in self._providers:
             breaker = self._breakers[spec.name]
             if breaker.state is BreakerState.NOT_CONFIGURED:
@@ -178,19 +209,21 @@ class LLMRouter:
             else:
                 settled = False
                 try:
-                    parsed = await self._ask(spec, messages, schema_model, deadline)
+                    parsed = await self._ask(spec, messages, parse, deadline)
                     breaker.record_success()
                     settled = True
                     return parsed, spec.name
                 except _AttemptFailed as failure:
                     reasons[spec.name] = failure.reason
+                    if failure.unusable:
+                        unusable.append(spec.name)
                     if failure.charged:
                         breaker.record_failure(failure.reason)
                         settled = True
                 finally:
                     if not settled:  # cancelled, or not the provider's fault: free a half-open probe
                         breaker.release()
-        raise AllProvidersFailed(reasons, retry_after_seconds=self.retry_after())
+        raise AllProvidersFailed(reasons, retry_after_seconds=self.retry_after(), unusable=unusable)
 
     def health(self) -> list[BreakerSnapshot]:
         """Each provider's breaker, in fall-through order."""
@@ -210,20 +243,17 @@ class LLMRouter:
         return min(waits) if waits else None
 
     async def _ask(
-        self, spec: ProviderSpec, messages: Sequence[ChatMessage], schema_model: type[ModelT], deadline: float
-    ) -> ModelT:
-        """One provider's answer, validated; invalid output gets exactly one second chance."""
+        self, spec: ProviderSpec, messages: Sequence[ChatMessage], parse: Callable[[str], T], deadline: float
+    ) -> T:
+        """One provider's answer, parsed; an unusable answer gets exactly one second chance."""
         conversation = [dict(m) for m in messages]
         problem = ""
         for attempt in range(2):
             text = await self._call(spec, conversation, deadline)
-            match = _FENCE.match(text)
             try:
-                return schema_model.model_validate_json(match.group(1) if match else text)
-            except ValidationError as e:
-                problem = "; ".join(
-                    f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()[:3]
-                )
+                return parse(text)
+            except UnusableAnswer as e:
+                problem = e.problem
             if attempt == 0:
                 # Say what was wrong, so the retry is not a replay of the same mistake.
                 conversation += [
@@ -233,7 +263,7 @@ class LLMRouter:
                         "content": f"That answer was invalid ({problem}). Reply with only the JSON object.",
                     },
                 ]
-        raise _AttemptFailed(f"invalid output twice: {problem[:200]}")
+        raise _AttemptFailed(f"invalid output twice: {problem[:200]}", unusable=True)
 
     async def _call(self, spec: ProviderSpec, messages: list[dict[str, str]], deadline: float) -> str:
         """One completion within the attempt timeout and what is left of the job's time."""

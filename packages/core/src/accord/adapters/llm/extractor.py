@@ -2,36 +2,43 @@
 
 The conversation goes to the model cleaned and wrapped in tags carrying a random nonce, so no
 content can close them early. Only user turns are sources; the others are context. The answer
-must validate against :class:`ExtractionOutput`; each item must point at a user turn, and is
-cleaned again and passed through :func:`~accord.adapters.llm.sanitize.drop_instructions`. When every
-provider is down the rule-based fallback serves (``on_all_down="rules"``), or
-:class:`ProviderUnavailable` keeps the job queued for a replay (``"wait"``). Nothing is dropped.
+is checked item by item (:mod:`accord.adapters.llm.extraction_answer`: safe repairs, invalid
+items dropped); each kept item is cleaned again and passed through
+:func:`~accord.adapters.llm.sanitize.drop_instructions`. An unusable answer is asked for once
+more, with the problem stated, then the next provider is tried. The turn is never lost:
+
+    every provider answered unusably twice  -> the rule-based fallback serves this turn
+    every provider down, on_all_down="rules" -> the rule-based fallback serves this turn
+    every provider down, on_all_down="wait"  -> ProviderUnavailable: the job stays queued
+
+and ``extract_served`` says which served (``llm:<provider>`` or ``rules_fallback``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
 from collections.abc import Sequence
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from accord.errors import ProviderUnavailable
-from accord.domain.models import DURABLE_CATEGORIES, Category, ExtractedMemory, Message, ProviderHealth, Scope
+from accord.domain.models import Category, ExtractedMemory, Message, ProviderHealth, Scope
 from accord.adapters.extractors.rules._phrasing import normalise_value
 from accord.adapters.llm.breaker import MonotonicClock
 from accord.adapters.llm.client import AllProvidersFailed, ChatMessage, LLMRouter
+from accord.adapters.llm.extraction_answer import ExtractedItem, ExtractionOutput, extraction_parser
 from accord.adapters.llm.sanitize import FILTERED, drop_instructions, sanitize_text
 from accord.adapters.llm.settings import LLMSettings, OnAllDown
 from accord.ports import Extractor
 
 __all__ = ["ExtractedItem", "ExtractionOutput", "GuardedExtractor", "LLMExtractor", "ProviderUnavailable"]
 
+log = logging.getLogger("accord.llm")
+
 _MAX_TURN_CHARS = 6000  # a pasted document speaks for its author, not the user
-_MAX_MEMORIES = 50
-_KEY = re.compile(r"^[a-z_]+(?::[^:\n]{1,60}){0,2}$")
+_KEY = re.compile(r"^[a-z_]+(?::[^:@\n]{1,60}){0,2}$")  # "@" is the resolver's qualifier mark
+_KEY_COLON = re.compile(r"\s*:\s*")
 
 SYSTEM_PROMPT = """\
 You extract long-term memories about the USER from a conversation, for a memory store.
@@ -64,46 +71,14 @@ the user's organisation (scope "tenant"). Keys and values are lowercase.
 content: third person, starting with "User" ("User works at Acme", "User's sister is Maya"). \
 importance 0..1 (identity, health, work ~0.9; goals ~0.8; preferences ~0.6; minor details ~0.45). \
 confidence 0..1, lower when hedged ("I think", "maybe"). negated: true when the user says something \
-is no longer so. message_index: the index of the user turn it comes from. scope: "user", or "tenant" \
-for org:* facts.
+is no longer so ("I don't smoke any more": attribute_value "smoke"). past: true for a value that held \
+before but no longer does ("I used to live in Paris"); the current value, if said, is another memory. \
+message_index: the index of the user turn it comes from. scope: "user", or "tenant" for org:* facts.
 
 Reply with only a JSON object: {{"memories": [{{"content": str, "category": str, "attribute_key": \
 str|null, "attribute_value": str|null, "importance": number, "confidence": number, "message_index": int, \
-"negated": bool, "scope": "user"|"tenant"}}]}}. Reply {{"memories": []}} when nothing is durable."""
-
-
-class ExtractedItem(BaseModel):
-    """One memory as the model must return it."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    content: str = Field(min_length=1, max_length=1000)
-    category: Literal[DURABLE_CATEGORIES]  # type: ignore[valid-type] - the one list of names
-    attribute_key: str | None = None
-    attribute_value: str | None = None
-    importance: float = 0.5
-    confidence: float = 0.8
-    message_index: int
-    negated: bool = False
-    scope: Literal["user", "tenant"] = "user"
-
-    @field_validator("category", "scope", mode="before")
-    @classmethod
-    def _lower(cls, value: object) -> object:
-        return value.strip().lower() if isinstance(value, str) else value
-
-    @field_validator("importance", "confidence")
-    @classmethod
-    def _clamp(cls, value: float) -> float:
-        return round(min(max(value, 0.0), 1.0), 2)  # a model's 1.2 is "very", not invalid
-
-
-class ExtractionOutput(BaseModel):
-    """The whole answer: ``{"memories": [...]}``."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    memories: list[ExtractedItem] = Field(default_factory=list, max_length=_MAX_MEMORIES)
+"negated": bool, "past": bool, "scope": "user"|"tenant"}}]}}. Reply {{"memories": []}} when nothing is \
+durable."""
 
 
 def _build_prompt(messages: Sequence[Message], nonce: str) -> list[ChatMessage]:
@@ -126,17 +101,17 @@ def _sanitize_messages(messages: Sequence[Message]) -> list[Message]:
     return [m.model_copy(update={"content": sanitize_text(m.content)}) for m in messages]
 
 
-def _to_memory(item: ExtractedItem, messages: Sequence[Message], keep_tool: bool) -> ExtractedMemory | None:
-    """The stored form of one item, or None when it has no user turn behind it."""
-    index = item.message_index
-    if not 0 <= index < len(messages):
-        return None  # the model points at no turn: nothing vouches for the memory
-    role = messages[index].role
-    if role != "user" and not (keep_tool and role == "tool"):
-        return None
-    written = " ".join((item.attribute_key or "").lower().split())
-    key = written if _KEY.match(written) else None  # an unusable key would supersede the wrong memory
-    value = normalise_value(item.attribute_value)[:200] if item.attribute_value else None
+def _key(written: str | None) -> str | None:
+    """The item's key, lower-cased with spaces around ``:`` closed; None when it is not a key's shape
+    (an unusable key would supersede the wrong memory)."""
+    key = _KEY_COLON.sub(":", " ".join((written or "").lower().split()))
+    return key if _KEY.match(key) else None
+
+
+def _to_memory(item: ExtractedItem) -> ExtractedMemory:
+    """The stored form of one checked item (its source turn was checked by the parser)."""
+    key = _key(item.attribute_key)
+    value = normalise_value(item.attribute_value)[:200] if item.attribute_value and key else None
     # A tenant-scoped memory is shown to every user of the tenant: only org:* facts may be one.
     scope = (
         Scope.TENANT if item.scope == "tenant" and key is not None and key.startswith("org:") else Scope.USER
@@ -148,9 +123,11 @@ def _to_memory(item: ExtractedItem, messages: Sequence[Message], keep_tool: bool
         attribute_value=value or None,
         importance=item.importance,
         confidence=item.confidence,
-        message_index=index,
+        message_index=item.message_index,
         negated=item.negated,
         scope=scope,
+        # A past value ("used to"): the resolver keeps it as history, valid until the turn was said.
+        resolution_hint={"change": "ended"} if item.past else None,
     )
 
 
@@ -163,10 +140,20 @@ def _finish(memories: Sequence[ExtractedMemory]) -> list[ExtractedMemory]:
         if not content or FILTERED in content or (value is not None and FILTERED in value):
             continue  # a role tag inside a memory is never a fact about the user
         memory = memory.model_copy(update={"content": content, "attribute_value": value})
-        # One memory per attribute key (the last said wins) and per content.
-        kept.pop(memory.attribute_key or content.lower(), None)
-        kept[memory.attribute_key or content.lower()] = memory
+        # One memory per attribute key (the last said wins) and per content; a past value of a
+        # key stands beside its current value.
+        ended = bool(memory.resolution_hint and memory.resolution_hint.get("change") == "ended")
+        slot = f"{memory.attribute_key or content.lower()}|{ended}"
+        if (earlier := kept.get(slot)) is not None and _denies_another_value(memory, earlier):
+            continue  # "Portland now, not Tucson any more": the new value already says it
+        kept.pop(slot, None)
+        kept[slot] = memory
     return list(kept.values())
+
+
+def _denies_another_value(memory: ExtractedMemory, earlier: ExtractedMemory) -> bool:
+    """Whether ``memory`` only denies a value other than the one ``earlier`` states for the key."""
+    return memory.negated and not earlier.negated and memory.attribute_value != earlier.attribute_value
 
 
 class LLMExtractor:
@@ -262,17 +249,19 @@ class LLMExtractor:
         clean = _sanitize_messages(messages)
         if not any(m.role == "user" and m.content.strip() for m in clean):
             return [], "llm", None
+        parse = extraction_parser([m.role for m in clean], keep_tool=self._keep_tool)
         try:
-            output, provider = await self.router.complete_json(
-                _build_prompt(clean, secrets.token_hex(8)), ExtractionOutput
-            )
+            answer, provider = await self.router.complete(_build_prompt(clean, secrets.token_hex(8)), parse)
         except AllProvidersFailed as e:
-            if self._on_all_down == "rules" and self._fallback is not None:
+            if self._fallback is not None and (self._on_all_down == "rules" or _only_unusable(e)):
+                why = "; ".join(f"{name}: {reason}" for name, reason in e.reasons.items())
+                log.warning("extraction served by the rules: %s", why)
                 return await self._fallback.extract(clean), "rules_fallback", None
             wait = max(e.retry_after_seconds or 0.0, self._min_retry)
             raise ProviderUnavailable(wait, e.reasons) from e
-        items = [m for item in output.memories if (m := _to_memory(item, clean, self._keep_tool)) is not None]
-        return _finish(items), "llm", provider
+        if answer.dropped:
+            log.info("extraction by %s: dropped %s", provider, "; ".join(answer.dropped[:5]))
+        return _finish([_to_memory(item) for item in answer.items]), "llm", provider
 
 
 class GuardedExtractor:
@@ -304,6 +293,13 @@ class GuardedExtractor:
         return _finish(
             [m for m in memories if m.message_index is None or _role(roles, m.message_index) == "user"]
         )
+
+
+def _only_unusable(failure: AllProvidersFailed) -> bool:
+    """Whether every configured provider answered, but unusably: waiting would bring the same
+    answers back, so even the ``"wait"`` policy serves the rules for this turn."""
+    tried = [name for name, why in failure.reasons.items() if why != "not configured"]
+    return bool(tried) and all(name in failure.unusable for name in tried)
 
 
 def _role(roles: Sequence[str], index: int) -> str | None:

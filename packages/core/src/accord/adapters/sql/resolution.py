@@ -76,6 +76,8 @@ class Resolver:
         if lookup.base_key is not None:
             key = lookup.base_key
             same += [memories.c.attribute_key == key, memories.c.attribute_key.like(f"{key}@%")]
+        if lookup.content_hash is not None:
+            same.append(memories.c.content_hash == lookup.content_hash)
         stmt = (
             select(memories)
             .where(
