@@ -214,7 +214,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     ),
     # resolution
     "accord.domain.resolution.xǁStoredǁclaim__mutmut_9": ("valid_to=None", _STORED_VALID_TO),
-    "accord.domain.resolution.xǁStoredǁclaim__mutmut_21": ("- valid_to=self.valid_to", _STORED_VALID_TO),
+    "accord.domain.resolution.xǁStoredǁclaim__mutmut_22": ("- valid_to=self.valid_to", _STORED_VALID_TO),
     "accord.domain.resolution.x_base_key__mutmut_7": ('split("@", )[0]', _FIRST_PIECE),
     "accord.domain.resolution.x_base_key__mutmut_10": ('split("@", 2)[0]', _FIRST_PIECE),
     "accord.domain.resolution.x_plan_candidate__mutmut_1": ('"XXweighXX"', _ONLY_REVIEW),
@@ -224,16 +224,20 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "or decision.merged_content",
         "an invariant check: a merge always has a target and merged content",
     ),
-    "accord.domain.resolution.x__ops__mutmut_116": (
+    "accord.domain.resolution.x__ops__mutmut_119": (
         "AssertionError(None)",
         "the message of an unreachable branch",
+    ),
+    "accord.domain.resolution.x_plan_candidate__mutmut_36": (
+        "related, None)),))",
+        "a past value comes only from a dated statement, whose own said_at _past_value reads first",
     ),
     "accord.domain.resolution.x__reweigh__mutmut_21": (
         "<= 1e-9",
         "importances are kept to six decimals: a difference is 0 or about 1e-6, never exactly 1e-9",
     ),
     # coherence
-    "accord.domain.coherence.x_coherent__mutmut_11": (
+    "accord.domain.coherence.x_coherent__mutmut_12": (
         '"XXXX"',
         "no turn is derived from an empty message id (the store reads only memories with one)",
     ),
