@@ -35,6 +35,13 @@ CASES = [
      ConsentRule(granted=True, categories=["goal", "preference"]), F({"goal"}), F({"goal"})),
     ("consent never widens a read-only grant", [GrantRule(RO, ["fact"], "u")], ConsentRule(True, ["fact"]),
      F({"fact"}), F()),
+    ("a dead grant listed first does not hide a live one after it",
+     [GrantRule(RW, None, "u", revoked=True), GrantRule(RW, ["goal"], "u", expires_at=NOW),
+      GrantRule(RO, ["fact"], "u")], None, F({"fact"}), F()),
+    ("another user's grant listed first does not hide this user's after it",
+     [GrantRule(RW, None, "other"), GrantRule(RW, ["fact"], "u")], None, F({"fact"}), F({"fact"})),
+    ("two read-write grants add up their write categories",
+     [GrantRule(RW, ["fact"], "u"), GrantRule(RW, ["goal"], None)], None, F({"fact", "goal"}), F({"fact", "goal"})),
 ]
 
 

@@ -17,10 +17,12 @@ from accord.domain.records import NewMemory, content_hash
 from accord.domain.resolution import (
     Archive,
     Insert,
+    Lookup,
     OpenConflict,
     Reweigh,
     Stored,
     base_key,
+    lookup_for,
     plan_candidate,
     prepare,
 )
@@ -311,3 +313,59 @@ def test_a_saved_merge_verdict_files_the_merged_memory_under_the_target_attribut
     merged = p.ops[-1]
     assert isinstance(merged, Insert) and merged.change is ChangeType.MERGED
     assert (merged.memory.attribute_key, merged.memory.attribute_value) == ("hobby", "hiking")
+
+
+# --- what a candidate reads, and how dated statements are told from arrivals ---
+
+
+@pytest.mark.parametrize(
+    ("kw", "wide"),
+    [
+        ({}, False),
+        ({"negated": True}, True),
+        ({"change_cue": True}, True),
+        ({"hint": {"change": "switched"}}, True),
+        ({"hint": {"verdict": "update"}}, False),
+        ({"scope": "tenant", "negated": True}, False),
+    ],
+    ids=["a plain value reads its attribute", "a denial reads the whole category",
+         "a change cue reads the whole category", "a change the extractor hinted reads the whole category",
+         "a hint that says nothing of change reads the attribute", "a shared denial reads its attribute"],
+)
+def test_a_denial_or_a_statement_of_change_reads_the_whole_category(kw: dict[str, object], wide: bool) -> None:
+    m = candidate("User banks with Ally", attribute_key="bank:ally", attribute_value="ally", **kw)
+    assert lookup_for(m) == Lookup(user_id="alice", category="fact", base_key=None if wide else "bank:ally")
+
+
+SKEW = dt.timedelta(seconds=5)  # resolution.DATED_SKEW
+TICK = dt.timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize(
+    ("said_before_arrival", "action_"),
+    [(SKEW, Action.UPDATE), (SKEW + TICK, Action.KEEP_BOTH)],
+    ids=["a time within 5 s of the arrival is the arrival", "a time more than 5 s before it is its own"],
+)
+def test_a_message_time_is_its_own_only_when_apart_from_the_arrival(
+    said_before_arrival: dt.timedelta, action_: Action
+) -> None:
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
+    arrival = T1 + dt.timedelta(seconds=2)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin",
+                       said_at=arrival - said_before_arrival)
+    assert plan(berlin, [rome], said_at=arrival).decision.action is action_
+
+
+def test_a_stored_memory_without_a_time_of_its_own_is_ordered_by_arrival() -> None:
+    # Recorded at T1 but never dated: a statement dated earlier still updates it.
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", created_at=T1)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0)
+    assert plan(berlin, [rome], said_at=T2).decision.action is Action.UPDATE
+
+
+def test_an_older_statement_without_a_start_is_valid_from_when_it_was_said_not_when_it_arrived() -> None:
+    rome = stored("User lives in Rome", attribute_key="city", attribute_value="rome", valid_from=T1)
+    berlin = candidate("User lives in Berlin", attribute_key="city", attribute_value="berlin", said_at=T0)
+    (insert,) = plan(berlin, [rome], said_at=T2).ops
+    assert isinstance(insert, Insert)
+    assert (insert.memory.valid_from, insert.memory.valid_to) == (T0, T1)

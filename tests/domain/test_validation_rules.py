@@ -255,6 +255,13 @@ def test_content_is_stripped_and_accepted_up_to_the_limit_given() -> None:
     assert "has 6 characters" in err.problem and "limit is 5" in err.problem
 
 
+def test_content_loses_its_control_characters_but_keeps_tabs_and_newlines() -> None:
+    # The index's segment markers (\x1e, \x1f) among them: content cannot forge a weighted segment.
+    raw = "tea\x1ek9\x1fcoffee \x00bell\x07 del\x7f\tline one\nline two\r\n"
+    assert check_content("content", raw, 100) == "teak9coffee bell del\tline one\nline two"
+    assert check_content("content", "\x1f\x1e\x00 ok", 100) == "ok"
+
+
 @pytest.mark.parametrize("bad", ["", "   ", None, 3])
 def test_content_refusals_name_the_field_given(bad: object) -> None:
     assert refused(check_content, "instructions", bad, 100).field == "instructions"

@@ -189,7 +189,7 @@ async def test_retrieval_boosts_and_maintenance_decays_archives_and_expires(make
         assert "Thai" not in (await engine.get("thai food", user_id="alice")).system_prompt_addition
 
 
-async def test_maintenance_can_run_on_a_schedule_in_process(make_settings) -> None:
+async def test_maintenance_can_run_on_a_schedule_in_process(make_settings, monkeypatch) -> None:
     import asyncio
 
     clock = ManualClock()
@@ -197,10 +197,18 @@ async def test_maintenance_can_run_on_a_schedule_in_process(make_settings) -> No
     async with AsyncAccord(settings, clock=clock) as engine:
         await say(engine, "alice", "I love Thai food")
         clock.advance(days=2)
-        for _ in range(100):
-            if not await engine.list_memories("alice", categories=["episodic"]):
-                break
-            await asyncio.sleep(0.02)
+        # Told when the scheduled run has happened, rather than polled against a deadline.
+        reports: asyncio.Queue = asyncio.Queue()
+        maintain = engine.maintain
+
+        async def maintain_and_tell():  # type: ignore[no-untyped-def]
+            report = await maintain()
+            reports.put_nowait(report)
+            return report
+
+        monkeypatch.setattr(engine, "maintain", maintain_and_tell)
+        async with asyncio.timeout(120):  # guards against a hang only; a run comes every 0.05 s
+            await reports.get()
         assert await engine.list_memories("alice", categories=["episodic"]) == []
 
 

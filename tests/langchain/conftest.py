@@ -43,10 +43,6 @@ async def aengine(tmp_path: Path) -> AsyncIterator[AsyncAccord]:
     """An async embedded engine, started on the test's loop (serves the async methods)."""
     async with AsyncAccord(settings(tmp_path / "data")) as memory:
         yield memory
-        # Let the worker see its last wake-up before it is cancelled: on Python 3.11,
-        # asyncio.wait_for swallows a cancel that lands as its event fires (fixed in 3.12),
-        # and AsyncAccord.close() would then wait for the worker forever.
-        await asyncio.sleep(0.05)
 
 
 def seed(memory: Accord, user_id: str = "alice") -> None:

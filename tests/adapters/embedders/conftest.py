@@ -20,6 +20,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 FAKE_DIM = 8
 BAD_KEY = "sk-bad"
+DOWN_KEY = "sk-down"
 
 
 def fake_vector(text: str) -> list[float]:
@@ -36,6 +37,7 @@ class FakeOpenAI:
     requests: list[dict[str, Any]] = field(default_factory=list)
     dim: int = FAKE_DIM
     bad_key: str = BAD_KEY  # requests with this key get a 401
+    down_key: str = DOWN_KEY  # requests with this key get a 503 (a provider that is down)
 
     def vector(self, text: str) -> list[float]:
         """The raw (unnormalised) vector the server returns for ``text``."""
@@ -54,6 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
         if self.headers.get("Authorization") == f"Bearer {BAD_KEY}":
             return self._reply(401, {"error": {"message": "bad key", "type": "invalid_request_error"}})
+        if self.headers.get("Authorization") == f"Bearer {DOWN_KEY}":
+            return self._reply(503, {"error": {"message": "down", "type": "server_error"}})
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
         data = [
             {"object": "embedding", "index": i, "embedding": fake_vector(t)} for i, t in enumerate(inputs)

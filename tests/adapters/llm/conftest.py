@@ -35,6 +35,7 @@ class Reply:
     content: str | Responder | None = None
     raw: bytes | None = None
     hang_seconds: float = 0.0
+    hangs_until_released: bool = False
 
     @classmethod
     def ok(cls, payload: Any) -> Reply:
@@ -57,6 +58,11 @@ class Reply:
         """Answer nothing for ``seconds`` (the test's teardown cuts it short)."""
         return cls(hang_seconds=seconds)
 
+    @classmethod
+    def hang_until_released(cls) -> Reply:
+        """Answer nothing until the test's teardown releases it: the hang never ends by itself."""
+        return cls(hangs_until_released=True)
+
 
 @dataclass
 class FakeLLM:
@@ -67,6 +73,17 @@ class FakeLLM:
     scripts: dict[str, list[Reply]] = field(default_factory=dict)
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _called: dict[str, threading.Event] = field(default_factory=dict)
+
+    def _call_event(self, model: str) -> threading.Event:
+        with self.lock:
+            return self._called.setdefault(model, threading.Event())
+
+    async def wait_for_call(self, model: str) -> None:
+        """Until ``model`` has been requested: an event the server thread sets as the request
+        arrives, not a polling deadline. The 120 s only guards against a hang."""
+        if not await asyncio.to_thread(self._call_event(model).wait, 120):
+            raise AssertionError(f"{model} was never called; calls: {self.calls}")
 
     def script(self, model: str, *replies: Reply) -> None:
         """Replies ``model`` gives in order; the last one repeats for every later request."""
@@ -93,6 +110,11 @@ class FakeLLM:
         if kind == "garbage":
             return Reply.garbage()
         return Reply.error(int(kind))
+
+    @staticmethod
+    def hang_until_released() -> Reply:
+        """No answer until the test ends (see :meth:`Reply.hang_until_released`)."""
+        return Reply.hang_until_released()
 
     @property
     def calls(self) -> list[str]:
@@ -130,12 +152,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
         with fake.lock:
             fake.requests.append({"path": self.path, "body": body})
+        fake._call_event(str(body.get("model", ""))).set()
         if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
             return self._json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
         model = str(body.get("model", ""))
         reply = fake.next_reply(model)
-        if reply.hang_seconds:
-            fake.released.wait(reply.hang_seconds)
+        if reply.hang_seconds or reply.hangs_until_released:
+            fake.released.wait(None if reply.hangs_until_released else reply.hang_seconds)
             return self._close_quietly()
         if reply.raw is not None:
             return self._send(200, reply.raw)

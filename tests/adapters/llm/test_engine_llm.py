@@ -116,8 +116,8 @@ async def test_with_wait_policy_jobs_wait_for_a_provider_and_are_replayed(fake_l
             assert await engine.process_pending() == 0  # deferred: not claimable before its time
             clock.advance(seconds=60)  # past the job's deferral ...
             ticks.now += 60  # ... and the breaker's reset time
-        # Meanwhile the raw turn is already searchable.
-        assert (await engine.get("Acme", user_id="alice")).memories
+        # Meanwhile the raw turn is already searchable (and only it: nothing is extracted yet).
+        assert [m.content for m in (await engine.get("Acme", user_id="alice")).memories] == ["I work at Acme"]
         fake_llm.script("m1", fake_llm.ok(ACME))
         assert await engine.process_pending() == 1
         job = await engine.get_job(queued.job_id)
@@ -126,15 +126,14 @@ async def test_with_wait_policy_jobs_wait_for_a_provider_and_are_replayed(fake_l
 
 
 async def test_get_is_unaffected_while_extraction_hangs(fake_llm, llm_settings) -> None:
-    fake_llm.script("m1", fake_llm.fail("hang"))
-    settings = llm_settings("m1", llm_attempt_timeout_seconds=3.0, llm_job_timeout_seconds=3.0)
-    ticks = Ticks()  # the extraction's deadline never passes: only a real answer could end the hang
+    fake_llm.script("m1", fake_llm.hang_until_released())
+    # The model hangs until the test ends, and neither the job's deadline (its clock stands still)
+    # nor the attempt's limit (an hour) ends it sooner, however slow the machine.
+    settings = llm_settings("m1", llm_attempt_timeout_seconds=3600.0, llm_job_timeout_seconds=3600.0)
+    ticks = Ticks()
     async with AsyncAccord(settings, extractor=llm_extractor(settings, ticks)) as engine:
         queued = await engine.add("I keep bees on my balcony", user_id="alice")
-        for _ in range(600):  # until the worker is inside the job, waiting on the model
-            if "m1" in fake_llm.calls:
-                break
-            await asyncio.sleep(0.01)
+        await fake_llm.wait_for_call("m1")  # the worker is inside the job, waiting on the model
         ctx = await engine.get("bees", user_id="alice")
         assert [m.content for m in ctx.memories] == ["I keep bees on my balcony"]
         assert "bees" in ctx.system_prompt_addition

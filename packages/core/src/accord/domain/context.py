@@ -98,12 +98,16 @@ def build_context(ranked: Sequence[Memory], fmt: ContextFormat, max_tokens: int)
     then the final text is measured, and the lowest-ranked item dropped while it is over.
     """
     trusted = [m for m in ranked if m.trusted]
-    overhead = count_tokens(_render(trusted[:1], fmt)) - _item_cost(trusted[0], fmt) if trusted else 0
     heading_cost = {c: count_tokens(h) for c, h in CATEGORY_HEADINGS.items()}
+    overhead = 0  # the title or wrapper, measured around the first item
+    if trusted:
+        overhead = count_tokens(_render(trusted[:1], fmt)) - _item_cost(trusted[0], fmt)
+        if fmt == "bullets":
+            # Each item pays for its own heading, not the overhead: the first item may not fit.
+            overhead -= heading_cost[trusted[0].category]
     budget = max_tokens - overhead
     chosen: list[Memory] = []
-    # The overhead already paid for the first item's heading.
-    seen_categories: set[Category] = {trusted[0].category} if trusted and fmt == "bullets" else set()
+    seen_categories: set[Category] = set()
     for memory in trusted:
         cost = _item_cost(memory, fmt)
         if fmt == "bullets" and memory.category not in seen_categories:
