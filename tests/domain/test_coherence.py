@@ -66,3 +66,18 @@ def test_a_pending_claim_does_not_hide_its_turn() -> None:
 def test_durable_memories_are_never_dropped() -> None:
     fact_from_old = memory("User likes tea", Category.PREFERENCE, "m1")
     assert coherent([fact_from_old], DERIVED, 10) == [fact_from_old]
+
+
+def test_a_turn_gives_way_when_its_facts_repeat_exactly_three_fifths_of_its_words() -> None:
+    # five words, three repeated: 0.6 is enough; two repeated (0.4) is not
+    turn = memory("joined Umbrella Acme Berlin today", Category.EPISODIC, "m7")
+    three = memory("User joined Umbrella Acme", Category.FACT, "m7")
+    two = memory("User joined Umbrella", Category.FACT, "m7")
+    assert coherent([three, turn], {"m7": [Derived(three.id, MemoryStatus.ACTIVE)]}, 10) == [three]
+    assert coherent([two, turn], {"m7": [Derived(two.id, MemoryStatus.ACTIVE)]}, 10) == [two, turn]
+
+
+def test_a_turn_with_no_words_of_its_own_gives_way_to_its_facts() -> None:
+    turn = memory("!!!", Category.EPISODIC, "m8")
+    fact = memory("User is vegan", Category.FACT, "m8")
+    assert coherent([fact, turn], {"m8": [Derived(fact.id, MemoryStatus.ACTIVE)]}, 10) == [fact]

@@ -319,22 +319,17 @@ def test_a_saved_merge_verdict_files_the_merged_memory_under_the_target_attribut
 
 
 @pytest.mark.parametrize(
-    ("kw", "wide"),
-    [
-        ({}, False),
-        ({"negated": True}, True),
-        ({"change_cue": True}, True),
-        ({"hint": {"change": "switched"}}, True),
-        ({"hint": {"verdict": "update"}}, False),
-        ({"scope": "tenant", "negated": True}, False),
-    ],
-    ids=["a plain value reads its attribute", "a denial reads the whole category",
-         "a change cue reads the whole category", "a change the extractor hinted reads the whole category",
-         "a hint that says nothing of change reads the attribute", "a shared denial reads its attribute"],
+    "kw",
+    [{}, {"negated": True}, {"change_cue": True}, {"hint": {"change": "switched"}}, {"hint": {"verdict": "update"}},
+     {"scope": "tenant", "negated": True}],
+    ids=["a plain value", "a denial", "a change cue", "a change the extractor hinted", "a hint that says nothing of change",
+         "a shared denial"],
 )
-def test_a_denial_or_a_statement_of_change_reads_the_whole_category(kw: dict[str, object], wide: bool) -> None:
+def test_every_candidate_reads_its_category_its_attribute_and_its_content_in_any_category(kw: dict[str, object]) -> None:
+    # The category for denials and changes filed under another key; the attribute and the content in any
+    # category, since the store holds one active memory per exclusive attribute and per content.
     m = candidate("User banks with Ally", attribute_key="bank:ally", attribute_value="ally", **kw)
-    assert lookup_for(m) == Lookup(user_id="alice", category="fact", base_key=None if wide else "bank:ally")
+    assert lookup_for(m) == Lookup(user_id="alice", category="fact", base_key="bank:ally", content_hash=m.content_hash)
 
 
 SKEW = dt.timedelta(seconds=5)  # resolution.DATED_SKEW
