@@ -223,3 +223,10 @@ def test_years_tied_to_a_skill_are_expertise(text: str, content: str) -> None:
 )
 def test_years_that_are_someone_elses_or_no_skill_are_no_expertise(text: str) -> None:
     assert [m for m in extract_memories([Message(role="user", content=text)]) if m.category is Category.EXPERTISE] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Could you write a bio for my friend Sam? He's a chef.", "Explain it like I'm five."]
+)
+def test_someone_elses_fragment_and_a_simile_are_not_about_the_user(text: str) -> None:
+    assert [m for m in extract_memories([Message(role="user", content=text)]) if m.category is Category.FACT] == []

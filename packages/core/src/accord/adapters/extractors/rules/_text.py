@@ -39,7 +39,8 @@ _NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re
 
 _CONJ_SUBJECT = re.compile(
     r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
-    r"and also|and so|since|cause|cuz|like|and honestly|but honestly)\s+(?=(?:I|my|it is|it's)\b)"
+    # not a bare "like": "explain it like I'm five" is a simile (", like I go daily" splits below)
+    r"and also|and so|since|cause|cuz|and honestly|but honestly)\s+(?=(?:I|my|it is|it's)\b)"
     r"|\s*[,;:]\s*(?:and\s+|but\s+|so\s+|like\s+|plus\s+)?(?=(?:I|my|we|our|me and)\b(?!\s*[,.]))"
     r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
@@ -344,10 +345,15 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
     return NormalisedClause(text, hedged, greeting, bool(standing))
 
 
+_SOMEONE = re.compile(
+    r"^(?:he|she|they|it|he's|she's|they're|it's|his|her|their|its|this|that|there|here|you|you're|your)\b", re.I
+)
+
+
 def noun_fragment(text: str) -> str | None:
     """ "Nurse" -> "I am a nurse", "Shellfish allergy" -> "I have a shellfish allergy"; else ``None``."""
-    if not _NOUN_FRAGMENT.match(text) or _FIRST_PERSON_OR_COMMAND.search(text):
-        return None
+    if not _NOUN_FRAGMENT.match(text) or _FIRST_PERSON_OR_COMMAND.search(text) or _SOMEONE.match(text):
+        return None  # "He's a chef" is about someone else
     words = text.lower().split()
     head = words[-1]
     if head in {"allergy", "intolerance"} | lex.FRAGMENT_CONDITIONS:
