@@ -91,3 +91,7 @@ def test_extended_family_in_passing_is_the_setting_not_news(text: str) -> None:
 def test_a_daily_habit_is_a_fact_and_a_way_of_working_a_procedure() -> None:
     assert said("I usually fall asleep around 2am") == [("fact", "User usually falls asleep around 2am", None)]
     assert said("I usually back up on Fridays") == [("procedure", "User usually backs up on Fridays", None)]
+
+
+def test_a_relative_introducing_a_quote_is_no_detail_about_them() -> None:
+    assert said("My mom always says 'I'm too old for this'.") == []

@@ -31,6 +31,7 @@ _ABOUT_THEM = re.compile(
 )
 
 _TODAY = re.compile(r"\b(?:today|tonight|right now|rn|at the moment|this (?:morning|afternoon|evening))\b", re.I)
+_SPEECH = re.compile(r"\b(?:says|said|tells|told|thinks|thought|asks|asked|keeps saying|goes)\W*$", re.I)
 _ROLE_IS_NAME = compile_rule(
     rf"^my {_ROLE}(?P<poss>'s name| name)? is (?P<called>named |called )?(?P<tail>.+)$"
 )
@@ -162,8 +163,9 @@ def _have_aged(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 def _role_fact(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     rest = m["rest"]
-    if not _ABOUT_THEM.match(rest) or len(rest.split()) > 15 or _TODAY.search(rest):
-        return ()  # "my dog is sick today" passes; "my dog is a beagle" stays
+    if not _ABOUT_THEM.match(rest) or len(rest.split()) > 15 or _TODAY.search(rest) or _SPEECH.search(rest):
+        # "my dog is sick today" passes; "my mom always says '...'" quotes her; "my dog is a beagle" stays
+        return ()
     # Nameless details ("my friend prefers tea") are about someone else: low weight, no key.
     return (stated(clause, RELATIONSHIP, MINOR, confidence=LIKELY),)
 
