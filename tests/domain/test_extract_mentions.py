@@ -95,3 +95,21 @@ def test_a_daily_habit_is_a_fact_and_a_way_of_working_a_procedure() -> None:
 
 def test_a_relative_introducing_a_quote_is_no_detail_about_them() -> None:
     assert said("My mom always says 'I'm too old for this'.") == []
+
+
+@pytest.mark.parametrize("text", ["my sis is so anoying rn", "my bf is being weird today", "wanna play a game"])
+def test_the_moment_and_its_wishes_stay_out(text: str) -> None:
+    assert said(text) == []
+
+
+def test_a_named_person_in_a_sentence_about_today_still_counts() -> None:
+    assert ("relationship", "User's sister Maya is visiting today", "relationship:sister:maya") in said("my sister Maya is visiting today")
+
+
+def test_a_relatives_job_is_theirs_and_takes_no_key() -> None:
+    assert said("my gf is a nurse") == [("relationship", "User's gf is a nurse", None)]
+
+
+@pytest.mark.parametrize("text", ["wat should i get my gf for xmas", "y is my dog always barking", "rite me a poem abt my cat"])
+def test_questions_and_tasks_typed_fast_mention_nobody(text: str) -> None:
+    assert said(text) == []

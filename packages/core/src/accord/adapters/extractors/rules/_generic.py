@@ -19,6 +19,7 @@ from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
 from accord.adapters.extractors.rules._cues import category_of, is_skill
+from accord.adapters.extractors.rules._goals import for_the_moment
 from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
@@ -79,7 +80,10 @@ _IMPORTANCE = {
 
 
 def _attribute(a: Analysis, clause: Clause) -> vocab.Attribute | None:
-    """The first vocabulary row whose predicate and object fit the clause."""
+    """The first vocabulary row whose predicate and object fit the clause; none for a relative's
+    ("my gf is a nurse" is her job, not the user's)."""
+    if a.subject == "possessive" and (a.owner.lower().split()[-1:] or [""])[0] in vocab.FAMILY:
+        return None
     obj_words = set(re.findall(r"[\w'+#-]+", a.obj.lower()))
     pairs = {" ".join(p) for p in zip(a.obj.lower().split(), a.obj.lower().split()[1:])}
     for attr in vocab.ATTRIBUTES:
@@ -135,7 +139,7 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
     return not (_PERFECT_PROGRESSIVE.search(clause.text) or _ONGOING.search(clause.text))
 
 
-def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Category]:
+def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str | None, Category]:
     """The attribute key and category: the vocabulary's, or one derived from the predicate."""
     if attr is not None:
         return (attr.key if attr.single else f"{attr.key}:{value}"), attr.category
@@ -143,7 +147,9 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str, Ca
     if a.subject == "possessive":
         owner = normalise_value(re.sub(r"^(?:current|new|old|main|usual|only)\s+", "", a.owner.lower()))
         if owner.split()[-1:] and owner.split()[-1] in vocab.FAMILY:
-            return vocab.role_key(owner), Category.RELATIONSHIP
+            # A detail of a relative: no key, since the role's key holds who they are ("my gf is
+            # a nurse" must not replace "my girlfriend is Aisha").
+            return None, Category.RELATIONSHIP
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
         return owner.replace(" ", "_"), Category.FACT
@@ -194,7 +200,7 @@ def _refused(a: Analysis, clause: Clause) -> bool:
         set(obj_words) & _KINDS_OF_PEOPLE
     ):
         return True  # "I'm Dana", "I'm Jon Smith": a name, which the name readers decide
-    if a.predicate in _GOAL_PREDICATES and obj_words[0] in _IDLE_GOALS:
+    if a.predicate in _GOAL_PREDICATES and (obj_words[0] in _IDLE_GOALS or for_the_moment(a.obj)):
         return True  # "I want to know more about X" is curiosity about the task, not a goal
     if a.subject == "possessive":
         return _weak_possessive(a, clause)

@@ -10,7 +10,12 @@ from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._base import ADV, GOAL, GOAL_WITH_DEADLINE, LIKELY, Clause, Draft, Rule, compile_rule, stated
 from accord.adapters.extractors.rules._phrasing import swap_pronouns
 
-__all__ = ["GOAL_RULES", "deictic"]
+__all__ = ["GOAL_RULES", "deictic", "for_the_moment"]
+
+
+def for_the_moment(goal: str) -> bool:
+    """Whether a wish is for the next few minutes ("play a game", "watch a movie"), not an aim."""
+    return bool(_PASTIME_NOW.match(goal))
 
 
 def deictic(text: str) -> bool:
@@ -51,6 +56,11 @@ _TRANSIENT = frozenset(
     fix test make""".split()
 )
 # Verbs from the list above that can still open a long-term goal when a time frame is given.
+_PASTIME_NOW = re.compile(
+    r"^(?:play|watch|hear|read|do|try|have|grab|get)\s+(?:a|an|some|something|the)?\s*"
+    r"(?:game|movie|film|joke|story|song|break|nap|snack|coffee|drink|quiz|riddle|round|something|fun)\b",
+    re.I,
+)
 _TIMED_OK = frozenset("get fix go see make".split())
 # ... or when what follows makes the goal plain ("get fit", "be a doctor").
 _GOAL_PHRASE = re.compile(
@@ -83,6 +93,8 @@ def _goal_ok(goal: str, *, timed_only: bool) -> bool:
     timed = bool(_DEADLINE.search(goal))
     if timed_only and not timed:
         return False
+    if _PASTIME_NOW.match(goal):
+        return False  # "wanna play a game", "want to watch a movie": the next ten minutes
     return first not in _TRANSIENT or (first in _TIMED_OK and timed) or bool(_GOAL_PHRASE.match(goal))
 
 

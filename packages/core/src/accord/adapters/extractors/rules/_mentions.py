@@ -72,11 +72,13 @@ _NOT_NAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december christmas easter i""".split()
 )
+_NOW = re.compile(r"\b(?:rn|right now|today|tonight|at the moment|atm|this (?:morning|afternoon|evening))\b", re.I)
 _MODIFIER_STOP = frozenset("own and or the a an of to at with for in on".split())
 # A sentence that asks the assistant to do something talks about people the task is about.
 _TASK = re.compile(
-    r"^\W*(?:(?:please|pls|plz|can you|could you|would you|help me)\s+)*(?:write|draft|translate|compose|"
-    r"make|create|generate|give|suggest|tell|send|plan|find|pick|recommend|describe|roleplay|pretend|imagine)\b",
+    r"^\W*(?:(?:please|pls|plz|can you|could you|would you|can u|could u|help me)\s+)*(?:write|draft|translate|compose|"
+    r"make|create|generate|give|suggest|tell|send|plan|find|pick|recommend|describe|roleplay|pretend|imagine|"
+    r"rite|wrte|gimme|giv|tel|recomend|sugest)\b",
     re.I,
 )
 
@@ -162,6 +164,8 @@ def with_mentions(sentence: str, said: Sequence[Draft], *, cased: bool) -> list[
         after = sentence[m.end():]
         name = None if (m["poss"] or plural) else (_name(after) if cased else _lowercase_name(after))
         written = " ".join([*mods, word if plural else _SLANG.get(word, word)])
+        if name is None and _NOW.search(sentence):
+            continue  # "my sis is so annoying rn": about the moment; the sister is incidental
         draft = _person(role, written, name, m["count"] if plural else None)
         if draft is None or role in seen or _said(known, word, role, name):
             continue

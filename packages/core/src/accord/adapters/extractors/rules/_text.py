@@ -136,7 +136,10 @@ _NOUN_FRAGMENT = re.compile(r"^(?:an? )?[\w'+#-]+(?: [\w'+#-]+){0,3}$", re.I)
 _QUESTION_START = re.compile(
     r"^(?:do|does|did|am|are|is|was|were|can|could|would|will|should|shall|has|had|what|what's|whats|"
     r"who|who's|whom|whose|where|where's|why|how|how's|which|isn't|aren't|doesn't|didn't|won't|"
-    r"wouldn't|may|when (?:is|are|was|were|do|does|did|will|should|can|could|would))\b"
+    r"wouldn't|may|when (?:is|are|was|were|do|does|did|will|should|can|could|would)|"
+    # the same, typed fast: "wat should i get", "hw do i", "ne1 know", "shud i"
+    r"wat|wut|wht|hw|whr|wen (?:is|do|does|did|will|should|can)|shud|shld|cud|wud|ne1|any1|anyone|anybody|"
+    r"y (?:is|are|do|does|did|would|should|can))\b"
     r"|^I (?:wonder|was wondering|am wondering|am curious|was curious)\b",
     re.I,
 )
@@ -362,6 +365,11 @@ def noun_fragment(text: str) -> str | None:
         article = "" if words[0] in {"a", "an"} or head in lex.DIETS else "a "
         return f"I am {article}{text}"
     return None
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence is a question by its first words, with or without its mark."""
+    return bool(_QUESTION_START.search(sentence.strip()))
 
 
 def is_usable(text: str, *, standing: bool = False) -> bool:

@@ -53,6 +53,7 @@ from accord.adapters.extractors.rules._personal import PERSONAL_RULES
 from accord.adapters.extractors.rules._social import DETAIL_RULES, SOCIAL_RULES
 from accord.adapters.extractors.rules._text import (
     NormalisedClause,
+    asks,
     clean_message,
     expand_contractions,
     is_bare_greeting,
@@ -185,7 +186,7 @@ def _extract_turn(text: str) -> list[Draft]:
             # The name read whole replaces a clause that only half said it ("User is Dani now").
             found = [d for d in found if not _says_name(d, named)]
             found.append(named)
-        if not is_question and not pasted:
+        if not is_question and not pasted and not asks(sentence):
             found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
         drafts.extend(found)
         after_greeting = False
