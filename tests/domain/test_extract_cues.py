@@ -230,3 +230,21 @@ def test_years_that_are_someone_elses_or_no_skill_are_no_expertise(text: str) ->
 )
 def test_someone_elses_fragment_and_a_simile_are_not_about_the_user(text: str) -> None:
     assert [m for m in extract_memories([Message(role="user", content=text)]) if m.category is Category.FACT] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("I'm allergic to shellfish, just FYI.", ["allergy:shellfish"]),  # the aside is no allergen
+        ("Please note: as of this week my last name is Okafor-Lee.", ["name"]),
+        ("So my go-to breakfast is avocado toast, I know, I know, millennial cliché lol", ["favorite:breakfast"]),
+        ("I feel better without bread", []),  # a verb of the mind
+    ],
+)
+def test_asides_hyphenated_names_and_verbs_of_the_mind(text: str, keys: list[str]) -> None:
+    assert [m.attribute_key for m in extract_memories([Message(role="user", content=text)])] == keys
+
+
+def test_a_hyphenated_name_is_read_whole() -> None:
+    (memory,) = extract_memories([Message(role="user", content="My last name is Okafor-Lee.")])
+    assert memory.attribute_value == "okafor-lee"

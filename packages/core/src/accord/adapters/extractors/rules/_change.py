@@ -208,7 +208,10 @@ CHANGE_RULES: tuple[Rule, ...] = (
 # The verb a fragment borrows, in the first person: the analysis' lemma with its particles.
 _FRAGMENT = re.compile(r"^[\w'+#.&-]+(?: [\w'+#.&-]+){0,3}$")
 _FRAGMENT_TAIL = re.compile(r"(?:,?\s+(?:now|these days|nowadays|nowdays|from now|from now on|since \w+|instead))+$", re.I)
-_NOT_FRAGMENTS = frozenset("yes no yeah nope ok okay thanks thank sure anyway so well cool great nice".split())
+_NOT_FRAGMENTS = frozenset(
+    """yes no yeah nope ok okay thanks thank sure anyway so well cool great nice just fyi btw lol haha tbh
+    honestly though tho please pls not at all really much totally""".split()
+)
 
 
 _ENDED_MARKER = re.compile(r"\b(?:any ?more|no longer|any longer|used to|not \w+ing)\b", re.I)

@@ -19,8 +19,8 @@ _NUM = r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _YEARS = r"\+?\s*(?:years?|yrs?|decades?)"
 _SKILL = r"(?P<skill>[A-Za-z][\w#+.-]*(?: (?-i:[A-Z])[\w#+.-]*)?)"
 _PATTERNS = (
-    # "15 years on Postgres", "10 years of Java", "five years as a nurse"
-    re.compile(rf"\b{_NUM}{_YEARS}\s+(?:of\s+(?:experience\s+(?:with|in)\s+)?|on\s+|with\s+|in\s+|doing\s+|using\s+|writing\s+|coding\s+(?:in\s+)?|programming\s+(?:in\s+)?|as\s+an?\s+){_SKILL}", re.I),
+    # "15 years on Postgres", "10 years of Java" ("twenty years as a chef" is a job, read by the job rules)
+    re.compile(rf"\b{_NUM}{_YEARS}\s+(?:of\s+(?:experience\s+(?:with|in)\s+)?|on\s+|with\s+|in\s+|doing\s+|using\s+|writing\s+|coding\s+(?:in\s+)?|programming\s+(?:in\s+)?){_SKILL}", re.I),
     # "Python, 8 yrs", "Go - 3 years"
     re.compile(rf"^\W*{_SKILL}\s*[,:-]\s*(?:about\s+|like\s+|over\s+)?{_NUM}{_YEARS}\b", re.I),
     # "been coding javascript like 5 yrs", "I've been doing woodworking for about 20 years"

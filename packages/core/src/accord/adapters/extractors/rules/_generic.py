@@ -24,7 +24,11 @@ from accord.adapters.extractors.rules._copula import complement_key, is_passing_
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
 
 _ANY_CLAUSE = compile_rule(r"^.+$")
-_PRONOUN_OBJECT = frozenset("it that this them him her there here one so too something anything".split())
+_PRONOUN_OBJECT = frozenset(
+    "it that this them him her there here one so too something anything at all much really that much".split()
+)
+# Verbs of the mind say how the user thinks about the conversation, not who they are.
+_MIND_VERBS = frozenset("know think guess mean suppose bet reckon wonder see understand feel".split())
 # Past tense is an event, not a fact, unless its verb changes a standing attribute.
 _CHANGE_VERBS = frozenset(
     """move relocate join start marry adopt get buy switch become graduate retire quit leave
@@ -192,7 +196,9 @@ def _refused(a: Analysis, clause: Clause) -> bool:
         return True
     if a.predicate == "go" and a.obj.lower().startswith("by "):
         return True  # "I go by Rob": a name, which the name readers decide
-    if a.predicate.split()[0] in _LEFT_TO_RULES or _is_passing(a, clause):
+    if a.predicate.endswith(","):
+        return True  # "I know, millennial cliché": what follows the comma is no object of the verb
+    if a.predicate.split()[0] in _LEFT_TO_RULES or a.predicate in _MIND_VERBS or _is_passing(a, clause):
         return True
     if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
         return True

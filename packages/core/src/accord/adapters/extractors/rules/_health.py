@@ -21,7 +21,7 @@ from accord.adapters.extractors.rules._base import (
     compile_rule,
     stated,
 )
-from accord.adapters.extractors.rules._phrasing import object_words
+from accord.adapters.extractors.rules._phrasing import object_words, without_aside
 
 FACT = Category.FACT
 
@@ -83,7 +83,7 @@ _NOT_ALLERGENS = frozenset("nothing none anything mondays monday work people lif
 
 def _allergens(text: str) -> list[str]:
     items = []
-    for part in re.split(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", text):
+    for part in re.split(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", without_aside(text)):
         words = object_words(part, 3)
         if words and all(w.replace("-", "").isalpha() for w in words):
             items.append(" ".join(words))

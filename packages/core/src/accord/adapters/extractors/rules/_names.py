@@ -19,7 +19,7 @@ from accord.adapters.extractors.rules._facts import NOT_A_NAME
 
 __all__ = ["names_in"]
 
-_NAME = r"(?P<name>[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?)"
+_NAME = r"(?P<name>[A-Z][a-z']+(?:-[A-Z]?[a-z']+)*(?: [A-Z][a-z']+(?:-[A-Z]?[a-z']+)*)?)"  # "Okafor-Lee"
 _CALL_ME = re.compile(
     rf"(?<![Dd]on't )(?<!never )(?<!not )\b(?:call me|calls me|called me|call me by|go by|going by|be called|"
     rf"use|prefer to be called|changed my (?:first |last |middle |legal )?(?:name|surname) to) {_NAME}\b(?! (?:a|an|the)\b)"

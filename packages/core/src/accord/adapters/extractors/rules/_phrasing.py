@@ -177,13 +177,25 @@ _LIST_COMMA = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?", re.I)
 _LIST_CONJ = re.compile(r"\s+(?:and|or|&)\s+", re.I)
 
 
+_ASIDE = re.compile(
+    r"(?:,\s*|\s+)(?:just fyi|fyi|btw|by the way|lol|haha|tbh|honestly|though|tho|please|pls|thanks|"
+    r"if that helps|just so you know|in case that matters)\W*$",
+    re.I,
+)
+
+
+def without_aside(text: str) -> str:
+    """The phrase without a trailing aside: "shellfish, just FYI" -> "shellfish"."""
+    return _ASIDE.sub("", text.strip())
+
+
 def split_list(text: str, *, every_conjunction: bool = False) -> list[str]:
     """The items of a list phrase: "hiking, climbing and skiing" -> three items.
 
     Only the last "and" joins items unless ``every_conjunction``, so "pizza, pasta and mac and
     cheese" keeps its dish; callers still check every item, since "fish and chips" is one thing.
     """
-    text = text.strip()
+    text = without_aside(text)
     separators = list(_LIST_COMMA.finditer(text))
     chunks = [c for c in _LIST_COMMA.split(text) if c]
     if not chunks:
