@@ -248,3 +248,18 @@ def test_asides_hyphenated_names_and_verbs_of_the_mind(text: str, keys: list[str
 def test_a_hyphenated_name_is_read_whole() -> None:
     (memory,) = extract_memories([Message(role="user", content="My last name is Okafor-Lee.")])
     assert memory.attribute_value == "okafor-lee"
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm probably moving to Denver next year.", "I might be vegetarian soon.", "I'm starting a new job next month"]
+)
+def test_a_plan_is_a_goal_and_replaces_no_current_value(text: str) -> None:
+    (memory,) = extract_memories([Message(role="user", content=text)])
+    assert (memory.category, memory.attribute_key) == (Category.GOAL, None)
+
+
+def test_a_hedge_of_certainty_opens_the_statement() -> None:
+    (memory,) = extract_memories([Message(role="user", content="I'm fairly sure my manager is called Greta.")])
+    assert (memory.attribute_key, memory.attribute_value, memory.content) == (
+        "relationship:manager", "greta", "User's manager is named Greta (uncertain)"
+    )

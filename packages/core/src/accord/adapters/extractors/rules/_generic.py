@@ -47,6 +47,11 @@ _ONGOING = re.compile(
     r"nowadays|lately|full[- ]time|part[- ]time|on weekends|weekly|daily)\b",
     re.I,
 )
+_FUTURE = re.compile(
+    r"\b(?:soon|next (?:week|month|year|summer|spring|fall|autumn|winter|semester|term)|in (?:the )?(?:spring|summer|fall|"
+    r"autumn|winter)|later this year|by (?:the end of )?(?:next|this) (?:year|month|summer)|in (?:a|two|three|a few) (?:weeks|months|years))\b",
+    re.I,
+)
 _MOMENT = re.compile(
     r"\b(?:today|tonight|rn|right now|this (?:morning|afternoon|evening|week|weekend)|at the moment|"
     r"atm|for the (?:weekend|day|night)|in an? (?:hour|minute|sec|second)|tomorrow|yesterday|"
@@ -136,7 +141,7 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
         words = a.obj.lower().split()
         if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:
             return True
-    if not a.progressive or a.predicate.split()[0] in _STANDING_PROGRESSIVE:
+    if not a.progressive or a.predicate.split()[0] in _STANDING_PROGRESSIVE or _FUTURE.search(clause.text):
         return False
     # "I've been riding the trails every weekend", "I'm driving a Skoda these days": an ongoing
     # activity, not the present moment.
@@ -274,6 +279,10 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if not value:
         return ()
     key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
+    if _FUTURE.search(clause.text) and not a.past and category in (Category.FACT, Category.PREFERENCE):
+        # "I'm moving to Denver next year", "I might be vegetarian soon": a plan, which must not
+        # replace the current value of its attribute.
+        key, category = None, Category.GOAL
     if attr is None and category is Category.FACT and a.subject != "possessive":
         # No row claimed it: the words around the predicate still say taste, skill or aim.
         category = category_of(a.core, category)  # the clause's own words, not a neighbour's

@@ -94,4 +94,6 @@ GREETINGS = (
 HEDGES = (
     "I think", "I guess", "I believe", "I suppose", "I reckon", "I feel like", "I would say",
     "I am not sure but", "not sure but", "maybe", "perhaps", "probably", "possibly", "apparently",
+    "I am fairly sure", "I am quite sure", "I am pretty sure", "I am not totally sure but", "I am not 100% sure but",
+    "it is possible that", "it's possible that", "I would guess", "I would say", "if I had to guess",
 )
