@@ -263,3 +263,15 @@ def test_a_hedge_of_certainty_opens_the_statement() -> None:
     assert (memory.attribute_key, memory.attribute_value, memory.content) == (
         "relationship:manager", "greta", "User's manager is named Greta (uncertain)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "memory"),
+    [
+        ("lowkey obsessed w matcha rn", ("preference", "likes:matcha")),  # a taste "right now" is current, not passing
+        ("im a lil bit of a gym bro ngl", ("fact", "be:gym bro")),
+        ("my bf and i just got a cat, her name is pepper", ("fact", "pet:pepper")),
+    ],
+)
+def test_slang_tastes_and_lowercase_pet_names(text: str, memory: tuple[str, str]) -> None:
+    assert memory in [(m.category.value, m.attribute_key) for m in extract_memories([Message(role="user", content=text)])]

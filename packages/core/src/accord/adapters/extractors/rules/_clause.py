@@ -38,7 +38,7 @@ _E_VERBS = frozenset(
     """live move love like hate have make take bake ride drive hike dance skate use prefer
     save serve share write type code care come become practise practice manage change retire
     believe dine smoke vape race bike surf skate juggle whittle knit hope scrape date adore
-    loathe relocate settle graduate promote volunteer figure lose close continue reside commute
+    loathe relocate settle graduate promote volunteer figure lose close continue reside commute vibe
     practise practice""".split()
 )
 _DOUBLED = re.compile(r"([bdfgklmnprtvz])\1$")

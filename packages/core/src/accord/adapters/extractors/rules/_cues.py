@@ -14,7 +14,7 @@ import re
 
 from accord.domain.models import Category
 
-__all__ = ["category_of", "is_skill"]
+__all__ = ["category_of", "is_skill", "is_taste"]
 
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a few|several|many)"
 _SKILL = re.compile(
@@ -89,3 +89,8 @@ def category_of(text: str, default: Category) -> Category:
 def is_skill(text: str) -> bool:
     """Whether ``text`` states how well the user does something ("ok at python", "new to Go")."""
     return bool(_SKILL.search(text))
+
+
+def is_taste(text: str) -> bool:
+    """Whether ``text`` states a taste ("obsessed with matcha", "big fan of jazz")."""
+    return bool(_TASTE.search(text))

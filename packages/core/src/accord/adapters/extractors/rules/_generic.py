@@ -18,7 +18,7 @@ from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import ADVERBS, Analysis, analyse, object_head
-from accord.adapters.extractors.rules._cues import category_of, is_skill
+from accord.adapters.extractors.rules._cues import category_of, is_skill, is_taste
 from accord.adapters.extractors.rules._goals import for_the_moment
 from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
@@ -130,8 +130,8 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
     if is_skill(clause.text):
         return False  # "I'm kinda ok at python", "not good in the cooking": a level, not a mood
-    if _MOMENT.search(clause.text) and not _ONGOING.search(clause.text):
-        return True  # "sober for 18 months as of today" is no passing state
+    if _MOMENT.search(clause.text) and not _ONGOING.search(clause.text) and not is_taste(clause.text):
+        return True  # "sober for 18 months as of today", "obsessed with matcha rn" are no passing states
     if a.predicate == "be":
         first = (a.obj.split() or [""])[0].lower().strip(",.!")
         if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
@@ -182,7 +182,11 @@ def _person_in(obj: str) -> str | None:
 
 # Change and time words at the end of an object say when, not what: "mushrooms now" is "mushrooms",
 # so the value (and a key derived from it) is the same before and after a change.
-_TIME_TAIL = re.compile(r"(?:,?\s+(?:now|any ?more|any longer|these days|nowadays|nowdays|again|lately|for good|too))+$", re.I)
+_TIME_TAIL = re.compile(
+    r"(?:,?\s+(?:now|any ?more|any longer|these days|nowadays|nowdays|again|lately|for good|too|rn|atm|right now|"
+    r"at the moment))+$",
+    re.I,
+)
 
 
 def _value(a: Analysis) -> str:

@@ -68,6 +68,7 @@ _PET_NAMED = re.compile(
     re.I,
 )
 _ITS_NAME = re.compile(r"\b(?:her|his|its|their) name(?:'s| is)\s+(?P<name>[A-Z][a-z'-]+)")
+_ITS_NAME_LOWER = re.compile(r"\b(?:her|his|its|their) name(?:'s| is)\s+(?P<name>[a-z][a-z'-]+)", re.I)
 _NOT_NAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december christmas easter i""".split()
@@ -173,10 +174,10 @@ def with_mentions(sentence: str, said: Sequence[Draft], *, cased: bool) -> list[
         out.append(draft)
     for m in _PET_NAMED.finditer(sentence):
         _name_pet(out, _role(m["role"]), m["name"].capitalize())
-    if m := _ITS_NAME.search(sentence):
+    if m := (_ITS_NAME if cased else _ITS_NAME_LOWER).search(sentence):
         unnamed = [d for d in out if _unnamed_pet(d)]
         if unnamed:  # the pet just mentioned, not a person
-            _name_pet(out, next(a for a in _ANIMALS if a in unnamed[0].content.lower().split()), m["name"])
+            _name_pet(out, next(a for a in _ANIMALS if a in unnamed[0].content.lower().split()), m["name"].capitalize())
     return out
 
 

@@ -203,7 +203,9 @@ def _likes(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 
 _LIKED_END = re.compile(r"\s*[,;(]|\s+(?:because|cause|but|though|so|since|when)\s", re.I)
-_LIKED_TAIL = re.compile(r"(?:\s+(?:now|any ?more|these days|nowadays|again|lately|too|a lot|so much))+$", re.I)
+_LIKED_TAIL = re.compile(
+    r"(?:\s+(?:now|any ?more|these days|nowadays|again|lately|too|a lot|so much|rn|atm|right now|at the moment))+$", re.I
+)
 
 
 def _liked_items(obj: str) -> list[tuple[str, str]] | None:

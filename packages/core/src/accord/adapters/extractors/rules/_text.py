@@ -89,9 +89,10 @@ _FILLER = _lead_pattern(_FILLER_WORDS)
 _GREETING = _lead_pattern(_GREETINGS)
 _HEDGE = _lead_pattern(_HEDGES)
 _INLINE_HEDGE = re.compile(
-    r"\b(?:probably|maybe|perhaps|possibly|kind of|kinda|sort of|sorta|I think|I guess|not sure)\b", re.I
+    r"\b(?:probably|maybe|perhaps|possibly|kind of|kinda|sort of|sorta|I think|I guess|not sure|lil bit of|little bit of)\b",
+    re.I,
 )
-_SOFT_HEDGE = re.compile(r"\b(?:kind of|kinda|sort of|sorta)\s+(?=\w)", re.I)
+_SOFT_HEDGE = re.compile(r"\b(?:kind of|kinda|sort of|sorta|(?:a )?(?:lil|little) bit of)\s+(?=\w)", re.I)
 _MODAL_HEDGE = (
     (re.compile(r"^I (?:might|may|could) be\b", re.I), "I am"),
     (re.compile(r"^I (?:might|may)\s+(?!be\b)", re.I), "I "),
@@ -107,7 +108,7 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7]+|\d+[.)])\s+")
 _TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:lol|haha+|hehe|lmao|tbh|btw|though|tho|please|pls|plz|thanks|thank you|thx|ty|"
     r"ok|okay|xd|:\)|:d|;\)|<3|fr|af|ngl|imo|imho|istg|lowkey|fwiw|no cap|on god|fr fr|frfr|smh|deadass|"
-    r"bro|bruh|lmfao|rofl|ig|idk|tho|for real|no contest|periodt?|ong|💀|😭|😂))+$",
+    r"bruh|lmfao|rofl|ig|idk|tho|for real|no contest|periodt?|ong|💀|😭|😂))+$",
     re.I,
 )
 # Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").

@@ -52,11 +52,12 @@ TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bcuz\b|\bcoz\b|\bbc\b", "because"),
         (r"\bn\b(?=\s+(?:i|my|me)\b)", "and"),
         (r"\b(?:ppl)\b", "people"),
+        (r"(?<=\w )w(?= [a-z])", "with"),  # "obsessed w matcha"
         (r"\byrs\b", "years"),
         (r"\bthru\b", "through"),
         # Dropped g's: "savin up", "been codin", "goin to the gym".
         (r"\b(sav|cod|go|watch|try|do|liv|work|learn|plann|think|look|play|runn|train|study|gett|mak|tak|start|"
-         r"mov|driv|teach|cook|bak|read|writ|hik|climb|paint|draw|sing|danc|skat|swimm|lift|stack|chill)in'?(?=\s|$)",
+         r"mov|driv|teach|cook|bak|read|writ|hik|climb|paint|draw|sing|danc|skat|swimm|lift|stack|chill|vib)in'?(?=\s|$)",
          r"\1ing"),
         (r"\bI got (?=(?:\d+|two|three|four|five|no) \w+s\b)", "I have "),
         (r"\b(?:deadass|lowkey|low-key|highkey|literally|hella|straight up)\s+(?=\w)", ""),
