@@ -275,3 +275,13 @@ def test_a_hedge_of_certainty_opens_the_statement() -> None:
 )
 def test_slang_tastes_and_lowercase_pet_names(text: str, memory: tuple[str, str]) -> None:
     assert memory in [(m.category.value, m.attribute_key) for m in extract_memories([Message(role="user", content=text)])]
+
+
+def test_a_thing_of_a_kind_the_user_mentions_owning_is_a_fact() -> None:
+    memories = extract_memories([Message(role="user", content="I got lost because the GPS in my old Subaru Outback kept rerouting us.")])
+    assert ("vehicle", "User has a Subaru Outback") in [(m.attribute_key, m.content) for m in memories]
+
+
+def test_a_thing_stolen_or_sold_is_not_owned() -> None:
+    memories = extract_memories([Message(role="user", content="Somebody has stolen my Vespa last week.")])
+    assert [m for m in memories if m.attribute_key == "vehicle"] == []

@@ -16,9 +16,10 @@ import re
 from dataclasses import replace
 
 from accord.domain.models import Category
-from accord.adapters.extractors.rules._base import Draft
+from accord.adapters.extractors.rules import _vocab as vocab
+from accord.adapters.extractors.rules._base import LIKELY, Draft
 
-__all__ = ["KINDS", "rekey"]
+__all__ = ["KINDS", "possessions_in", "rekey"]
 
 # kind -> names of things of that kind (lowercase; the longest match wins). Names that are also
 # everyday words ("max", "edge", "switch", "chase", "arch") appear only in unambiguous forms.
@@ -82,3 +83,38 @@ def rekey(draft: Draft) -> Draft:
     # The value as said when it names the thing ("rtx 4070"), so two of one make stay two values.
     value = draft.value if draft.value and name in draft.value.lower() else name
     return replace(draft, key=kind, value=value)
+
+
+# Vehicle makes and models, which name what the user drives wherever they are mentioned.
+_VEHICLES = sorted((w.replace("_", " ") for w in vocab.CAR_WORDS if w not in {"car", "ev", "hybrid", "fit", "golf",
+                    "leaf", "seat", "mini", "accord", "ram", "model_3", "model_y"}), key=len, reverse=True)
+_MY_THING = re.compile(
+    r"\bmy\s+(?:(?:old|new|trusty|beat-up|little|first|current|ancient|\d{4})\s+)*"
+    r"(?P<thing>(?:(?-i:[A-Z])[\w+-]*\s+){0,2}?(?:"
+    + "|".join(re.escape(v) for v in _VEHICLES)
+    + "|"
+    + "|".join(re.escape(n) for names in KINDS.values() for n in sorted(names, key=len, reverse=True))
+    + r")(?:\s+(?-i:[A-Z0-9])[\w+-]*){0,2})(?![\w'])",
+    re.I,
+)
+
+
+_LOST = re.compile(r"\b(?:stole|stolen|sold|lost|crashed|totaled|totalled|wrecked|gave away|got rid of|traded in|"
+                   r"returned|broke|smashed)\s+(?:\w+\s+)?$", re.I)
+
+
+def possessions_in(sentence: str, said: list[Draft]) -> list[Draft]:
+    """``said`` with the things of a kind the sentence says the user owns ("the GPS in my old Subaru
+    Outback", "I dropped my iPhone 12"), where ``said`` does not name them."""
+    known = " ".join(d.content.lower() for d in said)
+    out = list(said)
+    for m in _MY_THING.finditer(sentence):
+        thing = m["thing"].strip()
+        if thing.lower() in known or _LOST.search(sentence[max(0, m.start() - 30): m.start()]):
+            continue  # "somebody stole my Vespa": no longer the user's
+        found = kind_of(thing)
+        key = found[0] if found else "vehicle"
+        article = "an" if thing[:1].lower() in "aeiou" else "a"
+        out.append(Draft(f"User has {article} {thing}", Category.FACT, 0.55, key, thing.lower(), LIKELY))
+        known += " " + thing.lower()
+    return out

@@ -45,7 +45,7 @@ from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
 from accord.adapters.extractors.rules._mentions import with_mentions
 from accord.adapters.extractors.rules._names import names_in
-from accord.adapters.extractors.rules._kinds import rekey
+from accord.adapters.extractors.rules._kinds import possessions_in, rekey
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -188,6 +188,7 @@ def _extract_turn(text: str) -> list[Draft]:
             found.append(named)
         if not is_question and not pasted and not asks(sentence):
             found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
+            found = possessions_in(sentence, found)
         drafts.extend(found)
         after_greeting = False
     return _dedupe([rekey(d) for d in drafts])
