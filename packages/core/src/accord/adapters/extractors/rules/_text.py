@@ -16,6 +16,8 @@ from accord.adapters.extractors.rules._wording import CONTRACTIONS as _CONTRACTI
 from accord.adapters.extractors.rules._wording import FILLER_WORDS as _FILLER_WORDS
 from accord.adapters.extractors.rules._wording import GREETINGS as _GREETINGS
 from accord.adapters.extractors.rules._wording import HEDGES as _HEDGES
+from accord.adapters.extractors.rules._wording import SUBJECT_DROP as _SUBJECT_DROP
+from accord.adapters.extractors.rules._wording import SUBJECT_DROP_EXPAND as _SUBJECT_DROP_EXPAND
 from accord.adapters.extractors.rules._wording import TYPOS as _TYPOS
 
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
@@ -111,26 +113,6 @@ _TRAILING_FILLER = re.compile(
     r"bruh|lmfao|rofl|ig|idk|tho|for real|no contest|periodt?|ong|💀|😭|😂))+$",
     re.I,
 )
-# Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
-_SUBJECT_DROP = re.compile(
-    r"^(?:recently |finally |just |still )?(moved|relocated|joined|started|left|quit|live|living|work|working|"
-    r"love|hate|prefer|eat|enjoy|adore|based|allergic|learning|studying|training|saving|married|"
-    r"divorced|engaged|drive|own|have|got|play|speak|teach|teaching|raising|stopped|sold|cancell?ed|"
-    r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
-    r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
-    r"vegetarian|pescatarian|diabetic|retired|want to|wanna|need to|aiming|hope to|plan to|intermediate|advanced|"
-    r"beginner|expert|ok|okay|kinda ok|trash|awful|hopeless|solid|average|fluent in|been)\b",
-    re.I,
-)
-_SUBJECT_DROP_EXPAND = {
-    w: f"am {w}"
-    for w in """living working based allergic learning studying training saving married divorced
-    engaged teaching raising trying planning hoping going doing running obsessed into fluent rusty
-    new terrible bad good great decent vegan vegetarian pescatarian diabetic retired aiming intermediate
-    advanced trash awful hopeless solid average ok okay""".split()
-} | {"got": "have", "huge": "am a huge", "big": "am a big", "total": "am a total", "senior": "am a senior",
-     "junior": "am a junior", "lead": "am a lead", "fan": "am a fan", "beginner": "am a beginner",
-     "expert": "am an expert", "been": "have been", "kinda ok": "am kinda ok", "fluent in": "am fluent in"}
 # A bare noun phrase naming a role, diet or condition: "Nurse", "Jazz fan", "Shellfish allergy".
 _NOUN_FRAGMENT = re.compile(r"^(?:an? )?[\w'+#-]+(?: [\w'+#-]+){0,3}$", re.I)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTRACTIONS", "FILLER_WORDS", "GREETINGS", "HEDGES", "TYPOS"]
+__all__ = ["CONTRACTIONS", "FILLER_WORDS", "GREETINGS", "HEDGES", "SUBJECT_DROP", "SUBJECT_DROP_EXPAND", "TYPOS"]
 
 CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.I), r)
@@ -98,3 +98,24 @@ HEDGES = (
     "I am fairly sure", "I am quite sure", "I am pretty sure", "I am not totally sure but", "I am not 100% sure but",
     "it is possible that", "it's possible that", "I would guess", "I would say", "if I had to guess",
 )
+
+# Terse turns drop the subject ("Love Thai food", "Based in Oslo", "Allergic to cats").
+SUBJECT_DROP = re.compile(
+    r"^(?:recently |finally |just |still )?(moved|relocated|joined|started|left|quit|live|living|work|working|"
+    r"love|hate|prefer|eat|enjoy|adore|based|allergic|learning|studying|training|saving|married|"
+    r"divorced|engaged|drive|own|have|got|play|speak|teach|teaching|raising|stopped|sold|cancell?ed|"
+    r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
+    r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
+    r"vegetarian|pescatarian|diabetic|retired|want to|wanna|need to|aiming|hope to|plan to|intermediate|advanced|"
+    r"beginner|expert|ok|okay|kinda ok|trash|awful|hopeless|solid|average|fluent in|been)\b",
+    re.I,
+)
+SUBJECT_DROP_EXPAND = {
+    w: f"am {w}"
+    for w in """living working based allergic learning studying training saving married divorced
+    engaged teaching raising trying planning hoping going doing running obsessed into fluent rusty
+    new terrible bad good great decent vegan vegetarian pescatarian diabetic retired aiming intermediate
+    advanced trash awful hopeless solid average ok okay""".split()
+} | {"got": "have", "huge": "am a huge", "big": "am a big", "total": "am a total", "senior": "am a senior",
+     "junior": "am a junior", "lead": "am a lead", "fan": "am a fan", "beginner": "am a beginner",
+     "expert": "am an expert", "been": "have been", "kinda ok": "am kinda ok", "fluent in": "am fluent in"}
