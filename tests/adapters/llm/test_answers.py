@@ -26,6 +26,8 @@ TEXT = json.dumps(OBJ)
         ('I [think] {"a": "x}"}', {"a": "x}"}),  # prose in brackets is skipped, braces in strings kept
         (r'{"a": "say \"hi\" }"}', {"a": 'say "hi" }'}),
         ("[1, 2]", [1, 2]),
+        ('[1, "a"]', [1, "a"]),  # a string after a comma is an item: the comma stays
+        ('["a\\"", ]', ['a"']),  # an escaped quote does not end the string
     ],
 )
 def test_json_is_found_and_safely_repaired(text: str, value: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -31,34 +31,10 @@ class UnusableAnswer(ValueError):
         self.problem = problem
 
 
-def _drop_trailing_commas(text: str) -> str:
-    """``[1, 2,]`` -> ``[1, 2]`` and ``{"a": 1,}`` -> ``{"a": 1}``, outside strings only."""
-    out: list[str] = []
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "]}":
-            # Remove a comma that only whitespace separates from this closing bracket.
-            j = len(out) - 1
-            while j >= 0 and out[j].isspace():
-                j -= 1
-            if j >= 0 and out[j] == ",":
-                del out[j]
-        out.append(char)
-    return "".join(out)
-
-
-def _span_end(text: str, start: int) -> int | None:
-    """The index just past the bracket that closes the one at ``start``; None if it never closes."""
-    depth = 0
+def _outside_strings(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, character) for each character of ``text`` from ``start`` outside a JSON string
+    (an opening quote included, so a string counts as something after a comma): where brackets
+    and commas mean structure."""
     in_string = escaped = False
     for i in range(start, len(text)):
         char = text[i]
@@ -69,9 +45,30 @@ def _span_end(text: str, start: int) -> int | None:
                 escaped = True
             elif char == '"':
                 in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
+        else:
+            in_string = char == '"'
+            yield i, char
+
+
+def _drop_trailing_commas(text: str) -> str:
+    """``[1, 2,]`` -> ``[1, 2]`` and ``{"a": 1,}`` -> ``{"a": 1}``, outside strings only."""
+    dropped: set[int] = set()
+    last_comma: int | None = None  # a comma with only whitespace after it so far
+    for i, char in _outside_strings(text):
+        if char in "]}" and last_comma is not None:
+            dropped.add(last_comma)
+        if char == ",":
+            last_comma = i
+        elif not char.isspace():
+            last_comma = None
+    return "".join(c for i, c in enumerate(text) if i not in dropped)
+
+
+def _span_end(text: str, start: int) -> int | None:
+    """The index just past the bracket that closes the one at ``start``; None if it never closes."""
+    depth = 0
+    for i, char in _outside_strings(text, start):
+        if char in "{[":
             depth += 1
         elif char in "}]":
             depth -= 1
