@@ -23,8 +23,6 @@ def deictic(text: str) -> bool:
     return any(w.lower() in lex.DEICTIC for w in re.findall(r"[\w']+", text))
 
 
-_deictic = deictic
-
 _GOAL_ADJ = (
     r"(?:(?:main|big|biggest|primary|ultimate|long[- ]term|short[- ]term|current|top|personal|only|"
     r"new year's|new) )*"
@@ -87,7 +85,7 @@ _TIME_PHRASE = re.compile(
 
 def _goal_ok(goal: str, *, timed_only: bool) -> bool:
     words = goal.split()
-    if not words or len(words) > 15 or _deictic(_TIME_PHRASE.sub(" ", goal)):
+    if not words or len(words) > 15 or deictic(_TIME_PHRASE.sub(" ", goal)):
         return False
     first = words[0].lower()
     timed = bool(_DEADLINE.search(goal))
@@ -127,7 +125,7 @@ def _goal_want(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 def _goal_for(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     goal = m["goal"] or m["search"]
-    if _deictic(_TIME_PHRASE.sub(" ", goal)) or len(goal.split()) > 15:
+    if deictic(_TIME_PHRASE.sub(" ", goal)) or len(goal.split()) > 15:
         return ()
     return (stated(clause, Category.GOAL, _importance(goal), confidence=LIKELY + 0.05),)
 

@@ -257,7 +257,10 @@ def _unfronted(text: str) -> str | None:
 
 
 def _says_name(draft: Draft, named: Draft) -> bool:
-    if named.key != "name" or draft.category is not Category.FACT or draft.key not in {None} and not (draft.key or "").startswith(("be:", "legally:")):
+    """Whether a clause's draft only half says the name the name reader read whole."""
+    if named.key != "name" or draft.category is not Category.FACT:
+        return False
+    if draft.key is not None and not draft.key.startswith("be:"):
         return False
     text = draft.content.lower()
     return (named.value or "") in text or "their name" in text or "their last name" in text
