@@ -285,3 +285,22 @@ def test_a_thing_of_a_kind_the_user_mentions_owning_is_a_fact() -> None:
 def test_a_thing_stolen_or_sold_is_not_owned() -> None:
     memories = extract_memories([Message(role="user", content="Somebody has stolen my Vespa last week.")])
     assert [m for m in memories if m.attribute_key == "vehicle"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("I can code in Rust.", "skill:rust"),  # an ability is the one modal a fact may carry
+        ("SQL is not my strong suit.", "expertise:sql"),
+        ("Statistics is my forte", "expertise:statistics"),
+        ("My German is rusty.", "expertise:german"),
+    ],
+)
+def test_skill_levels_however_they_are_said(text: str, key: str) -> None:
+    memories = extract_memories([Message(role="user", content=text)])
+    assert [(m.category, m.attribute_key) for m in memories] == [(Category.EXPERTISE, key)]
+
+
+@pytest.mark.parametrize("text", ["my mood is bad", "I can help you", "I can't come tomorrow"])
+def test_moods_and_offers_are_no_skills(text: str) -> None:
+    assert extract_memories([Message(role="user", content=text)]) == []

@@ -28,7 +28,9 @@ _SKILL = re.compile(
     r"|\bcan(?:'t|not| not)? (?:cook|code|program|swim|drive|sing|dance|draw|paint|knit|sew|ski|surf|skate|"
     r"type|read music|play)\b"
     r"|\b(?:beginner|novice|intermediate|advanced|expert|pro|amateur|self-taught) (?:at|in|with)\b"
-    r"|\bI know (?:all|most|a lot|plenty|the basics)\b",
+    r"|\bI know (?:all|most|a lot|plenty|the basics)\b"
+    r"|\b(?:certified|licensed|qualified|trained) (?:in|as)\b|\bblack belt\b|\bcan (?!not\b)(?:code|program|speak|play|cook|"
+    r"read|write|draw|paint|sing|dance|drive|swim|knit|sew)\b",
     re.I,
 )
 _TASTE = re.compile(

@@ -52,6 +52,20 @@ _FUTURE = re.compile(
     r"autumn|winter)|later this year|by (?:the end of )?(?:next|this) (?:year|month|summer)|in (?:a|two|three|a few) (?:weeks|months|years))\b",
     re.I,
 )
+_ABILITY = re.compile(
+    r"^I can (?!not\b)(?:\w+ly )?(?:code|program|speak|play|cook|read|write|draw|paint|sing|dance|drive|swim|knit|sew|"
+    r"touch-type|type|ski|surf|skate|juggle)\b",
+    re.I,
+)
+# What "my X is rusty" may rate: languages and skills, not "my mood" or "my day".
+_RATED = frozenset(w.lower() for w in lex.SPOKEN_LANGUAGES | lex.PROGRAMMING_LANGUAGES) | frozenset(
+    """math maths english grammar spelling handwriting cooking writing coding driving singing chess backhand serve
+    swing technique french accent sight-reading typing""".split()
+)
+_LEVELS = frozenset(
+    """rusty fluent good great decent basic weak strong limited conversational native solid okay ok poor bad terrible
+    excellent shaky passable intermediate advanced""".split()
+)
 _MOMENT = re.compile(
     r"\b(?:today|tonight|rn|right now|this (?:morning|afternoon|evening|week|weekend)|at the moment|"
     r"atm|for the (?:weekend|day|night)|in an? (?:hour|minute|sec|second)|tomorrow|yesterday|"
@@ -126,6 +140,15 @@ def _looks_proper(obj: str, clause: Clause) -> bool:
     return first[:1].isupper() or not clause.cased or known_place
 
 
+def _rates_a_skill(a: Analysis) -> bool:
+    """ "My German is rusty", "my Python is decent": a possessed skill and a level."""
+    owner = a.owner.lower().split()
+    return (
+        a.subject == "possessive" and bool(owner) and owner[-1] in _RATED
+        and bool(set(a.obj.lower().split()) & _LEVELS) and len(a.obj.split()) <= 3
+    )
+
+
 def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
     if is_skill(clause.text):
@@ -159,6 +182,8 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str | N
             # A detail of a relative: no key, since the role's key holds who they are ("my gf is
             # a nurse" must not replace "my girlfriend is Aisha").
             return None, Category.RELATIONSHIP
+        if _rates_a_skill(a) and not a.negated:
+            return f"expertise:{owner}", Category.EXPERTISE  # "My German is rusty": how well, not what
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
         return owner.replace(" ", "_"), Category.FACT
@@ -201,7 +226,9 @@ def _content(a: Analysis) -> str:
 def _refused(a: Analysis, clause: Clause) -> bool:
     """Shapes that are not a durable fact about the user, whatever their predicate."""
     obj_words = _TIME_TAIL.sub("", a.obj).lower().split()  # "these days" is a time, not a deictic object
-    if a.modal or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
+    # "I can code in Rust" is an ability, not a supposition: the one modal a fact may carry.
+    ability = a.modal and bool(_ABILITY.match(clause.text))
+    if (a.modal and not ability) or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
         return True
     if a.predicate == "go" and a.obj.lower().startswith("by "):
         return True  # "I go by Rob": a name, which the name readers decide
@@ -227,6 +254,8 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     owner = a.owner.lower().split()
     if not owner or owner[-1] in _SITUATIONAL:
         return True
+    if _rates_a_skill(a):
+        return False  # "My German is rusty": a level
     first = a.obj.split()[0]
     if first.lower() in _PREPOSITIONS or set(a.predicate.split()[1:2]) & _PREPOSITIONS:
         return True
@@ -267,7 +296,7 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     attr = _attribute(a, clause)
     if attr is None and a.predicate in _CLAIMED_PREDICATES and a.obj.split()[0].lower() not in {"a", "an"}:
         return ()  # "I live in fear": the city row owns "live in" and refused the object ("a house" is fine)
-    if attr is None and is_passing_evaluation(a):
+    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a):
         return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
     relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY

@@ -13,6 +13,12 @@ from accord.adapters.extractors.rules._phrasing import normalise_value
 
 __all__ = ["TASTE_RULES"]
 
+# "SQL is not my strong suit", "Statistics is my forte": how well, told thing-first.
+_THING_IS_MY_LEVEL = compile_rule(
+    r"^(?P<thing>[\w][\w .&'+#-]{1,40}?) (?:is|are) (?P<neg>not |never )?(?:really |honestly |definitely )?my "
+    r"(?P<noun>strong suit|strong point|forte|speciality|specialty|weak spot|weak point|weakness|achilles heel)(?:,.*)?$"
+)
+
 _TASTE_NOUNS = (
     r"thing|jam|genre|vibe|go-to|go to|favorite|favourite|fave|passion|obsession|weakness|guilty pleasure|"
     r"comfort (?:show|food|movie|book|game|show)|happy place|religion|whole personality|drink|sport|band|team"
@@ -41,4 +47,17 @@ def _taste(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     return (Draft(content, Category.PREFERENCE, 0.6, f"likes:{value}", "like"),)
 
 
-TASTE_RULES: tuple[Rule, ...] = (Rule("taste", _THING_IS_MINE, _taste), Rule("taste", _FOR_ME, _taste))
+def _level(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    thing = m["thing"].strip()
+    if thing.lower() in _NOT_THINGS or thing.lower().startswith(("my ", "our ")):
+        return ()
+    weak = m["noun"].lower().startswith(("weak", "achilles")) != bool(m["neg"])
+    content = f"User is {'not strong' if weak else 'strong'} at {thing}"
+    return (Draft(content, Category.EXPERTISE, 0.6, f"expertise:{normalise_value(thing)}", "weak" if weak else "strong"),)
+
+
+TASTE_RULES: tuple[Rule, ...] = (
+    Rule("skill_level", _THING_IS_MY_LEVEL, _level),
+    Rule("taste", _THING_IS_MINE, _taste),
+    Rule("taste", _FOR_ME, _taste),
+)
