@@ -82,12 +82,13 @@ _PAIR_SUBJECT = re.compile(r"^[A-Z][a-z'-]+ and I\b")
 
 
 
-def _lead_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def _lead_pattern(words: tuple[str, ...], unless: str = "") -> re.Pattern[str]:
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"^(?:{alts})(?:\s+that)?(?:\s*[,:;.!\-]+\s*|\s+|$)", re.I)
+    return re.compile(rf"^{unless}(?:{alts})(?:\s+that)?(?:\s*[,:;.!\-]+\s*|\s+|$)", re.I)
 
 
-_FILLER = _lead_pattern(_FILLER_WORDS)
+# "No, I live in Oslo" opens on a filler; "No more choir for me" says what ended.
+_FILLER = _lead_pattern(_FILLER_WORDS, unless=r"(?!no\s+(?:more|longer)\b)")
 _GREETING = _lead_pattern(_GREETINGS)
 _HEDGE = _lead_pattern(_HEDGES)
 _INLINE_HEDGE = re.compile(

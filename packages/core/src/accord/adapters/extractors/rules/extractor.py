@@ -212,7 +212,7 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
 # "I had to explain that I'm vegan", "considering I'm allergic to eggs", "because I'm the office
 # manager at Corbett Dental": a standing first-person statement inside a story about one day.
 _EMBEDDED = re.compile(
-    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and)\s+"
+    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and|means|meaning)\s+"
     r"(?P<clause>I(?:'m| am| have| live| work| speak| own| use| teach| study)\s[^,;:]{2,80})",
     re.I,
 )
