@@ -39,6 +39,7 @@ from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._frames import FRAME_RULES
 from accord.adapters.extractors.rules._experience import with_experience
 from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
@@ -80,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     *PAST_RULES,
     *DATE_RULES,
     *ORG_RULES,
+    *FRAME_RULES,
     *FACT_RULES,
     *SOCIAL_RULES,
     *ROLE_EXPERTISE_RULES,
@@ -212,8 +214,9 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
 # "I had to explain that I'm vegan", "considering I'm allergic to eggs", "because I'm the office
 # manager at Corbett Dental": a standing first-person statement inside a story about one day.
 _EMBEDDED = re.compile(
-    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and|means|meaning)\s+"
-    r"(?P<clause>I(?:'m| am| have| live| work| speak| own| use| teach| study)\s[^,;:]{2,80})",
+    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and|means|meaning|where|now)\s+"
+    r"(?P<clause>I(?:'m| am| have| live| work| speak| own| use| teach| study| volunteer| play| drive| coach| love"
+    r"| prefer| hate| enjoy| eat| run| train| manage| lead| go)\s[^,;:]{2,80})",
     re.I,
 )
 
