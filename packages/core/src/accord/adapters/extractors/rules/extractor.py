@@ -40,6 +40,7 @@ from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
 from accord.adapters.extractors.rules._frames import FRAME_RULES
+from accord.adapters.extractors.rules._skills import SKILL_FRAME_RULES
 from accord.adapters.extractors.rules._experience import with_experience
 from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
@@ -82,6 +83,7 @@ RULES: tuple[Rule, ...] = (
     *DATE_RULES,
     *ORG_RULES,
     *FRAME_RULES,
+    *SKILL_FRAME_RULES,
     *FACT_RULES,
     *SOCIAL_RULES,
     *ROLE_EXPERTISE_RULES,
