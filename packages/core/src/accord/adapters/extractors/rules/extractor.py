@@ -32,6 +32,7 @@ from dataclasses import replace
 import re
 
 from accord.domain.models import Category, ExtractedMemory, Message
+from accord.domain.shifts import SHIFT_CUE
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
 from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
 from accord.adapters.extractors.rules._clause import Analysis, analyse
@@ -47,7 +48,7 @@ from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
 from accord.adapters.extractors.rules._mentions import with_mentions
 from accord.adapters.extractors.rules._names import names_in
-from accord.adapters.extractors.rules._kinds import possessions_in, rekey
+from accord.adapters.extractors.rules._kinds import possessions_in, rekey, switched_kinds_in
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -193,6 +194,7 @@ def _extract_turn(text: str) -> list[Draft]:
         if not is_question and not pasted and not asks(sentence):
             found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
             found = possessions_in(sentence, found)
+            found = switched_kinds_in(sentence, found, changed=bool(SHIFT_CUE.search(sentence)))
         drafts.extend(found)
         after_greeting = False
     return _dedupe([rekey(d) for d in drafts])
