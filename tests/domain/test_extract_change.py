@@ -168,3 +168,18 @@ def test_liking_and_disliking_one_thing_share_a_key(text: str) -> None:
 def test_an_undated_former_value_is_kept_for_resolution_to_date() -> None:
     (memory,) = extract_memories([Message(role="user", content="I used to live in Paris")])
     assert (memory.attribute_key, memory.valid_to, memory.resolution_hint) == ("city", None, {"change": "ended"})
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("Keep answers short from now on, a few lines max.", "procedure:response_length", None),
+        ("Give me detailed answers, I like the full explanation.", "procedure:response_length", None),
+        ("Always use metric units.", "procedure:units", None),
+        ("English from here on.", "preferred_language", "english"),
+        ("Reply in Spanish.", "preferred_language", "spanish"),
+    ],
+)
+def test_a_standing_instruction_is_keyed_by_the_reply_aspect_it_names(text: str, key: str, value: str | None) -> None:
+    # Two instructions about one aspect share a key, so the later replaces the earlier.
+    assert [(k, v) for _, k, v, _ in read(text)] == [(key, value)]

@@ -141,7 +141,14 @@ def merge_contents(existing: str, candidate: str) -> str:
 
 
 def _same_value(a: Claim, b: Claim) -> bool:
-    return a.negated == b.negated and (a.attribute_value or "").lower() == (b.attribute_value or "").lower()
+    """Whether candidate ``a`` states the value ``b`` holds. A key without a value (a reply
+    aspect such as ``procedure:tone``) holds its value in the words: "talk informal with me now"
+    is another value than "talk to me in a formal way", a restatement of it is not."""
+    if a.negated != b.negated:
+        return False
+    if a.attribute_value is None and b.attribute_value is None:
+        return _terms(a.content) <= _terms(b.content) or similarity(a.content, b.content) >= NEAR_DUPLICATE
+    return (a.attribute_value or "").lower() == (b.attribute_value or "").lower()
 
 
 def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> Decision:

@@ -67,7 +67,7 @@ from accord.adapters.extractors.rules._text import (
     split_sentences,
     uses_capitals,
 )
-from accord.adapters.extractors.rules._requests import standing_requests
+from accord.adapters.extractors.rules._requests import aspect_key, standing_requests
 from accord.adapters.extractors.rules._tastes import TASTE_RULES
 from accord.adapters.extractors.rules._usage import USAGE_RULES
 from accord.adapters.extractors.rules._work import EMPLOYMENT_RULES
@@ -197,7 +197,16 @@ def _extract_turn(text: str) -> list[Draft]:
             found = switched_kinds_in(sentence, found, changed=bool(SHIFT_CUE.search(sentence)))
         drafts.extend(found)
         after_greeting = False
-    return _dedupe([rekey(d) for d in drafts])
+    return _dedupe([rekey(_with_aspect(d)) for d in drafts])
+
+
+def _with_aspect(draft: Draft) -> Draft:
+    """A standing instruction without a key gets its reply aspect's, so the next one about the
+    same aspect ("keep answers short" after "give me detailed answers") replaces it."""
+    if draft.category is not Category.PROCEDURE or draft.key is not None:
+        return draft
+    key = aspect_key(draft.content)
+    return draft if key is None or key == "preferred_language" else replace(draft, key=key)
 
 
 def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool = True) -> list[Draft]:
