@@ -89,6 +89,7 @@ class Decision:
 
 NEAR_DUPLICATE = 0.8
 REFINEMENT_OVERLAP = 0.5
+REFINING_WORDS = 3  # new words that make a restatement of a value a refinement of it
 CONFIDENCE_GAP = 0.2
 AUTHORITATIVE = 0.9
 HEDGED = 0.6
@@ -365,6 +366,14 @@ def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str =
                 return Decision(
                     Action.MERGE,
                     "another detail of the same person",
+                    target_id=existing.id,
+                    merged_content=merge_contents(existing.content, candidate.content),
+                )
+            if len(_terms(candidate.content) - _terms(existing.content) - _DENIAL_WORDS) >= REFINING_WORDS:
+                # "works as a nurse in the ICU at Saint Mary's" after "is a nurse": the same value, told in full.
+                return Decision(
+                    Action.MERGE,
+                    "the new memory refines a stored one",
                     target_id=existing.id,
                     merged_content=merge_contents(existing.content, candidate.content),
                 )
