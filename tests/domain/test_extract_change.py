@@ -183,3 +183,11 @@ def test_an_undated_former_value_is_kept_for_resolution_to_date() -> None:
 def test_a_standing_instruction_is_keyed_by_the_reply_aspect_it_names(text: str, key: str, value: str | None) -> None:
     # Two instructions about one aspect share a key, so the later replaces the earlier.
     assert [(k, v) for _, k, v, _ in read(text)] == [(key, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I might switch to Ally now.", "Maybe Equinox now, if the price is right.", "I'm going to switch to Ally now."],
+)
+def test_a_change_the_user_only_weighs_states_no_new_value_of_a_kind(text: str) -> None:
+    assert not [r for r in read(text) if r[1] in {"bank", "gym"}]

@@ -149,6 +149,13 @@ _ENDED_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+# A change that may yet happen, or that the user only weighs: "might switch to Verizon now".
+_UNSURE = re.compile(
+    r"\b(?:might|may|maybe|could|would|should|perhaps|probably|if|whether|thinking (?:of|about)|considering|"
+    r"planning|plan to|want to|wanna|wish|hope|or|(?:going to|gonna) (?:switch|move|change|get|try|join|sign up|"
+    r"cancel|go with|use|buy|start|look at))\b",
+    re.I,
+)
 _PET_NAMED = re.compile(
     r"\b(?:dog|cat|puppy|kitten|pet|horse|bird|rabbit|fish|son|daughter|baby|kid|boy|girl)\s+(?:(?:is\s+)?called|named|is)\s+$",
     re.I,
@@ -159,7 +166,7 @@ def switched_kinds_in(sentence: str, said: list[Draft], *, changed: bool) -> lis
     """``said`` with the thing of a known kind that a sentence of change moves to ("im going to
     Equinox now", "we've got Disney+ for the kids"), when no draft names it. Only in a sentence
     that says something changed (``changed``), and never for a thing it ends ("cancelled Netflix")."""
-    if not changed:
+    if not changed or _UNSURE.search(sentence):
         return said
     known = " ".join(f"{d.content} {d.value or ''}".lower() for d in said)
     named = {found[0] for d in said if not d.negated and (found := kind_of(d.value or "") or kind_of(d.content))}

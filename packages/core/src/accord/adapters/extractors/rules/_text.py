@@ -169,11 +169,12 @@ _SARCASM = re.compile(
     re.I,
 )
 _SHOUTED_DELIGHT = re.compile(r"\b(?:THRILLED|DELIGHTED|THRILLING)\b")  # case matters: shouting is the tell
-# The user's own irony ("jk", "I'm kidding", "Kidding!"), not a story's ("he kept joking that ...").
-_IRONY = re.compile(
-    r"\b(?:jk|j/k|just kidding|just joking|only kidding|only joking)\b"
-    r"|\b(?:I'?m|I am|I was|am|im)\s+(?:only\s+|just\s+)?(?:kidding|joking)\b"
-    r"|(?:^|[.!?,]\s*)(?:kidding|joking)\b|\b(?:kidding|joking)\W*$|(?:^|\s)/s\b",
+# Irony: "jk", "kidding", "(joking)", unless the joke is someone else's ("he kept joking that ...",
+# "you're kidding").
+_IRONY_WORD = re.compile(r"\b(?:jk|j/k|kidding|joking)\b|(?:^|\s)/s\b", re.I)
+_OTHERS_JOKE = re.compile(
+    r"\b(?:he|she|they|you|you're|youre|we|someone|everyone|people|kept|keeps|was|were|stop|always|not|\w+'s)"
+    r"\s+(?:\w+\s+)?(?:kidding|joking)\b",
     re.I,
 )
 # "We have two kids" and "our daughter" speak for the user's household; every rule that reads them
@@ -205,13 +206,18 @@ class NormalisedClause:
     standing: bool
 
 
+def _ironic(text: str) -> bool:
+    """Whether the user marks their own words as a joke."""
+    return any(not _OTHERS_JOKE.search(text[max(0, m.start() - 30): m.end()]) for m in _IRONY_WORD.finditer(text))
+
+
 def clean_message(text: str) -> str | None:
     """Drop code, quoted lines and unsafe turns; ``None`` means "extract nothing from this turn"."""
     if len(text) > _MAX_MESSAGE_CHARS:  # pasted documents speak for their author, not the user
         return None
     text = _QUOTED_LINE.sub(" ", _INLINE_CODE.sub(" ", _CODE_BLOCK.sub(" ", text)))
     text = text.translate(_QUOTES)
-    if _INJECTION.search(text) or _IRONY.search(text) or _SARCASM.search(text) or _SHOUTED_DELIGHT.search(text):
+    if _INJECTION.search(text) or _ironic(text) or _SARCASM.search(text) or _SHOUTED_DELIGHT.search(text):
         return None
     text = _QUOTED_SPAN.sub(" ", text)
     return _PASTED.sub(lambda m: m["lead"], text)
