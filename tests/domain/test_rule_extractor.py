@@ -1001,3 +1001,16 @@ def test_present_tense_facts_have_no_interval() -> None:
 )
 def test_only_the_users_own_irony_silences_a_turn(text: str, remembered: bool) -> None:
     assert bool(extract_memories([Message(role="user", content=text)])) is remembered
+
+
+@pytest.mark.parametrize(
+    "text", ["I listen to them on every single walk.", "I type them up.", "I eat them every day.", "I play with them."]
+)
+def test_a_pronoun_object_names_nothing_to_remember(text: str) -> None:
+    # What "them" is was said in another sentence: alone, the memory would mean nothing.
+    assert extract_memories([Message(role="user", content=text)]) == []
+
+
+def test_a_pronoun_with_what_it_stands_for_after_it_is_kept() -> None:
+    got = extract_memories([Message(role="user", content="I love it when you use bullets.")])
+    assert [m.attribute_key for m in got] == ["procedure:response_format"]

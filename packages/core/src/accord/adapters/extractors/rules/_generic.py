@@ -27,6 +27,14 @@ _ANY_CLAUSE = compile_rule(r"^.+$")
 _PRONOUN_OBJECT = frozenset(
     "it that this them him her there here one so too something anything at all much really that much".split()
 )
+# A pronoun object with only a time, place or degree after it names nothing ("it" when, "them" that
+# are kept: "I love it when ...", "I hate them that much" say what follows).
+_BARE_PRONOUN = re.compile(
+    r"^(?:to |with |about |on |for |at )?(?:it|them|him|her|those|these)(?:\s+(?:up|out|down|off|on|in|back|again|"
+    r"too|anymore|any more|a lot|so much|every \w+(?: \w+)?|on \w+(?: \w+){0,3}|at \w+(?: \w+)?|all the time|"
+    r"lately|now|daily|already)\b)*[\s,.!]*$",
+    re.I,
+)
 # Verbs of the mind say how the user thinks about the conversation, not who they are.
 _MIND_VERBS = frozenset("know think guess mean suppose bet reckon wonder see understand feel".split())
 # Past tense is an event, not a fact, unless its verb changes a standing attribute.
@@ -230,6 +238,8 @@ def _refused(a: Analysis, clause: Clause) -> bool:
     ability = a.modal and bool(_ABILITY.match(clause.text))
     if (a.modal and not ability) or not obj_words or a.obj.lower() in _PRONOUN_OBJECT or _DEICTIC & set(obj_words):
         return True
+    if _BARE_PRONOUN.match(a.obj):
+        return True  # "I listen to them on every walk", "I type them up": what "them" is was said elsewhere
     if a.predicate == "go" and a.obj.lower().startswith("by "):
         return True  # "I go by Rob": a name, which the name readers decide
     if a.predicate.endswith(","):
