@@ -191,3 +191,22 @@ def test_a_standing_instruction_is_keyed_by_the_reply_aspect_it_names(text: str,
 )
 def test_a_change_the_user_only_weighs_states_no_new_value_of_a_kind(text: str) -> None:
     assert not [r for r in read(text) if r[1] in {"bank", "gym"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [("So I'm back in Asheville, in a little house near the river.", "asheville"), ("Back in Leeds now.", "leeds"),
+     ("I'm back in New York for good.", "new york")],
+)
+def test_back_in_a_place_is_where_the_user_lives_again(text: str, city: str) -> None:
+    assert [(k, v) for _, k, v, _ in read(text)] == [("city", city)]
+
+
+@pytest.mark.parametrize("text", ["I'm back in the office.", "I'm back in Slack.", "i'm back in paris"])
+def test_back_in_something_else_is_no_move(text: str) -> None:
+    # An office, a tool, and a writer who does not capitalise names: no city.
+    assert not [r for r in read(text) if r[1] == "city"]
+
+
+def test_years_in_a_known_place_are_no_experience_of_a_skill() -> None:
+    assert not [r for r in read("Two years in New York was enough for me.") if (r[1] or "").startswith("expertise:")]

@@ -22,7 +22,9 @@ import re
 from collections.abc import Sequence
 
 from accord.domain.models import Category
+from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._cues import category_of
+from accord.adapters.extractors.rules._kinds import kind_of
 from accord.adapters.extractors.rules._base import ADV, MINOR, Clause, Draft, Rule, compile_rule
 from accord.adapters.extractors.rules._clause import Analysis, analyse, lemma
 from accord.adapters.extractors.rules._vocab import HABIT_VERBS
@@ -165,8 +167,22 @@ _REPLACEMENT_SIGN = re.compile(r"\b(?:finally|finaly|new|old|upgrade|upgraded|re
 _PLACES = re.compile(r"^(?:in|to|into|out|home|back|here|there|house|apartment|flat)\b", re.I)
 
 
+_BACK_IN_PLACE = re.compile(r"^(?P<place>(?-i:[A-Z])[\w'-]+(?: (?-i:[A-Z])[\w'-]+){0,2})(?:,|$| now| again| for good| after)", re.I)
+
+
+def _a_place(name: str) -> bool:
+    """A capitalised name that is no tool or known product ("back in Slack" is not a move)."""
+    value = name.lower()
+    return value in lex.WELL_KNOWN_PLACES or not (value in lex.TECH_TERMS or kind_of(value))
+
+
 def _switched(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     verb = m["verb"].lower()
+    place = _BACK_IN_PLACE.match(m["obj"]) if verb == "am back" and clause.cased else None
+    if place and re.search(r"\bback in\b", clause.text, re.I) and _a_place(place["place"]):
+        # "I'm back in Asheville": the user lives there again (a capitalised name; "back in the office" is not)
+        city = place["place"]
+        return (Draft(f"User lives in {city} again", Category.FACT, 0.8, "city", normalise_value(city), 0.85),)
     if verb in _PURCHASE and not _REPLACEMENT_SIGN.search(clause.text):
         return ()
     obj = _cut(m["obj"])

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from accord.domain.models import Category
+from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._base import LIKELY, Draft
 from accord.adapters.extractors.rules._phrasing import normalise_value
 
@@ -43,6 +44,8 @@ def with_experience(sentence: str, said: Sequence[Draft]) -> list[Draft]:
             before = sentence[: m.start()]
             if skill.lower().split()[0] in _NOT_SKILLS or re.search(r"\bold\b", sentence[m.end():m.end() + 5]):
                 continue  # "ten years old"
+            if skill.lower() in lex.WELL_KNOWN_PLACES:
+                continue  # "two years in New York": time lived somewhere, not a skill
             if _SOMEONE_ELSE.search(before) or not (_FIRST_PERSON.search(before) or len(before.split()) <= 2):
                 continue  # "my brother has 10 years of Java" is his
             n = m["n"].lower()

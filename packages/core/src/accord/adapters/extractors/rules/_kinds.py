@@ -48,6 +48,8 @@ KINDS: dict[str, tuple[str, ...]] = {
                          "linux mint", "pop!_os"),
     "gpu": ("gtx", "rtx", "radeon", "geforce"),
     "notes_app": ("notion", "obsidian", "evernote", "onenote", "roam research", "logseq"),
+    "chat_app": ("slack", "discord", "microsoft teams", "whatsapp", "telegram", "zoom", "google meet", "imessage",
+                 "wechat", "mattermost"),
     "mobile_carrier": ("vodafone", "t-mobile", "at&t", "o2", "telstra", "movistar", "mint mobile", "cricket wireless",
                        "boost mobile", "telus", "airtel", "lebara", "giffgaff", "verizon wireless", "us mobile",
                        "visible", "google fi", "tesco mobile", "lycamobile"),
@@ -58,6 +60,7 @@ PROPER_ONLY: dict[str, tuple[str, ...]] = {
     "video_service": ("Max", "Prime"),
     "mobile_carrier": ("Orange", "Three", "Bell", "Rogers", "Verizon", "Sprint", "Free", "Mint"),
     "browser": ("Edge", "Arc"),
+    "chat_app": ("Signal", "Teams"),
     "operating_system": ("Arch",),
 }
 
@@ -141,7 +144,8 @@ def possessions_in(sentence: str, said: list[Draft]) -> list[Draft]:
 
 
 _KIND_LABELS = {"music_service": "music service", "video_service": "streaming service", "internet_provider": "internet provider",
-                "operating_system": "operating system", "notes_app": "notes app", "mobile_carrier": "mobile carrier"}
+                "operating_system": "operating system", "notes_app": "notes app", "mobile_carrier": "mobile carrier",
+                "chat_app": "chat app"}
 # What ends a thing rather than starts it: "cancelled Netflix", "no more Hulu", "not with Comcast".
 _ENDED_BEFORE = re.compile(
     r"\b(?:cancell?ed|cancld|canceled|closed|left|quit|dropped|ditched|sold|stopped|ended|unsubscribed from|"
