@@ -14,6 +14,7 @@ from accord.errors import AccordError
 from accord.settings import AccordSettings
 from accord.engine.engine import AsyncAccord
 from accord.server.cli import add_serve_parser
+from accord.cli.migrate import add_migrate_parser
 
 
 def _settings(args: argparse.Namespace) -> AccordSettings:
@@ -111,6 +112,12 @@ async def cmd_worker(args: argparse.Namespace) -> int:
         print("accord worker running; Ctrl-C to stop", file=sys.stderr)
         await asyncio.Event().wait()
     return 0
+
+
+async def cmd_migrate(args: argparse.Namespace) -> int:
+    from accord.cli.migrate import cmd_migrate as run
+
+    return await run(args, _settings(args))
 
 
 async def cmd_demo(args: argparse.Namespace) -> int:
@@ -212,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
 
     add_serve_parser(sub)
+
+    add_migrate_parser(sub)
+    sub.choices["migrate"].set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("eval", help="retrieval evaluation: accord eval locomo PATH [--modes ...] [--json OUT]")
     p.add_argument("eval_args", nargs=argparse.REMAINDER, help="e.g. locomo data/locomo10.json --modes lexical hybrid")
