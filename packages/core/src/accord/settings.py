@@ -57,6 +57,9 @@ class AccordSettings(BaseSettings):
     qdrant_retries: int = Field(default=3, ge=0)
     qdrant_timeout_seconds: int | None = Field(default=None, ge=1)
 
+    # Long-running processes (serve, worker, accord-mcp): "json" writes one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
+
     redis_url: str | None = None
     redis_prefix: str = "accord:"
 
