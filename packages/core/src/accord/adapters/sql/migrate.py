@@ -29,6 +29,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, create_engine, event, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from accord.adapters.sql.engine_factory import normalise_url
@@ -173,7 +174,19 @@ def _sqlite_migration_pragmas(dbapi_conn: object, _record: object) -> None:
 
 
 async def run_on_url(url: str, fn: Callable[[Connection], T]) -> T:
-    """Run ``fn`` in one transaction on its own connection (used by ``accord migrate``)."""
+    """Run ``fn`` in one transaction on its own connection (used by ``accord migrate``).
+
+    Raises:
+        StorageError: the database cannot be reached, or a migration step failed (nothing
+            of that run is kept: it is one transaction).
+    """
+    try:
+        return await _run_on_url(url, fn)
+    except (SQLAlchemyError, OSError) as e:
+        raise StorageError(f"the migration failed on {url.split('://')[0]}: {e}") from e
+
+
+async def _run_on_url(url: str, fn: Callable[[Connection], T]) -> T:
     url = normalise_url(url)
     if url.startswith("postgresql"):
         engine = create_async_engine(url, pool_size=1, max_overflow=0)
