@@ -60,6 +60,7 @@ ACCORD_ALL = [
     "ConflictError",
     "StorageError",
     "DataDirLockedError",
+    "SchemaOutOfDateError",
     "ProviderError",
 ]
 

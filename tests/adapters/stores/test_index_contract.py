@@ -1,10 +1,14 @@
 """One contract for every VectorIndex: Qdrant Edge and qdrant-client (local mode here).
 
 Each adapter runs lexical-only (``dim=None``) and with small dense vectors (``dim=16``).
+With ``ACCORD_TEST_QDRANT_URL`` (and ``ACCORD_TEST_QDRANT_API_KEY`` if it needs one) the
+server adapter also runs the whole contract against that real Qdrant server, in a collection
+of its own per test (dropped afterwards), with automatic and with custom (per-tenant) sharding.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -15,12 +19,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import os
+
 import numpy as np
 import pytest
 from accord import DataDirLockedError, StorageError
 from accord.ports import IndexPoint, IndexQuery, VectorIndex
 from accord.adapters.index.qdrant_edge import QdrantEdgeIndex
-from accord.adapters.index.qdrant_server import QdrantServerIndex
+from accord.adapters.index.qdrant_calls import client_errors
+from accord.adapters.index.qdrant_server import QdrantOptions, QdrantServerIndex
 
 DIM = 16
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -55,18 +62,33 @@ def ids(hits: list[tuple[str, float]]) -> list[str]:
     return [memory_id for memory_id, _ in hits]
 
 
+QDRANT_URL = os.environ.get("ACCORD_TEST_QDRANT_URL")
+_REMOTE = [("remote", None), ("remote", DIM), ("remote-sharded", DIM)] if QDRANT_URL else []
+
+
 @pytest.fixture(
-    params=[("edge", None), ("edge", DIM), ("server", None), ("server", DIM)],
-    ids=["edge-lexical", "edge-dense", "server-lexical", "server-dense"],
+    params=[("edge", None), ("edge", DIM), ("server", None), ("server", DIM), *_REMOTE],
+    ids=["edge-lexical", "edge-dense", "server-lexical", "server-dense"]
+    + [f"{kind}-{'dense' if dim else 'lexical'}" for kind, dim in _REMOTE],
 )
 async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
     kind, dim = request.param
     idx: Any
     if kind == "edge":
         idx = QdrantEdgeIndex(tmp_path / "edge", dim)
-    else:
+    elif kind == "server":
         idx = QdrantServerIndex(location=":memory:", dim=dim)
+    else:
+        # A real server: a collection of this test's own; t1 on a dedicated shard key when sharded.
+        options = QdrantOptions(shard_keys={"t1": "t1"}) if kind == "remote-sharded" else QdrantOptions()
+        collection = f"accord_test_{uuid.uuid4().hex[:12]}"
+        idx = QdrantServerIndex(
+            QDRANT_URL, api_key=os.environ.get("ACCORD_TEST_QDRANT_API_KEY"), collection=collection, dim=dim, options=options
+        )
     yield idx
+    if kind.startswith("remote"):
+        with contextlib.suppress(*client_errors()):  # the test already failed if the server is down
+            await idx._client.delete_collection(idx.collection)
     await idx.close()
 
 

@@ -19,6 +19,7 @@ from accord.errors import (
     NotFoundError,
     PermissionDeniedError,
     ProviderError,
+    SchemaOutOfDateError,
     StorageError,
 )
 from accord.domain.models import (
@@ -99,5 +100,6 @@ __all__ = [
     "ConflictError",
     "StorageError",
     "DataDirLockedError",
+    "SchemaOutOfDateError",
     "ProviderError",
 ]

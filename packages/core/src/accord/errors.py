@@ -8,7 +8,8 @@ Every error Accord raises on purpose derives from :class:`AccordError`::
     ├── PermissionDeniedError  the caller's key or grant does not allow the operation
     ├── ConflictError          the request collides with the current state (e.g. a stale edit)
     ├── StorageError           a store (SQL, vector index, cache) failed
-    │   └── DataDirLockedError the embedded data dir is owned by another process
+    │   ├── DataDirLockedError the embedded data dir is owned by another process
+    │   └── SchemaOutOfDateError the database's schema is not the one this Accord needs
     └── ProviderError          an embedding or LLM provider failed
         └── ProviderUnavailable every LLM provider is down and the job waits (it is replayed later)
 
@@ -28,6 +29,7 @@ __all__ = [
     "ConflictError",
     "StorageError",
     "DataDirLockedError",
+    "SchemaOutOfDateError",
     "ProviderError",
     "ProviderUnavailable",
 ]
@@ -78,6 +80,12 @@ class DataDirLockedError(StorageError):
     """Another process owns this embedded data dir."""
 
     code = "data_dir_locked"
+
+
+class SchemaOutOfDateError(StorageError):
+    """The database was made by another version of Accord; the message names the command."""
+
+    code = "schema_out_of_date"
 
 
 class ProviderError(AccordError):

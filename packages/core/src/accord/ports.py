@@ -313,6 +313,11 @@ class JobQueue(Protocol):
 
     async def get_job(self, tenant_id: str, job_id: str) -> Job | None: ...
 
+    async def queue_stats(self, now: dt.datetime) -> dict[str, float]:
+        """Jobs per status (``queued``, ``running``, ``failed``) over every tenant, and
+        ``oldest_queued_age_seconds``: how long the oldest queued job has waited."""
+        ...
+
     async def job_messages(self, tenant_id: str, job_id: str) -> list[Message]: ...
 
 

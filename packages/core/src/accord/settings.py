@@ -44,6 +44,21 @@ class AccordSettings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     qdrant_collection: str = "accord_memories"
+    # A Qdrant server in production (see QdrantOptions): write semantics, sharding, retries.
+    qdrant_wait: bool = True
+    qdrant_write_ordering: Literal["weak", "medium", "strong"] | None = None
+    qdrant_upsert_batch: int = Field(default=256, ge=1)
+    qdrant_shard_keys: dict[str, str] | None = Field(
+        default=None, description='custom sharding: {"tenant": "shard key"}; other tenants use qdrant_default_shard_key'
+    )
+    qdrant_default_shard_key: str = "shared"
+    qdrant_shard_number: int | None = Field(default=None, ge=1)
+    qdrant_replication_factor: int | None = Field(default=None, ge=1)
+    qdrant_retries: int = Field(default=3, ge=0)
+    qdrant_timeout_seconds: int | None = Field(default=None, ge=1)
+
+    # Long-running processes (serve, worker, accord-mcp): "json" writes one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
 
     redis_url: str | None = None
     redis_prefix: str = "accord:"

@@ -72,7 +72,7 @@ async def serve(settings: McpSettings, engine_settings: AccordSettings | None, l
         if settings.is_http:
             auth = "bearer Accord keys" if settings.http_auth else "none (loopback)"
             print(f"accord-mcp: serving MCP on {settings.endpoint()} (auth: {auth})", file=sys.stderr, flush=True)
-            await serve_http(server, settings, log_level=log_level)
+            await serve_http(server, settings, log_level=log_level, engine=engine)
         else:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(_stop_on_signal, tasks.cancel_scope)

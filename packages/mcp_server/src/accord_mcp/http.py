@@ -38,23 +38,37 @@ def transport_security(settings: McpSettings) -> TransportSecuritySettings:
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
 
 
-def streamable_http_app(server: MCPServer[Any], settings: McpSettings) -> Starlette:
-    """The server as an ASGI app serving MCP at ``settings.path``.
+def streamable_http_app(server: MCPServer[Any], settings: McpSettings, engine: object = None) -> Starlette:
+    """The server as an ASGI app serving MCP at ``settings.path``, with the probes
+    (``/health``, ``/ready``, ``/metrics``: :mod:`accord.server.probes`) beside it.
 
     Its lifespan runs the SDK's session manager; when mounting it in another app, run
     ``server.session_manager.run()`` in the host app's lifespan.
     """
-    return server.streamable_http_app(
+    from starlette.middleware import Middleware
+
+    from accord.server.probes import Metrics, RequestIdMiddleware, probe_routes
+
+    app = server.streamable_http_app(
         streamable_http_path=settings.path,
         json_response=settings.json_response,
         stateless_http=settings.stateless_http,
         transport_security=transport_security(settings),
         host=settings.host,
     )
+    metrics = Metrics(lambda: engine, "mcp")
+    app.router.routes.extend(probe_routes(lambda: engine, metrics))
+    app.user_middleware.insert(0, Middleware(RequestIdMiddleware, metrics=metrics))
+    return app
 
 
 async def serve_http(
-    server: MCPServer[Any], settings: McpSettings, *, sock: socket.socket | None = None, log_level: str = "warning"
+    server: MCPServer[Any],
+    settings: McpSettings,
+    *,
+    sock: socket.socket | None = None,
+    log_level: str = "warning",
+    engine: object = None,
 ) -> None:
     """Serve over streamable HTTP until the process is interrupted.
 
@@ -63,9 +77,10 @@ async def serve_http(
         settings: host, port, path and security settings.
         sock: an already bound socket (tests bind port 0 first); default: bind host and port.
         log_level: uvicorn's log level.
+        engine: the engine the server uses, for the readiness probe and the metrics.
     """
     config = uvicorn.Config(
-        streamable_http_app(server, settings),
+        streamable_http_app(server, settings, engine),
         host=settings.host,
         port=settings.port,
         log_level=log_level,

@@ -14,6 +14,7 @@ from accord.errors import AccordError
 from accord.settings import AccordSettings
 from accord.engine.engine import AsyncAccord
 from accord.server.cli import add_serve_parser
+from accord.cli.migrate import add_migrate_parser
 
 
 def _settings(args: argparse.Namespace) -> AccordSettings:
@@ -107,10 +108,28 @@ async def cmd_resolve(args: argparse.Namespace) -> int:
 
 async def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings(args).model_copy(update={"run_worker": True})
-    async with AsyncAccord(settings):
+    log_format = args.log_format or settings.log_format
+    if log_format == "json":
+        from accord.server.logs import configure_logging
+
+        configure_logging("json")
+    async with AsyncAccord(settings) as engine:
         print("accord worker running; Ctrl-C to stop", file=sys.stderr)
-        await asyncio.Event().wait()
+        if args.probe_port is None:
+            await asyncio.Event().wait()
+        else:
+            from accord.server.probe_server import serve_probes
+
+            await serve_probes(
+                engine, args.probe_host, args.probe_port, process="worker", structured_logs=log_format == "json"
+            )
     return 0
+
+
+async def cmd_migrate(args: argparse.Namespace) -> int:
+    from accord.cli.migrate import cmd_migrate as run
+
+    return await run(args, _settings(args))
 
 
 async def cmd_demo(args: argparse.Namespace) -> int:
@@ -209,9 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_resolve)
 
     p = sub.add_parser("worker", help="run a job worker (for a shared PostgreSQL store)")
+    p.add_argument("--probe-port", type=int, help="serve /health, /ready and /metrics on this port (needs accord[server])")
+    p.add_argument("--probe-host", default="127.0.0.1", help="bind address of the probes (default 127.0.0.1)")
+    p.add_argument("--log-format", choices=["text", "json"], help="default: $ACCORD_LOG_FORMAT or text")
     p.set_defaults(func=cmd_worker)
 
     add_serve_parser(sub)
+
+    add_migrate_parser(sub)
+    sub.choices["migrate"].set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("eval", help="retrieval evaluation: accord eval locomo PATH [--modes ...] [--json OUT]")
     p.add_argument("eval_args", nargs=argparse.REMAINDER, help="e.g. locomo data/locomo10.json --modes lexical hybrid")

@@ -41,13 +41,24 @@ def build_components(
 
             index = QdrantEdgeIndex(data_dir / "index", dim)
         elif settings.index == "qdrant_server":
-            from accord.adapters.index.qdrant_server import QdrantServerIndex
+            from accord.adapters.index.qdrant_server import QdrantOptions, QdrantServerIndex
 
             index = QdrantServerIndex(
                 url=settings.qdrant_url,
                 api_key=settings.qdrant_api_key,
                 collection=settings.qdrant_collection,
                 dim=dim,
+                options=QdrantOptions(
+                    wait=settings.qdrant_wait,
+                    write_ordering=settings.qdrant_write_ordering,
+                    upsert_batch=settings.qdrant_upsert_batch,
+                    shard_keys=settings.qdrant_shard_keys,
+                    default_shard_key=settings.qdrant_default_shard_key,
+                    shard_number=settings.qdrant_shard_number,
+                    replication_factor=settings.qdrant_replication_factor,
+                    retries=settings.qdrant_retries,
+                    timeout_seconds=settings.qdrant_timeout_seconds,
+                ),
             )
         else:
             index = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ class Components:
     settings: AccordSettings
     classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
     notes: list[str] = field(default_factory=list)
+    # What the gate decided for each add() in this process ("queued" or the blocked reason),
+    # read by the metrics endpoints.
+    gate_decisions: Counter[str] = field(default_factory=Counter)
 
     def extraction_mode(self) -> str:
         """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""

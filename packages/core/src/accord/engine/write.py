@@ -59,10 +59,20 @@ class Writer:
         self.parts = parts
         self.indexer = indexer
 
+    def _decided(self, result: AddResult) -> AddResult:
+        self.parts.gate_decisions[result.blocked_reason or result.status] += 1
+        return result
+
     async def check_gate(
         self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
     ) -> AddResult | None:
         """L1 rate, L2 quality, L3 dedup, L4 budget, in that order; a blocked result or None."""
+        blocked = await self._gate(principal, user_id, messages, fp, idempotency_key)
+        return None if blocked is None else self._decided(blocked)
+
+    async def _gate(
+        self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
+    ) -> AddResult | None:
         s = self.parts.settings
         bucket = f"rate:{principal.tenant_id}:{principal.agent_id or '-'}"
         wait = await self.parts.hot.take_token(bucket, s.rate_limit_per_minute / 60.0, s.rate_limit_burst, time.time())
@@ -163,9 +173,9 @@ class Writer:
             now=now,
         )
         if existing is not None:  # lost a race on the same idempotency key
-            return AddResult(job_id=existing, status="blocked", blocked_reason="duplicate")
+            return self._decided(AddResult(job_id=existing, status="blocked", blocked_reason="duplicate"))
         await self.indexer.index_new(principal.tenant_id, [_point(principal.tenant_id, m, now) for m in rows])
-        return AddResult(job_id=job_id, status="queued", episodic_memory_ids=[m.id for m in rows])
+        return self._decided(AddResult(job_id=job_id, status="queued", episodic_memory_ids=[m.id for m in rows]))
 
 def _point(tenant_id: str, m: NewMemory, now: object) -> IndexPoint:
     return IndexPoint(

@@ -12,6 +12,7 @@ from accord.server.deps import ServerState, state_of
 from accord.server.errors import install_error_handlers
 from accord.server.guards import GuardMiddleware
 from accord.server.limits import RateMeter
+from accord.server.probes import Metrics, RequestIdMiddleware, probe_routes
 from accord.server.schemas import Health
 from accord.server.settings import ServerSettings
 from accord.server.wire import API_PREFIX, RATE_HEADERS, TENANT_HEADER
@@ -66,6 +67,9 @@ def create_app(engine: AsyncAccord, settings: ServerSettings) -> FastAPI:
     install_error_handlers(app)
     for router in (_health, routes_memories.router, routes_users.router, routes_admin.router):
         app.include_router(router, prefix=API_PREFIX)
+    # /health, /ready and /metrics for orchestrators and Prometheus: no key, no tenant data.
+    metrics = Metrics(lambda: engine, "api")
+    app.router.routes.extend(probe_routes(lambda: engine, metrics))
     origins = settings.origins()
     app.add_middleware(
         CORSMiddleware,
@@ -77,4 +81,5 @@ def create_app(engine: AsyncAccord, settings: ServerSettings) -> FastAPI:
     app.add_middleware(
         GuardMiddleware, hosts=settings.host_names(), origins=origins, max_body_bytes=settings.max_body_bytes
     )
+    app.add_middleware(RequestIdMiddleware, metrics=metrics)  # outermost: every reply gets an id
     return app

@@ -55,6 +55,7 @@ def add_serve_parser(sub: Any) -> None:
     p.add_argument("--allowed-origin", action="append", default=[], help="a browser origin to allow (repeatable)")
     p.add_argument("--no-auth", action="store_true", help="loopback only: requests without a key act as the operator")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--log-format", choices=["text", "json"], help="default: $ACCORD_LOG_FORMAT or text")
     p.set_defaults(func=cmd_serve)
 
 
@@ -82,6 +83,14 @@ async def cmd_serve(args: argparse.Namespace) -> int:
     settings = server_settings(args)
     data_dir = getattr(args, "data_dir", None)
     engine_settings = AccordSettings(data_dir=Path(data_dir)) if data_dir else AccordSettings()
+    log_format = getattr(args, "log_format", None) or engine_settings.log_format
+    structured: dict[str, Any] = {}
+    if log_format == "json":
+        from accord.server.logs import configure_logging
+
+        configure_logging("json", args.log_level)
+        # Keep our handler; the request-id middleware writes the access line.
+        structured = {"log_config": None, "access_log": False}
     async with AsyncAccord(engine_settings) as engine:
         app = _closing_on_shutdown(create_app(engine, settings), engine)
         config = uvicorn.Config(
@@ -92,6 +101,7 @@ async def cmd_serve(args: argparse.Namespace) -> int:
             server_header=False,
             proxy_headers=False,
             timeout_graceful_shutdown=10,
+            **structured,
         )
         print(f"accord serve: http://{settings.host}:{settings.port} (docs at /docs); Ctrl-C to stop", file=sys.stderr)
         await uvicorn.Server(config).serve()

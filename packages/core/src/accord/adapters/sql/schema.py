@@ -37,7 +37,6 @@ metadata = MetaData()
 ACTIVE_DURABLE = text("status = 'active' AND category <> 'episodic'")
 ACTIVE = text("status = 'active'")
 ACTIVE_EXCLUSIVE = text("status = 'active' AND exclusive = 1")
-SCHEMA_VERSION = 2
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -310,11 +309,4 @@ consents = Table(
     Column("granted", Integer, nullable=False),
     Column("categories", _json(), nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
-)
-
-schema_info = Table(
-    "accord_schema",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
 )

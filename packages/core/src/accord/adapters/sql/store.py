@@ -29,6 +29,7 @@ from accord.domain.coherence import Derived
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
+from accord.adapters.sql.migrate import ensure_current
 from accord.adapters.sql.records import (
     memory_from_row,
 )
@@ -42,7 +43,6 @@ from accord.adapters.sql.schema import (
     memories,
     memory_versions,
     messages,
-    metadata,
     tenants,
     users,
 )
@@ -84,7 +84,8 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
     # -- lifecycle -----------------------------------------------------------------------
 
     async def open(self) -> None:
-        await self._write(lambda conn: metadata.create_all(conn), "creating the schema")
+        # A new database is created at head; any other must already be there (see migrate.py).
+        await self._write(ensure_current, "checking the schema")
 
     async def close(self) -> None:
         await self._sql.close()

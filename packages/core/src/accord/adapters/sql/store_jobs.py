@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.errors import StorageError
@@ -333,6 +333,23 @@ class JobQueueMixin(_StoreParts):
             )
         )
         await self._write(lambda conn: conn.execute(stmt), "failing a job")
+
+    async def queue_stats(self, now: dt.datetime) -> dict[str, float]:
+        """Jobs per status over every tenant, and the age of the oldest queued job (the lag)."""
+        stmt = (
+            select(jobs.c.status, func.count(), func.min(jobs.c.created_at))
+            .where(jobs.c.status.in_([*OPEN_JOB_STATUSES, JobStatus.FAILED.value]))
+            .group_by(jobs.c.status)
+        )
+        rows = await self._read(lambda conn: conn.execute(stmt).all(), "reading the queue", heavy=True)
+        stats: dict[str, float] = {s: 0.0 for s in (*OPEN_JOB_STATUSES, JobStatus.FAILED.value)}
+        stats["oldest_queued_age_seconds"] = 0.0
+        for status, count, oldest in rows:
+            stats[status] = float(count)
+            if status == JobStatus.QUEUED.value and oldest is not None:
+                oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.UTC)  # min() skips the type
+                stats["oldest_queued_age_seconds"] = max(0.0, (now - oldest).total_seconds())
+        return stats
 
     async def get_job(self, tenant_id: str, job_id: str) -> Job | None:
         stmt = select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.id == job_id)

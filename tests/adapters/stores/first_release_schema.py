@@ -1,0 +1,321 @@
+"""FROZEN: the SQL schema of Accord's first release, as ``schema.py`` defined it at commit
+519597c (unchanged until the migrations were added). Never edit it: the migration tests
+build a store with it, as the first release's ``create_all`` did, and migrate it to head.
+
+The first release's own constraints (kept verbatim below):
+
+* one active head per memory lineage; no duplicate active durable memory per user;
+* one version number per lineage; one active memory per user and exclusive attribute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData()
+
+ACTIVE_DURABLE = text("status = 'active' AND category <> 'episodic'")
+ACTIVE = text("status = 'active'")
+ACTIVE_EXCLUSIVE = text("status = 'active' AND exclusive = 1")
+SCHEMA_VERSION = 2
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC in and out; SQLite returns naive datetimes, so re-attach UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json() -> Any:
+    return JSONType
+
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("memory_quota", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("tenant_id", String(64), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(128), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("session_id", String(128), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("message_ids", _json(), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("idempotency_key", String(200), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_expires_at", UTCDateTime, nullable=True),
+    Column("extraction", _json(), nullable=True),
+    Column("extractor", String(64), nullable=True),
+    Column("applied_at", UTCDateTime, nullable=True),
+    Column("created_memory_ids", _json(), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("tenant_id", "user_id", "idempotency_key", name="uq_jobs_idempotency"),
+    Index("ix_jobs_claim", "status", "lease_expires_at"),
+    Index("ix_jobs_dedup", "tenant_id", "user_id", "content_hash", "created_at"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("job_id", String(36), nullable=False),
+    Column("session_id", String(128), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("name", String(128), nullable=True),
+    Column("content", Text, nullable=False),
+    Column("said_at", UTCDateTime, nullable=False),
+    Column("metadata", _json(), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_messages_user", "tenant_id", "user_id", "session_id", "created_at"),
+    Index("ix_messages_job", "job_id"),
+)
+
+memories = Table(
+    "memories",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("lineage_id", String(36), nullable=False),
+    Column("previous_version_id", String(36), nullable=True),
+    Column("content", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("index_text", Text, nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("attribute_key", String(128), nullable=True),
+    Column("attribute_value", String(256), nullable=True),
+    Column("exclusive", Integer, nullable=False, default=0),
+    Column("scope", String(16), nullable=False, default="user"),
+    Column("importance_score", Float, nullable=False),
+    Column("original_importance_score", Float, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("source_kind", String(16), nullable=False),
+    Column("source_role", String(16), nullable=True),
+    Column("session_id", String(128), nullable=True),
+    Column("message_id", String(36), nullable=True),
+    Column("job_id", String(36), nullable=True),
+    Column("agent_id", String(64), nullable=True),
+    Column("trusted", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("last_accessed_at", UTCDateTime, nullable=True),
+    Column("access_count", Integer, nullable=False),
+    Column("valid_from", UTCDateTime, nullable=True),
+    Column("valid_to", UTCDateTime, nullable=True),
+    Column("archived_at", UTCDateTime, nullable=True),
+    Column("decayed_at", UTCDateTime, nullable=True),
+    Column("metadata", _json(), nullable=False),
+    Column("embedding", LargeBinary, nullable=True),
+    Column("embedding_model", String(200), nullable=True),
+    # Lookups by id always carry the tenant; this index lets the planner use both columns
+    # (otherwise SQLite picks ix_memories_user and scans the whole tenant).
+    Index("ix_memories_tenant_id", "tenant_id", "id", unique=True),
+    Index("ix_memories_user", "tenant_id", "user_id", "status", "category"),
+    Index("ix_memories_attr", "tenant_id", "user_id", "attribute_key"),
+    Index("ix_memories_lineage", "tenant_id", "lineage_id"),
+    Index("ix_memories_job", "job_id"),
+    # The user's profile (active durable memories by importance) without touching the
+    # far more numerous episodic turns. Queries must use ACTIVE_DURABLE verbatim so that
+    # SQLite can prove the partial index applies.
+    Index(
+        "ix_memories_profile",
+        "tenant_id",
+        "user_id",
+        "importance_score",
+        sqlite_where=ACTIVE_DURABLE,
+        postgresql_where=ACTIVE_DURABLE,
+    ),
+    Index(
+        "uq_memories_active_lineage",
+        "tenant_id",
+        "lineage_id",
+        unique=True,
+        sqlite_where=ACTIVE,
+        postgresql_where=ACTIVE,
+    ),
+    Index(
+        "uq_memories_active_attribute",
+        "tenant_id",
+        "user_id",
+        "attribute_key",
+        unique=True,
+        sqlite_where=ACTIVE_EXCLUSIVE,
+        postgresql_where=ACTIVE_EXCLUSIVE,
+    ),
+    Index(
+        "uq_memories_active_content",
+        "tenant_id",
+        "user_id",
+        "content_hash",
+        unique=True,
+        sqlite_where=ACTIVE_DURABLE,
+        postgresql_where=ACTIVE_DURABLE,
+    ),
+)
+
+memory_versions = Table(
+    "memory_versions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("lineage_id", String(36), nullable=False),
+    Column("memory_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("change_type", String(32), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("previous_content", Text, nullable=True),
+    Column("importance_score", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("metadata", _json(), nullable=False),
+    UniqueConstraint("tenant_id", "lineage_id", "version", name="uq_versions_chain"),
+    Index("ix_versions_memory", "tenant_id", "memory_id"),
+    Index("ix_versions_user", "tenant_id", "user_id"),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("existing_memory_id", String(36), nullable=False),
+    Column("candidate_memory_id", String(36), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("job_id", String(36), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("resolution", Text, nullable=True),
+    Column("resolved_by", String(64), nullable=True),
+    Index("ix_conflicts_open", "tenant_id", "status", "kind", "user_id"),
+    UniqueConstraint("tenant_id", "candidate_memory_id", name="uq_conflicts_candidate"),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(64), ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime, nullable=True),
+    UniqueConstraint("tenant_id", "name", name="uq_agents_name"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("kind", String(8), nullable=False),  # "agent" | "user"
+    Column("tenant_id", String(64), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("user_id", String(128), nullable=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("replaced_by", String(32), nullable=True),
+    Index("ix_api_keys_agent", "tenant_id", "agent_id"),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("agent_id", String(64), nullable=False),
+    Column("access", String(16), nullable=False),
+    Column("categories", _json(), nullable=True),
+    Column("user_id", String(128), nullable=True),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_grants_agent", "tenant_id", "agent_id"),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("user_id", String(128), primary_key=True),
+    Column("agent_id", String(64), primary_key=True),
+    Column("granted", Integer, nullable=False),
+    Column("categories", _json(), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+schema_info = Table(
+    "accord_schema",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
