@@ -1,0 +1,57 @@
+"""What the 2026-07-28 revision asks of every request, on top of the SDK: caching hints and input checks.
+
+The SDK serves ``server/discover``, the per-request ``_meta`` and the ``input_required`` rounds.
+Two policies are Accord's own:
+
+* **Caching** (``ttlMs`` / ``cacheScope``): the lists of tools, prompts and resource templates
+  are the same for every caller and change only with a new server version, so they are
+  ``public`` and fresh for an hour. Everything read from memory (``resources/read``,
+  ``resources/list``) is per user and per grant: ``private`` and stale at once, so no cache
+  shares one user's profile with another caller or serves it after a change.
+* **Round-trip inputs**: ``inputResponses`` must be an object of objects. The SDK treats a
+  ``null`` or a number there as "no answers"; a client sending that has a bug, and it gets a
+  ``-32602`` naming the field instead of a silently repeated question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mcp.server.caching import CacheableMethod, CacheHint
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS
+
+__all__ = ["CACHE_HINTS", "LIST_TTL_MS", "check_input_responses"]
+
+LIST_TTL_MS = 3_600_000  # an hour: the lists change only when the server is upgraded
+
+CACHE_HINTS: Mapping[CacheableMethod, CacheHint] = {
+    "server/discover": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
+    "tools/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
+    "prompts/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
+    "resources/templates/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
+    "resources/list": CacheHint(ttl_ms=0, scope="private"),
+    "resources/read": CacheHint(ttl_ms=0, scope="private"),
+}
+
+# The methods that carry multi-round-trip answers (SEP-2322).
+_ROUND_TRIP_METHODS = frozenset({"tools/call", "prompts/get", "resources/read"})
+
+
+async def check_input_responses(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+    """Refuse a malformed ``inputResponses`` with ``-32602`` before any handler runs.
+
+    Raises:
+        MCPError: ``inputResponses`` is present but not an object whose values are objects.
+    """
+    params = ctx.params
+    if ctx.method in _ROUND_TRIP_METHODS and params is not None and "inputResponses" in params:
+        answers = params["inputResponses"]
+        if not isinstance(answers, Mapping):
+            raise MCPError(code=INVALID_PARAMS, message="inputResponses: must be an object (one answer per input request)")
+        for key, answer in answers.items():
+            if not isinstance(answer, Mapping):
+                raise MCPError(code=INVALID_PARAMS, message=f"inputResponses.{key}: must be an object (the client's result)")
+    return await call_next(ctx)
