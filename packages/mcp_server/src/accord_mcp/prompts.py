@@ -92,9 +92,11 @@ def register_prompts(server: MCPServer[Any], caller: Caller) -> None:
             engine = await caller.engine()
             user = caller.user_id(user_id, engine)
             found = await engine.get(what, user, limit=FORGET_CANDIDATES, format="json", context_max_tokens=32_000)
-        if not found.memories:
+        # Recall pads its answer with the user's profile facts (relevance 0): only matches count here.
+        matches = [m for m in found.memories if m.relevance_score]
+        if not matches:
             return [UserMessage(f"Forget this about me: {what}\n\nAccord holds no memory that matches it. Tell me so.")]
-        listed = "\n".join(f"- {m.id}: {_one_line(m.content)}" for m in found.memories)
+        listed = "\n".join(f"- {m.id}: {_one_line(m.content)}" for m in matches)
         return [
             UserMessage(
                 f"Forget this about me: {what}\n\nThese memories match it (id: content):\n{listed}\n\n"
