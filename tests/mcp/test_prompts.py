@@ -56,7 +56,12 @@ async def test_prompt_errors_name_the_problem(connect) -> None:
             await client.get_prompt("remember_this", {"text": "x"})
         with pytest.raises(MCPError, match="category") as bad_category:
             await client.get_prompt("what_do_you_remember", {"user_id": "alice", "category": "colour"})
-    assert no_user.value.error.code == bad_category.value.error.code == -32602
+        with pytest.raises(MCPError, match="^name: no prompt 'test_simple_prompt'") as unknown:
+            await client.get_prompt("test_simple_prompt", {})
+        with pytest.raises(MCPError, match="^arguments.what: required by the prompt 'forget_this'") as missing:
+            await client.get_prompt("forget_this", {"user_id": "alice"})
+    codes = {e.value.error.code for e in (no_user, bad_category, unknown, missing)}
+    assert codes == {-32602}
 
 
 async def test_a_category_grant_limits_what_a_prompt_shows(connect, engine: AsyncAccord, agents: Agents) -> None:

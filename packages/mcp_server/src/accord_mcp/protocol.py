@@ -11,6 +11,9 @@ Two policies are Accord's own:
 * **Round-trip inputs**: ``inputResponses`` must be an object of objects. The SDK treats a
   ``null`` or a number there as "no answers"; a client sending that has a bug, and it gets a
   ``-32602`` naming the field instead of a silently repeated question.
+* **Prompt names and arguments**: the SDK answers ``prompts/get`` for an unknown prompt or a
+  missing argument with a bare ``-32603`` "Internal server error"; the spec asks for
+  ``-32602``, and the user should read which prompt or argument is wrong.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from mcp.server.caching import CacheableMethod, CacheHint
+from mcp.server.mcpserver import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
 
-__all__ = ["CACHE_HINTS", "LIST_TTL_MS", "check_input_responses"]
+__all__ = ["CACHE_HINTS", "LIST_TTL_MS", "PromptCheck", "check_input_responses"]
 
 LIST_TTL_MS = 3_600_000  # an hour: the lists change only when the server is upgraded
 
@@ -55,3 +59,22 @@ async def check_input_responses(ctx: ServerRequestContext[Any, Any], call_next: 
             if not isinstance(answer, Mapping):
                 raise MCPError(code=INVALID_PARAMS, message=f"inputResponses.{key}: must be an object (the client's result)")
     return await call_next(ctx)
+
+
+class PromptCheck:
+    """Refuse ``prompts/get`` for an unknown prompt or without a required argument, with ``-32602``."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "prompts/get" and ctx.params is not None and isinstance(ctx.params.get("name"), str):
+            name = ctx.params["name"]
+            prompts = {p.name: p for p in await self._server.list_prompts()}
+            if name not in prompts:
+                raise MCPError(code=INVALID_PARAMS, message=f"name: no prompt {name!r} (the prompts: {', '.join(sorted(prompts))})")
+            given = ctx.params.get("arguments") or {}
+            missing = [a.name for a in prompts[name].arguments or [] if a.required and not given.get(a.name)]
+            if missing:
+                raise MCPError(code=INVALID_PARAMS, message=f"arguments.{missing[0]}: required by the prompt {name!r}")
+        return await call_next(ctx)

@@ -13,7 +13,7 @@ from accord_mcp.auth import SCOPE, AgentKeyVerifier, AgentViews, Caller
 from accord_mcp.completion import register_completion
 from accord_mcp.engine import MemoryEngine
 from accord_mcp.prompts import register_prompts
-from accord_mcp.protocol import CACHE_HINTS, check_input_responses
+from accord_mcp.protocol import CACHE_HINTS, PromptCheck, check_input_responses
 from accord_mcp.resources import register_resources
 from accord_mcp.settings import McpSettings
 from accord_mcp.tools import MemoryTools
@@ -92,4 +92,5 @@ def build_server(engine: MemoryEngine, settings: McpSettings) -> MCPServer[Any]:
     register_resources(server, caller)
     register_prompts(server, caller)
     register_completion(server, caller)
+    server.middleware.append(PromptCheck(server))
     return server
