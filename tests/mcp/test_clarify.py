@@ -136,3 +136,25 @@ async def test_the_round_trip_state_is_sealed_and_bound_to_the_call(engine: Asyn
                     "get_context", {"query": query}, input_responses=answers, request_state=state, allow_input_required=True
                 )
     assert len(await engine.list_conflicts(kind="clarification", user_id="alice")) == 1
+
+
+@pytest.mark.parametrize("shared", [True, False])
+async def test_replicas_sharing_a_request_state_key_finish_each_others_rounds(engine: AsyncAccord, shared: bool) -> None:
+    """Behind a balancer the retry may reach another replica: with ACCORD_MCP_REQUEST_STATE_KEY shared it
+    completes there; with each replica's own start-up key it is refused and nothing is resolved."""
+    await disagree(engine)
+    keys = ["k" * 40, "k" * 40] if shared else [None, None]
+    first, second = (build_server(engine, McpSettings(user_id="alice", request_state_key=k)) for k in keys)
+    async with Client(first, elicitation_callback=Form()) as a, Client(second, elicitation_callback=Form()) as b:
+        asked = await a.session.call_tool("get_context", {"query": "where do I live?"}, allow_input_required=True)
+        assert isinstance(asked, InputRequiredResult)
+        retry = b.session.call_tool(
+            "get_context", {"query": "where do I live?"}, input_responses={ANSWER_KEY: accept(choice="2")},
+            request_state=asked.request_state, allow_input_required=True,
+        )
+        if shared:
+            assert structured(await retry)["clarification_answered"]["status"] == "resolved"
+        else:
+            with pytest.raises(MCPError, match="Invalid or expired requestState"):
+                await retry
+    assert len(await engine.list_conflicts(kind="clarification", user_id="alice")) == (0 if shared else 1)
