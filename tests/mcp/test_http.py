@@ -215,7 +215,6 @@ async def test_malformed_input_responses_are_a_protocol_error(http_server, agent
 
 
 async def test_a_configured_authorization_server_is_the_one_advertised(http_server, agents: Agents) -> None:
-    async with http_server(authorization_server="https://auth.example.com/") as url:
-        async with httpx2.AsyncClient(timeout=10) as http:
-            metadata = (await http.get(url.replace("/mcp", "/.well-known/oauth-protected-resource/mcp"))).json()
+    async with http_server(authorization_server="https://auth.example.com/") as url, httpx2.AsyncClient(timeout=10) as http:
+        metadata = (await http.get(url.replace("/mcp", "/.well-known/oauth-protected-resource/mcp"))).json()
     assert [s.rstrip("/") for s in metadata["authorization_servers"]] == ["https://auth.example.com"]

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 from accord import AsyncAccord
+from accord_mcp import MEMORY_TEMPLATE, PROFILE_TEMPLATE
 from mcp import MCPError
 from mcp.types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
-
-from accord_mcp import MEMORY_TEMPLATE, PROFILE_TEMPLATE
 
 if TYPE_CHECKING:
     from .conftest import Agents

@@ -16,7 +16,13 @@ from accord import PermissionDeniedError
 from accord.domain.models import Category
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+from mcp.types import (
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+)
 
 from accord_mcp.auth import Caller
 from accord_mcp.engine import MemoryEngine
