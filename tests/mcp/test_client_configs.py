@@ -121,6 +121,7 @@ def child_env(data_dir: Path, snippet_env: dict[str, str]) -> dict[str, str]:
 
 async def exercise(client: Client, user: str) -> None:
     """What a user's first turn does: the tools are there, a memory is added and recalled."""
+    assert client.session.protocol_version == "2026-07-28"  # stateless, negotiated through server/discover
     names = {t.name for t in (await client.list_tools()).tools}
     assert {"add_memory", "get_context", "resolve"} <= names
     added = await client.call_tool("add_memory", {"text": "I'm vegetarian", "user_id": user, "wait": True})
@@ -158,6 +159,11 @@ async def test_each_stdio_snippet_starts_the_server_it_names(tmp_path: Path) -> 
         params = StdioServerParameters(command=executable(spec.command), args=spec.args, env=child_env(tmp_path / f"data{n}", spec.env))
         async with Client(params) as client:
             await exercise(client, "me")
+        async with Client(params, mode="legacy") as old:  # a client of 2025-11-25: the initialize handshake
+            assert old.session.protocol_version == "2025-11-25"
+            recalled = await old.call_tool("get_context", {"query": "what should I cook?"})
+            assert isinstance(recalled, CallToolResult) and recalled.structured_content is not None
+            assert "User is vegetarian" in recalled.structured_content["system_prompt_addition"]
 
 
 @asynccontextmanager
