@@ -158,3 +158,10 @@ async def test_replicas_sharing_a_request_state_key_finish_each_others_rounds(en
             with pytest.raises(MCPError, match="Invalid or expired requestState"):
                 await retry
     assert len(await engine.list_conflicts(kind="clarification", user_id="alice")) == (0 if shared else 1)
+
+
+async def test_a_call_outside_any_request_falls_back_to_the_question(engine: AsyncAccord) -> None:
+    """``MCPServer.call_tool`` called directly (an embedding app, no client) has no client to ask."""
+    question_id = await disagree(engine)
+    result = await build_server(engine, McpSettings(user_id="alice")).call_tool("get_context", {"query": "where do I live?"})
+    assert structured(result)["clarification_question"]["id"] == question_id

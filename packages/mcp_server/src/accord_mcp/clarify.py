@@ -84,9 +84,14 @@ def _value(content: dict[str, Any] | None) -> str | int | None:
     return _KEEP_BOTH if choice == _KEEP_BOTH else None
 
 
+def _in_request(ctx: Context[Any, Any] | None) -> bool:
+    """Whether ``ctx`` belongs to a request (``MCPServer.call_tool`` called directly has none)."""
+    return ctx is not None and ctx.protocol_version is not None
+
+
 def _can_show_forms(ctx: Context[Any, Any] | None) -> bool:
     """Whether the client declared form elicitation (a bare ``elicitation: {}`` means forms)."""
-    capabilities = ctx.client_capabilities if ctx is not None and ctx.request_context is not None else None
+    capabilities = ctx.client_capabilities if ctx is not None and _in_request(ctx) else None
     elicitation = capabilities.elicitation if capabilities is not None else None
     return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
 
@@ -106,7 +111,7 @@ class Clarifier:
 
     def state(self, ctx: Context[Any, Any] | None) -> dict[str, Any] | None:
         """The plaintext ``requestState`` this server minted for the previous round, if any."""
-        if ctx is None or ctx.request_context is None or ctx.request_state is None:
+        if ctx is None or not _in_request(ctx) or ctx.request_state is None:
             return None
         try:
             state = json.loads(ctx.request_state)
