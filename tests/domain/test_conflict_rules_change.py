@@ -209,3 +209,38 @@ def test_a_shared_change_across_keys_follows_the_tenant_policy(policy: str, acti
                     negated=True, scope="tenant", stated_by="bob", said_at=T1)
     decision = classify(dropped, [zoom], shared_policy=policy)
     assert (decision.action, decision.target_id) == (action, "zoom")
+
+
+# --- a key without a value (a reply aspect) holds its value in the words ----------------------------
+
+DETAILED = stored("User's standing request for replies: give me detailed answers", "procedure", key="procedure:response_length")
+
+
+@pytest.mark.parametrize(
+    ("content", "action_"),
+    [
+        ("User wants the assistant to always keep answers short a few lines max", Action.UPDATE),  # another value
+        ("User's standing request for replies: give me detailed answers", Action.REJECT),  # the same words
+        ("User's standing request for replies: detailed answers", Action.REJECT),  # says nothing more
+    ],
+)
+def test_a_valueless_key_compares_the_words(content: str, action_: Action) -> None:
+    assert classify(new(content, "procedure", key="procedure:response_length"), [DETAILED]).action is action_
+
+
+NURSE = stored("User is a nurse", key="job_title", value="nurse")
+
+
+@pytest.mark.parametrize(
+    ("content", "action_"),
+    [
+        ("User works as nurse in the intensive care, the ICU, at Saint Mary hospital", Action.MERGE),  # told in full
+        ("User is a nurse at Mercy", Action.REJECT),  # two new words: a restatement
+        ("User is a nurse", Action.REJECT),
+    ],
+)
+def test_the_same_value_told_in_full_refines_the_stored_memory(content: str, action_: Action) -> None:
+    decision = classify(new(content, key="job_title", value="nurse"), [NURSE])
+    assert decision.action is action_ and decision.target_id == NURSE.id
+    if action_ is Action.MERGE:
+        assert decision.merged_content == content  # it says all the stored memory said, and more

@@ -986,3 +986,18 @@ def test_past_look_alikes_extract_nothing(text: str) -> None:
 def test_present_tense_facts_have_no_interval() -> None:
     memory = extract_one("I have lived in Paris since 2015")
     assert (memory.attribute_key, memory.valid_from, memory.valid_to) == ("city", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "remembered"),
+    [
+        ("I'm a billionaire, kidding", False),
+        ("I love Mondays (joking)", False),
+        ("I live on the moon lol kidding", False),
+        ("I'm the queen of England jk", False),
+        ("I'm a nurse. He kept joking that I should be a doctor.", True),  # the joke is his
+        ("I'm a nurse. You're kidding me.", True),
+    ],
+)
+def test_only_the_users_own_irony_silences_a_turn(text: str, remembered: bool) -> None:
+    assert bool(extract_memories([Message(role="user", content=text)])) is remembered

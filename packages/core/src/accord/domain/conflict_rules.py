@@ -71,6 +71,7 @@ class Claim:
     dated: bool = True
     change_cue: bool = False
     replaces_kind: bool = False  # "upgraded to a PS5": replaces the stored value of the same kind
+    shift_anchors: frozenset[str] = frozenset()  # words near a statement of change (domain.shifts)
     id: str | None = None
 
 
@@ -88,6 +89,7 @@ class Decision:
 
 NEAR_DUPLICATE = 0.8
 REFINEMENT_OVERLAP = 0.5
+REFINING_WORDS = 3  # new words that make a restatement of a value a refinement of it
 CONFIDENCE_GAP = 0.2
 AUTHORITATIVE = 0.9
 HEDGED = 0.6
@@ -140,7 +142,14 @@ def merge_contents(existing: str, candidate: str) -> str:
 
 
 def _same_value(a: Claim, b: Claim) -> bool:
-    return a.negated == b.negated and (a.attribute_value or "").lower() == (b.attribute_value or "").lower()
+    """Whether candidate ``a`` states the value ``b`` holds. A key without a value (a reply
+    aspect such as ``procedure:tone``) holds its value in the words: "talk informal with me now"
+    is another value than "talk to me in a formal way", a restatement of it is not."""
+    if a.negated != b.negated:
+        return False
+    if a.attribute_value is None and b.attribute_value is None:
+        return _terms(a.content) <= _terms(b.content) or similarity(a.content, b.content) >= NEAR_DUPLICATE
+    return (a.attribute_value or "").lower() == (b.attribute_value or "").lower()
 
 
 def _keyed(candidate: Claim, existing: Claim, shared_policy: str = "weigh") -> Decision:
@@ -242,21 +251,73 @@ def changed_from(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
 
     A denial matches the newest current memory that states every word of the denied value
     ("User doesn't vape any more" -> "User vapes a lot"); a changed statement of a
-    predicate-derived attribute matches the newest memory of the same predicate.
+    predicate-derived attribute matches the newest memory of the same predicate. Failing
+    those, a statement of change matches the newest memory that a word beside it names
+    (:func:`_anchored`).
     """
     current = [e for e in related if not e.negated and e.scope == candidate.scope and e.valid_to is None]
     current.sort(key=lambda e: e.said_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+    return _keyed_change(candidate, current) or _anchored(candidate, current)
+
+
+def _keyed_change(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
     if candidate.negated:
         denied = _denied_terms(candidate)
-        if denied:
-            return next((e for e in current if denied <= _terms(e.content)), None)
-        return None
+        return next((e for e in current if denied <= _terms(e.content)), None) if denied else None
     if candidate.replaces_kind:
         return next((e for e in current if _same_kind(candidate, e)), None)
     family = _family(candidate.attribute_key)
     if family is None or not candidate.change_cue or _ADDITIVE.search(candidate.content):
         return None
     return next((e for e in current if _family(e.attribute_key) == family), None)
+
+
+def _separate_attributes(a: Claim, b: Claim) -> bool:
+    """Two plain attributes ("city", "employer") are different things: a change of one never
+    touches the other. Item and predicate keys ("support:brentford"), and no key, may."""
+    ka, kb = a.attribute_key, b.attribute_key
+    if ka is None or kb is None:
+        return False
+    if "@" in ka or "@" in kb:
+        return True  # a value held in a context or a period is not the current one
+    return ":" not in ka and ":" not in kb and ka != kb
+
+
+_KIN = frozenset({"fact", "preference"})
+
+
+def _kin(candidate: Claim, e: Claim) -> bool:
+    """Whether a change of ``candidate``'s category may end ``e``: its own category, facts and
+    preferences for each other (hobbies are filed as either), and anything but a person for a denial."""
+    if e.category == candidate.category:
+        return True
+    if candidate.negated:
+        return e.category != "relationship" and candidate.category != "relationship"
+    return {e.category, candidate.category} <= _KIN
+
+
+def _said_earlier(e: Claim, candidate: Claim) -> bool:
+    """Whether ``e`` came from an earlier turn (not the candidate's own, whose other memories
+    the window names too)."""
+    return e.said_at is None or candidate.said_at is None or e.said_at < candidate.said_at
+
+
+def _anchored(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
+    """"Sold my Arsenal season ticket. I support Brentford now" -> "User is a lifelong Arsenal
+    fan": the newest memory of the candidate's category that a word of its change window names."""
+    if not candidate.shift_anchors or _ADDITIVE.search(candidate.content):
+        return None
+    return next(
+        (
+            e
+            for e in current
+            if _kin(candidate, e)
+            and _said_earlier(e, candidate)
+            and not _separate_attributes(candidate, e)
+            and candidate.shift_anchors & _terms(e.content)
+        ),
+        None,
+    )
 
 
 def _question(existing: Claim, candidate: Claim) -> str:
@@ -305,6 +366,14 @@ def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str =
                 return Decision(
                     Action.MERGE,
                     "another detail of the same person",
+                    target_id=existing.id,
+                    merged_content=merge_contents(existing.content, candidate.content),
+                )
+            if len(_terms(candidate.content) - _terms(existing.content) - _DENIAL_WORDS) >= REFINING_WORDS:
+                # "works as a nurse in the ICU at Saint Mary's" after "is a nurse": the same value, told in full.
+                return Decision(
+                    Action.MERGE,
+                    "the new memory refines a stored one",
                     target_id=existing.id,
                     merged_content=merge_contents(existing.content, candidate.content),
                 )

@@ -20,7 +20,7 @@ from accord.domain.models import Category
 from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._base import PROCEDURE, Draft
 
-__all__ = ["STYLE", "standing_requests"]
+__all__ = ["STYLE", "aspect_key", "standing_requests"]
 
 _LANGUAGES = tuple(sorted(lex.SPOKEN_LANGUAGES | {"spanglish", "franglais", "hinglish", "taglish"}, key=len, reverse=True))
 
@@ -34,7 +34,11 @@ STYLE: dict[str, tuple[str, ...]] = {
                         "headings", "headers", "examples", "summary", "summary first", "code first",
                         "bottom line first", "paragraphs", "lists", "checklist", "rows", "columns", "outline"),
     "response_language": tuple(f"in {lang}" for lang in _LANGUAGES)
-    + tuple(f"{lang} {tail}" for lang in _LANGUAGES for tail in ("always", "only", "please", "por favor")),
+    + tuple(
+        f"{lang} {tail}"
+        for lang in _LANGUAGES
+        for tail in ("always", "only", "please", "por favor", "from now on", "from here on", "going forward")
+    ),
     "tone": ("casual", "formal", "informal", "friendly", "swear", "swearing", "profanity", "curse", "cursing",
              "jargon", "simple words", "plain english", "plain language", "great question", "blunt", "polite",
              "sugarcoat", "sugar-coat", "stop saying", "tone", "sarcasm", "sarcastic", "humor", "humour",
@@ -104,6 +108,19 @@ def _parts(text: str) -> list[str]:
 _KEYS = {"response_language": "preferred_language"}
 
 
+def _language(text: str) -> str | None:
+    """The reply language a request names, as the "respond in <language>" rule spells it."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return next((lang for lang in _LANGUAGES if lang in words), None)
+
+
+def aspect_key(text: str) -> str | None:
+    """The key of the one reply aspect ``text`` names ("keep answers short" -> the length), or None
+    when it names none or several."""
+    aspects = [aspect for aspect, pattern in _STYLE_RE.items() if pattern.search(text)]
+    return _KEYS.get(aspects[0], f"procedure:{aspects[0]}") if len(aspects) == 1 else None
+
+
 def _content(part: str) -> str:
     first = part.split(" ", 1)[0]
     lead = first if first in {"I", "I'm", "I'd", "I've"} else first[:1].lower() + first[1:]
@@ -134,7 +151,8 @@ def standing_requests(sentence: str) -> list[Draft]:
         if content in used:
             continue
         used.add(content)
-        drafts.append(Draft(content, Category.PROCEDURE, PROCEDURE, _KEYS.get(aspect, f"procedure:{aspect}"), None))
+        value = _language(text) if aspect == "response_language" else None
+        drafts.append(Draft(content, Category.PROCEDURE, PROCEDURE, _KEYS.get(aspect, f"procedure:{aspect}"), value))
     if not drafts and _STANDING.search(text) and _ABOUT_REPLIES.search(text):
         drafts.append(Draft(_content(text), Category.PROCEDURE, PROCEDURE, None, None))
     return drafts
