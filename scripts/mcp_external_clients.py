@@ -273,8 +273,8 @@ def conformance(report: Report, base_env: dict[str, str], out: Path, revision: s
         s for s in scored if s in results and s not in passed
         and {c["id"] for c in results[s] if c["status"] in ("FAILURE", "WARNING")} <= (expected.get(s) or set())
     ]
-    print(f"  scored: {len(passed)}/{len(scored)} scenarios pass; {len(fixture_only)} more fail only in the baselined "
-          f"checks of fixtures ({baseline.relative_to(ROOT)})")
+    print(f"  scored: {len(passed)}/{len(scored)} scenarios pass; {len(fixture_only)} more fail only in baselined checks "
+          f"(reasons: {baseline.relative_to(ROOT)})")
     report.check(
         f"conformance {revision}: results match the expected-failures baseline",
         run.returncode == 0,
