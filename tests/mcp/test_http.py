@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -147,3 +148,73 @@ async def test_stateless_json_mode_for_replicas(http_server, calls, agents: Agen
     assert "User works at Acme" in ctx["system_prompt_addition"] and denied.startswith("permission denied:")
     assert raw.status_code == 200 and raw.headers["content-type"].startswith("application/json")
     assert "mcp-session-id" not in raw.headers
+
+
+MODERN_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def modern(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A stateless 2026-07-28 request: version and capabilities travel in ``_meta``."""
+    return {"jsonrpc": "2.0", "id": 7, "method": method, "params": {**(params or {}), "_meta": MODERN_META}}
+
+
+async def modern_post(url: str, key: str | None, method: str, params: dict[str, Any] | None = None) -> httpx2.Response:
+    headers = {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": method}
+    if params and ("name" in params or "uri" in params):
+        headers["Mcp-Name"] = params.get("name") or params["uri"]
+    return await post(url, key, modern(method, params), **headers)
+
+
+def rpc(response: httpx2.Response) -> dict[str, Any]:
+    """The JSON-RPC message of a JSON or single-event SSE response."""
+    if response.headers.get("content-type", "").startswith("text/event-stream"):
+        data = [line[5:].strip() for line in response.text.splitlines() if line.startswith("data:")]
+        return json.loads(data[-1])
+    return response.json()
+
+
+async def test_protected_resource_metadata_is_published_and_named_on_401(http_server, agents: Agents) -> None:
+    """RFC 9728: the metadata names this endpoint and the authorization server; a 401 points at it."""
+    async with http_server() as url:
+        origin = url.removesuffix("/mcp")
+        async with httpx2.AsyncClient(timeout=10) as http:
+            metadata = await http.get(f"{origin}/.well-known/oauth-protected-resource/mcp")
+        refused = await post(url)
+    assert metadata.status_code == 200
+    body = metadata.json()
+    assert body["resource"] == url and [s.rstrip("/") for s in body["authorization_servers"]] == [origin]
+    assert body["scopes_supported"] == ["accord:memory"] and body["bearer_methods_supported"] == ["header"]
+    assert f'resource_metadata="{origin}/.well-known/oauth-protected-resource/mcp"' in refused.headers["www-authenticate"]
+
+
+async def test_the_2026_revision_is_served_statelessly_with_caching_hints(http_server, agents: Agents) -> None:
+    async with http_server() as url:
+        discover = rpc(await modern_post(url, agents.writer_key, "server/discover"))["result"]
+        tools = rpc(await modern_post(url, agents.writer_key, "tools/list"))["result"]
+        prompts = rpc(await modern_post(url, agents.writer_key, "prompts/list"))["result"]
+        read = rpc(await modern_post(url, agents.writer_key, "resources/read", {"uri": "accord://users/alice/profile"}))
+        call = await modern_post(url, agents.writer_key, "tools/call", {"name": "get_context", "arguments": {"query": "x", "user_id": "alice"}})
+    assert "2026-07-28" in discover["supportedVersions"] and discover["capabilities"]["completions"] == {}
+    assert not call.headers.get("mcp-session-id")  # no session at this revision
+    # Lists are the same for every caller: shareable; memory is per user and grant: never shared, never fresh.
+    assert (tools["cacheScope"], tools["ttlMs"]) == ("public", 3_600_000)
+    assert (prompts["cacheScope"], [p["name"] for p in prompts["prompts"]]) == (
+        "public", ["what_do_you_remember", "remember_this", "forget_this"])
+    assert "result" in read, read
+    assert (read["result"]["cacheScope"], read["result"]["ttlMs"]) == ("private", 0)
+    result = rpc(call)["result"]
+    assert result["resultType"] == "complete" and result["structuredContent"]["query"] == "x"
+
+
+@pytest.mark.parametrize("answers", [None, 12345, {"accord_clarification": "yes"}])
+async def test_malformed_input_responses_are_a_protocol_error(http_server, agents: Agents, answers: Any) -> None:
+    async with http_server() as url:
+        params = {"name": "get_context", "arguments": {"query": "x", "user_id": "alice"}, "inputResponses": answers}
+        error = rpc(await modern_post(url, agents.writer_key, "tools/call", params))["error"]
+    assert error["code"] == -32602 and error["message"].startswith("inputResponses")
+
+
+async def test_a_configured_authorization_server_is_the_one_advertised(http_server, agents: Agents) -> None:
+    async with http_server(authorization_server="https://auth.example.com/") as url, httpx2.AsyncClient(timeout=10) as http:
+        metadata = (await http.get(url.replace("/mcp", "/.well-known/oauth-protected-resource/mcp"))).json()
+    assert [s.rstrip("/") for s in metadata["authorization_servers"]] == ["https://auth.example.com"]

@@ -124,3 +124,18 @@ def test_sigterm_closes_the_stdio_server_cleanly(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0 and "accord-mcp: stopped; the engine is closed" in stderr
+
+
+def test_round_trip_and_metadata_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("ACCORD_MCP_REQUEST_STATE_KEY", "s" * 32)
+    monkeypatch.setenv("ACCORD_MCP_AUTHORIZATION_SERVER", "")  # an empty variable counts as unset
+    s = McpSettings(transport="streamable-http")
+    assert s.request_state_key is not None and "sss" not in repr(s)
+    assert s.issuer() == "http://127.0.0.1:8766"
+    assert McpSettings(remote_url="http://10.0.0.5:8765/").issuer() == "http://10.0.0.5:8765"
+    assert McpSettings(authorization_server="https://auth.example/").issuer() == "https://auth.example"
+    for bad, field in (({"request_state_key": "too short"}, "request_state_key"), ({"authorization_server": "ftp://x"}, "authorization_server")):
+        with pytest.raises(ValidationError, match=field):
+            McpSettings(**bad)

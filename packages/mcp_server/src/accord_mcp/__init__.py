@@ -12,13 +12,14 @@ Run it with ``accord-mcp`` (stdio) or ``accord-mcp --transport streamable-http``
 from accord_mcp.auth import AgentKeyVerifier, AgentViews
 from accord_mcp.engine import MemoryEngine, open_engine
 from accord_mcp.http import serve_http, streamable_http_app
-from accord_mcp.resources import PROFILE_TEMPLATE
+from accord_mcp.resources import MEMORY_TEMPLATE, PROFILE_TEMPLATE
 from accord_mcp.server import build_server
 from accord_mcp.settings import McpSettings, SettingsError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MEMORY_TEMPLATE",
     "PROFILE_TEMPLATE",
     "AgentKeyVerifier",
     "AgentViews",

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from accord import AddResult, Category, Conflict, ContextResult, Memory, MemoryVersion
+from accord.domain.models import ClarificationQuestion
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
@@ -83,6 +84,12 @@ class AddMemoryResult(BaseModel):
     episodic_memory_ids: list[str] = Field(description="the raw turns, searchable at once")
     memories_created: list[MemoryOut] = Field(description="memories extracted (only with wait=true)")
     error: str | None = None
+    clarification_question: ClarificationOut | None = Field(
+        default=None, description="a question the user's memories raise: ask it, then call resolve"
+    )
+    clarification_answered: ConflictOut | None = Field(
+        default=None, description="the question the user just settled in a form the client showed"
+    )
 
     @classmethod
     def of(cls, r: AddResult) -> AddMemoryResult:
@@ -104,6 +111,10 @@ class ClarificationOut(BaseModel):
     question: str
     options: list[str] = Field(description="option 1 is what was stored, option 2 the new statement")
 
+    @classmethod
+    def of(cls, q: ClarificationQuestion) -> ClarificationOut:
+        return cls(id=q.id, question=q.question, options=[o.content for o in q.options])
+
 
 class ContextOut(BaseModel):
     """Context for the next model call."""
@@ -112,7 +123,12 @@ class ContextOut(BaseModel):
     system_prompt_addition: str = Field(description="the memories rendered for a system prompt, within the token budget")
     context_token_count: int
     memories: list[MemoryOut] = Field(description="exactly the memories in system_prompt_addition, in that order")
-    clarification_question: ClarificationOut | None = None
+    clarification_question: ClarificationOut | None = Field(
+        default=None, description="the user's memories disagree: ask this, then call resolve"
+    )
+    clarification_answered: ConflictOut | None = Field(
+        default=None, description="the question the user just settled in a form the client showed"
+    )
     search_mode: str = Field(description="hybrid, lexical or sql_keyword")
     degraded: bool
 
@@ -124,9 +140,7 @@ class ContextOut(BaseModel):
             system_prompt_addition=c.system_prompt_addition,
             context_token_count=c.context_token_count,
             memories=[MemoryOut.of(m) for m in c.memories],
-            clarification_question=(
-                ClarificationOut(id=q.id, question=q.question, options=[o.content for o in q.options]) if q else None
-            ),
+            clarification_question=ClarificationOut.of(q) if q else None,
             search_mode=c.mode.search,
             degraded=c.mode.degraded,
         )

@@ -1,4 +1,10 @@
-"""MCP resources: the user's profile (current memories by category) as a resource template."""
+"""MCP resources: a user's profile and single memories, as resource templates read within the caller's grant.
+
+Errors follow SEP-2164: a URI naming nothing the caller may see (a malformed id, a memory that
+does not exist, or one of a category the grant hides) is ``-32602`` with the URI in
+``error.data``, never an empty ``contents``; an engine failure is ``-32603``. A memory the
+grant hides reads exactly like one that does not exist, so a read reveals nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +17,19 @@ from accord.domain.models import DURABLE_CATEGORIES
 
 from accord_mcp.auth import Caller
 from accord_mcp.errors import resource_errors
-from accord_mcp.models import profile_json
+from accord_mcp.models import MemoryOut, profile_json
 
-__all__ = ["PROFILE_TEMPLATE", "register_resources"]
+__all__ = ["MEMORY_TEMPLATE", "PROFILE_TEMPLATE", "register_resources"]
 
 PROFILE_TEMPLATE = "accord://users/{user_id}/profile"
+MEMORY_TEMPLATE = "accord://memories/{memory_id}"
 # The profile is what the user *is*: durable memories, not the raw turns (episodic).
 PROFILE_CATEGORIES = list(DURABLE_CATEGORIES)
 PROFILE_MAX_MEMORIES = 1000
 
 
 def register_resources(server: MCPServer[Any], caller: Caller) -> None:
-    """Add the profile resource template to ``server``; reads run within the caller's grant."""
+    """Add the profile and memory resource templates to ``server``; reads run within the caller's grant."""
 
     @server.resource(
         PROFILE_TEMPLATE,
@@ -40,3 +47,19 @@ def register_resources(server: MCPServer[Any], caller: Caller) -> None:
             engine = await caller.engine()
             memories = await engine.list_memories(user_id, categories=PROFILE_CATEGORIES, limit=PROFILE_MAX_MEMORIES)
         return json.dumps(profile_json(user_id, memories), ensure_ascii=False)
+
+    @server.resource(
+        MEMORY_TEMPLATE,
+        name="memory",
+        title="One memory",
+        description=(
+            "A single memory by id (as the tools return it): its content, category, status, "
+            "importance, which agent wrote it and when. Use memory_history for its versions."
+        ),
+        mime_type="application/json",
+    )
+    async def memory(memory_id: str) -> str:
+        with resource_errors():
+            engine = await caller.engine()
+            found = await engine.get_memory(memory_id)
+        return MemoryOut.of(found).model_dump_json()

@@ -6,10 +6,14 @@ from typing import Any
 
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
+from mcp.server.request_state import RequestStateSecurity
 from pydantic import AnyHttpUrl
 
 from accord_mcp.auth import SCOPE, AgentKeyVerifier, AgentViews, Caller
+from accord_mcp.completion import register_completion
 from accord_mcp.engine import MemoryEngine
+from accord_mcp.prompts import register_prompts
+from accord_mcp.protocol import CACHE_HINTS, PromptCheck, check_input_responses
 from accord_mcp.resources import register_resources
 from accord_mcp.settings import McpSettings
 from accord_mcp.tools import MemoryTools
@@ -23,7 +27,8 @@ Accord is this user's long-term memory, shared by every agent the user has allow
 Before answering, call get_context with the user's request and use its system_prompt_addition.
 After a conversation turn that says something lasting about the user (a preference, a fact about
 them, a goal, how they like things done), call add_memory. If get_context returns a
-clarification_question, ask the user and pass the answer to resolve. Delete a memory only when
+clarification_question, ask the user and pass the answer to resolve (clients that show forms
+get the question as a form instead). Delete a memory only when
 the user asks to forget it. Each agent sees and changes only what its grant allows."""
 
 
@@ -32,8 +37,10 @@ def build_server(engine: MemoryEngine, settings: McpSettings) -> MCPServer[Any]:
 
     Over streamable HTTP with ``require_auth`` (the default), every request must carry an
     Accord key as a bearer token; the SDK verifies it per request through
-    :class:`AgentKeyVerifier` and each tool call runs as that key's agent. Otherwise calls act
-    as ``settings.api_key``, or as the engine's own principal (the local owner) without one.
+    :class:`AgentKeyVerifier` and each tool call runs as that key's agent, and the OAuth
+    Protected Resource Metadata (RFC 9728) is served at
+    ``/.well-known/oauth-protected-resource<path>``. Otherwise calls act as
+    ``settings.api_key``, or as the engine's own principal (the local owner) without one.
 
     Args:
         engine: an open :class:`accord.AsyncAccord` or a started remote client
@@ -50,16 +57,29 @@ def build_server(engine: MemoryEngine, settings: McpSettings) -> MCPServer[Any]:
     if settings.http_auth:
         auth = {
             "token_verifier": AgentKeyVerifier(views),
-            # Accord keys are not OAuth tokens: there is no authorization server to advertise,
-            # so no resource metadata is published (resource_server_url=None).
-            "auth": AuthSettings(issuer_url=AnyHttpUrl(settings.endpoint()), resource_server_url=None, required_scopes=[SCOPE]),
+            "auth": AuthSettings(
+                issuer_url=AnyHttpUrl(settings.issuer()),
+                resource_server_url=AnyHttpUrl(settings.endpoint()),
+                required_scopes=[SCOPE],
+                # An Accord key is bound to its tenant and agent by the engine that issued it,
+                # not to an audience (RFC 8707): the verifier's lookup is the audience check.
+                validate_token_resource=False,
+            ),
         }
+    if settings.request_state_key is not None:
+        auth["request_state_security"] = RequestStateSecurity(keys=[settings.request_state_key.get_secret_value()])
     server: MCPServer[Any] = MCPServer(
         "accord",
         title="Accord memory",
         description="A durable, versioned, conflict-free memory layer for AI agents",
         instructions=INSTRUCTIONS,
         version=VERSION,
+        cache_hints=CACHE_HINTS,
+        # The tool, prompt and template lists never change while the server runs, and memory
+        # changes are not pushed: serving subscriptions/listen would advertise listChanged
+        # notifications that never come.
+        subscriptions=False,
+        middleware=[check_input_responses],
         **auth,
     )
     caller = Caller(
@@ -70,4 +90,7 @@ def build_server(engine: MemoryEngine, settings: McpSettings) -> MCPServer[Any]:
     )
     MemoryTools(caller, wait_timeout_seconds=settings.wait_timeout_seconds).register(server)
     register_resources(server, caller)
+    register_prompts(server, caller)
+    register_completion(server, caller)
+    server.middleware.append(PromptCheck(server))
     return server

@@ -50,6 +50,12 @@ class McpSettings(ListenerSettings):
         wait_timeout_seconds: the longest ``add_memory(wait=true)`` waits for extraction.
         stateless_http: no MCP sessions over HTTP (for several replicas behind a balancer).
         json_response: answer HTTP requests with JSON instead of an SSE stream.
+        authorization_server: the authorization server named in the OAuth Protected Resource
+            Metadata (RFC 9728) served over HTTP with auth on. Default: the ``accord serve`` that
+            issues the keys (``remote_url``), else this server's own origin.
+        request_state_key: the secret (32+ characters) sealing the ``requestState`` of
+            multi-round-trip calls (a clarification asked as a form). Default: a key made at
+            start-up, which is right for one process; replicas behind a balancer must share one.
     """
 
     model_config = SettingsConfigDict(env_prefix="ACCORD_MCP_", extra="forbid", populate_by_name=True)
@@ -67,8 +73,10 @@ class McpSettings(ListenerSettings):
     wait_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     stateless_http: bool = False
     json_response: bool = False
+    authorization_server: str | None = Field(default=None, pattern=r"^https?://")
+    request_state_key: SecretStr | None = Field(default=None, min_length=32)
 
-    @field_validator("api_key", mode="before")
+    @field_validator("api_key", "request_state_key", "authorization_server", mode="before")
     @classmethod
     def _blank_key_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -106,6 +114,14 @@ class McpSettings(ListenerSettings):
             )
         if "*" in self.allowed_hosts or "*" in self.allowed_origins:
             raise SettingsError("ACCORD_MCP_ALLOWED_HOSTS / _ORIGINS take explicit values; '*' would turn off DNS-rebinding protection")
+
+    def issuer(self) -> str:
+        """The authorization server advertised in the resource metadata (RFC 9728)."""
+        if self.authorization_server:
+            return self.authorization_server.rstrip("/")
+        if self.remote_url:
+            return self.remote_url.rstrip("/")
+        return self.endpoint().removesuffix(self.path)
 
     def endpoint(self) -> str:
         """The HTTP endpoint URL, for messages and the auth settings."""

@@ -10,21 +10,25 @@ from __future__ import annotations
 import inspect
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
+from mcp_types import InputRequiredResult
 from pydantic import Field, StrictBool
 
 from accord import ContextResult
-from accord.domain.models import ContextFormat
+from accord.domain.models import ClarificationQuestion, ContextFormat
 from accord.domain.validation import ID_PATTERN, UUID_PATTERN
 
 from accord_mcp.auth import Caller
+from accord_mcp.clarify import Answer, Clarifier
+from accord_mcp.engine import MemoryEngine
 from accord_mcp.errors import tool_errors
 from accord_mcp.models import (
     MAX_TEXT_CHARS,
     AddMemoryResult,
     CategoryName,
+    ClarificationOut,
     ConflictOut,
     ContextOut,
     DeleteResult,
@@ -71,6 +75,7 @@ class MemoryTools:
     def __init__(self, caller: Caller, *, wait_timeout_seconds: float = 30.0) -> None:
         self._caller = caller
         self._wait_timeout = wait_timeout_seconds
+        self._clarifier = Clarifier()
 
     def register(self, server: MCPServer[Any]) -> None:
         """Add every tool to ``server``; each docstring, dedented, is the tool's description."""
@@ -102,13 +107,16 @@ class MemoryTools:
             str | None, Field(min_length=1, max_length=200, description="a retry with the same key stores nothing new")
         ] = None,
         wait: Annotated[StrictBool, Field(description="wait until memories are extracted (a few seconds)")] = False,
-    ) -> AddMemoryResult:
+        ctx: Context[Any, Any] | None = None,
+    ) -> AddMemoryResult | InputRequiredResult:
         """Remember what the user said, for this and every later conversation.
 
         Give either `text` (one user statement) or `messages` (conversation turns). Every turn is
         searchable at once; durable memories (preferences, facts, goals, ...) are extracted in the
         background, and conflicting facts are resolved, never stored twice. A write may come back
         `blocked` (rate limit, trivial content, duplicate, quota) with a reason: that is not an error.
+        When the user's memories now disagree, the result carries a `clarification_question` (or,
+        in clients that show forms, the user is asked in a form and the answer settles it).
 
         Args:
             text: one statement by the user, up to 32,000 characters.
@@ -126,16 +134,34 @@ class MemoryTools:
         turns = [t.model_dump(exclude_none=True) for t in messages] if messages else [{"role": "user", "content": text}]
         with tool_errors():
             engine = await self._caller.engine()
-            result = await engine.add(
-                turns,
-                self._caller.user_id(user_id, engine),
-                session_id=session_id,
-                metadata=metadata,
-                idempotency_key=idempotency_key,
-                wait=wait,
-                timeout=self._wait_timeout,
-            )
-        return AddMemoryResult.of(result)
+            user = self._caller.user_id(user_id, engine)
+            answer = await self._clarifier.answered(ctx, engine)
+            state = self._clarifier.state(ctx)
+            if state is not None and isinstance(state.get("added"), dict):
+                # The write happened in the round that asked the question: never twice.
+                out = AddMemoryResult.model_validate(state["added"])
+            else:
+                result = await engine.add(
+                    turns,
+                    user,
+                    session_id=session_id,
+                    metadata=metadata,
+                    idempotency_key=idempotency_key,
+                    wait=wait,
+                    timeout=self._wait_timeout,
+                )
+                out = AddMemoryResult.of(result)
+            question = await self._open_question(engine, user)
+            if question is not None and not (answer is not None and answer.declined):
+                asked = await self._clarifier.ask(
+                    ctx, engine, question, problem=answer.problem if answer else None,
+                    carry={"added": out.model_dump(mode="json", exclude={"clarification_question", "clarification_answered"})},
+                )
+                if isinstance(asked, InputRequiredResult):
+                    return asked
+                if asked is not None and asked.conflict is not None:
+                    answer, question = asked, await self._open_question(engine, user)
+        return self._with_clarification(out, question, answer)
 
     async def get_context(
         self,
@@ -149,12 +175,14 @@ class MemoryTools:
         context_max_tokens: Annotated[
             int, Field(ge=1, le=32_000, strict=True, description="token budget for system_prompt_addition")
         ] = 500,
-    ) -> ContextOut:
+        ctx: Context[Any, Any] | None = None,
+    ) -> ContextOut | InputRequiredResult:
         """Recall what matters about the user for the task at hand, ready to add to a system prompt.
 
         Call it before answering. The memories are ranked by relevance, importance and recency and
         cut to the token budget; each one keeps its id. When the user's memories disagree, a
-        `clarification_question` comes back: ask the user, then call `resolve` with the answer.
+        `clarification_question` comes back: ask the user, then call `resolve` with the answer (in
+        clients that show forms, the user is asked in a form instead and the context reflects the answer).
 
         Args:
             query: the user's request or the topic of the next answer.
@@ -164,8 +192,25 @@ class MemoryTools:
             format: bullets grouped by category, json or xml.
             context_max_tokens: the token budget.
         """
-        result = await self._get(query, user_id, limit, categories, format=format, max_tokens=context_max_tokens)
-        return ContextOut.of(result)
+        with tool_errors():
+            engine = await self._caller.engine()
+            user = self._caller.user_id(user_id, engine)
+            answer = await self._clarifier.answered(ctx, engine)
+            result = await self._get(engine, query, user, limit, categories, format=format, max_tokens=context_max_tokens)
+            question = result.clarification_question
+            if question is not None and not (answer is not None and answer.declined):
+                asked = await self._clarifier.ask(ctx, engine, question, problem=answer.problem if answer else None)
+                if isinstance(asked, InputRequiredResult):
+                    return asked
+                if asked is not None and asked.conflict is not None:
+                    answer = asked
+                    result = await self._get(
+                        engine, query, user, limit, categories, format=format, max_tokens=context_max_tokens
+                    )
+        out = ContextOut.of(result)
+        if answer is not None and answer.conflict is not None:
+            out.clarification_answered = ConflictOut.of(answer.conflict)
+        return out
 
     async def search_memories(
         self, query: Query, user_id: UserId = None, limit: Limit = 10, categories: Categories = None
@@ -179,7 +224,10 @@ class MemoryTools:
             categories: only these categories.
         """
         # The widest budget: a search returns every match, not what fits a prompt.
-        result = await self._get(query, user_id, limit, categories, format="json", max_tokens=32_000)
+        with tool_errors():
+            engine = await self._caller.engine()
+            user = self._caller.user_id(user_id, engine)
+            result = await self._get(engine, query, user, limit, categories, format="json", max_tokens=32_000)
         return SearchResult(query=result.query, memories=[MemoryOut.of(m) for m in result.memories])
 
     async def list_memories(
@@ -261,22 +309,35 @@ class MemoryTools:
 
     async def _get(
         self,
+        engine: MemoryEngine,
         query: str,
-        user_id: str | None,
+        user_id: str,
         limit: int,
         categories: list[CategoryName] | None,
         *,
         format: ContextFormat,  # noqa: A002 - the engine's name of the option
         max_tokens: int,
     ) -> ContextResult:
-        """One recall for the caller's user: what ``get_context`` renders and ``search_memories`` lists."""
-        with tool_errors():
-            engine = await self._caller.engine()
-            return await engine.get(
-                query,
-                self._caller.user_id(user_id, engine),
-                limit=limit,
-                categories=list(categories) if categories is not None else None,
-                format=format,
-                context_max_tokens=max_tokens,
-            )
+        """One recall for the user: what ``get_context`` renders and ``search_memories`` lists."""
+        return await engine.get(
+            query,
+            user_id,
+            limit=limit,
+            categories=list(categories) if categories is not None else None,
+            format=format,
+            context_max_tokens=max_tokens,
+        )
+
+    @staticmethod
+    async def _open_question(engine: MemoryEngine, user_id: str) -> ClarificationQuestion | None:
+        """The user's oldest open clarification this key may settle, as ``get`` would put it."""
+        found = await engine.list_conflicts(status="open", kind="clarification", user_id=user_id, limit=1)
+        return ClarificationQuestion(id=found[0].id, question=found[0].question, options=found[0].options) if found else None
+
+    @staticmethod
+    def _with_clarification(
+        out: AddMemoryResult, question: ClarificationQuestion | None, answer: Answer | None
+    ) -> AddMemoryResult:
+        out.clarification_question = ClarificationOut.of(question) if question is not None else None
+        out.clarification_answered = ConflictOut.of(answer.conflict) if answer and answer.conflict else None
+        return out
