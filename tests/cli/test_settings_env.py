@@ -33,6 +33,16 @@ def test_a_set_variable_still_wins_next_to_empty_ones(monkeypatch: pytest.Monkey
     assert settings.llm.on_all_down == "wait" and settings.llm.provider_order == []
 
 
+def test_empty_server_variables_are_unset_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.server.settings import ServerSettings
+
+    for name in ("ADMIN_KEY", "PORT", "HOST", "REQUIRE_AUTH", "ALLOWED_HOSTS"):
+        monkeypatch.setenv(f"ACCORD_SERVER_{name}", "")
+    settings = ServerSettings()
+    assert settings.admin_key is None and settings.port == 8765 and settings.require_auth
+    settings.check()  # an empty admin key would be "too short"; an unset one is generated at start
+
+
 def test_issued_token_reads_as_key_and_keeps_token_as_deprecated_alias() -> None:
     issued = IssuedToken(key="acu_x", token_id="t", user_id="alice", created_at="2026-01-01T00:00:00Z")
     assert issued.key == "acu_x"

@@ -34,8 +34,11 @@ def _label(source: str) -> str:
 
 def _load(cls: type[SentenceTransformer], source: str, device: str, *, hub: bool) -> SentenceTransformer:
     """The cache (or the directory) first; the hub only for a name, online, and only on a miss."""
+    # The cache huggingface_hub would use, read now (as hub.snapshot does), so both embedders
+    # and `accord models` agree on where models live even if HF_HUB_CACHE changed after import.
+    cache = str(hub_cache_dir())
     try:
-        return cls(source, device=device, local_files_only=True)
+        return cls(source, device=device, local_files_only=True, cache_folder=cache)
     except (OSError, ValueError, RuntimeError) as e:
         if not hub:
             raise ProviderError(f"cannot load sentence-transformers model from {source}: {e}") from e
@@ -45,7 +48,7 @@ def _load(cls: type[SentenceTransformer], source: str, device: str, *, hub: bool
     if offline():
         raise ProviderError(f"model {source!r} is not in {where} and HF_HUB_OFFLINE is set: {fix}") from cached_error
     try:
-        return cls(source, device=device)
+        return cls(source, device=device, cache_folder=cache)
     except (OSError, ValueError, RuntimeError) as e:
         raise ProviderError(f"model {source!r} is not in {where} and the hub cannot serve it ({e}): {fix}") from e
 
