@@ -40,7 +40,9 @@ def _figure(report: LocomoReport) -> Any:
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([f"{c.name}\n({c.questions})" for c in groups], fontsize=8)
         ax.set_ylim(0, 1)
-        ax.set_title(f"{run.mode} ({run.embedder})", fontsize=10)
+        kind, _, model = run.embedder.partition(":")
+        label = f"{kind}:{Path(model).name}" if model.startswith(("/", "~", ".")) else run.embedder
+        ax.set_title(f"{run.mode} ({label})", fontsize=10)
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].set_ylabel("recall of evidence turns")
     axes[0][-1].legend(loc="upper right", fontsize=8)
