@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from accord.cli.main import main
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

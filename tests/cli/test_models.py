@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from accord.adapters.embedders.loader import load_embedder
 from accord.errors import ProviderError
 

@@ -6,7 +6,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from accord.domain.passport import IssuedToken
 from accord.settings import AccordSettings
 

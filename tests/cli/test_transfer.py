@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from accord import AsyncAccord
 from accord.errors import InvalidInputError
 from accord.settings import AccordSettings
@@ -51,6 +50,7 @@ def test_export_then_import_elsewhere_rebuilds_the_same_picture_and_twice_change
     assert sum(1 for line in lines if line["type"] == "message") == 4
     one_user = accord_cli("export", "dan", data_dir=source).stdout.splitlines()  # to stdout
     assert {json.loads(line).get("user_id") for line in one_user[1:]} == {"dan"}
+    assert accord_cli("export", "--user", "dan", data_dir=source).stdout.splitlines()[1:] == one_user[1:]
 
     dry = accord_cli("import", str(dump), "--dry-run", "--json", data_dir=target)
     assert dry.returncode == 0, dry.stderr

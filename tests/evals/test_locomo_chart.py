@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from accord.evals import LocomoReport
 from accord.evals.cli import main_eval
 

@@ -14,10 +14,10 @@ from accord.cli.models import add_models_parser
 from accord.cli.progress import progress
 from accord.cli.render import clarification_text, memory_table
 from accord.cli.transfer import add_transfer_parsers
-from accord.errors import AccordError
-from accord.settings import AccordSettings
 from accord.engine.engine import AsyncAccord
+from accord.errors import AccordError
 from accord.server.cli import add_serve_parser
+from accord.settings import AccordSettings
 
 
 def _settings(args: argparse.Namespace) -> AccordSettings:

@@ -23,13 +23,16 @@ Settings = Callable[[argparse.Namespace], AccordSettings]
 
 
 async def _export(args: argparse.Namespace, settings: AccordSettings) -> int:
-    if bool(args.user) == bool(args.all):
+    if args.user and args.user_flag and args.user != args.user_flag:
+        raise InvalidInputError("user", f"named twice, differently: {args.user!r} and --user {args.user_flag!r}")
+    user = args.user or args.user_flag
+    if bool(user) == bool(args.all):
         raise InvalidInputError("user", "name one user, or pass --all")
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     lines = 0
     try:
         async with AsyncAccord(settings) as memory:
-            users = await all_users(memory) if args.all else [args.user]
+            users = await all_users(memory) if args.all else [user]
             with progress("exporting users", total=len(users)) as bar:
                 done_users: set[str] = set()
                 async for line in export_lines(memory, users):
@@ -102,6 +105,8 @@ def add_transfer_parsers(sub: Any, settings: Settings) -> None:
 
     p = sub.add_parser("export", help="write a user's (or every user's) memory as Accord JSONL")
     p.add_argument("user", nargs="?", help="the user to export")
+    # --user too, as every other command names the user; either spelling works.
+    p.add_argument("--user", dest="user_flag", metavar="USER", help="the same as the positional USER")
     p.add_argument("--all", action="store_true", help="every user of the store")
     p.add_argument("-o", "--output", help="write to this file (default: stdout)")
     p.set_defaults(func=bind(_export))

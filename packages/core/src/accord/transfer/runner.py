@@ -24,7 +24,7 @@ from accord.domain.validation import check_identifier, check_messages
 from accord.interface import MemoryEngine
 from accord.transfer.formats import ACCORD_FORMAT, ACCORD_FORMAT_VERSION, ImportItem, ImportTurn, Parsed
 
-__all__ = ["ImportReport", "export_lines", "import_parsed", "all_users"]
+__all__ = ["ImportReport", "all_users", "export_lines", "import_parsed"]
 
 _PAGE = 1000
 _RATE_LIMIT_RETRIES = 50
