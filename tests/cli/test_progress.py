@@ -82,3 +82,15 @@ def test_the_helper_is_silent_off_a_terminal() -> None:
         bar.update(completed=3, description="done")
         bar.log("a stage line")
     assert stream.getvalue() == ""
+
+
+def test_eval_draws_a_bar_with_its_stage_lines_on_a_terminal(tmp_path: Path) -> None:
+    turns = [{"speaker": "Ann", "dia_id": "D1:1", "text": "I adopted a grey cat named Pixel."}]
+    qa = [{"question": "What is the name of Ann's cat?", "answer": "Pixel", "evidence": ["D1:1"], "category": 4}]
+    conversation = {"speaker_a": "Ann", "speaker_b": "Ben", "session_1_date_time": "1:56 pm on 8 May, 2023", "session_1": turns}
+    data = tmp_path / "locomo.json"
+    data.write_text(json.dumps([{"sample_id": "conv-bar", "conversation": conversation, "qa": qa}]))
+    code, out, terminal = _run(["eval", "locomo", str(data), "--modes", "lexical", "--embedder", "none"], tmp_path, tty=True)
+    assert code == 0, terminal
+    assert "R@10" in out and BAR not in out
+    assert "ingested conv-bar" in terminal and "asked conv-bar" in terminal and BAR in terminal

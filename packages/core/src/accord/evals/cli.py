@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ __all__ = ["main_eval"]
 
 Progress = Callable[[str], None]
 SHOWN_MISSES = 30
+_COUNTED = re.compile(r"(\d+)/(\d+)\b")
 
 
 def _add_outputs(p: argparse.ArgumentParser) -> None:
@@ -189,6 +191,10 @@ def _stages(quiet: bool) -> Iterator[Progress | None]:
     with progress("evaluating") as bar:
 
         def say(line: str) -> None:
+            counted = _COUNTED.match(line)
+            if counted:  # "300/1200 cases": the bar knows its whole
+                bar.update(completed=int(counted[1]), total=int(counted[2]), description=line)
+                return
             bar.log(line)
             bar.advance()
             bar.update(description=line)
