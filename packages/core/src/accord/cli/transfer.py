@@ -107,7 +107,7 @@ def add_transfer_parsers(sub: Any, settings: Settings) -> None:
     p.add_argument("user", nargs="?", help="the user to export")
     # --user too, as every other command names the user; either spelling works.
     p.add_argument("--user", dest="user_flag", metavar="USER", help="the same as the positional USER")
-    p.add_argument("--all", action="store_true", help="every user of the store")
+    p.add_argument("--all", action="store_true", help="every user of the tenant (embedded: the default tenant)")
     p.add_argument("-o", "--output", help="write to this file (default: stdout)")
     p.set_defaults(func=bind(_export))
 
