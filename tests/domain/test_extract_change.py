@@ -19,14 +19,41 @@ def read(text: str) -> list[tuple[str, str | None, str | None, bool]]:
         ("I quit smoking.", "smoke"),
         ("Stopped drinking.", "drink"),
         ("Sold the Fit last month.", "fit"),
-        ("Closed my Wells Fargo account, everything is at Ally these days.", "wells fargo"),
-        ("Cancelled Netflix, we've got Disney+ for the kids.", "netflix"),
         ("I left Berlin in the spring.", "berlin"),
     ],
 )
 def test_an_ending_verb_denies_its_object(text: str, value: str) -> None:
     denials = [r for r in read(text) if r[3]]
     assert [r[2] for r in denials] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("Closed my Wells Fargo account, everything is at Ally these days.", "bank", "ally"),
+        ("Cancelled Netflix, we've got Disney+ for the kids.", "video_service", "disney+"),
+        ("cancled my membrship, im going to Equinox now", "gym", "equinox"),
+        ("I passed to Orange, they have better price.", "mobile_carrier", "orange"),
+    ],
+)
+def test_a_sentence_of_change_that_names_a_thing_of_a_known_kind_states_it_under_the_kind(
+    text: str, key: str, value: str
+) -> None:
+    # The new value of the kind says the old one is gone: the denial beside it adds nothing.
+    assert [(k, v, neg) for _, k, v, neg in read(text)] == [(key, value, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I watch Netflix with my kids.",  # no word of change
+        "I cancelled Netflix now.",  # what it ends, not what it starts
+        "We got a puppy called Chase, no more quiet evenings now.",  # a name of a pet, not a bank
+        "I have an ally in my boss now.",  # the word, not the bank
+    ],
+)
+def test_a_thing_of_a_known_kind_is_no_new_value_without_a_change_to_it(text: str) -> None:
+    assert not [r for r in read(text) if r[1] in {"video_service", "bank"} and not r[3]]
 
 
 def test_a_habit_and_its_denial_share_a_key() -> None:

@@ -329,7 +329,29 @@ def test_every_candidate_reads_its_category_its_attribute_and_its_content_in_any
     # The category for denials and changes filed under another key; the attribute and the content in any
     # category, since the store holds one active memory per exclusive attribute and per content.
     m = candidate("User banks with Ally", attribute_key="bank:ally", attribute_value="ally", **kw)
-    assert lookup_for(m) == Lookup(user_id="alice", category="fact", base_key="bank:ally", content_hash=m.content_hash)
+    kin = ("fact", "preference", "expertise", "goal") if kw.get("negated") else ("fact", "preference")
+    assert lookup_for(m) == Lookup(
+        user_id="alice", category="fact", base_key="bank:ally", content_hash=m.content_hash, categories=kin
+    )
+
+
+@pytest.mark.parametrize(
+    ("category", "negated", "kin"),
+    [
+        ("fact", False, ("fact", "preference")),
+        ("preference", False, ("preference", "fact")),
+        ("goal", False, ("goal",)),
+        ("relationship", False, ("relationship",)),
+        ("relationship", True, ("relationship",)),
+        ("expertise", True, ("fact", "preference", "expertise", "goal")),
+        ("procedure", True, ("procedure",)),
+    ],
+)
+def test_a_candidate_reads_the_categories_its_change_may_touch(category: str, negated: bool, kin: tuple[str, ...]) -> None:
+    # Hobbies are filed as facts or preferences; a denial ends whatever it names, but never a person
+    # ("Jess moved out") nor a standing instruction.
+    m = candidate("User plays tennis", category=category, negated=negated)
+    assert lookup_for(m).categories == kin
 
 
 SKEW = dt.timedelta(seconds=5)  # resolution.DATED_SKEW

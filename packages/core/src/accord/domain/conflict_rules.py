@@ -71,6 +71,7 @@ class Claim:
     dated: bool = True
     change_cue: bool = False
     replaces_kind: bool = False  # "upgraded to a PS5": replaces the stored value of the same kind
+    shift_anchors: frozenset[str] = frozenset()  # words near a statement of change (domain.shifts)
     id: str | None = None
 
 
@@ -242,21 +243,73 @@ def changed_from(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
 
     A denial matches the newest current memory that states every word of the denied value
     ("User doesn't vape any more" -> "User vapes a lot"); a changed statement of a
-    predicate-derived attribute matches the newest memory of the same predicate.
+    predicate-derived attribute matches the newest memory of the same predicate. Failing
+    those, a statement of change matches the newest memory that a word beside it names
+    (:func:`_anchored`).
     """
     current = [e for e in related if not e.negated and e.scope == candidate.scope and e.valid_to is None]
     current.sort(key=lambda e: e.said_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+    return _keyed_change(candidate, current) or _anchored(candidate, current)
+
+
+def _keyed_change(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
     if candidate.negated:
         denied = _denied_terms(candidate)
-        if denied:
-            return next((e for e in current if denied <= _terms(e.content)), None)
-        return None
+        return next((e for e in current if denied <= _terms(e.content)), None) if denied else None
     if candidate.replaces_kind:
         return next((e for e in current if _same_kind(candidate, e)), None)
     family = _family(candidate.attribute_key)
     if family is None or not candidate.change_cue or _ADDITIVE.search(candidate.content):
         return None
     return next((e for e in current if _family(e.attribute_key) == family), None)
+
+
+def _separate_attributes(a: Claim, b: Claim) -> bool:
+    """Two plain attributes ("city", "employer") are different things: a change of one never
+    touches the other. Item and predicate keys ("support:brentford"), and no key, may."""
+    ka, kb = a.attribute_key, b.attribute_key
+    if ka is None or kb is None:
+        return False
+    if "@" in ka or "@" in kb:
+        return True  # a value held in a context or a period is not the current one
+    return ":" not in ka and ":" not in kb and ka != kb
+
+
+_KIN = frozenset({"fact", "preference"})
+
+
+def _kin(candidate: Claim, e: Claim) -> bool:
+    """Whether a change of ``candidate``'s category may end ``e``: its own category, facts and
+    preferences for each other (hobbies are filed as either), and anything but a person for a denial."""
+    if e.category == candidate.category:
+        return True
+    if candidate.negated:
+        return e.category != "relationship" and candidate.category != "relationship"
+    return {e.category, candidate.category} <= _KIN
+
+
+def _said_earlier(e: Claim, candidate: Claim) -> bool:
+    """Whether ``e`` came from an earlier turn (not the candidate's own, whose other memories
+    the window names too)."""
+    return e.said_at is None or candidate.said_at is None or e.said_at < candidate.said_at
+
+
+def _anchored(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
+    """"Sold my Arsenal season ticket. I support Brentford now" -> "User is a lifelong Arsenal
+    fan": the newest memory of the candidate's category that a word of its change window names."""
+    if not candidate.shift_anchors or _ADDITIVE.search(candidate.content):
+        return None
+    return next(
+        (
+            e
+            for e in current
+            if _kin(candidate, e)
+            and _said_earlier(e, candidate)
+            and not _separate_attributes(candidate, e)
+            and candidate.shift_anchors & _terms(e.content)
+        ),
+        None,
+    )
 
 
 def _question(existing: Claim, candidate: Claim) -> str:

@@ -121,6 +121,8 @@ class NewMemory:
     negated: bool = False
     context: str | None = None
     change_cue: bool = False
+    # Words near a statement of change that may name the memory it changes (accord.domain.shifts).
+    shift_anchors: frozenset[str] = frozenset()
     said_at: dt.datetime | None = None  # when the source turn was said
     hint: Mapping[str, str] | None = None  # an LLM verdict for a case the rules cannot decide
 

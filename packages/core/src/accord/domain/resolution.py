@@ -32,6 +32,7 @@ __all__ = [
     "Reweigh",
     "Stored",
     "base_key",
+    "kin_categories",
     "lookup_for",
     "plan_candidate",
     "prepare",
@@ -82,13 +83,18 @@ class Stored:
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """Which stored memories a candidate may conflict with: the owner's active durable memories
-    of the category, plus, in any category, those of the attribute (``base_key`` and its
-    qualified keys) and those with the same content (``content_hash``)."""
+    of the category and its kin (``categories``), plus, in any category, those of the attribute
+    (``base_key`` and its qualified keys) and those with the same content (``content_hash``)."""
 
     user_id: str
     category: str
     base_key: str | None
     content_hash: str | None = None
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.categories:
+            object.__setattr__(self, "categories", (self.category,))
 
 
 # -- operations the store applies, in order -------------------------------------------------
@@ -169,6 +175,19 @@ def prepare(m: NewMemory, stated_by: str | None, said_at: dt.datetime) -> NewMem
     return _qualified(m, said_at)
 
 
+def kin_categories(category: str, *, negated: bool) -> tuple[str, ...]:
+    """The categories a candidate's change may touch: a habit or hobby is filed as a fact one day
+    and as a preference the next ("plays in a tennis league"), and a denial ends whatever it
+    names ("out of the tennis league" after a preference; "stopped learning Rust" after a goal)."""
+    if negated and category in _DENIABLE:
+        return _DENIABLE
+    return _KIN.get(category, (category,))
+
+
+_KIN = {"fact": ("fact", "preference"), "preference": ("preference", "fact")}
+_DENIABLE = ("fact", "preference", "expertise", "goal")
+
+
 def lookup_for(m: NewMemory) -> Lookup:
     """What the store must read for a prepared candidate: the memories of its category, those of
     its attribute in any category, and those with its content in any category.
@@ -185,6 +204,7 @@ def lookup_for(m: NewMemory) -> Lookup:
         category=m.category,
         base_key=base_key(m.attribute_key),
         content_hash=m.content_hash,
+        categories=kin_categories(m.category, negated=m.negated),
     )
 
 
@@ -207,6 +227,7 @@ def _candidate_claim(m: NewMemory, stated_by: str | None, said_at: dt.datetime) 
         change_cue=m.change_cue,
         # The rules extractor marks a switch whose old value it cannot name ("upgraded to a PS5").
         replaces_kind=bool(m.hint and m.hint.get("change") == "replaces_kind"),
+        shift_anchors=m.shift_anchors,
     )
 
 

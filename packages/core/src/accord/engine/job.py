@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 
 from accord.domain.conflict_rules import Action, Claim, has_change_cue, similarity
+from accord.domain.shifts import shift_anchors
 from accord.domain.models import ExtractedMemory, Job, JobStatus, Message, SourceKind
 from accord.domain.qualifiers import qualify
 from accord.domain.records import ApplyResult, NewMemory, content_hash
@@ -186,6 +187,11 @@ class Worker:
                     negated=e.negated,
                     context=e.context,
                     change_cue=has_change_cue(said.content) if said is not None else False,
+                    shift_anchors=(
+                        shift_anchors(said.content, e.content, negated=e.negated)
+                        if said is not None and not from_tool
+                        else frozenset()
+                    ),
                     said_at=said.created_at if said is not None else None,
                     hint=e.resolution_hint,
                 )

@@ -72,7 +72,7 @@ class Resolver:
     # -- reading -----------------------------------------------------------------------
 
     def related(self, lookup: Lookup) -> list[Mapping[str, Any]]:
-        same = [memories.c.category == lookup.category]
+        same = [memories.c.category.in_(lookup.categories)]
         if lookup.base_key is not None:
             key = lookup.base_key
             same += [memories.c.attribute_key == key, memories.c.attribute_key.like(f"{key}@%")]

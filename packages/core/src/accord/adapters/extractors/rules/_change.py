@@ -32,15 +32,23 @@ __all__ = ["CHANGE_RULES", "elliptical", "implied_subject", "soften", "source_of
 
 # Verbs whose object is a value that has ended, as data: what the user no longer has or does.
 ENDING_VERBS = (
-    "quit", "stopped", "stoped", "have stopped", "have rid of",  # "Got rid of" reads "I have rid of" once normalised "gave up", "have given up", "got rid of", "have gotten rid of",
+    # "Got rid of" reads "I have rid of" once normalised.
+    "quit", "stopped", "stoped", "have stopped", "have rid of", "gave up", "have given up", "got rid of",
+    "have gotten rid of",
     "sold", "cancelled", "canceled", "cancelld", "dropped", "ditched", "tapered off", "came off",
     "closed", "broke up with", "split up with", "split with", "deleted", "uninstalled",
     "unsubscribed from", "moved out of", "am off", "am done with", "am out of", "am no longer on",
     "am no longer at", "am no longer in", "am no longer with", "no longer have", "no longer use",
     "wiped", "retired from", "stepped down from", "left",
 )
-# "I left early", "I left it": only a named place or organisation ends with "left".
+# "I left early", "I left it": only a named place or organisation, or a group ("the book club"),
+# ends with "left".
 _NAMED_ONLY = frozenset({"left"})
+_GROUPS = re.compile(
+    r"\b(?:club|team|band|league|choir|group|gym|company|firm|church|union|board|committee|program|programme|"
+    r"course|class|school|university|college|job|agency|startup|lab|orchestra|squad|crew|society|party)s?$",
+    re.I,
+)
 # Verbs that replace an old value (first object) with a new one (second object).
 _TRADE = compile_rule(
     rf"^I {ADV}(?:traded|swapped|exchanged|replaced) (?:in )?(?P<old>.+?) (?:for|with) (?P<new>.+)$"
@@ -113,7 +121,8 @@ def _ended(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     value = _ended_value(m["obj"])
     if not value or value in _PRONOUNS:
         return ()
-    if m["verb"].lower() in _NAMED_ONLY and clause.cased and not _DETERMINERS.sub("", m["obj"])[:1].isupper():
+    named = _DETERMINERS.sub("", m["obj"])[:1].isupper() or _GROUPS.search(value)
+    if m["verb"].lower() in _NAMED_ONLY and clause.cased and not named:
         return ()
     core = (clause.text[: m.start("obj")] + _cut(m["obj"])).replace("have rid of", "got rid of").replace("stoped", "stopped")
     denial = _denial(core, value)

@@ -238,7 +238,10 @@ def _refused(a: Analysis, clause: Clause) -> bool:
         return True
     if _ANSWERING.search(a.obj) and a.predicate not in {"be", "have"}:
         return True
-    if a.predicate == "be" and len(obj_words) <= 3 and all(w[:1].isupper() for w in a.obj.split()) and not (
+    # "My bank is Chase" names a bank; "I'm Dana", "my name is Dana", "our son is Max" name a person.
+    owner = a.owner.lower().split()[-1:] or [""]
+    names_self = a.subject != "possessive" or "name" in a.owner.lower() or owner[0] in vocab.FAMILY | vocab.ANIMALS
+    if names_self and a.predicate == "be" and len(obj_words) <= 3 and all(w[:1].isupper() for w in a.obj.split()) and not (
         set(obj_words) & _KINDS_OF_PEOPLE
     ):
         return True  # "I'm Dana", "I'm Jon Smith": a name, which the name readers decide

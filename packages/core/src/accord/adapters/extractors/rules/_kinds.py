@@ -19,7 +19,7 @@ from accord.domain.models import Category
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._base import LIKELY, Draft
 
-__all__ = ["KINDS", "possessions_in", "rekey"]
+__all__ = ["KINDS", "PROPER_ONLY", "possessions_in", "rekey", "switched_kinds_in"]
 
 # kind -> names of things of that kind (lowercase; the longest match wins). Names that are also
 # everyday words ("max", "edge", "switch", "chase", "arch") appear only in unambiguous forms.
@@ -48,10 +48,30 @@ KINDS: dict[str, tuple[str, ...]] = {
                          "linux mint", "pop!_os"),
     "gpu": ("gtx", "rtx", "radeon", "geforce"),
     "notes_app": ("notion", "obsidian", "evernote", "onenote", "roam research", "logseq"),
+    "mobile_carrier": ("vodafone", "t-mobile", "at&t", "o2", "telstra", "movistar", "mint mobile", "cricket wireless",
+                       "boost mobile", "telus", "airtel", "lebara", "giffgaff", "verizon wireless", "us mobile",
+                       "visible", "google fi", "tesco mobile", "lycamobile"),
 }
-_PATTERNS = {
+# Names that are also everyday words count only when written as names: "Ally", not "an ally".
+PROPER_ONLY: dict[str, tuple[str, ...]] = {
+    "bank": ("Ally", "Chase", "Discover", "Citi"),
+    "video_service": ("Max", "Prime"),
+    "mobile_carrier": ("Orange", "Three", "Bell", "Rogers", "Verizon", "Sprint", "Free", "Mint"),
+    "browser": ("Edge", "Arc"),
+    "operating_system": ("Arch",),
+}
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+_PATTERNS = {kind: re.compile(r"(?<![\w+])(?:" + _names(names) + r")(?![\w+])", re.I) for kind, names in KINDS.items()}
+# With the names that count only as written, for a sentence that says it moved to one ("at Ally these days").
+_NAMED_PATTERNS = {
     kind: re.compile(
-        r"(?<![\w+])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w+])", re.I
+        r"(?<![\w+])(?:(?i:" + _names(names) + r")" + (f"|{_names(PROPER_ONLY[kind])}" if kind in PROPER_ONLY else "")
+        + r")(?![\w+])"
     )
     for kind, names in KINDS.items()
 }
@@ -117,4 +137,42 @@ def possessions_in(sentence: str, said: list[Draft]) -> list[Draft]:
         article = "an" if thing[:1].lower() in "aeiou" else "a"
         out.append(Draft(f"User has {article} {thing}", Category.FACT, 0.55, key, thing.lower(), LIKELY))
         known += " " + thing.lower()
+    return out
+
+
+_KIND_LABELS = {"music_service": "music service", "video_service": "streaming service", "internet_provider": "internet provider",
+                "operating_system": "operating system", "notes_app": "notes app", "mobile_carrier": "mobile carrier"}
+# What ends a thing rather than starts it: "cancelled Netflix", "no more Hulu", "not with Comcast".
+_ENDED_BEFORE = re.compile(
+    r"\b(?:cancell?ed|cancld|canceled|closed|left|quit|dropped|ditched|sold|stopped|ended|unsubscribed from|"
+    r"no more|not|never|no longer|got rid of|done with|away from|from|off|instead of|over|than|hated|moved from)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+_PET_NAMED = re.compile(
+    r"\b(?:dog|cat|puppy|kitten|pet|horse|bird|rabbit|fish|son|daughter|baby|kid|boy|girl)\s+(?:(?:is\s+)?called|named|is)\s+$",
+    re.I,
+)
+
+
+def switched_kinds_in(sentence: str, said: list[Draft], *, changed: bool) -> list[Draft]:
+    """``said`` with the thing of a known kind that a sentence of change moves to ("im going to
+    Equinox now", "we've got Disney+ for the kids"), when no draft names it. Only in a sentence
+    that says something changed (``changed``), and never for a thing it ends ("cancelled Netflix")."""
+    if not changed:
+        return said
+    known = " ".join(f"{d.content} {d.value or ''}".lower() for d in said)
+    named = {found[0] for d in said if not d.negated and (found := kind_of(d.value or "") or kind_of(d.content))}
+    out = list(said)
+    for kind, pattern in _NAMED_PATTERNS.items():
+        if kind in named:
+            continue  # "returned to Vodafone, with Orange there was no signal": the sentence's value is said
+        for m in pattern.finditer(sentence):
+            name = m.group(0)
+            before = sentence[max(0, m.start() - 40): m.start()]
+            if name.lower() in known or _ENDED_BEFORE.search(before) or _PET_NAMED.search(before):
+                continue
+            label = _KIND_LABELS.get(kind, kind.replace("_", " "))
+            out.append(Draft(f"User's {label} is {name} now", Category.FACT, 0.6, kind, name.lower(), LIKELY))
+            known += " " + name.lower()
     return out

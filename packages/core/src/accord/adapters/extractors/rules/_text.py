@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._wording import CONTRACTIONS as _CONTRACTIONS
+from accord.adapters.extractors.rules._frames import OPINION
 from accord.adapters.extractors.rules._wording import FILLER_WORDS as _FILLER_WORDS
 from accord.adapters.extractors.rules._wording import GREETINGS as _GREETINGS
 from accord.adapters.extractors.rules._wording import HEDGES as _HEDGES
@@ -73,7 +74,9 @@ _CONJ_OUR = re.compile(r"\s*,?\s+(?:and|but|while|whereas|and also)\s+(?=our\b)"
 _CONJ_VERB = re.compile(
     r"\s*,?\s+(?:and|but)\s+(?:then\s+|now\s+|also\s+|recently\s+|just\s+|later\s+)?"
     r"(?=(?:joined|moved|relocated|started|left|quit|live|work|got|eat|prefer|love|hate|speak|went|switched|"
-    r"upgraded|sold|bought|picked up|traded|stopped|cancell?ed|closed|returned|resubscribed|took|ditched)\b)",
+    r"upgraded|sold|bought|picked up|traded|stopped|cancell?ed|closed|returned|resubscribed|took|ditched|"
+    r"have|haven't|have not|don't|do not|never|can't|cannot|still|usually|always|graduated|studied|teach|"
+    r"play|own|drive|use|speak|volunteer)\b)",
     re.I,
 )
 
@@ -82,12 +85,13 @@ _PAIR_SUBJECT = re.compile(r"^[A-Z][a-z'-]+ and I\b")
 
 
 
-def _lead_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def _lead_pattern(words: tuple[str, ...], unless: str = "") -> re.Pattern[str]:
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"^(?:{alts})(?:\s+that)?(?:\s*[,:;.!\-]+\s*|\s+|$)", re.I)
+    return re.compile(rf"^{unless}(?:{alts})(?:\s+that)?(?:\s*[,:;.!\-]+\s*|\s+|$)", re.I)
 
 
-_FILLER = _lead_pattern(_FILLER_WORDS)
+# "No, I live in Oslo" opens on a filler; "No more choir for me" says what ended.
+_FILLER = _lead_pattern(_FILLER_WORDS, unless=r"(?!no\s+(?:more|longer)\b)")
 _GREETING = _lead_pattern(_GREETINGS)
 _HEDGE = _lead_pattern(_HEDGES)
 _INLINE_HEDGE = re.compile(
@@ -165,7 +169,13 @@ _SARCASM = re.compile(
     re.I,
 )
 _SHOUTED_DELIGHT = re.compile(r"\b(?:THRILLED|DELIGHTED|THRILLING)\b")  # case matters: shouting is the tell
-_IRONY = re.compile(r"\b(?:jk|j/k|just kidding|kidding|joking)\b|(?:^|\s)/s\b", re.I)
+# The user's own irony ("jk", "I'm kidding", "Kidding!"), not a story's ("he kept joking that ...").
+_IRONY = re.compile(
+    r"\b(?:jk|j/k|just kidding|just joking|only kidding|only joking)\b"
+    r"|\b(?:I'?m|I am|I was|am|im)\s+(?:only\s+|just\s+)?(?:kidding|joking)\b"
+    r"|(?:^|[.!?,]\s*)(?:kidding|joking)\b|\b(?:kidding|joking)\W*$|(?:^|\s)/s\b",
+    re.I,
+)
 # "We have two kids" and "our daughter" speak for the user's household; every rule that reads them
 # says so in its own pattern, so letting them through here changes nothing else.
 _FIRST_PERSON_OR_COMMAND = re.compile(
@@ -365,7 +375,7 @@ def is_usable(text: str, *, standing: bool = False) -> bool:
         return False
     if _QUESTION_START.search(text) or _HYPOTHETICAL.search(text) or _SECRET.search(text):
         return False
-    return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text) or _SHARED_SUBJECT.search(text))
+    return standing or bool(_FIRST_PERSON_OR_COMMAND.search(text) or _SHARED_SUBJECT.search(text) or OPINION.search(text))
 
 
 _OPENS_HYPOTHETICAL = re.compile(

@@ -32,6 +32,7 @@ from dataclasses import replace
 import re
 
 from accord.domain.models import Category, ExtractedMemory, Message
+from accord.domain.shifts import SHIFT_CUE
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
 from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
 from accord.adapters.extractors.rules._clause import Analysis, analyse
@@ -39,13 +40,15 @@ from accord.adapters.extractors.rules._dates import DATE_RULES
 from accord.adapters.extractors.rules._events import EVENT_RULES
 from accord.adapters.extractors.rules._expertise import EXPERTISE_RULES, ROLE_EXPERTISE_RULES
 from accord.adapters.extractors.rules._facts import FACT_RULES
+from accord.adapters.extractors.rules._frames import FRAME_RULES
+from accord.adapters.extractors.rules._skills import SKILL_FRAME_RULES
 from accord.adapters.extractors.rules._experience import with_experience
 from accord.adapters.extractors.rules._fragments import answer_to, counted, keyed_fragment, list_items
 from accord.adapters.extractors.rules._generic import GENERIC_RULES
 from accord.adapters.extractors.rules._grasp import GRASP_RULES
 from accord.adapters.extractors.rules._mentions import with_mentions
 from accord.adapters.extractors.rules._names import names_in
-from accord.adapters.extractors.rules._kinds import possessions_in, rekey
+from accord.adapters.extractors.rules._kinds import possessions_in, rekey, switched_kinds_in
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
@@ -80,6 +83,8 @@ RULES: tuple[Rule, ...] = (
     *PAST_RULES,
     *DATE_RULES,
     *ORG_RULES,
+    *FRAME_RULES,
+    *SKILL_FRAME_RULES,
     *FACT_RULES,
     *SOCIAL_RULES,
     *ROLE_EXPERTISE_RULES,
@@ -189,6 +194,7 @@ def _extract_turn(text: str) -> list[Draft]:
         if not is_question and not pasted and not asks(sentence):
             found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
             found = possessions_in(sentence, found)
+            found = switched_kinds_in(sentence, found, changed=bool(SHIFT_CUE.search(sentence)))
         drafts.extend(found)
         after_greeting = False
     return _dedupe([rekey(d) for d in drafts])
@@ -212,8 +218,9 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
 # "I had to explain that I'm vegan", "considering I'm allergic to eggs", "because I'm the office
 # manager at Corbett Dental": a standing first-person statement inside a story about one day.
 _EMBEDDED = re.compile(
-    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and)\s+"
-    r"(?P<clause>I(?:'m| am| have| live| work| speak| own| use| teach| study)\s[^,;:]{2,80})",
+    r"\b(?:that|because|since|considering|cause|cuz|coz|given that|now that|as|so|but|and|means|meaning|where|now)\s+"
+    r"(?P<clause>I(?:'m| am| have| live| work| speak| own| use| teach| study| volunteer| play| drive| coach| love"
+    r"| prefer| hate| enjoy| eat| run| train| manage| lead| go)\s[^,;:]{2,80})",
     re.I,
 )
 
