@@ -94,7 +94,7 @@ INTERFACE = {
     "list_users": "(self, *, limit: 'int' = 100, offset: 'int' = 0) -> 'list[str]'",
     "maintain": "(self) -> 'MaintenanceReport'",
     "process_pending": "(self) -> 'int'",
-    "reindex": "(self) -> 'int'",
+    "reindex": "(self, *, on_progress: 'Callable[[int], None] | None' = None) -> 'int'",
     "resolve": "(self, conflict_id: 'str', answer: 'str | int') -> 'Conflict'",
     "restore_memory": "(self, memory_id: 'str') -> 'Memory'",
     "revoke_grant": "(self, grant_id: 'str') -> 'Grant'",

@@ -41,7 +41,7 @@ def test_add_then_get_from_the_shell(tmp_path: Path) -> None:
     assert got.returncode == 0, got.stderr
     result = json.loads(got.stdout)
     assert any("Acme" in m["content"] for m in result["memories"])
-    listed = _run([sys.executable, "-m", "accord.cli.main", "list", "--user", "alice"], env)
+    listed = _run([sys.executable, "-m", "accord.cli.main", "list", "--user", "alice", "--json"], env)
     assert len(json.loads(listed.stdout)) >= 3
     bad = _run([sys.executable, "-m", "accord.cli.main", "get", "x", "--user", "bad user"], env)
     assert bad.returncode == 1 and "user_id" in bad.stderr
@@ -53,7 +53,7 @@ def test_history_conflicts_and_maintain_from_the_shell(tmp_path: Path) -> None:
     env = {"ACCORD_DATA_DIR": str(tmp_path)}
     _run([sys.executable, "-m", "accord.cli.main", "add", "I work at Acme", "--user", "alice"], env)
     _run([sys.executable, "-m", "accord.cli.main", "add", "I left Acme and joined Northstar", "--user", "alice"], env)
-    listed = json.loads(_run([sys.executable, "-m", "accord.cli.main", "list", "--user", "alice"], env).stdout)
+    listed = json.loads(_run([sys.executable, "-m", "accord.cli.main", "list", "--user", "alice", "--json"], env).stdout)
     head = next(m for m in listed if m.get("attribute_key") == "employer")
     history = json.loads(_run([sys.executable, "-m", "accord.cli.main", "history", head["id"]], env).stdout)
     assert [v["change_type"] for v in history] == ["created", "conflict_update"]

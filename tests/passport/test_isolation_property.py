@@ -96,7 +96,7 @@ class PassportIsolation(RuleBasedStateMachine):
                 self.agent_ids[(tenant, name)] = agent.id
             for user in USERS:
                 token = self.run(admin_view.issue_user_token(user))
-                self.user_views[(tenant, user)] = self.run(owner.for_key(token.token))
+                self.user_views[(tenant, user)] = self.run(owner.for_key(token.key))
 
     def teardown(self) -> None:
         self.acc.close()

@@ -150,7 +150,7 @@ async def test_a_user_revokes_consent_and_the_agent_reads_and_writes_nothing(eng
     assert (await planner.get("thai food", user_id="alice")).memories  # also warms the hot tier
     queued = await planner.add("I work at Globex", user_id="alice")  # not processed yet
     token = await admin.issue_user_token("alice")
-    alice = await engine.for_key(token.token)
+    alice = await engine.for_key(token.key)
     assert alice.principal.role == "user" and alice.principal.user_id == "alice"
     consent = await alice.set_consent(acme["planner_id"], False)
     assert consent.granted is False
@@ -191,7 +191,7 @@ async def test_export_has_everything_about_the_user(engine: AsyncAccord, acme) -
     admin = acme["admin"]
     await acme["planner"].add(["I'm vegetarian", "I love Thai food"], user_id="alice", session_id="s1", wait=True)
     token = await admin.issue_user_token("alice")
-    alice = await engine.for_key(token.token)
+    alice = await engine.for_key(token.key)
     await alice.set_consent(acme["reviewer_id"], False)
     export = await alice.export_user("alice")
     assert export.user_id == "alice" and export.tenant_id == "acme"
@@ -213,7 +213,7 @@ async def test_forget_user_erases_every_trace_and_leaves_others(engine: AsyncAcc
     bob = await planner.add("I love rowing", user_id="bob", wait=True)
     await planner.get(canary, user_id="alice")
     token = await admin.issue_user_token("alice")
-    await (await engine.for_key(token.token)).set_consent(acme["reviewer_id"], False)
+    await (await engine.for_key(token.key)).set_consent(acme["reviewer_id"], False)
     report = await admin.forget_user("alice")
     assert report.memories >= 3
     for table in ("messages", "memories", "memory_versions", "jobs", "users", "consents", "api_keys", "conflicts"):
@@ -224,7 +224,7 @@ async def test_forget_user_erases_every_trace_and_leaves_others(engine: AsyncAcc
     assert await engine.parts.index.count("acme", "bob") == len(bob.episodic_memory_ids) + len(bob.memories_created)
     assert (await planner.get(canary, user_id="alice")).memories == []
     with pytest.raises(PermissionDeniedError):
-        await engine.for_key(token.token)  # the user's token went with them
+        await engine.for_key(token.key)  # the user's token went with them
     assert (await planner.get("rowing", user_id="bob")).memories
 
 
@@ -245,7 +245,7 @@ def test_the_sync_api_has_the_passport(tmp_path: Path) -> None:
         assert len(shown) == 1 and shown[0].agent_id == agent.id
         assert shown[0].content in ("User loves Thai food", "I love Thai food")
         token = admin.issue_user_token("alice")
-        owner.for_key(token.token).set_consent(agent.id, False)
+        owner.for_key(token.key).set_consent(agent.id, False)
         assert planner.get("thai", user_id="alice").memories == []
         planner.close()  # a view: closing it leaves the engine open
         assert admin.list_consents("alice")[0].granted is False

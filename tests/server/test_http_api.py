@@ -146,7 +146,7 @@ async def test_admin_routes(api) -> None:
     assert [g["id"] for g in await api.ok("GET", "/v1/admin/grants", headers=in_globex, params={"agent_id": agent_id})] == [grant.id]
     assert Grant.model_validate(await api.ok("POST", f"/v1/admin/grants/{grant.id}/revoke", headers=in_globex)).revoked_at
     token = IssuedToken.model_validate(await api.ok("POST", "/v1/admin/users/alice/token", headers=in_globex, status=201))
-    assert token.token.startswith("acu_") and token.user_id == "alice"
+    assert token.key.startswith("acu_") and token.user_id == "alice"
     assert set(await api.ok("POST", "/v1/admin/maintain")) == {"decayed", "archived_stale", "expired_episodic"}
     # The rebuild indexes every stored memory: here one turn and the fact drawn from it.
     added = AddResult.model_validate(await _add(api, "I work at Acme", user="carol"))
@@ -157,7 +157,7 @@ async def test_admin_routes(api) -> None:
 
 
 async def test_consent_and_whoami_for_a_user_token(api, acme) -> None:
-    token = (await api.ok("POST", "/v1/admin/users/alice/token", acme.admin, status=201))["token"]
+    token = (await api.ok("POST", "/v1/admin/users/alice/token", acme.admin, status=201))["key"]
     me = await api.ok("GET", "/v1/whoami", token)
     assert me == {"tenant_id": "acme", "agent_id": None, "role": "user", "user_id": "alice", "key_id": me["key_id"]}
     consent = Consent.model_validate(

@@ -113,7 +113,7 @@ async def test_admin_routes_need_an_admin_and_tenants_the_operator(api, acme) ->
 async def test_a_user_withdraws_consent_with_their_token(api, acme) -> None:
     added = await api.ok("POST", "/v1/memories/add", acme.planner, json={"messages": "I work at Acme", "user_id": "alice", "wait": True})
     stored = len(added["episodic_memory_ids"]) + len(added["memories_created"])  # the turn and the fact
-    token = (await api.ok("POST", "/v1/admin/users/alice/token", acme.admin, status=201))["token"]
+    token = (await api.ok("POST", "/v1/admin/users/alice/token", acme.admin, status=201))["key"]
     query = {"query": "where do I work?", "user_id": "alice"}
     assert (await api.ok("POST", "/v1/memories/retrieve", acme.planner, json=query))["memories"]
     await api.ok("POST", f"/v1/consent/{acme.planner_id}", token, json={"granted": False})

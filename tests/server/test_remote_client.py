@@ -81,7 +81,7 @@ def test_the_sync_client_runs_the_whole_flow(real_server) -> None:
                 memory.export_user("alice")
         token = admin.issue_user_token("alice")
         assert isinstance(token, IssuedToken)
-        with connect(url, token.token) as alice:
+        with connect(url, token.key) as alice:
             consent = alice.set_consent(planner.id, False)
             assert isinstance(consent, Consent) and alice.list_consents() == [consent]
             export = alice.export_user("alice")

@@ -72,11 +72,15 @@ async def test_sentence_transformer_concurrent_calls(st_embedder: Any) -> None:
 
 
 @pytest.mark.dense
-def test_sentence_transformer_refuses_to_download() -> None:
+def test_sentence_transformer_offline_without_the_model_is_a_provider_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     pytest.importorskip("sentence_transformers")
     from accord.adapters.embedders.sentence_transformers import SentenceTransformerEmbedder
 
-    with pytest.raises(ProviderError):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a name is looked up in the cache, never fetched
+    with pytest.raises(ProviderError, match="HF_HUB_OFFLINE"):
         SentenceTransformerEmbedder("accord-tests/no-such-model-anywhere")
 
 

@@ -11,7 +11,7 @@ implementations match it argument for argument.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from accord.domain.models import (
@@ -108,7 +108,7 @@ class MemoryEngine(Protocol):
 
     async def process_pending(self) -> int: ...
 
-    async def reindex(self) -> int: ...
+    async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int: ...
 
     async def health(self) -> HealthReport: ...
 

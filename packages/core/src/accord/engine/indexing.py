@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from accord.domain import lexical
 from accord.engine.components import Components
@@ -70,8 +70,9 @@ class Indexer:
         async for batch in self.parts.store.index_records(tenant_id=tenant_id, ids=ids, job_id=job_id):
             await self.parts.index.upsert(await self.with_current_vectors(batch))
 
-    async def rebuild(self) -> int:
-        """Drop the index and rebuild it from SQL; returns how many memories were indexed."""
+    async def rebuild(self, on_progress: Callable[[int], None] | None = None) -> int:
+        """Drop the index and rebuild it from SQL; returns how many memories were indexed.
+        ``on_progress`` gets the running count after each batch."""
         if self.parts.index is None:
             return 0
         await self.parts.index.clear()
@@ -79,4 +80,6 @@ class Indexer:
         async for batch in self.parts.store.index_records():
             await self.parts.index.upsert(await self.with_current_vectors(batch))
             total += len(batch)
+            if on_progress is not None:
+                on_progress(total)
         return total

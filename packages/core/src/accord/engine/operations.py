@@ -6,6 +6,7 @@ and indexer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from accord.engine.authz import who
@@ -75,8 +76,13 @@ class OperationsAPI:
             jobs_failed=counts["jobs_failed"],
         )
 
-    async def reindex(self) -> int:
+    async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing
-        or came from another model)."""
+        or came from another model).
+
+        Args:
+            on_progress: called after each batch with how many memories are indexed so far
+                (``accord reindex`` draws its bar from it).
+        """
         self._authz.require_owner(self._principal, "rebuild the index")
-        return await self._indexer.rebuild()
+        return await self._indexer.rebuild(on_progress)

@@ -1,7 +1,7 @@
 """``accord eval``: run an evaluation on a fresh temporary store and print its table.
 
     accord eval locomo PATH [--embedder SPEC] [--modes lexical dense hybrid]
-                            [--conversations N] [--set KEY=VALUE ...] [--json OUT]
+                            [--conversations N] [--set KEY=VALUE ...] [--json OUT] [--chart OUT.png|OUT.html]
     accord eval extraction FILE [FILE ...] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
     accord eval personas PATH [--limit N] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
 
@@ -13,15 +13,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from accord.errors import AccordError
-from accord.evals._report import MODES
+from accord.cli.progress import progress, shows_progress
+from accord.errors import AccordError, InvalidInputError
+from accord.evals._report import MODES, LocomoReport
 from accord.evals.extraction import run_extraction, run_personas
 from accord.evals.locomo import run_locomo
 
@@ -29,6 +32,7 @@ __all__ = ["main_eval"]
 
 Progress = Callable[[str], None]
 SHOWN_MISSES = 30
+_COUNTED = re.compile(r"(\d+)/(\d+)\b")
 
 
 def _add_outputs(p: argparse.ArgumentParser) -> None:
@@ -49,7 +53,7 @@ def _add_outputs(p: argparse.ArgumentParser) -> None:
         metavar="OUT",
         help="also write the report as JSON",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr (a bar on a terminal, stage lines otherwise)")
 
 
 def _add_misses(p: argparse.ArgumentParser, what: str) -> None:
@@ -112,6 +116,13 @@ def _add_locomo(benchmarks: Any) -> None:
     p.add_argument(
         "--conversations", type=int, default=None, metavar="N", help="only the first N conversations"
     )
+    p.add_argument(
+        "--chart",
+        type=Path,
+        default=None,
+        metavar="OUT",
+        help="also draw recall by category and k to OUT.png or OUT.html (needs accord[charts])",
+    )
     _add_outputs(p)
 
 
@@ -166,6 +177,31 @@ def _joined(*parts: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+@contextmanager
+def _stages(quiet: bool) -> Iterator[Progress | None]:
+    """The progress callback: on a terminal a bar (stages done, the last one named) with each
+    stage line above it; piped, the stage lines alone on stderr (one per stage, a log for CI);
+    nothing with ``--quiet``."""
+    if quiet:
+        yield None
+        return
+    if not shows_progress():
+        yield lambda line: print(line, file=sys.stderr, flush=True)
+        return
+    with progress("evaluating") as bar:
+
+        def say(line: str) -> None:
+            counted = _COUNTED.match(line)
+            if counted:  # "300/1200 cases": the bar knows its whole
+                bar.update(completed=int(counted[1]), total=int(counted[2]), description=line)
+                return
+            bar.log(line)
+            bar.advance()
+            bar.update(description=line)
+
+        yield say
+
+
 def main_eval(argv: list[str]) -> int:
     """Run ``accord eval`` with the arguments after ``eval``; returns the exit code.
 
@@ -175,9 +211,17 @@ def main_eval(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as e:  # argparse has printed the usage or the help
         return e.code if isinstance(e.code, int) else 2
-    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    chart = getattr(args, "chart", None)
     try:
-        report, text = asyncio.run(_run(args, progress))
+        if chart is not None and chart.suffix.lower() not in (".png", ".html", ".htm"):
+            raise InvalidInputError("chart", f"writes .png or .html, not {chart.name!r}")  # before minutes of work
+        with _stages(args.quiet) as progress:
+            report, text = asyncio.run(_run(args, progress))
+        if chart is not None and isinstance(report, LocomoReport):
+            from accord.evals.chart import write_chart
+
+            write_chart(report, chart)
+            print(f"chart written to {chart}", file=sys.stderr)
     except AccordError as e:
         print(f"accord eval: {e}", file=sys.stderr)
         return 1

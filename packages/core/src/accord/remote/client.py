@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar, cast
 from urllib.parse import quote
@@ -272,8 +272,12 @@ class AsyncRemoteAccord:
     async def process_pending(self) -> int:
         return int((await self._call("POST", "/admin/jobs/process"))["count"])
 
-    async def reindex(self) -> int:
-        return int((await self._call("POST", "/admin/reindex"))["count"])
+    async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int:
+        # The server rebuilds in one request: the only progress to report is the end.
+        count = int((await self._call("POST", "/admin/reindex"))["count"])
+        if on_progress is not None:
+            on_progress(count)
+        return count
 
     async def maintain(self) -> MaintenanceReport:
         return _parse(MaintenanceReport, await self._call("POST", "/admin/maintain"))

@@ -42,6 +42,10 @@ class ListenerSettings(BaseSettings):
         require_auth: every request carries a key. Turning it off is allowed on loopback only.
     """
 
+    # As for AccordSettings: an empty variable (ACCORD_SERVER_ADMIN_KEY=) is unset, not an empty
+    # value. Subclasses' model_config merges with this, so accord-mcp's settings inherit it too.
+    model_config = SettingsConfigDict(env_ignore_empty=True)
+
     host: str = "127.0.0.1"
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

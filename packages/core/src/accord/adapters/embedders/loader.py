@@ -4,8 +4,14 @@ Specs::
 
     auto                                 Model2Vec at <data_dir>/models/model2vec if present, else none
     none                                 no dense embeddings: lexical search only
-    model2vec:<path>                     a local Model2Vec directory (empty path: the auto location)
-    sentence-transformers:<path-or-name> a local sentence-transformers model (torch)
+    model2vec:<path-or-hub-id>           a Model2Vec directory, or a hub id such as minishlab/potion-base-8M
+                                         (empty: the auto location)
+    sentence-transformers:<path-or-name> a sentence-transformers model (torch): a directory, or a hub name
+                                         such as sentence-transformers/all-MiniLM-L6-v2
+
+A hub id loads from the Hugging Face cache, or is downloaded into it when the hub can be reached
+and ``HF_HUB_OFFLINE`` is not set (see :mod:`accord.adapters.embedders.hub`); ``accord models
+pull`` fetches one ahead of time.
     litellm:<model>                      any litellm model, e.g. litellm:openai/text-embedding-3-small
 """
 
@@ -15,6 +21,7 @@ import importlib.util
 import logging
 from pathlib import Path
 
+from accord.adapters.embedders.hub import looks_like_repo_id, snapshot
 from accord.errors import InvalidInputError, ProviderError
 from accord.ports import Embedder
 
@@ -67,7 +74,11 @@ def load_embedder(
     if kind == "model2vec":
         from accord.adapters.embedders.model2vec import Model2VecEmbedder
 
-        return Model2VecEmbedder(Path(target) if target else default_model2vec_dir(Path(data_dir)))
+        if not target:
+            return Model2VecEmbedder(default_model2vec_dir(Path(data_dir)))
+        if looks_like_repo_id(target):
+            return Model2VecEmbedder(snapshot(target), name=f"model2vec:{target}")
+        return Model2VecEmbedder(Path(target))
     if not target:
         raise InvalidInputError("embedder", f"{kind}: needs a model after the colon, e.g. {kind}:<model>")
     if kind == "sentence-transformers":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +43,7 @@ class Model2VecEmbedder:
 
     Args:
         path: Local directory of a Model2Vec model (e.g. made by ``accord models distill``).
-            Hub names are refused: Accord never downloads weights at run time.
+            Hub names are resolved to a cached snapshot by ``load_embedder`` (``model2vec:org/name``).
         name: Overrides the default name ``model2vec:<directory name>``.
     """
 
@@ -52,8 +51,8 @@ class Model2VecEmbedder:
         model_dir = Path(path).expanduser()
         if not is_model2vec_dir(model_dir):
             raise InvalidInputError("embedder", f"{model_dir} is not a local Model2Vec model directory")
-        # Set before model2vec pulls in huggingface_hub, which reads it once at import.
-        os.environ["HF_HUB_OFFLINE"] = "1"
+        # A local directory only: hub names are resolved to one by the loader (hub.snapshot),
+        # so nothing here can reach the network whatever HF_HUB_OFFLINE says.
         try:
             from model2vec import StaticModel
         except ImportError as e:

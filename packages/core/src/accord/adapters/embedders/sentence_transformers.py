@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from accord.adapters.embedders.hub import hub_cache_dir, offline
 from accord.errors import ProviderError
 
 if TYPE_CHECKING:
@@ -32,6 +32,27 @@ def _label(source: str) -> str:
     return path.name or source
 
 
+def _load(cls: type[SentenceTransformer], source: str, device: str, *, hub: bool) -> SentenceTransformer:
+    """The cache (or the directory) first; the hub only for a name, online, and only on a miss."""
+    # The cache huggingface_hub would use, read now (as hub.snapshot does), so both embedders
+    # and `accord models` agree on where models live even if HF_HUB_CACHE changed after import.
+    cache = str(hub_cache_dir())
+    try:
+        return cls(source, device=device, local_files_only=True, cache_folder=cache)
+    except (OSError, ValueError, RuntimeError) as e:
+        if not hub:
+            raise ProviderError(f"cannot load sentence-transformers model from {source}: {e}") from e
+        cached_error = e
+    where = f"the Hugging Face cache {hub_cache_dir()}"
+    fix = f"run 'accord models pull sentence-transformers:{source}' where there is network, or name a local directory"
+    if offline():
+        raise ProviderError(f"model {source!r} is not in {where} and HF_HUB_OFFLINE is set: {fix}") from cached_error
+    try:
+        return cls(source, device=device, cache_folder=cache)
+    except (OSError, ValueError, RuntimeError) as e:
+        raise ProviderError(f"model {source!r} is not in {where} and the hub cannot serve it ({e}): {fix}") from e
+
+
 class SentenceTransformerEmbedder:
     """Dense embeddings from a sentence-transformers model.
 
@@ -39,15 +60,15 @@ class SentenceTransformerEmbedder:
     (``asyncio.to_thread``) to keep the event loop responsive.
 
     Args:
-        path_or_name: A local model directory, or the name of a model already in the local
-            Hugging Face cache. Nothing is downloaded: the hub is forced offline.
+        path_or_name: A local model directory, or a hub name as sentence-transformers takes it
+            (``sentence-transformers/all-MiniLM-L6-v2``, or ``all-MiniLM-L6-v2``). A name loads
+            from the Hugging Face cache, else is downloaded when the hub can be reached and
+            ``HF_HUB_OFFLINE`` is not set; neither is a ``ProviderError`` that says so.
         device: Torch device, ``"cpu"`` unless you have a GPU build of torch.
         name: Overrides the default name ``sentence-transformers:<model>``.
     """
 
     def __init__(self, path_or_name: str | Path, device: str = "cpu", *, name: str | None = None) -> None:
-        # Set before sentence-transformers pulls in huggingface_hub, which reads it once at import.
-        os.environ["HF_HUB_OFFLINE"] = "1"
         try:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -59,12 +80,7 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(_MAX_TORCH_THREADS)
         local = Path(path_or_name).expanduser()
         source = str(local) if local.exists() else str(path_or_name)
-        try:
-            self._model: SentenceTransformer = SentenceTransformer(
-                source, device=device, local_files_only=True
-            )
-        except (OSError, ValueError, RuntimeError) as e:
-            raise ProviderError(f"cannot load sentence-transformers model {source!r} offline: {e}") from e
+        self._model: SentenceTransformer = _load(SentenceTransformer, source, device, hub=not local.exists())
         # sentence-transformers 6 renamed get_sentence_embedding_dimension; accept both (>=3 is supported).
         dim_of = (
             getattr(self._model, "get_embedding_dimension", None)

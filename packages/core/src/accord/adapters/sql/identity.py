@@ -128,7 +128,7 @@ class IdentityStore:
 
     async def issue_user_token(self, tenant_id: str, user_id: str, now: dt.datetime) -> IssuedToken:
         token, info = await self.issue_key(tenant_id, agent_id=None, user_id=user_id, now=now)
-        return IssuedToken(token=token, token_id=info.key_id, user_id=user_id, created_at=now)
+        return IssuedToken(key=token, token_id=info.key_id, user_id=user_id, created_at=now)
 
     async def key_row(self, key_id: str) -> StoredKey | None:
         row = await self._sql.read(lambda conn: conn.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first())

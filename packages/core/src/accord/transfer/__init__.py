@@ -1,0 +1,1 @@
+"""Moving memory in and out of Accord: ``accord export`` and ``accord import``."""
