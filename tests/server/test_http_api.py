@@ -157,7 +157,10 @@ async def test_admin_routes(api) -> None:
 
 
 async def test_consent_and_whoami_for_a_user_token(api, acme) -> None:
-    token = (await api.ok("POST", "/v1/admin/users/alice/token", acme.admin, status=201))["key"]
+    issued = await api.ok("POST", "/v1/admin/users/alice/token", acme.admin, status=201)
+    # "key" like every credential; "token", the name before, still carries the same value.
+    token = issued["key"]
+    assert issued["token"] == token and token.startswith("acu_") and issued["user_id"] == "alice"
     me = await api.ok("GET", "/v1/whoami", token)
     assert me == {"tenant_id": "acme", "agent_id": None, "role": "user", "user_id": "alice", "key_id": me["key_id"]}
     consent = Consent.model_validate(

@@ -12,10 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from accord.domain.models import MaintenanceReport
-from accord.domain.passport import Agent, ApiKeyInfo, Grant, IssuedKey, IssuedToken, Tenant
+from accord.domain.passport import Agent, ApiKeyInfo, Grant, IssuedKey, Tenant
 from accord.server.deps import Caller
 from accord.server.schemas import (
     AgentCreated,
+    UserTokenIssued,
     AgentRequest,
     Count,
     GrantIdPath,
@@ -108,10 +109,10 @@ async def revoke_grant(grant_id: GrantIdPath, memory: Caller) -> Grant:
     return await memory.revoke_grant(grant_id)
 
 
-@router.post("/users/{user_id}/token", response_model=IssuedToken, status_code=201)
-async def issue_user_token(user_id: IdPath, memory: Caller) -> IssuedToken:
+@router.post("/users/{user_id}/token", response_model=UserTokenIssued, status_code=201)
+async def issue_user_token(user_id: IdPath, memory: Caller) -> UserTokenIssued:
     """A token the user holds to manage consent and export or erase their memory."""
-    return await memory.issue_user_token(user_id)
+    return UserTokenIssued.of(await memory.issue_user_token(user_id))
 
 
 @router.post("/jobs/process", response_model=Count)

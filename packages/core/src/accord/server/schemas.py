@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from accord.domain.models import ContextFormat, Role, ServiceMode
 from accord.domain.validation import ID_PATTERN, MAX_LIMIT, MAX_QUERY_CHARS, UUID_PATTERN
 from accord.engine.engine import MAX_CONTEXT_TOKENS
-from accord.domain.passport import Agent, IssuedKey
+from accord.domain.passport import Agent, IssuedKey, IssuedToken
 
 __all__ = [
     "ID_PATTERN",
@@ -165,6 +165,21 @@ class AgentCreated(BaseModel):
 
     agent: Agent
     key: IssuedKey
+
+
+class UserTokenIssued(BaseModel):
+    """A new user token (shown once). ``key`` is the name every credential uses; ``token`` carries
+    the same value for clients written before the rename (deprecated)."""
+
+    key: str
+    token_id: str
+    user_id: str
+    created_at: dt.datetime
+    token: str = Field(deprecated=True)
+
+    @classmethod
+    def of(cls, issued: IssuedToken) -> UserTokenIssued:
+        return cls(key=issued.key, token_id=issued.token_id, user_id=issued.user_id, created_at=issued.created_at, token=issued.key)
 
 
 class RotateRequest(_Body):
