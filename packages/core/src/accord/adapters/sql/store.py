@@ -301,9 +301,20 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
                 ).rowcount
                 for key, t in tables.items()
             }
-            # The user's consents, per-user grants and user tokens go too.
-            for t in (consents, grants, api_keys):
+            # Per-user grants and user tokens go: removing them only narrows access. A consent
+            # that withdraws or narrows access stays: it holds nothing the user said, and
+            # deleting it would let a blocked agent read and write the user's next memories.
+            for t in (grants, api_keys):
                 conn.execute(delete(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id))
+            # (categories is JSON: None is stored as JSON null, so it is read, not matched in SQL)
+            mine = (consents.c.tenant_id == tenant_id, consents.c.user_id == user_id)
+            plain = [
+                r.agent_id
+                for r in conn.execute(select(consents.c.agent_id, consents.c.granted, consents.c.categories).where(*mine))
+                if r.granted and r.categories is None
+            ]
+            if plain:
+                conn.execute(delete(consents).where(*mine, consents.c.agent_id.in_(plain)))
             return counts
 
         self._known_users.discard((tenant_id, user_id))
