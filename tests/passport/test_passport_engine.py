@@ -273,3 +273,18 @@ def test_the_sync_api_has_the_passport(tmp_path: Path) -> None:
         assert admin.list_consents("alice")[0].granted is False
         with pytest.raises(NotFoundError, match="no tenant"):
             owner.for_tenant("nope").create_agent("x")
+
+
+async def test_erased_text_is_in_no_file_of_the_data_dir(tmp_path: Path) -> None:
+    """Not in the SQLite database, not in its WAL, not in the index files, while the engine still runs."""
+    canary = "quokkacanary93"
+    async with AsyncAccord(AccordSettings(data_dir=tmp_path, embedder="none")) as engine:
+        for i in range(30):
+            await engine.add(f"My code word number {i} is {canary}{i}", user_id="alice", wait=True)
+        await engine.add("I love rowing on the lake", user_id="bob", wait=True)
+        await engine.forget_user("alice")
+        holding = [
+            str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()
+        ]
+        assert holding == []
+        assert (await engine.get("rowing", user_id="bob")).memories

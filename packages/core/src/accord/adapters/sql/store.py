@@ -26,6 +26,7 @@ from accord.adapters.sql.store_curation import CurationMixin
 from accord.adapters.sql.store_index import IndexFeedMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
 from accord.domain.coherence import Derived
+from accord.errors import StorageError
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
@@ -319,6 +320,10 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
 
         self._known_users.discard((tenant_id, user_id))
         counts = await self._write(run, "erasing a user")
+        try:
+            await self._sql.scrub()
+        except StorageError as e:  # the erasure itself is committed; say so, do not fail it
+            log.warning("erased user %s, but %s", user_id, e)
         return ForgetReport(
             user_id=user_id,
             memories=counts["memories"],
