@@ -143,6 +143,10 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
                 await task
         self._tasks.clear()
         try:
+            # Jobs this process claimed go back to the queue now, not when their lease expires.
+            released = await parts.store.release_jobs(self._worker.id, parts.clock.now())
+            if released:
+                log.info("handed %d running job(s) back to the queue", released)
             await self._reader.flush_access()
         finally:
             if parts.index is not None:

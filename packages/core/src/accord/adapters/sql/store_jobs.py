@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.errors import StorageError
@@ -333,6 +333,22 @@ class JobQueueMixin(_StoreParts):
             )
         )
         await self._write(lambda conn: conn.execute(stmt), "failing a job")
+
+    async def release_jobs(self, worker_id: str, now: dt.datetime) -> int:
+        """Hand back every job this worker holds (it is shutting down cleanly): queued again at
+        once, the interrupted attempt not spent, a saved extraction kept for the replay."""
+        stmt = (
+            update(jobs)
+            .where(jobs.c.lease_owner == worker_id, jobs.c.status == JobStatus.RUNNING.value)
+            .values(
+                status=JobStatus.QUEUED.value,
+                lease_owner=None,
+                lease_expires_at=None,
+                attempts=case((jobs.c.attempts > 0, jobs.c.attempts - 1), else_=0),
+                updated_at=now,
+            )
+        )
+        return await self._write(lambda conn: conn.execute(stmt).rowcount, "releasing jobs")
 
     async def get_job(self, tenant_id: str, job_id: str) -> Job | None:
         stmt = select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.id == job_id)
