@@ -221,6 +221,10 @@ class MemoryStore(Protocol):
 
     async def store_counts(self, tenant_id: str) -> dict[str, int]: ...
 
+    async def memory_counts(self) -> dict[str, int]:
+        """Memories of every status per tenant, across tenants: what the index should hold."""
+        ...
+
     def index_records(
         self, *, tenant_id: str | None = None, ids: Sequence[str] | None = None, job_id: str | None = None,
         batch_size: int = 1000,

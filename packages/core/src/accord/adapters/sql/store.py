@@ -371,6 +371,12 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
             jobs_pending=pending,
         )
 
+    async def memory_counts(self) -> dict[str, int]:
+        """Memories of every status per tenant: what the index should hold (one point each)."""
+        stmt = select(memories.c.tenant_id, func.count()).group_by(memories.c.tenant_id)
+        rows = await self._read(lambda conn: conn.execute(stmt).all(), "counting memories", heavy=True)
+        return {t: n for t, n in rows}
+
     async def store_counts(self, tenant_id: str) -> dict[str, int]:
         def run(conn: Connection) -> dict[str, int]:
             return {
