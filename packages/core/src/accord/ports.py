@@ -221,6 +221,10 @@ class MemoryStore(Protocol):
 
     async def store_counts(self, tenant_id: str) -> dict[str, int]: ...
 
+    async def quota_used(self, tenant_id: str) -> int:
+        """Active durable memories plus the turns of open jobs: what the L4 quota bounds."""
+        ...
+
     async def memory_counts(self) -> dict[str, int]:
         """Memories of every status per tenant, across tenants: what the index should hold."""
         ...
@@ -298,9 +302,11 @@ class JobQueue(Protocol):
 
     async def apply_job(
         self, job_id: str, worker_id: str, tenant_id: str, candidates: Sequence[NewMemory], now: dt.datetime,
-        *, stated_by: str | None, said_at: dt.datetime, shared_policy: str = "weigh",
+        *, stated_by: str | None, said_at: dt.datetime, shared_policy: str = "weigh", quota: int | None = None,
     ) -> ApplyResult | None:
-        """Resolve and apply the job's candidates in one transaction; mark the job applied."""
+        """Resolve and apply the job's candidates in one transaction; mark the job applied.
+        Under a ``quota``, a candidate that would take the tenant's active durable memories
+        past it is dropped."""
         ...
 
     async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool: ...

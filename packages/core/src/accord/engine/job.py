@@ -99,11 +99,17 @@ class Worker:
             stated_by=job.user_id,
             said_at=job.created_at,
             shared_policy=self.parts.settings.shared_fact_policy,
+            quota=await self._quota(job.tenant_id),
         )
         if result is None:
             return
         await self._index(job, result)
         await store.complete_job(job.id, self.id, now())
+
+    async def _quota(self, tenant_id: str) -> int | None:
+        """The tenant's own memory quota, else the engine's default (as the gate reads it)."""
+        quota = await self.parts.store.tenant_quota(tenant_id)
+        return quota if quota is not None else self.parts.settings.tenant_memory_quota
 
     # -- the steps ---------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ class Writer:
             return AddResult(job_id=previous, status="blocked", blocked_reason="duplicate")
         quota = await store.tenant_quota(principal.tenant_id)
         quota = quota if quota is not None else s.tenant_memory_quota
-        if quota is not None and gate.budget_exceeded(await store.count_active(principal.tenant_id), len(messages), quota):
+        if quota is not None and gate.budget_exceeded(await store.quota_used(principal.tenant_id), len(messages), quota):
             return AddResult(job_id=None, status="blocked", blocked_reason="budget_exhausted")
         return None
 

@@ -258,6 +258,25 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
             "counting memories",
         )
 
+    async def quota_used(self, tenant_id: str) -> int:
+        """What counts against the L4 quota: active durable memories, plus each turn whose job
+        is still open (a place held for what extraction will draw from it). Once extracted, a
+        turn is counted through its facts, not a second time itself."""
+
+        def run(conn: Connection) -> int:
+            durable = _count(
+                conn,
+                memories,
+                memories.c.tenant_id == tenant_id,
+                memories.c.status == MemoryStatus.ACTIVE.value,
+                memories.c.category != "episodic",
+            )
+            open_jobs = select(jobs.c.id).where(jobs.c.tenant_id == tenant_id, jobs.c.status.in_(_OPEN_JOB))
+            waiting = _count(conn, messages, messages.c.tenant_id == tenant_id, messages.c.job_id.in_(open_jobs))
+            return durable + waiting
+
+        return await self._read(run, "counting the quota")
+
     # -- deletion ------------------------------------------------------------------------
 
     async def delete_memory(self, tenant_id: str, memory_id: str) -> Memory | None:

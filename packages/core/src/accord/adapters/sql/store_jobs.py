@@ -237,6 +237,7 @@ class JobQueueMixin(_StoreParts):
         stated_by: str | None,
         said_at: dt.datetime,
         shared_policy: str = "weigh",
+        quota: int | None = None,
     ) -> ApplyResult | None:
         """Resolve and apply the job's candidates in one transaction; mark the job applied.
 
@@ -266,6 +267,7 @@ class JobQueueMixin(_StoreParts):
                 now=now,
                 lock=lock,
                 shared_policy=shared_policy,
+                quota=quota,
             )
             conn.execute(
                 update(jobs)
