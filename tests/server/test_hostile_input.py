@@ -127,3 +127,36 @@ async def test_the_user_stays_readable_after_hostile_writes(client: httpx.AsyncC
         response = await client.request(method, path, **kw)
         assert response.status_code == 200, (path, response.text)
         assert "tea" in response.text
+
+
+async def test_a_full_backlog_is_429_with_retry_after(tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = AccordSettings(
+        data_dir=tmp_path_factory.mktemp("backlog"), embedder="none", run_worker=False, max_pending_jobs_per_tenant=1
+    )
+    async with AsyncAccord(settings) as engine:
+        app = create_app(engine, ServerSettings(admin_key=OPERATOR_KEY))
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", headers=auth(OPERATOR_KEY)) as c:
+            assert (await c.post(ADD, json={"messages": ["I like tea"], "user_id": "u1"})).status_code == 200
+            response = await c.post(ADD, json={"messages": ["I like coffee"], "user_id": "u1"})
+            assert response.status_code == 429, response.text
+            body = response.json()
+            assert (body["status"], body["blocked_reason"]) == ("blocked", "backlog")
+            assert int(response.headers["Retry-After"]) >= 1
+
+
+async def test_the_remote_client_returns_a_backlog_block_as_a_result(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from accord.remote import AsyncRemoteAccord
+
+    settings = AccordSettings(
+        data_dir=tmp_path_factory.mktemp("backlog-remote"), embedder="none", run_worker=False, max_pending_jobs_per_tenant=1
+    )
+    async with AsyncAccord(settings) as engine:
+        app = create_app(engine, ServerSettings(admin_key=OPERATOR_KEY))
+        remote = AsyncRemoteAccord("http://127.0.0.1", OPERATOR_KEY, transport=httpx.ASGITransport(app))
+        try:
+            assert (await remote.add("I like tea", user_id="u1")).status == "queued"
+            blocked = await remote.add("I like coffee", user_id="u1")
+            assert (blocked.status, blocked.blocked_reason) == ("blocked", "backlog") and blocked.retry_after_seconds
+        finally:
+            await remote.close()

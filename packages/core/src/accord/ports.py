@@ -321,6 +321,10 @@ class JobQueue(Protocol):
         """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
         ...
 
+    async def job_backlog(self, tenant_id: str, since: dt.datetime) -> tuple[int, int]:
+        """The tenant's open (queued or running) jobs, and how many finished since ``since``."""
+        ...
+
     async def release_jobs(self, worker_id: str, now: dt.datetime) -> int:
         """Queue again, at once, every job ``worker_id`` holds (a clean shutdown); returns how many."""
         ...

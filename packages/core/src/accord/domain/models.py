@@ -42,7 +42,7 @@ __all__ = [
 Role = Literal["user", "assistant", "system", "tool"]
 ContextFormat = Literal["bullets", "json", "xml"]
 AddStatus = Literal["queued", "done", "blocked", "failed"]
-BlockedReason = Literal["rate_limit_exceeded", "low_quality", "duplicate", "budget_exhausted"]
+BlockedReason = Literal["rate_limit_exceeded", "backlog", "low_quality", "duplicate", "budget_exhausted"]
 
 
 class Category(StrEnum):

@@ -219,7 +219,8 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
 
         Returns:
             An ``AddResult``: ``queued`` or ``done``, or ``blocked`` with a ``blocked_reason``
-            (``rate_limit_exceeded``, ``low_quality``, ``duplicate``, ``budget_exhausted``).
+            (``rate_limit_exceeded``, ``backlog`` with ``retry_after_seconds``, ``low_quality``,
+            ``duplicate``, ``budget_exhausted``).
 
         Raises:
             PermissionDeniedError: the caller may not write this user's memory.

@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.errors import StorageError
@@ -335,6 +335,25 @@ class JobQueueMixin(_StoreParts):
             )
         )
         await self._write(lambda conn: conn.execute(stmt), "failing a job")
+
+    async def job_backlog(self, tenant_id: str, since: dt.datetime) -> tuple[int, int]:
+        """The tenant's open jobs, and how many of its jobs finished since ``since``."""
+        mine = jobs.c.tenant_id == tenant_id
+
+        def run(conn: Connection) -> tuple[int, int]:
+            pending = conn.execute(
+                select(func.count()).select_from(jobs).where(mine, jobs.c.status.in_(OPEN_JOB_STATUSES))
+            ).scalar_one()
+            done = 0
+            if pending:  # the pace matters only to a blocked add, read it then
+                done = conn.execute(
+                    select(func.count())
+                    .select_from(jobs)
+                    .where(mine, jobs.c.status == JobStatus.DONE.value, jobs.c.updated_at >= since)
+                ).scalar_one()
+            return pending, done
+
+        return await self._read(run, "counting open jobs")
 
     async def release_jobs(self, worker_id: str, now: dt.datetime) -> int:
         """Hand back every job this worker holds (it is shutting down cleanly): queued again at
