@@ -288,3 +288,5 @@ async def test_erased_text_is_in_no_file_of_the_data_dir(tmp_path: Path) -> None
         ]
         assert holding == []
         assert (await engine.get("rowing", user_id="bob")).memories
+        report = await engine.check()  # no point, row or version of alice's is left anywhere
+        assert report.ok, report.findings

@@ -79,6 +79,12 @@ async def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_check(args: argparse.Namespace) -> int:
+    report = await _with_engine(args, lambda m: m.check(repair=args.repair))
+    _print_json(report)
+    return 0 if report.ok else 4  # after --repair, ok means what was off is repaired
+
+
 async def cmd_health(args: argparse.Namespace) -> int:
     report = await _with_engine(args, lambda m: m.health())
     _print_json(report)
@@ -188,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", help="rebuild the vector index from SQL")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("check", help="check the invariants across SQL and the index (exit 4 if any fails)")
+    p.add_argument("--repair", action="store_true", help="rebuild the index from SQL when it is off")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("health", help="what serves Accord now: index, embedder, LLM providers (exit 3 if degraded)")
     p.set_defaults(func=cmd_health)

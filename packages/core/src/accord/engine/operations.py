@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accord.engine.authz import who
+from accord.engine.check import CheckReport, check_invariants
 from accord.domain.models import HealthReport, Job, StoreStats, UserStats
 from accord.domain.validation import check_identifier, check_int, check_memory_id
 from accord.errors import NotFoundError, PermissionDeniedError
@@ -74,6 +75,11 @@ class OperationsAPI:
             jobs_pending=counts["jobs_pending"],
             jobs_failed=counts["jobs_failed"],
         )
+
+    async def check(self, *, repair: bool = False) -> CheckReport:
+        """The store-wide invariants (``accord check``); ``repair`` rebuilds the index if it is off."""
+        self._authz.require_owner(self._principal, "check the store")
+        return await check_invariants(self.parts, self._indexer, repair=repair)
 
     async def reindex(self) -> int:
         """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing

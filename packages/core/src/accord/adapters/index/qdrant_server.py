@@ -269,6 +269,21 @@ class QdrantServerIndex:
             result = await self._client.count(self.collection, count_filter=scope, exact=True)
         return result.count
 
+    async def point_ids(self, tenant_id: str) -> list[str]:
+        """Every point id of a tenant, as stored (a repeat would be a duplicate point)."""
+        await self._ensure_collection()
+        out: list[str] = []
+        offset: Any = None
+        while True:
+            async with self._boundary("scroll"):
+                points, offset = await self._client.scroll(
+                    self.collection, scroll_filter=_filter(tenant_id), limit=1000, offset=offset,
+                    with_payload=False, with_vectors=False,
+                )
+            out.extend(str(p.id) for p in points)
+            if offset is None:
+                return out
+
     async def clear(self) -> None:
         """Drop every point by recreating the collection, with the current ``dim``."""
         async with self._boundary("clear"):

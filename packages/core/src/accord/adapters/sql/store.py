@@ -24,15 +24,14 @@ from accord.domain.models import (
 from accord.adapters.sql import curation
 from accord.adapters.sql.store_curation import CurationMixin
 from accord.adapters.sql.store_index import IndexFeedMixin
+from accord.adapters.sql.store_integrity import IntegrityMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
 from accord.domain.coherence import Derived
 from accord.errors import StorageError
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
-from accord.adapters.sql.records import (
-    memory_from_row,
-)
+from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
     ACTIVE_DURABLE,
     api_keys,
@@ -59,7 +58,7 @@ def _count(conn: Connection, table: Any, *where: Any) -> int:
     return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
+class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
     """The canonical store. ``url`` is a SQLAlchemy URL (sqlite or postgresql)."""
 
     def __init__(self, url: str) -> None:
@@ -258,25 +257,6 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
             "counting memories",
         )
 
-    async def quota_used(self, tenant_id: str) -> int:
-        """What counts against the L4 quota: active durable memories, plus each turn whose job
-        is still open (a place held for what extraction will draw from it). Once extracted, a
-        turn is counted through its facts, not a second time itself."""
-
-        def run(conn: Connection) -> int:
-            durable = _count(
-                conn,
-                memories,
-                memories.c.tenant_id == tenant_id,
-                memories.c.status == MemoryStatus.ACTIVE.value,
-                memories.c.category != "episodic",
-            )
-            open_jobs = select(jobs.c.id).where(jobs.c.tenant_id == tenant_id, jobs.c.status.in_(_OPEN_JOB))
-            waiting = _count(conn, messages, messages.c.tenant_id == tenant_id, messages.c.job_id.in_(open_jobs))
-            return durable + waiting
-
-        return await self._read(run, "counting the quota")
-
     # -- deletion ------------------------------------------------------------------------
 
     async def delete_memory(self, tenant_id: str, memory_id: str) -> Memory | None:
@@ -389,12 +369,6 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
             messages=n_messages,
             jobs_pending=pending,
         )
-
-    async def memory_counts(self) -> dict[str, int]:
-        """Memories of every status per tenant: what the index should hold (one point each)."""
-        stmt = select(memories.c.tenant_id, func.count()).group_by(memories.c.tenant_id)
-        rows = await self._read(lambda conn: conn.execute(stmt).all(), "counting memories", heavy=True)
-        return {t: n for t, n in rows}
 
     async def store_counts(self, tenant_id: str) -> dict[str, int]:
         def run(conn: Connection) -> dict[str, int]:
