@@ -50,9 +50,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
-    # Deleted cells are zeroed where that costs no extra I/O (FAST), so erased text does not
-    # linger in a page that is written anyway.
-    cur.execute("PRAGMA secure_delete=FAST")
+    # Deleted content is overwritten with zeros, also in pages that go to the free list (FAST
+    # leaves those), so erased text is not left in the file. Deletes are rare: erasure, delete.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
