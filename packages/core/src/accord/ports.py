@@ -71,6 +71,8 @@ class VectorIndex(Protocol):
 
     async def point_ids(self, tenant_id: str) -> list[str]: ...  # as stored, for `accord check`
 
+    async def probe(self) -> str | None: ...  # None when it answers now, else what failed (health)
+
     async def clear(self) -> None:
         """Drop every point (used by ``accord reindex`` before rebuilding from SQL)."""
         ...
@@ -112,6 +114,8 @@ class HotCache(Protocol):
     async def take_token(self, bucket: str, rate_per_second: float, burst: int, now: float) -> float:
         """Take one token; return 0 when granted, else seconds until one is available."""
         ...
+
+    async def probe(self) -> str | None: ...  # None when it answers now, else what failed (health)
 
     async def close(self) -> None: ...
 

@@ -331,6 +331,8 @@ class HealthReport(_Frozen):
     providers: list[ProviderHealth]
     jobs_pending: int
     jobs_failed: int
+    # What each dependency answered when asked for this report: "ok", or what failed.
+    checks: dict[str, str] = Field(default_factory=dict)
 
 
 class MaintenanceReport(_Frozen):

@@ -35,6 +35,7 @@ from accord.domain.models import (
     StoreStats,
     UserStats,
 )
+from accord.engine.check import CheckReport
 from accord.domain.validation import check_datetime, check_identifier, check_messages, check_metadata, check_metadata_filter
 from accord.engine.engine import AsyncAccord
 from accord.interface import share_docs
@@ -280,6 +281,9 @@ class AsyncRemoteAccord:
 
     async def process_pending(self) -> int:
         return int((await self._call("POST", "/admin/jobs/process"))["count"])
+
+    async def check(self, *, repair: bool = False) -> CheckReport:
+        return _parse(CheckReport, await self._call("POST", "/admin/check", params={"repair": repair}))
 
     async def reindex(self) -> int:
         return int((await self._call("POST", "/admin/reindex"))["count"])

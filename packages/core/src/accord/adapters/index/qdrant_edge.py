@@ -270,6 +270,14 @@ class QdrantEdgeIndex:
             if offset is None:
                 return out
 
+    async def probe(self) -> str | None:
+        """None when the shard is open and answers a count, else the error."""
+        try:
+            self._call("count", lambda s: s.count(CountRequest(exact=False)))
+        except StorageError as e:
+            return str(e)
+        return None
+
     async def dump_payloads(self) -> dict[str, dict[str, Any]]:
         """Every point's payload by memory id, across tenants: for audits and isolation tests."""
         out: dict[str, dict[str, Any]] = {}

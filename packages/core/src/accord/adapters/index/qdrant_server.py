@@ -269,6 +269,15 @@ class QdrantServerIndex:
             result = await self._client.count(self.collection, count_filter=scope, exact=True)
         return result.count
 
+    async def probe(self) -> str | None:
+        """Ask the server now (does the collection exist): None when it answers, else the error."""
+        try:
+            async with self._boundary("answer"):
+                await self._client.collection_exists(self.collection)
+        except StorageError as e:
+            return str(e)
+        return None
+
     async def point_ids(self, tenant_id: str) -> list[str]:
         """Every point id of a tenant, as stored (a repeat would be a duplicate point)."""
         await self._ensure_collection()
