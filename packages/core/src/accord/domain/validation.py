@@ -121,7 +121,6 @@ def _metadata_leaf(path: str, item: object, depth: int, stack: list[tuple[str, A
     if item is not None and not isinstance(item, (bool, int, float)):
         raise InvalidInputError(path, f"must be JSON-serialisable: a string, number, boolean, null, list or mapping, got {type(item).__name__}")
     return item
-    return out
 
 
 def check_metadata(value: object, field: str = "metadata") -> dict[str, Any]:
