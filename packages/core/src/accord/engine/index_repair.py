@@ -47,6 +47,7 @@ class IndexRepair:
         self.indexer = indexer
         self.rebuilds = 0
         self.repaired = asyncio.Event()  # set after each successful rebuild (tests await it)
+        self.found_at_start: str | None = None  # what the start-up check found off, if anything
 
     async def counts(self) -> list[IndexCount]:
         """SQL against the index, tenant by tenant: one count query each side."""
@@ -70,7 +71,8 @@ class IndexRepair:
         if off:
             missing, extra = sum(c.missing for c in off), sum(c.extra for c in off)
             log.warning("index out of step with SQL at start-up: %d missing, %d extra points", missing, extra)
-            self.indexer.mark_stale(f"{missing} points missing and {extra} extra at start-up")
+            self.found_at_start = f"{missing} points missing and {extra} extra at start-up"
+            self.indexer.mark_stale(self.found_at_start)
 
     async def run_forever(self) -> None:
         pause = FIRST_PAUSE_SECONDS
