@@ -71,5 +71,7 @@ async def test_a_key_in_the_query_string_never_reaches_the_mcp_access_log(tmp_pa
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             sock.close()
-    assert "/mcp?api_key=[redacted]" in seen.getvalue(), seen.getvalue()
-    assert SECRET not in seen.getvalue()
+    # The request is logged, without its key (another filter in the process may have
+    # rewritten the query first: whichever did, the secret must not be there).
+    assert '"POST /mcp?' in seen.getvalue(), seen.getvalue()
+    assert SECRET not in seen.getvalue() and KEY not in seen.getvalue()
