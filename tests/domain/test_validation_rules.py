@@ -117,10 +117,12 @@ def test_metadata_at_the_size_limit_is_accepted_and_one_byte_more_is_refused() -
     assert f"is {MAX_METADATA_BYTES + 1} bytes" in err.problem and f"limit is {MAX_METADATA_BYTES}" in err.problem
 
 
-@pytest.mark.parametrize("bad", [["a"], "text", 3, {"f": object()}, {"s": {1, 2}}])
-def test_metadata_refusals_name_the_field_given(bad: object) -> None:
-    assert refused(check_metadata, bad).field == "metadata"
-    assert refused(check_metadata, bad, "messages[2].metadata").field == "messages[2].metadata"
+@pytest.mark.parametrize(
+    ("bad", "under"), [(["a"], ""), ("text", ""), (3, ""), ({"f": object()}, ".f"), ({"s": {1, 2}}, ".s")]
+)
+def test_metadata_refusals_name_the_field_given(bad: object, under: str) -> None:
+    assert refused(check_metadata, bad).field == "metadata" + under
+    assert refused(check_metadata, bad, "messages[2].metadata").field == "messages[2].metadata" + under
 
 
 def test_metadata_refusals_say_what_was_given() -> None:
@@ -195,7 +197,7 @@ def test_content_is_measured_after_stripping_up_to_the_limit() -> None:
         (["ok", " \n "], "messages[1].content"),
         (["ok", {"role": "user", "content": "x", "mood": "sunny"}], "messages[1].mood"),
         (["ok", {"role": "user", "content": "x", "created_at": "not a date"}], "messages[1].created_at"),
-        (["ok", {"role": "user", "content": "x", "metadata": {"f": object()}}], "messages[1].metadata"),
+        (["ok", {"role": "user", "content": "x", "metadata": {"f": object()}}], "messages[1].metadata.f"),
         (["ok", {"role": "user", "content": "x", "name": "<b>Ann</b>"}], "messages[1].name"),
         (["ok", ChatTurn(role="robot", content="x")], "messages[1].role"),
     ],

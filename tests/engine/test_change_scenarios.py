@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 
 from accord import AccordSettings, AsyncAccord, MemoryStatus
 

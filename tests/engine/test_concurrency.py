@@ -37,3 +37,5 @@ async def test_twenty_concurrent_writers_on_one_attribute(sql_url: str, make_set
         assert len(diets) == 1 and diets[0].status is MemoryStatus.ACTIVE  # the repeats were rejected
         ctx = await engine.get("where do I work?", user_id="alice")
         assert sum(1 for m in ctx.memories if m.attribute_key == "employer") == 1
+        report = await engine.check()  # every point indexed once, one head per lineage, no orphans
+        assert report.ok, {k: f for k, f in report.findings.items() if f.count}

@@ -95,6 +95,16 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("resolve", {"question_id": UNKNOWN_ID, "answer": 0}, "answer"),
     ("resolve", {"question_id": UNKNOWN_ID, "answer": "a" * 2001}, "answer"),
     ("resolve", {"question_id": UNKNOWN_ID, "answer": 1}, f"not found: no conflict or question {UNKNOWN_ID}"),
+    # unknown arguments are refused, not ignored
+    ("add_memory", {"text": "I like tea", "colour": "red"}, "colour"),
+    ("get_context", {"query": "tea", "limt": 5}, "limt"),
+    ("list_memories", {"user": "alice"}, "user"),
+    ("delete_memory", {"memory_id": UNKNOWN_ID, "force": True}, "force"),
+    # the engine's metadata limits, as over REST
+    ("add_memory", {"text": "I like tea", "metadata": {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": 1}}}}}}}}}},
+     "metadata.a.b.c.d.e.f.g.h"),
+    ("add_memory", {"text": "I like tea", "metadata": {"note": "a\x00b"}}, "metadata.note"),
+    # (NaN cannot reach a tool: the SDK's JSON has no NaN, the client sends null)
     # unknown tool
     ("drop_everything", {}, "drop_everything"),
 ]
@@ -137,3 +147,9 @@ async def test_errors_name_the_field_and_never_echo_a_key(connect, calls, agents
         denied = await calls.error(client, "add_memory", {"text": "I'm vegetarian"})
     assert "limit" in message and "less than or equal to 100" in message
     assert agents.reader_key not in message + denied and agents.reader_key.split("_")[-1] not in denied
+
+
+async def test_every_tool_schema_says_it_takes_no_other_arguments(shared: AsyncAccord) -> None:
+    async with Client(build_server(shared, McpSettings(user_id="alice"))) as client:
+        tools = (await client.list_tools()).tools
+    assert tools and all(t.input_schema.get("additionalProperties") is False for t in tools), [t.name for t in tools]

@@ -219,13 +219,35 @@ async def test_forget_user_erases_every_trace_and_leaves_others(engine: AsyncAcc
     for table in ("messages", "memories", "memory_versions", "jobs", "users", "consents", "api_keys", "conflicts"):
         rows = await engine.parts.store._sql.read(lambda c, t=table: c.execute(text(f"SELECT * FROM {t}")).all())  # noqa: SLF001
         assert not any(canary in str(r) for r in rows), table
-        assert not any("'alice'" in str(r) for r in rows), table
+        if table == "consents":  # the user's "no" outlives their data: it holds nothing they said
+            assert [(r.user_id, r.agent_id, r.granted) for r in rows] == [("alice", acme["reviewer_id"], 0)]
+        else:
+            assert not any("'alice'" in str(r) for r in rows), table
     assert await engine.parts.index.count("acme", "alice") == 0
     assert await engine.parts.index.count("acme", "bob") == len(bob.episodic_memory_ids) + len(bob.memories_created)
     assert (await planner.get(canary, user_id="alice")).memories == []
     with pytest.raises(PermissionDeniedError):
         await engine.for_key(token.key)  # the user's token went with them
     assert (await planner.get("rowing", user_id="bob")).memories
+
+
+async def test_erasure_keeps_a_revoked_consent(engine: AsyncAccord, acme) -> None:
+    """Erasing a user removes what they said, not what they refused: a blocked agent stays blocked."""
+    admin, planner = acme["admin"], acme["planner"]
+    await planner.add("I love Thai food", user_id="alice", wait=True)
+    token = await admin.issue_user_token("alice")
+    alice = await engine.for_key(token.token)
+    await alice.set_consent(acme["planner_id"], False)
+    await alice.set_consent(acme["reviewer_id"], True, categories=["preference"])
+    await admin.forget_user("alice")
+    with pytest.raises(PermissionDeniedError):
+        await planner.add("I moved to Oslo", user_id="alice")
+    assert await planner.list_memories("alice") == []
+    assert sorted((c.agent_id, c.granted, c.categories or []) for c in await admin.list_consents("alice")) == sorted(
+        [(acme["planner_id"], False, []), (acme["reviewer_id"], True, ["preference"])]
+    )
+    await acme["admin"].add("I love hiking and rowing", user_id="alice", wait=True)
+    assert {m.category.value for m in await acme["reviewer"].list_memories("alice")} <= {"preference"}
 
 
 def test_the_sync_api_has_the_passport(tmp_path: Path) -> None:
@@ -251,3 +273,20 @@ def test_the_sync_api_has_the_passport(tmp_path: Path) -> None:
         assert admin.list_consents("alice")[0].granted is False
         with pytest.raises(NotFoundError, match="no tenant"):
             owner.for_tenant("nope").create_agent("x")
+
+
+async def test_erased_text_is_in_no_file_of_the_data_dir(tmp_path: Path) -> None:
+    """Not in the SQLite database, not in its WAL, not in the index files, while the engine still runs."""
+    canary = "quokkacanary93"
+    async with AsyncAccord(AccordSettings(data_dir=tmp_path, embedder="none")) as engine:
+        for i in range(30):
+            await engine.add(f"My code word number {i} is {canary}{i}", user_id="alice", wait=True)
+        await engine.add("I love rowing on the lake", user_id="bob", wait=True)
+        await engine.forget_user("alice")
+        holding = [
+            str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()
+        ]
+        assert holding == []
+        assert (await engine.get("rowing", user_id="bob")).memories
+        report = await engine.check()  # no point, row or version of alice's is left anywhere
+        assert report.ok, report.findings

@@ -135,7 +135,7 @@ class RunningServer:
 
 
 @contextmanager
-def run_server(data_dir: Path, **env: str) -> Iterator[RunningServer]:
+def run_server(data_dir: Path, log_level: str = "warning", **env: str) -> Iterator[RunningServer]:
     """``python -m accord.server`` on a free loopback port; stopped (SIGTERM, then SIGKILL) afterwards."""
     port = free_port()
     log = data_dir.parent / f"server-{port}.log"
@@ -148,7 +148,7 @@ def run_server(data_dir: Path, **env: str) -> Iterator[RunningServer]:
     }
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "accord.server", "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-m", "accord.server", "--port", str(port), "--log-level", log_level],
             env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -3,8 +3,8 @@ inheriting: ``Store`` (``MemoryStore`` + ``JobQueue`` + ``IdentityStore``: SQLit
 ``VectorIndex`` (Qdrant Edge, Qdrant server), ``HotCache`` (in-process, Redis), ``Embedder``,
 ``Extractor`` and ``Clock``. The records they exchange live in :mod:`accord.domain.records`.
 
-Every store and index call takes the caller's ``tenant_id`` as a required argument; there is
-no way to query across tenants.
+Every store and index call takes the caller's ``tenant_id`` as a required argument; only the
+operator's whole-store commands (``accord reindex``, ``accord check``) read across tenants.
 """
 
 from __future__ import annotations
@@ -15,18 +15,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from accord.domain.access import ConsentRule, GrantRule
 from accord.domain.coherence import Derived
-from accord.domain.models import (
-    Conflict,
-    ExtractedMemory,
-    ForgetReport,
-    Job,
-    Memory,
-    MemoryStatus,
-    MemoryVersion,
-    Message,
-    ProviderHealth,
-    UserStats,
-)
+from accord.domain.models import Conflict, ExtractedMemory, ForgetReport, Job, Memory, MemoryStatus
+from accord.domain.models import MemoryVersion, Message, ProviderHealth, UserStats
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
 from accord.domain.records import (
     SHARED_USER_ID,
@@ -79,6 +69,10 @@ class VectorIndex(Protocol):
 
     async def count(self, tenant_id: str, user_id: str | None = None) -> int: ...
 
+    async def point_ids(self, tenant_id: str) -> list[str]: ...  # as stored, for `accord check`
+
+    async def probe(self) -> str | None: ...  # None when it answers now, else what failed (health)
+
     async def clear(self) -> None:
         """Drop every point (used by ``accord reindex`` before rebuilding from SQL)."""
         ...
@@ -120,6 +114,8 @@ class HotCache(Protocol):
     async def take_token(self, bucket: str, rate_per_second: float, burst: int, now: float) -> float:
         """Take one token; return 0 when granted, else seconds until one is available."""
         ...
+
+    async def probe(self) -> str | None: ...  # None when it answers now, else what failed (health)
 
     async def close(self) -> None: ...
 
@@ -221,6 +217,12 @@ class MemoryStore(Protocol):
 
     async def store_counts(self, tenant_id: str) -> dict[str, int]: ...
 
+    async def quota_used(self, tenant_id: str) -> int: ...  # active durable memories + open jobs' turns
+
+    async def memory_counts(self) -> dict[str, int]: ...  # per tenant, any status: the index's due
+    async def memory_ids(self, tenant_id: str) -> list[str]: ...
+    async def integrity(self) -> dict[str, tuple[int, list[str]]]: ...  # `accord check`: count, examples
+
     def index_records(
         self, *, tenant_id: str | None = None, ids: Sequence[str] | None = None, job_id: str | None = None,
         batch_size: int = 1000,
@@ -294,9 +296,10 @@ class JobQueue(Protocol):
 
     async def apply_job(
         self, job_id: str, worker_id: str, tenant_id: str, candidates: Sequence[NewMemory], now: dt.datetime,
-        *, stated_by: str | None, said_at: dt.datetime, shared_policy: str = "weigh",
+        *, stated_by: str | None, said_at: dt.datetime, shared_policy: str = "weigh", quota: int | None = None,
     ) -> ApplyResult | None:
-        """Resolve and apply the job's candidates in one transaction; mark the job applied."""
+        """Resolve and apply the job's candidates in one transaction; mark the job applied (a
+        candidate taking the tenant's active durable memories past ``quota`` is dropped)."""
         ...
 
     async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool: ...
@@ -310,6 +313,9 @@ class JobQueue(Protocol):
     ) -> None:
         """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
         ...
+
+    async def job_backlog(self, tenant_id: str, since: dt.datetime) -> tuple[int, int]: ...  # open, done since
+    async def release_jobs(self, worker_id: str, now: dt.datetime) -> int: ...  # clean exit: requeue its jobs
 
     async def get_job(self, tenant_id: str, job_id: str) -> Job | None: ...
 

@@ -84,6 +84,9 @@ class AccordSettings(BaseSettings):
     rate_limit_burst: int = Field(default=60, ge=1)
     dedup_window_seconds: float = Field(default=600.0, ge=0)
     tenant_memory_quota: int | None = Field(default=None, ge=1)
+    # L0: past this many open (queued or running) jobs a tenant's add is blocked ("backlog"),
+    # so a burst of writes cannot queue without bound; None: no limit.
+    max_pending_jobs_per_tenant: int | None = Field(default=1000, ge=1)
 
     # Input bounds
     max_message_chars: int = Field(default=32_000, ge=1)

@@ -13,6 +13,8 @@ import uvicorn
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 
+from accord.server.redaction import install_access_log_redaction
+
 from accord_mcp.settings import McpSettings
 
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ async def serve_http(
         lifespan="on",
         server_header=False,
     )
+    install_access_log_redaction()  # a key sent as ?api_key= is refused, and not logged either
     await _Server(config).serve(sockets=[sock] if sock is not None else None)
 
 

@@ -79,7 +79,7 @@ class AddMemoryResult(BaseModel):
 
     job_id: str | None
     status: Literal["queued", "done", "blocked", "failed"]
-    blocked_reason: Literal["rate_limit_exceeded", "low_quality", "duplicate", "budget_exhausted"] | None = None
+    blocked_reason: Literal["rate_limit_exceeded", "backlog", "low_quality", "duplicate", "budget_exhausted"] | None = None
     retry_after_seconds: float | None = None
     episodic_memory_ids: list[str] = Field(description="the raw turns, searchable at once")
     memories_created: list[MemoryOut] = Field(description="memories extracted (only with wait=true)")

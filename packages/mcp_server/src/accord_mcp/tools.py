@@ -14,7 +14,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from mcp_types import InputRequiredResult
-from pydantic import Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from accord import ContextResult
 from accord.domain.models import ClarificationQuestion, ContextFormat
@@ -41,6 +41,21 @@ from accord_mcp.models import (
 )
 
 __all__ = ["MemoryTools"]
+
+
+def _forbid_unknown_arguments(server: MCPServer[Any], name: str) -> None:
+    """Refuse an argument the tool does not take (a typo such as ``limt`` would otherwise be
+    ignored silently), as the REST API refuses an unknown field; the listed schema says so too.
+
+    The SDK builds each tool's argument model with extra fields ignored and offers no option;
+    its tool registry (``_tool_manager``) is the one place to change that.
+    """
+    tool = server._tool_manager.get_tool(name)  # noqa: SLF001 - see the docstring
+    if tool is None:
+        raise RuntimeError(f"tool {name!r} was not registered")
+    base = tool.fn_metadata.arg_model
+    tool.fn_metadata.arg_model = type(base.__name__, (base,), {"model_config": ConfigDict(extra="forbid")})
+    tool.parameters["additionalProperties"] = False
 
 
 UserId = Annotated[
@@ -89,6 +104,7 @@ class MemoryTools:
             (self.resolve, "Answer a clarification", _WRITE),
         ):
             server.add_tool(tool, title=title, description=inspect.cleandoc(tool.__doc__ or ""), annotations=hints)
+            _forbid_unknown_arguments(server, tool.__name__)
 
     async def add_memory(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -92,8 +93,23 @@ async def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_check(args: argparse.Namespace) -> int:
+    report = await _with_engine(args, lambda m: m.check(repair=args.repair))
+    _print_json(report)
+    return 0 if report.ok else 4  # after --repair, ok means what was off is repaired
+
+
 async def cmd_health(args: argparse.Namespace) -> int:
-    report = await _with_engine(args, lambda m: m.health())
+    if args.url:
+        # A running server's own view: its circuit breakers and fallbacks live in its process,
+        # so only it can say how they stand (a new engine here would start them all closed).
+        from accord.remote import connect_async
+
+        key = args.key or os.environ.get("ACCORD_API_KEY", "")
+        async with connect_async(args.url, key) as remote:
+            report = await remote.health()
+    else:
+        report = await _with_engine(args, lambda m: m.health())
     _print_json(report)
     return 0 if report.status == "ok" else 3
 
@@ -207,7 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reindex", help="rebuild the vector index from SQL")
     p.set_defaults(func=cmd_reindex)
 
+    p = sub.add_parser("check", help="check the invariants across SQL and the index (exit 4 if any fails)")
+    p.add_argument("--repair", action="store_true", help="rebuild the index from SQL when it is off")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("health", help="what serves Accord now: index, embedder, LLM providers (exit 3 if degraded)")
+    p.add_argument("--url", help="ask a running `accord serve` (its breakers and fallbacks) instead of opening the data dir")
+    p.add_argument("--key", help="the key for --url (default: $ACCORD_API_KEY)")
     p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("maintain", help="decay importance, archive stale memories, expire old turns")

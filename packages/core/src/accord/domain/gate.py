@@ -13,7 +13,20 @@ from collections.abc import Sequence
 
 from accord.domain.models import Message
 
-__all__ = ["is_trivial_turn", "is_low_quality", "fingerprint", "budget_exceeded"]
+__all__ = [
+    "BACKLOG_MAX_WAIT",
+    "BACKLOG_UNKNOWN_WAIT",
+    "backlog_full",
+    "backlog_retry_after",
+    "budget_exceeded",
+    "fingerprint",
+    "is_low_quality",
+    "is_trivial_turn",
+]
+
+# When the workers made no progress lately there is no pace to go by: come back in 30 s.
+BACKLOG_UNKNOWN_WAIT = 30.0
+BACKLOG_MAX_WAIT = 300.0
 
 _TRIVIAL_PHRASES = frozenset(
     p.strip()
@@ -71,3 +84,17 @@ def fingerprint(messages: Sequence[Message], session_id: str | None) -> str:
 def budget_exceeded(active_memories: int, incoming: int, quota: int | None) -> bool:
     """L4: would this write take the tenant over its memory quota?"""
     return quota is not None and active_memories + incoming > quota
+
+
+def backlog_full(pending: int, limit: int | None) -> bool:
+    """L0: does the tenant already have ``limit`` jobs waiting or running?"""
+    return limit is not None and pending >= limit
+
+
+def backlog_retry_after(*, pending: int, limit: int, done_recently: int, window_seconds: float) -> float:
+    """Seconds until the backlog is below its limit again, at the pace jobs finished in the last
+    ``window_seconds``; a fixed guess when none did; between 1 s and ``BACKLOG_MAX_WAIT``."""
+    if done_recently <= 0:
+        return BACKLOG_UNKNOWN_WAIT
+    to_drain = pending - limit + 1
+    return min(max(to_drain * window_seconds / done_recently, 1.0), BACKLOG_MAX_WAIT)

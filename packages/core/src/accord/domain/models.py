@@ -42,7 +42,7 @@ __all__ = [
 Role = Literal["user", "assistant", "system", "tool"]
 ContextFormat = Literal["bullets", "json", "xml"]
 AddStatus = Literal["queued", "done", "blocked", "failed"]
-BlockedReason = Literal["rate_limit_exceeded", "low_quality", "duplicate", "budget_exhausted"]
+BlockedReason = Literal["rate_limit_exceeded", "backlog", "low_quality", "duplicate", "budget_exhausted"]
 
 
 class Category(StrEnum):
@@ -331,6 +331,8 @@ class HealthReport(_Frozen):
     providers: list[ProviderHealth]
     jobs_pending: int
     jobs_failed: int
+    # What each dependency answered when asked for this report: "ok", or what failed.
+    checks: dict[str, str] = Field(default_factory=dict)
 
 
 class MaintenanceReport(_Frozen):

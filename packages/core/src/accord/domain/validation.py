@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,6 +30,11 @@ _ROLES = ("user", "assistant", "system", "tool")
 _FORMATS: tuple[ContextFormat, ...] = ("bullets", "json", "xml")
 MAX_QUERY_CHARS = 4_000
 MAX_METADATA_BYTES = 16_384
+# Metadata's shape: a mapping counts as a level, and so does a list (the top mapping is level 1);
+# keys and list items are counted together over every level.
+MAX_METADATA_DEPTH = 8
+MAX_METADATA_KEYS = 256
+MAX_METADATA_KEY_CHARS = 128
 MAX_LIMIT = 200
 
 
@@ -51,18 +57,88 @@ def check_memory_id(value: object, field: str = "memory_id") -> str:
     return value
 
 
+def _text_problem(text: str) -> str | None:
+    """What makes ``text`` unstorable on some backend: PostgreSQL refuses NUL in text and JSON,
+    and no UTF-8 store takes a lone surrogate (which a JSON body's ``"\\ud800"`` decodes to)."""
+    if "\x00" in text:
+        return "contains a NUL character (U+0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode (it holds a lone surrogate)"
+    return None
+
+
+def check_text(field: str, text: str) -> str:
+    problem = _text_problem(text)
+    if problem is not None:
+        raise InvalidInputError(field, problem)
+    return text
+
+
+def _metadata_value(field: str, value: object) -> dict[str, Any]:
+    """A deep, plain-JSON copy of ``value``, walked without recursion so no depth can overflow
+    the interpreter's stack; every refusal names the path (``metadata.a.b[2]``)."""
+    out: dict[str, Any] = {}
+    keys = 0
+    # (path, source container, target container, depth of the source)
+    stack: list[tuple[str, Any, Any, int]] = [(field, value, out, 1)]
+    while stack:
+        path, source, target, depth = stack.pop()
+        # Keys and list items count alike: either way it is work to walk and bytes to store.
+        keys += len(source)
+        if keys > MAX_METADATA_KEYS:
+            raise InvalidInputError(
+                field, f"has more than {MAX_METADATA_KEYS} keys and list items in all; the limit is {MAX_METADATA_KEYS}"
+            )
+        if isinstance(source, Mapping):
+            entries: list[tuple[Any, str, Any]] = []
+            for key, item in source.items():
+                if not isinstance(key, str):
+                    raise InvalidInputError(path, f"keys must be strings, got {type(key).__name__}")
+                if len(key) > MAX_METADATA_KEY_CHARS:
+                    raise InvalidInputError(path, f"has a key of {len(key)} characters; the limit is {MAX_METADATA_KEY_CHARS}")
+                entries.append((check_text(path, key), f"{path}.{key}", item))
+        else:
+            entries = [(i, f"{path}[{i}]", item) for i, item in enumerate(source)]
+        for slot, item_path, item in entries:
+            target[slot] = _metadata_leaf(item_path, item, depth, stack)
+    return out
+
+
+def _metadata_leaf(path: str, item: object, depth: int, stack: list[tuple[str, Any, Any, int]]) -> Any:
+    """The copy of one value: a container is queued (its copy filled in later), a leaf is checked."""
+    if isinstance(item, (Mapping, list, tuple)):
+        if depth >= MAX_METADATA_DEPTH:
+            raise InvalidInputError(path, f"nests deeper than {MAX_METADATA_DEPTH} levels; the limit is {MAX_METADATA_DEPTH}")
+        child: Any = {} if isinstance(item, Mapping) else [None] * len(item)
+        stack.append((path, item, child, depth + 1))
+        return child
+    if isinstance(item, str):
+        return check_text(path, item)
+    if isinstance(item, float) and not math.isfinite(item):
+        raise InvalidInputError(path, f"must be a finite number, got {item!r}")
+    if item is not None and not isinstance(item, (bool, int, float)):
+        raise InvalidInputError(path, f"must be JSON-serialisable: a string, number, boolean, null, list or mapping, got {type(item).__name__}")
+    return item
+
+
 def check_metadata(value: object, field: str = "metadata") -> dict[str, Any]:
+    """Provenance kept with a write: a mapping of plain JSON, at most ``MAX_METADATA_DEPTH``
+    levels deep, ``MAX_METADATA_KEYS`` keys in all and ``MAX_METADATA_BYTES`` as JSON, with
+    finite numbers and text every backend can store. Returns a deep copy."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidInputError(field, f"must be a mapping, got {type(value).__name__}")
+    copy = _metadata_value(field, value)
     try:
-        encoded = json.dumps(value)
-    except (TypeError, ValueError) as e:
+        encoded = json.dumps(copy, allow_nan=False)
+    except (TypeError, ValueError) as e:  # e.g. an integer of more than 4300 digits
         raise InvalidInputError(field, f"must be JSON-serialisable ({e})") from e
     if len(encoded) > MAX_METADATA_BYTES:
         raise InvalidInputError(field, f"is {len(encoded)} bytes as JSON; the limit is {MAX_METADATA_BYTES}")
-    return dict(value)
+    return copy
 
 
 def _one_message(index: int, raw: object, max_chars: int) -> Message:
@@ -87,7 +163,7 @@ def _one_message(index: int, raw: object, max_chars: int) -> Message:
         message = raw
     else:
         raise InvalidInputError(field, f"must be a dict, a Message or a string, got {type(raw).__name__}")
-    content = without_controls(message.content).strip()
+    content = check_text(f"{field}.content", without_controls(message.content).strip())
     if not content:
         raise InvalidInputError(f"{field}.content", "is empty")
     if len(content) > max_chars:
@@ -117,7 +193,7 @@ def check_messages(raw: object, *, max_messages: int, max_chars: int) -> list[Me
 def check_query(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInputError("query", f"must be a string, got {type(value).__name__}")
-    value = value.strip()
+    value = check_text("query", without_controls(value).strip())
     if not value:
         raise InvalidInputError("query", "is empty")
     if len(value) > MAX_QUERY_CHARS:
@@ -177,7 +253,7 @@ def without_controls(text: str) -> str:
 def check_content(field: str, value: object, max_chars: int) -> str:
     if not isinstance(value, str):
         raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    value = without_controls(value).strip()
+    value = check_text(field, without_controls(value).strip())
     if not value:
         raise InvalidInputError(field, "is empty")
     if len(value) > max_chars:
@@ -215,7 +291,7 @@ def check_metadata_filter(value: object, field: str = "metadata") -> dict[str, s
             raise InvalidInputError(field, f"path {path!r} must be 1-4 names of letters, digits, _ or - joined by dots")
         if not isinstance(wanted, str) or len(wanted) > 1_000:
             raise InvalidInputError(f"{field}.{path}", "must be a string of at most 1000 characters")
-        out[path] = wanted
+        out[path] = check_text(f"{field}.{path}", wanted)
     return out
 
 

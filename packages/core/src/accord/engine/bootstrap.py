@@ -39,7 +39,10 @@ def build_components(
         if settings.index == "qdrant_edge":
             from accord.adapters.index.qdrant_edge import QdrantEdgeIndex
 
-            index = QdrantEdgeIndex(data_dir / "index", dim)
+            # recreate: an index built for another embedder size is wiped, not an error that
+            # locks the store (and `accord reindex` with it); the start-up check then finds it
+            # empty and rebuilds it from SQL, with vectors of the new embedder.
+            index = QdrantEdgeIndex(data_dir / "index", dim, recreate=True)
         elif settings.index == "qdrant_server":
             from accord.adapters.index.qdrant_server import QdrantOptions, QdrantServerIndex
 

@@ -25,6 +25,9 @@ class Components:
     # What the gate decided for each add() in this process ("queued" or the blocked reason),
     # read by the metrics endpoints.
     gate_decisions: Counter[str] = field(default_factory=Counter)
+    # Why the index is behind SQL (a failed upsert, points missing at start-up), or None. While
+    # set, reads use keyword search in SQL, which sees every memory, and a repair task rebuilds.
+    index_stale: str | None = None
 
     def extraction_mode(self) -> str:
         """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""
@@ -35,6 +38,9 @@ class Components:
         planned = "none" if self.index is None else ("hybrid" if self.embedder is not None else "lexical")
         used = search or planned
         notes = list(self.notes) + list(extra_notes or [])
+        if self.index_stale is not None:
+            used = "sql_keyword" if self.index is not None else used
+            notes.append(f"index behind SQL ({self.index_stale}): keyword search in SQL until it is rebuilt")
         if self.embedder is None:
             notes.append("no dense embedder: lexical (BM25) search only")
         hot_name = self.hot.active_name

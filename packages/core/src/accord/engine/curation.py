@@ -111,7 +111,7 @@ class CurationAPI:
         """Re-index changed memories from SQL, drop them from the hot tier, return the first."""
         parts, tenant = self.parts, self._principal.tenant_id
         await parts.hot.invalidate(tenant, user_id, list(memory_ids))
-        await self._indexer.index_from_sql(tenant, ids=list(memory_ids))
+        await self._indexer.follow_sql(tenant, ids=list(memory_ids))
         (memory,) = await parts.store.get_memories(tenant, [memory_ids[0]])
         return memory
 
@@ -192,7 +192,7 @@ class CurationAPI:
             by_user.setdefault(user, []).append(memory_id)
         for user, ids in by_user.items():
             await parts.hot.invalidate(self._principal.tenant_id, user, ids)
-            await self._indexer.index_from_sql(self._principal.tenant_id, ids=ids)
+            await self._indexer.follow_sql(self._principal.tenant_id, ids=ids)
         return MaintenanceReport(
             decayed=report.decayed, archived_stale=report.archived_stale, expired_episodic=report.expired_episodic
         )

@@ -48,6 +48,7 @@ from accord.domain.validation import (
     check_query,
 )
 from accord.engine.indexing import Indexer
+from accord.engine.index_repair import IndexRepair
 from accord.engine.operations import OperationsAPI
 from accord.engine.write import Writer
 from accord.blocking import BlockingEngine
@@ -119,6 +120,9 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         self._writer = Writer(parts, self._indexer)
         self._reader = Reader(parts)
         self._worker = Worker(parts, self._indexer, self._authz)
+        self._index_repair = IndexRepair(parts, self._indexer)
+        await self._index_repair.check_at_start()
+        self._tasks.append(asyncio.create_task(self._index_repair.run_forever(), name="accord-index-repair"))
         if self.settings.run_worker:
             self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
         self._tasks.append(asyncio.create_task(self._flush_access_forever(), name="accord-access-flush"))
@@ -143,6 +147,10 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
                 await task
         self._tasks.clear()
         try:
+            # Jobs this process claimed go back to the queue now, not when their lease expires.
+            released = await parts.store.release_jobs(self._worker.id, parts.clock.now())
+            if released:
+                log.info("handed %d running job(s) back to the queue", released)
             await self._reader.flush_access()
         finally:
             if parts.index is not None:
@@ -211,7 +219,8 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
 
         Returns:
             An ``AddResult``: ``queued`` or ``done``, or ``blocked`` with a ``blocked_reason``
-            (``rate_limit_exceeded``, ``low_quality``, ``duplicate``, ``budget_exhausted``).
+            (``rate_limit_exceeded``, ``backlog`` with ``retry_after_seconds``, ``low_quality``,
+            ``duplicate``, ``budget_exhausted``).
 
         Raises:
             PermissionDeniedError: the caller may not write this user's memory.
@@ -265,8 +274,10 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
             job = await self.parts.store.get_job(self._principal.tenant_id, job_id)
         if job is None:
             return result
-        created = await self.parts.store.get_memories(self._principal.tenant_id, job.created_memory_ids)
         status = {"done": "done", "failed": "failed"}.get(job.status.value, "queued")
+        # Only a finished job has created memories to report: an unfinished one may still change them.
+        ids = job.created_memory_ids if status == "done" else []
+        created = await self.parts.store.get_memories(self._principal.tenant_id, ids)
         return result.model_copy(
             update={"status": status, "memories_created": created, "error": job.error, "extractor": job.extractor}
         )
@@ -376,8 +387,7 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         deleted = await parts.store.delete_memory(self._principal.tenant_id, memory.id)
         if deleted is None:
             raise NotFoundError(f"no memory {memory_id}")
-        if parts.index is not None:
-            await parts.index.delete(self._principal.tenant_id, [deleted.id])
+        await self._indexer.drop(self._principal.tenant_id, [deleted.id])
         await parts.hot.invalidate(self._principal.tenant_id, deleted.user_id, [deleted.id])
         return deleted
 
@@ -388,8 +398,7 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "erase memory")
         report = await parts.store.forget_user(self._principal.tenant_id, user_id)
-        if parts.index is not None:
-            await parts.index.delete_user(self._principal.tenant_id, user_id)
+        await self._indexer.drop(self._principal.tenant_id, user_id=user_id)
         await parts.hot.invalidate(self._principal.tenant_id, user_id)
         return report
 

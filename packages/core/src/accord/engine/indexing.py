@@ -6,6 +6,7 @@ upsert is repaired by the job's last step (or ``accord reindex``), which re-read
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ log = logging.getLogger("accord.index")
 class Indexer:
     def __init__(self, parts: Components) -> None:
         self.parts = parts
+        self._stale: asyncio.Event | None = None
 
     async def embed(self, texts: Sequence[str]) -> list[Vector] | None:
         """Dense vectors of index texts (their main text and context segments), or None."""
@@ -37,7 +39,21 @@ class Indexer:
             return True
         except StorageError as e:
             log.warning("index upsert failed, the worker will retry from SQL: %s", e)
+            self.mark_stale(f"an upsert failed: {e}")
             return False
+
+    def mark_stale(self, reason: str) -> None:
+        """The index misses what SQL has: reads go to SQL and the repair task rebuilds it."""
+        if self.parts.index_stale is None:
+            self.parts.index_stale = reason[:300]
+        self.stale.set()
+
+    @property
+    def stale(self) -> asyncio.Event:
+        """Set when the index went stale; the repair task waits on it."""
+        if self._stale is None:
+            self._stale = asyncio.Event()
+        return self._stale
 
     async def with_current_vectors(self, batch: Sequence[IndexPoint]) -> list[IndexPoint]:
         """Records with vectors from the current embedder: stale or missing ones are re-embedded
@@ -69,6 +85,35 @@ class Indexer:
             return
         async for batch in self.parts.store.index_records(tenant_id=tenant_id, ids=ids, job_id=job_id):
             await self.parts.index.upsert(await self.with_current_vectors(batch))
+
+    async def follow_sql(
+        self, tenant_id: str, *, ids: Sequence[str] | None = None, job_id: str | None = None
+    ) -> bool:
+        """``index_from_sql`` after a committed SQL write: an index failure does not undo or
+        fail the write (SQL is the truth); the index is marked stale and rebuilt later."""
+        try:
+            await self.index_from_sql(tenant_id, ids=ids, job_id=job_id)
+            return True
+        except StorageError as e:
+            log.warning("index update failed after a committed write: %s", e)
+            self.mark_stale(f"an update failed: {e}")
+            return False
+
+    async def drop(self, tenant_id: str, memory_ids: Sequence[str] = (), *, user_id: str | None = None) -> bool:
+        """Remove deleted memories (or a whole user) from the index; a failure marks it stale,
+        and the rebuild, which copies SQL, drops the leftover points."""
+        if self.parts.index is None:
+            return True
+        try:
+            if user_id is not None:
+                await self.parts.index.delete_user(tenant_id, user_id)
+            if memory_ids:
+                await self.parts.index.delete(tenant_id, memory_ids)
+            return True
+        except StorageError as e:
+            log.warning("index delete failed after a committed delete: %s", e)
+            self.mark_stale(f"a delete failed: {e}")
+            return False
 
     async def rebuild(self, on_progress: Callable[[int], None] | None = None) -> int:
         """Drop the index and rebuild it from SQL; returns how many memories were indexed.

@@ -100,11 +100,17 @@ class Worker:
             stated_by=job.user_id,
             said_at=job.created_at,
             shared_policy=self.parts.settings.shared_fact_policy,
+            quota=await self._quota(job.tenant_id),
         )
         if result is None:
             return
         await self._index(job, result)
         await store.complete_job(job.id, self.id, now())
+
+    async def _quota(self, tenant_id: str) -> int | None:
+        """The tenant's own memory quota, else the engine's default (as the gate reads it)."""
+        quota = await self.parts.store.tenant_quota(tenant_id)
+        return quota if quota is not None else self.parts.settings.tenant_memory_quota
 
     # -- the steps ---------------------------------------------------------------------------
 
@@ -203,9 +209,11 @@ class Worker:
         created or changed, and drop changed rows from the hot tier."""
         tenant = job.tenant_id
         ids = list(dict.fromkeys([*result.created, *result.touched]))
-        await self.indexer.index_from_sql(tenant, job_id=job.id)
-        if ids:
-            await self.indexer.index_from_sql(tenant, ids=ids)
+        # When the index fails, the memories are in SQL (the truth) and the job is done all the
+        # same: the index is marked stale, reads use SQL until the repair task has rebuilt it,
+        # and a caller waiting on the job is not kept waiting on retries against a dead index.
+        if await self.indexer.follow_sql(tenant, job_id=job.id) and ids:
+            await self.indexer.follow_sql(tenant, ids=ids)
         if result.touched:
             for user in {job.user_id, SHARED_USER_ID}:
                 await self.parts.hot.invalidate(tenant, user, result.touched)

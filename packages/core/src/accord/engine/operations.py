@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from accord.engine.authz import who
+from accord.engine.check import CheckReport, check_invariants
 from accord.domain.models import HealthReport, Job, StoreStats, UserStats
 from accord.domain.validation import check_identifier, check_int, check_memory_id
 from accord.errors import NotFoundError, PermissionDeniedError
@@ -63,18 +64,31 @@ class OperationsAPI:
 
     async def health(self) -> HealthReport:
         """Each dependency's state: index, embedder, hot tier, extraction and every LLM provider's
-        circuit breaker (state, failure counts, last error), with the tenant's job counts."""
+        circuit breaker (state, failure counts, last error), with the tenant's job counts.
+        ``checks`` holds what the store, the hot tier and the index answered just now."""
         parts = self.parts
-        mode = parts.mode()
-        providers = parts.extractor.providers()
-        counts = await parts.store.store_counts(self._principal.tenant_id)
+        counts = await parts.store.store_counts(self._principal.tenant_id)  # a store that fails raises
+        # Each dependency is asked now, not assumed from the last call that happened to use it.
+        checks = {"store": "ok", "hot_tier": await parts.hot.probe() or "ok"}
+        if parts.index is not None:
+            checks["index"] = await parts.index.probe() or "ok"
+        mode = parts.mode()  # after the probes: a hot tier that answered again is back in use
+        failed = [f"{name} unreachable: {problem}" for name, problem in checks.items() if problem != "ok"]
+        if failed:
+            mode = mode.model_copy(update={"degraded": True, "notes": [*mode.notes, *failed]})
         return HealthReport(
             status="degraded" if mode.degraded else "ok",
             mode=mode,
-            providers=providers,
+            providers=parts.extractor.providers(),
             jobs_pending=counts["jobs_pending"],
             jobs_failed=counts["jobs_failed"],
+            checks=checks,
         )
+
+    async def check(self, *, repair: bool = False) -> CheckReport:
+        """The store-wide invariants (``accord check``); ``repair`` rebuilds the index if it is off."""
+        self._authz.require_owner(self._principal, "check the store")
+        return await check_invariants(self.parts, self._indexer, repair=repair)
 
     async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the vector index from SQL (re-embedding memories whose vectors are missing

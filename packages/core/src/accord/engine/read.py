@@ -251,7 +251,8 @@ class Reader:
         self, scope: _Scope, query: str, extra_terms: dict[str, float] | None = None
     ) -> tuple[IndexHits, str]:
         """Search the index; with ``extra_terms`` (query expansion) only its BM25 side runs."""
-        if self.parts.index is None:
+        if self.parts.index is None or self.parts.index_stale is not None:
+            # A stale index would answer from a part of the user's memories: SQL has them all.
             return await self._sql_keyword(scope, query), "sql_keyword"
         embedder = self.parts.embedder if extra_terms is None else None
         dense = await embedder.embed_query(query) if embedder is not None else None

@@ -20,6 +20,8 @@ from accord.domain.records import NewMemory, NewMessage, content_hash
 
 
 EPISODIC_IMPORTANCE = {"user": 0.35, "assistant": 0.25, "tool": 0.15}
+# The pace of the workers, for a blocked add's retry_after_seconds: jobs finished in the last minute.
+BACKLOG_WINDOW_SECONDS = 60.0
 _NEIGHBOUR_CHARS = 400
 
 
@@ -66,7 +68,7 @@ class Writer:
     async def check_gate(
         self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
     ) -> AddResult | None:
-        """L1 rate, L2 quality, L3 dedup, L4 budget, in that order; a blocked result or None."""
+        """L1 rate, L0 backlog, L2 quality, L3 dedup, L4 budget, in that order; a blocked result or None."""
         blocked = await self._gate(principal, user_id, messages, fp, idempotency_key)
         return None if blocked is None else self._decided(blocked)
 
@@ -78,9 +80,12 @@ class Writer:
         wait = await self.parts.hot.take_token(bucket, s.rate_limit_per_minute / 60.0, s.rate_limit_burst, time.time())
         if wait > 0:
             return AddResult(job_id=None, status="blocked", blocked_reason="rate_limit_exceeded", retry_after_seconds=wait)
+        store, now = self.parts.store, self.parts.clock.now()
+        backlog = await self._backlog(principal.tenant_id, now)
+        if backlog is not None:
+            return backlog
         if gate.is_low_quality(messages):
             return AddResult(job_id=None, status="blocked", blocked_reason="low_quality")
-        store, now = self.parts.store, self.parts.clock.now()
         previous = None
         if idempotency_key is not None:
             previous = await store.find_job_by_idempotency_key(principal.tenant_id, user_id, idempotency_key)
@@ -93,9 +98,23 @@ class Writer:
             return AddResult(job_id=previous, status="blocked", blocked_reason="duplicate")
         quota = await store.tenant_quota(principal.tenant_id)
         quota = quota if quota is not None else s.tenant_memory_quota
-        if quota is not None and gate.budget_exceeded(await store.count_active(principal.tenant_id), len(messages), quota):
+        if quota is not None and gate.budget_exceeded(await store.quota_used(principal.tenant_id), len(messages), quota):
             return AddResult(job_id=None, status="blocked", blocked_reason="budget_exhausted")
         return None
+
+    async def _backlog(self, tenant_id: str, now: dt.datetime) -> AddResult | None:
+        """Blocked when the tenant's open jobs reached the limit, with the wait the recent pace gives."""
+        limit = self.parts.settings.max_pending_jobs_per_tenant
+        if limit is None:
+            return None
+        since = now - dt.timedelta(seconds=BACKLOG_WINDOW_SECONDS)
+        pending, done = await self.parts.store.job_backlog(tenant_id, since)
+        if not gate.backlog_full(pending, limit):
+            return None
+        wait = gate.backlog_retry_after(
+            pending=pending, limit=limit, done_recently=done, window_seconds=BACKLOG_WINDOW_SECONDS
+        )
+        return AddResult(job_id=None, status="blocked", blocked_reason="backlog", retry_after_seconds=wait)
 
     async def enqueue(
         self,

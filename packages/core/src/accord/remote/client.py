@@ -35,6 +35,7 @@ from accord.domain.models import (
     StoreStats,
     UserStats,
 )
+from accord.engine.check import CheckReport
 from accord.domain.validation import check_datetime, check_identifier, check_messages, check_metadata, check_metadata_filter
 from accord.engine.engine import AsyncAccord
 from accord.interface import share_docs
@@ -85,7 +86,14 @@ class AsyncRemoteAccord:
     # -- plumbing ------------------------------------------------------------------------
 
     async def _call(
-        self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None, timeout: float | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: float | None = None,
+        blocked_ok: bool = False,
     ) -> Any:
         headers = {"Authorization": f"{AUTH_SCHEME} {self._key}"}
         if self._tenant is not None:
@@ -100,6 +108,8 @@ class AsyncRemoteAccord:
             body = response.json()
         except ValueError as e:
             raise StorageError(f"the Accord server answered {response.status_code} with a non-JSON body") from e
+        if blocked_ok and response.status_code == 429 and isinstance(body, dict) and body.get("status") == "blocked":
+            return body  # a write blocked by a full backlog: an AddResult, as in the Python API
         if response.status_code >= 400:
             raise error_from_body(response.status_code, body)
         return body
@@ -180,7 +190,7 @@ class AsyncRemoteAccord:
             "timeout": timeout,
         }
         wait_for = timeout + self._timeout if wait and isinstance(timeout, (int, float)) else None
-        return _parse(AddResult, await self._call("POST", "/memories/add", json=body, timeout=wait_for))
+        return _parse(AddResult, await self._call("POST", "/memories/add", json=body, timeout=wait_for, blocked_ok=True))
 
     async def get(
         self,
@@ -271,6 +281,9 @@ class AsyncRemoteAccord:
 
     async def process_pending(self) -> int:
         return int((await self._call("POST", "/admin/jobs/process"))["count"])
+
+    async def check(self, *, repair: bool = False) -> CheckReport:
+        return _parse(CheckReport, await self._call("POST", "/admin/check", params={"repair": repair}))
 
     async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int:
         # The server rebuilds in one request: the only progress to report is the end.

@@ -78,6 +78,7 @@ async def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from accord.server.app import create_app
+        from accord.server.redaction import install_access_log_redaction
     except ImportError as e:
         raise AccordError(f"`accord serve` needs the server extra: pip install 'accord[server]' ({e})") from e
     settings = server_settings(args)
@@ -103,6 +104,7 @@ async def cmd_serve(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=10,
             **structured,
         )
+        install_access_log_redaction()  # after Config(), which configures uvicorn's loggers
         print(f"accord serve: http://{settings.host}:{settings.port} (docs at /docs); Ctrl-C to stop", file=sys.stderr)
         await uvicorn.Server(config).serve()
     return 0

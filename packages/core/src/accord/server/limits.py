@@ -81,4 +81,4 @@ async def quota_headers(view: AsyncAccord) -> dict[str, str]:
     quota = quota if quota is not None else view.settings.tenant_memory_quota
     if quota is None:
         return {}
-    return {"X-Quota-Limit": str(quota), "X-Quota-Used": str(await store.count_active(tenant))}
+    return {"X-Quota-Limit": str(quota), "X-Quota-Used": str(await store.quota_used(tenant))}

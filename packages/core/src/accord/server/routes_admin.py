@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from accord.domain.models import MaintenanceReport
+from accord.engine.check import CheckReport
 from accord.domain.passport import Agent, ApiKeyInfo, Grant, IssuedKey, Tenant
 from accord.server.deps import Caller
 from accord.server.schemas import (
@@ -131,3 +132,9 @@ async def maintain(memory: Caller) -> MaintenanceReport:
 async def reindex(memory: Caller) -> Count:
     """Rebuild the vector index from SQL (operator only)."""
     return Count(count=await memory.reindex())
+
+
+@router.post("/check", response_model=CheckReport)
+async def check(memory: Caller, repair: bool = False) -> CheckReport:
+    """The store-wide invariants (``accord check``); ``repair=true`` rebuilds the index (operator only)."""
+    return await memory.check(repair=repair)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,7 +22,8 @@ router = APIRouter(tags=["memories"])
 @router.post("/memories/add", response_model=AddResult)
 async def add(body: AddRequest, memory: Caller, request: Request, response: Response) -> AddResult:
     """Remember a conversation. A write blocked by the gate is a 200 with ``status="blocked"``;
-    a rate-limited one also carries ``Retry-After``."""
+    a rate-limited one also carries ``Retry-After``. One blocked because the tenant's backlog
+    of jobs is full is a 429 with the same body and ``Retry-After``."""
     result = await memory.add(
         [m.model_dump() for m in body.messages],
         body.user_id,
@@ -36,6 +38,10 @@ async def add(body: AddRequest, memory: Caller, request: Request, response: Resp
     meter.record(bucket, result)
     response.headers.update(meter.headers(bucket, result))
     response.headers.update(await quota_headers(memory))
+    if result.blocked_reason == "backlog":
+        # Too many jobs wait: the server is overloaded for this tenant, so say so in HTTP terms.
+        response.status_code = 429
+        response.headers["Retry-After"] = str(max(1, math.ceil(result.retry_after_seconds or 1)))
     return result
 
 

@@ -1,7 +1,8 @@
 """Request and response bodies of the REST API. Fields and defaults are the Python API's.
 
 Bounds here keep malformed or absurd input out (a 422 naming the field); the engine then
-applies its own checks (a 400 naming the field). No body carries a tenant or agent identity
+applies its own checks (a 400 naming the field). Numbers and booleans are strict, as in the
+MCP tools: ``"limit": "5"``, ``"limit": true`` and ``"wait": "yes"`` are refused, not coerced. No body carries a tenant or agent identity
 except the operator's and admins' own administration requests.
 """
 
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Path as InPath
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from accord.domain.models import ContextFormat, Role, ServiceMode
 from accord.domain.validation import ID_PATTERN, MAX_LIMIT, MAX_QUERY_CHARS, UUID_PATTERN
@@ -109,8 +110,8 @@ class AddRequest(_Body):
     session_id: Id | None = None
     metadata: dict[str, Any] | None = None
     idempotency_key: Annotated[str, Field(max_length=200)] | None = None
-    wait: bool = False
-    timeout: Annotated[float, Field(gt=0, le=300)] = 60.0
+    wait: StrictBool = False
+    timeout: Annotated[float, Field(gt=0, le=300, strict=True)] = 60.0
 
 
 class RetrieveRequest(_Body):
@@ -118,11 +119,11 @@ class RetrieveRequest(_Body):
 
     query: Annotated[str, Field(max_length=MAX_QUERY_CHARS * 4)]
     user_id: Id
-    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 10
+    limit: Annotated[StrictInt, Field(ge=1, le=MAX_LIMIT)] = 10
     categories: Categories | None = None
     format: ContextFormat = "bullets"
-    context_max_tokens: Annotated[int, Field(ge=1, le=MAX_CONTEXT_TOKENS)] = 500
-    time_filter_days: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    context_max_tokens: Annotated[StrictInt, Field(ge=1, le=MAX_CONTEXT_TOKENS)] = 500
+    time_filter_days: Annotated[float, Field(gt=0, le=100_000, strict=True)] | None = None
     as_of: Timestamp | None = None
     agent_ids: Annotated[list[Id], Field(min_length=1, max_length=100)] | None = None
 
@@ -131,7 +132,7 @@ class UpdateRequest(_Body):
     """``update_memory(id, content=, importance=, category=)``: give at least one."""
 
     content: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
-    importance: Annotated[float, Field(ge=0, le=1)] | None = None
+    importance: Annotated[float, Field(ge=0, le=1, strict=True)] | None = None
     category: Annotated[str, Field(max_length=32)] | None = None
 
 
@@ -144,7 +145,7 @@ class ResolveRequest(_Body):
 class ConsentRequest(_Body):
     """A user's word on one agent; ``user_id`` only for admins acting for a user."""
 
-    granted: bool
+    granted: StrictBool
     categories: Categories | None = None
     user_id: Id | None = None
 
@@ -152,7 +153,7 @@ class ConsentRequest(_Body):
 class TenantRequest(_Body):
     tenant_id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    memory_quota: Annotated[int, Field(ge=1, le=10**12)] | None = None
+    memory_quota: Annotated[StrictInt, Field(ge=1, le=10**12)] | None = None
 
 
 class AgentRequest(_Body):
@@ -183,7 +184,7 @@ class UserTokenIssued(BaseModel):
 
 
 class RotateRequest(_Body):
-    overlap_seconds: Annotated[float, Field(ge=0, le=366 * 86_400)] = 3600.0
+    overlap_seconds: Annotated[float, Field(ge=0, le=366 * 86_400, strict=True)] = 3600.0
 
 
 class GrantRequest(_Body):

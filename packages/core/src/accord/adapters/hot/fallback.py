@@ -56,6 +56,16 @@ class FallbackHotCache:
     async def take_token(self, bucket: str, rate_per_second: float, burst: int, now: float) -> float:
         return await self._call(lambda c: c.take_token(bucket, rate_per_second, burst, now))
 
+    async def probe(self) -> str | None:
+        """Ask the primary now. An answer ends a fallback period at once (Redis is back: use it
+        from the next call, not after the retry window); a failure starts one."""
+        problem = await self.primary.probe()
+        if problem is None:
+            self._down_until = 0.0
+        else:
+            self._down_until = time.monotonic() + self.retry_after_seconds
+        return problem
+
     async def close(self) -> None:
         await self.primary.close()
         await self.fallback.close()

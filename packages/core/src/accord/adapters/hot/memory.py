@@ -120,6 +120,9 @@ class InMemoryHotCache:
             return 0.0
         return (1.0 - state.tokens) / rate_per_second
 
+    async def probe(self) -> str | None:
+        return None  # in-process: always there
+
     async def close(self) -> None:
         self._users.clear()
         self._buckets.clear()

@@ -184,6 +184,15 @@ class RedisHotCache:
             wait = await self._take_token_script(keys=[f"{self._prefix}bucket:{bucket}"], args=args)
         return max(0.0, float(wait))
 
+    async def probe(self) -> str | None:
+        """Ask Redis now (a PING): None when it answers, else the error."""
+        try:
+            with _storage_errors("ping"):
+                await self._redis.ping()
+        except StorageError as e:
+            return str(e)
+        return None
+
     async def close(self) -> None:
         with _storage_errors("close"):
             await self._redis.aclose()

@@ -258,6 +258,26 @@ class QdrantEdgeIndex:
         request = CountRequest(exact=True, filter=Filter(must=must))
         return self._call("count", lambda s: s.count(request))
 
+    async def point_ids(self, tenant_id: str) -> list[str]:
+        """Every point id of a tenant, as stored (a repeat would be a duplicate point)."""
+        out: list[str] = []
+        offset: Any = None
+        tenant = Filter(must=[_match("tenant_id", tenant_id)])
+        while True:
+            request = ScrollRequest(offset=offset, limit=1000, filter=tenant, with_payload=False, with_vector=False)
+            points, offset = self._call("scroll", lambda s, r=request: s.scroll(r))
+            out.extend(str(p.id) for p in points)
+            if offset is None:
+                return out
+
+    async def probe(self) -> str | None:
+        """None when the shard is open and answers a count, else the error."""
+        try:
+            self._call("count", lambda s: s.count(CountRequest(exact=False)))
+        except StorageError as e:
+            return str(e)
+        return None
+
     async def dump_payloads(self) -> dict[str, dict[str, Any]]:
         """Every point's payload by memory id, across tenants: for audits and isolation tests."""
         out: dict[str, dict[str, Any]] = {}

@@ -326,6 +326,30 @@ class QdrantServerIndex:
         )
         return result.count
 
+    async def probe(self) -> str | None:
+        """Ask the server now (does the collection exist): None when it answers, else the error."""
+        try:
+            async with self._boundary("answer"):
+                await self._client.collection_exists(self.collection)
+        except StorageError as e:
+            return str(e)
+        return None
+
+    async def point_ids(self, tenant_id: str) -> list[str]:
+        """Every point id of a tenant, as stored (a repeat would be a duplicate point)."""
+        await self._ensure_collection()
+        out: list[str] = []
+        offset: Any = None
+        while True:
+            async with self._boundary("scroll"):
+                points, offset = await self._client.scroll(
+                    self.collection, scroll_filter=_filter(tenant_id), limit=1000, offset=offset,
+                    with_payload=False, with_vectors=False,
+                )
+            out.extend(str(p.id) for p in points)
+            if offset is None:
+                return out
+
     async def clear(self) -> None:
         """Drop every point by recreating the collection, with the current ``dim``."""
 

@@ -50,6 +50,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Deleted content is overwritten with zeros, also in pages that go to the free list (FAST
+    # leaves those), so erased text is not left in the file. Deletes are rare: erasure, delete.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -117,6 +120,29 @@ class SqlRunner:
     def _sync_read(self, fn: Callable[[Connection], T]) -> T:
         with self._reader.connect() as conn:
             return fn(conn)
+
+    async def scrub(self) -> None:
+        """After an erasure: on SQLite, copy the WAL into the database and truncate it, so the
+        WAL's frames (which hold the erased rows as they were written) are gone at once, not at
+        the next restart. PostgreSQL keeps no such file readable by us; nothing to do."""
+        if self._async is not None:
+            return
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._write_thread, self._sync_checkpoint)
+        except (SQLAlchemyError, OSError) as e:
+            raise StorageError(f"truncating the write-ahead log failed on sqlite: {e}") from e
+
+    def _sync_checkpoint(self) -> None:
+        # On the raw connection: through SQLAlchemy it would run inside our BEGIN IMMEDIATE,
+        # and a checkpoint cannot run inside a transaction.
+        raw = self._writer.raw_connection()
+        try:
+            busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            raw.close()
+        if busy is not None and busy[0]:
+            # A reader held an old snapshot: the frames are copied but the log is not yet reset.
+            raise OSError("a reader held the write-ahead log; it is truncated at the next erasure or restart")
 
     async def close(self) -> None:
         if self._async is not None:

@@ -226,8 +226,35 @@ def apply_candidates(
     now: dt.datetime,
     lock: bool,
     shared_policy: str = "weigh",
+    quota: int | None = None,
 ) -> ApplyResult:
     resolver = Resolver(conn, tenant_id, now, lock=lock, job_id=job_id, shared_policy=shared_policy)
     for m in candidates:
+        if quota is None:
+            resolver.apply(m, stated_by, said_at)
+            continue
+        # Under a quota each candidate runs in a savepoint: one that leaves the tenant with more
+        # active durable memories than the quota (an insert, not an update) is rolled back.
+        kept = (len(resolver.result.created), len(resolver.result.touched), len(resolver.result.decisions))
+        savepoint = conn.begin_nested()
         resolver.apply(m, stated_by, said_at)
+        if _durable_active(conn, tenant_id) > quota:
+            savepoint.rollback()
+            del resolver.result.created[kept[0] :], resolver.result.touched[kept[1] :]
+            del resolver.result.decisions[kept[2] :]
+            resolver.result.decisions.append(("dropped", f"the tenant's memory quota of {quota} is used up"))
+        else:
+            savepoint.commit()
     return resolver.result
+
+
+def _durable_active(conn: Connection, tenant_id: str) -> int:
+    return conn.execute(
+        select(func.count())
+        .select_from(memories)
+        .where(
+            memories.c.tenant_id == tenant_id,
+            memories.c.status == MemoryStatus.ACTIVE.value,
+            memories.c.category != "episodic",
+        )
+    ).scalar_one()

@@ -24,15 +24,15 @@ from accord.domain.models import (
 from accord.adapters.sql import curation
 from accord.adapters.sql.store_curation import CurationMixin
 from accord.adapters.sql.store_index import IndexFeedMixin
+from accord.adapters.sql.store_integrity import IntegrityMixin
 from accord.adapters.sql.store_jobs import OPEN_JOB_STATUSES, JobQueueMixin
 from accord.domain.coherence import Derived
+from accord.errors import StorageError
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.migrate import ensure_current
-from accord.adapters.sql.records import (
-    memory_from_row,
-)
+from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
     ACTIVE_DURABLE,
     api_keys,
@@ -58,7 +58,7 @@ def _count(conn: Connection, table: Any, *where: Any) -> int:
     return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
+class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
     """The canonical store. ``url`` is a SQLAlchemy URL (sqlite or postgresql)."""
 
     def __init__(self, url: str) -> None:
@@ -302,13 +302,28 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin):
                 ).rowcount
                 for key, t in tables.items()
             }
-            # The user's consents, per-user grants and user tokens go too.
-            for t in (consents, grants, api_keys):
+            # Per-user grants and user tokens go: removing them only narrows access. A consent
+            # that withdraws or narrows access stays: it holds nothing the user said, and
+            # deleting it would let a blocked agent read and write the user's next memories.
+            for t in (grants, api_keys):
                 conn.execute(delete(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id))
+            # (categories is JSON: None is stored as JSON null, so it is read, not matched in SQL)
+            mine = (consents.c.tenant_id == tenant_id, consents.c.user_id == user_id)
+            plain = [
+                r.agent_id
+                for r in conn.execute(select(consents.c.agent_id, consents.c.granted, consents.c.categories).where(*mine))
+                if r.granted and r.categories is None
+            ]
+            if plain:
+                conn.execute(delete(consents).where(*mine, consents.c.agent_id.in_(plain)))
             return counts
 
         self._known_users.discard((tenant_id, user_id))
         counts = await self._write(run, "erasing a user")
+        try:
+            await self._sql.scrub()
+        except StorageError as e:  # the erasure itself is committed; say so, do not fail it
+            log.warning("erased user %s, but %s", user_id, e)
         return ForgetReport(
             user_id=user_id,
             memories=counts["memories"],

@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.errors import StorageError
@@ -237,6 +237,7 @@ class JobQueueMixin(_StoreParts):
         stated_by: str | None,
         said_at: dt.datetime,
         shared_policy: str = "weigh",
+        quota: int | None = None,
     ) -> ApplyResult | None:
         """Resolve and apply the job's candidates in one transaction; mark the job applied.
 
@@ -266,6 +267,7 @@ class JobQueueMixin(_StoreParts):
                 now=now,
                 lock=lock,
                 shared_policy=shared_policy,
+                quota=quota,
             )
             conn.execute(
                 update(jobs)
@@ -350,6 +352,41 @@ class JobQueueMixin(_StoreParts):
                 oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.UTC)  # min() skips the type
                 stats["oldest_queued_age_seconds"] = max(0.0, (now - oldest).total_seconds())
         return stats
+
+    async def job_backlog(self, tenant_id: str, since: dt.datetime) -> tuple[int, int]:
+        """The tenant's open jobs, and how many of its jobs finished since ``since``."""
+        mine = jobs.c.tenant_id == tenant_id
+
+        def run(conn: Connection) -> tuple[int, int]:
+            pending = conn.execute(
+                select(func.count()).select_from(jobs).where(mine, jobs.c.status.in_(OPEN_JOB_STATUSES))
+            ).scalar_one()
+            done = 0
+            if pending:  # the pace matters only to a blocked add, read it then
+                done = conn.execute(
+                    select(func.count())
+                    .select_from(jobs)
+                    .where(mine, jobs.c.status == JobStatus.DONE.value, jobs.c.updated_at >= since)
+                ).scalar_one()
+            return pending, done
+
+        return await self._read(run, "counting open jobs")
+
+    async def release_jobs(self, worker_id: str, now: dt.datetime) -> int:
+        """Hand back every job this worker holds (it is shutting down cleanly): queued again at
+        once, the interrupted attempt not spent, a saved extraction kept for the replay."""
+        stmt = (
+            update(jobs)
+            .where(jobs.c.lease_owner == worker_id, jobs.c.status == JobStatus.RUNNING.value)
+            .values(
+                status=JobStatus.QUEUED.value,
+                lease_owner=None,
+                lease_expires_at=None,
+                attempts=case((jobs.c.attempts > 0, jobs.c.attempts - 1), else_=0),
+                updated_at=now,
+            )
+        )
+        return await self._write(lambda conn: conn.execute(stmt).rowcount, "releasing jobs")
 
     async def get_job(self, tenant_id: str, job_id: str) -> Job | None:
         stmt = select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.id == job_id)
