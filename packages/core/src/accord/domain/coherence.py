@@ -29,7 +29,7 @@ class Derived:
     status: MemoryStatus
 
 
-def coherent(ranked: Sequence[Memory], derived: Mapping[str, Sequence[Derived]], limit: int) -> list[Memory]:
+def coherent(ranked: Sequence[Memory], derived: Mapping[str, Sequence[Derived]]) -> list[Memory]:
     """``ranked`` with raw turns that state a superseded value marked, and without saying a thing twice.
 
     A turn gives way only when its facts say most of what it says (:data:`COVERED` of its words):
@@ -37,24 +37,31 @@ def coherent(ranked: Sequence[Memory], derived: Mapping[str, Sequence[Derived]],
 
     ``derived`` maps a turn's message id to the durable memories extracted from it. A turn is
     marked (metadata ``superseded``) when one of them is archived: it says something no longer
-    believed. A turn is dropped when every fact drawn from it is active and among the first
-    ``limit`` of ``ranked``: the facts say it already. Everything else is kept in order.
+    believed. A turn is dropped when every fact drawn from it is active and among ``ranked``:
+    the facts say it already, and those ranked below the turn take its place (the concise
+    current wording, where the turn was). Everything else is kept in order. Nothing depends on
+    how many memories the caller will keep, so the first k are the same for any cut.
     """
-    shown = {m.id: m for m in ranked[:limit]}
-    dropped: set[str] = set()
+    present = {m.id: m for m in ranked}
+    dropped: dict[str, list[str]] = {}  # a dropped turn -> the facts that stand in for it
     stale: set[str] = set()
     for m in ranked:
         facts = derived.get(m.source.message_id or "", ()) if m.category is Category.EPISODIC else ()
         if any(d.status is MemoryStatus.ARCHIVED for d in facts):
             stale.add(m.id)
-        elif facts and all(d.status is MemoryStatus.ACTIVE and d.memory_id in shown for d in facts):
-            if _covered(m.content, [shown[d.memory_id].content for d in facts]):
-                dropped.add(m.id)
-    return [
-        m.model_copy(update={"metadata": {**m.metadata, SUPERSEDED: True}}) if m.id in stale else m
-        for m in ranked
-        if m.id not in dropped
-    ]
+        elif facts and all(d.status is MemoryStatus.ACTIVE and d.memory_id in present for d in facts):
+            if _covered(m.content, [present[d.memory_id].content for d in facts]):
+                dropped[m.id] = [d.memory_id for d in facts]
+    out: list[Memory] = []
+    placed: set[str] = set()
+    for m in ranked:
+        for i in dropped.get(m.id, [m.id]):
+            if i in placed or i in dropped:
+                continue
+            placed.add(i)
+            kept = present[i]
+            out.append(kept.model_copy(update={"metadata": {**kept.metadata, SUPERSEDED: True}}) if i in stale else kept)
+    return out
 
 
 # The share of a turn's words its facts must repeat for the turn to give way to them.

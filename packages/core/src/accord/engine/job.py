@@ -22,6 +22,7 @@ from accord.domain.conflict_rules import Action, Claim, has_change_cue, similari
 from accord.domain.models import ExtractedMemory, Job, JobStatus, Message, SourceKind
 from accord.domain.qualifiers import qualify
 from accord.domain.records import ApplyResult, NewMemory, content_hash
+from accord.domain.safety import clean_text
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
 from accord.engine.indexing import Indexer
@@ -150,7 +151,11 @@ class Worker:
         """Turn the saved extraction into candidate rows; conflict resolution decides their fate."""
         unique: dict[str, ExtractedMemory] = {}
         for e in extracted:
-            unique.setdefault(content_hash(e.content), qualify(e))
+            # Derived text is stored clean: one line, no invisible, bidi or tag characters
+            # (a raw turn keeps what was said; it is made safe when rendered).
+            content = clean_text(e.content)
+            if content:
+                unique.setdefault(content_hash(content), qualify(e.model_copy(update={"content": content})))
         items = list(unique.items())
         vectors = await self.indexer.embed([e.content for _, e in items])
         new = []

@@ -1,7 +1,7 @@
 """``accord eval``: run an evaluation on a fresh temporary store and print its table.
 
     accord eval locomo PATH [--embedder SPEC] [--modes lexical dense hybrid]
-                            [--conversations N] [--set KEY=VALUE ...] [--json OUT]
+                            [--conversations N] [--budgets TOKENS ...] [--set KEY=VALUE ...] [--json OUT]
     accord eval extraction FILE [FILE ...] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
     accord eval personas PATH [--limit N] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
 
@@ -112,6 +112,14 @@ def _add_locomo(benchmarks: Any) -> None:
     p.add_argument(
         "--conversations", type=int, default=None, metavar="N", help="only the first N conversations"
     )
+    p.add_argument(
+        "--budgets",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="TOKENS",
+        help="also ask each question with get(limit=10) at these context budgets and score what is rendered",
+    )
     _add_outputs(p)
 
 
@@ -157,6 +165,7 @@ async def _run(args: argparse.Namespace, progress: Progress | None) -> tuple[Bas
         embedder=args.embedder,
         limit_conversations=args.conversations,
         modes=args.modes,
+        budgets=args.budgets,
         progress=progress,
     )
     return locomo, locomo.to_table()
