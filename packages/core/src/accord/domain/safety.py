@@ -22,8 +22,9 @@ that a model (or a reader) could take for structure rather than content is neutr
 * **Links** are optionally replaced by their host (``[link: example.com]``): a query string is
   where an exfiltration payload hides, and a prompt rarely needs the full address.
 
-``clean_text`` is also applied to derived text before it is stored (see ``engine.job``), so
-the store never holds an extracted fact with hidden characters in it.
+``clean_text`` is also applied to derived text before it is stored, and an extractor reads each
+turn through ``visible_text`` (see ``engine.job``), so the store never holds an extracted fact
+with hidden characters in it, nor one whose words they glued together.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Iterable
 
 import regex
 
-__all__ = ["clean_text", "neutralise_markers", "safe_line", "strip_links", "without_phrases"]
+__all__ = ["clean_text", "neutralise_markers", "safe_line", "strip_links", "visible_text", "without_phrases"]
 
 # Bidi embeddings/overrides/isolates/marks and the Arabic letter mark: a space, not nothing.
 _BIDI = regex.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -57,6 +58,8 @@ _TEMPLATE = re.compile(
     rf"<\|[^<>|\n]{{0,64}}\|>(?:[ \t]*(?:{_ROLE_WORDS})\b)?"
     r"|\[/?INST\]|<</?SYS>>|\[/?SYSTEM_PROMPT\]|\[/?AVAILABLE_TOOLS\]|\[/?TOOL_(?:CALLS|RESULTS)\]"
     r"|</?(?:s|bos|eos|pad|start_of_turn|end_of_turn)>"
+    # Markup declarations and processing instructions (<!DOCTYPE, <!ENTITY, <?xml ...?>): never speech.
+    r"|<![A-Za-z][^<>\n]{0,200}>|<\?[^<>\n]{0,200}\?>"
     rf"|<\s*/?\s*(?:{_ROLE_WORDS})\b[^<>\n]{{0,200}}?/?\s*>",
     re.IGNORECASE,
 )
@@ -77,6 +80,12 @@ def _visible(text: str) -> str:
     text = _BIDI.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     return _MARK_RUN.sub(r"\1", text)
+
+
+def visible_text(text: str) -> str:
+    """``text`` as a reader sees it, line breaks kept: what an extractor should read, so that
+    hidden characters cannot glue words together or split them ("Berlin" + RLO + "evil")."""
+    return _visible(text)
 
 
 def _fold(text: str) -> str:
