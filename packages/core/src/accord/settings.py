@@ -82,7 +82,15 @@ class AccordSettings(BaseSettings):
     profile_memories: int = Field(
         default=5, ge=0, le=50, description="high-importance facts always considered for the context (0: off)"
     )
-    profile_min_importance: float = Field(default=0.7, ge=0, le=1)
+    profile_min_importance: float = Field(
+        default=0.0, ge=0, le=1, description="the least importance a profile fact needs (0: the most important, whatever)"
+    )
+    recent_turns: int = Field(
+        default=6,
+        ge=0,
+        le=50,
+        description="the user's newest raw turns, always considered like profile facts ('continue where we left off')",
+    )
     context_strip_links: bool = Field(
         default=False, description="replace every link in a context by its host ('[link: example.com]')"
     )

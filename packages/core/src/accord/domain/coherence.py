@@ -4,7 +4,9 @@ A raw (episodic) turn that stated a value since superseded would contradict the 
 the prompt ("I work at Initech" beside "User joined Umbrella Corp"): it stays (it is still what was
 said, and the evidence for "when did I change jobs?") but is marked as earlier, so the context
 renders it as "[2026-03-01, since changed] user: ...". A turn whose every fact is shown only
-repeats them: it gives way to the facts, the concise current wording.
+repeats them: it gives way to the facts, the concise current wording. And no memory is shown
+whose every word another shown memory already says (:func:`without_repeats`): "User works as a
+data analyst" gives way to "User works at Northwind as a data analyst".
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from accord.domain import lexical
 from accord.domain.models import Category, Memory, MemoryStatus
 
-__all__ = ["SUPERSEDED", "Derived", "coherent"]
+__all__ = ["SUPERSEDED", "Derived", "coherent", "without_repeats"]
 
 # The metadata flag of a raw turn whose statement has since been superseded.
 SUPERSEDED = "superseded"
@@ -74,3 +76,55 @@ def _covered(turn: str, facts: Sequence[str]) -> bool:
         return True
     kept = set(lexical.tokenize(" ".join(facts)))
     return len(said & kept) / len(said) >= COVERED
+
+
+def _said(m: Memory) -> frozenset[str]:
+    # "user" opens every derived fact ("User works at ..."): it says nothing about the user.
+    return frozenset(lexical.tokenize(m.content)) - {"user"}
+
+
+def _may_absorb(big: Memory, small: Memory) -> bool:
+    """Whether ``big`` may stand in for ``small`` when it says all ``small`` says.
+
+    Two raw turns never: each is its own moment, said by someone. A durable memory and a raw
+    turn only when the memory was drawn from that very turn (a fact from another turn is other
+    evidence). Two durable memories always. A turn marked as earlier never stands in for anything.
+    """
+    if big.metadata.get(SUPERSEDED):
+        return False
+    turns = (big.category is Category.EPISODIC) + (small.category is Category.EPISODIC)
+    if turns == 2:
+        return False
+    if turns == 1:
+        return big.source.message_id is not None and big.source.message_id == small.source.message_id
+    return True
+
+
+def without_repeats(ranked: Sequence[Memory]) -> list[Memory]:
+    """``ranked`` without a memory whose every word another one says; that one takes the better
+    of the two places. Memories without words are kept. No rule reads a limit, so the first k are
+    the same for any cut."""
+    said = [_said(m) for m in ranked]
+    gone: set[int] = set()
+    # i gives way to j: j says at least all i says (equal wordings: the lower-ranked one goes).
+    stand_in: dict[int, int] = {}
+    for i, mine in enumerate(said):
+        if not mine:
+            continue
+        for j, other in enumerate(said):
+            if j == i or j in gone or not mine <= other or (mine == other and j > i):
+                continue
+            if _may_absorb(ranked[j], ranked[i]):
+                gone.add(i)
+                stand_in[i] = j
+                break
+    out: list[Memory] = []
+    placed: set[int] = set()
+    for i in range(len(ranked)):
+        j = i
+        while j in stand_in:  # follow the chain to the memory that stays
+            j = stand_in[j]
+        if j not in placed:
+            placed.add(j)
+            out.append(ranked[j])
+    return out

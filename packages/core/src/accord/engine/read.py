@@ -13,7 +13,7 @@ from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.errors import StorageError
 from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
-from accord.domain.coherence import coherent
+from accord.domain.coherence import coherent, without_repeats
 from accord.domain.context import build_context
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
@@ -161,13 +161,9 @@ class Reader:
         """Mark raw turns that state a superseded value, and keep one wording where a turn and its
         facts would say the same thing (see :func:`accord.domain.coherence.coherent`)."""
         jobs = {m.source.job_id for m, _ in ranked if m.category is Category.EPISODIC and m.source.job_id}
-        if not jobs:
-            return ranked
-        derived = await self.parts.store.derived_from_turns(tenant_id, sorted(jobs))
-        if not derived:
-            return ranked
+        derived = await self.parts.store.derived_from_turns(tenant_id, sorted(jobs)) if jobs else {}
         score = {m.id: s for m, s in ranked}
-        kept = coherent([m for m, _ in ranked], derived)
+        kept = without_repeats(coherent([m for m, _ in ranked], derived))
         return [(m, score[m.id]) for m in kept]
 
     def _fuse(self, hits: IndexHits) -> dict[str, float]:
@@ -225,17 +221,22 @@ class Reader:
         return boost({i: r for i, r in fused.items() if i in memories})
 
     async def _profile(self, scope: _Scope) -> list[Memory]:
-        s = self.parts.settings
-        if s.profile_memories == 0:
-            return []
-        every = scope.categories is None or ALL_CATEGORIES.issubset(scope.categories)
-        found = await self.parts.store.top_by_importance(
-            scope.principal.tenant_id,
-            scope.user_id,
-            limit=s.profile_memories,
-            min_importance=s.profile_min_importance,
-            categories=None if every else scope.categories,  # no filter is a cheaper query
-        )
+        """The user's most important durable memories and newest raw turns, whatever the query:
+        a user with memories never gets an empty context, and "continue where we left off"
+        finds where they left off."""
+        s, store, tenant = self.parts.settings, self.parts.store, scope.principal.tenant_id
+        found: list[Memory] = []
+        if s.profile_memories:
+            every = scope.categories is None or ALL_CATEGORIES.issubset(scope.categories)
+            found += await store.top_by_importance(
+                tenant,
+                scope.user_id,
+                limit=s.profile_memories,
+                min_importance=s.profile_min_importance,
+                categories=None if every else scope.categories,  # no filter is a cheaper query
+            )
+        if s.recent_turns and (scope.categories is None or Category.EPISODIC.value in scope.categories):
+            found += await store.list_memories(tenant, scope.user_id, categories=[Category.EPISODIC.value], limit=s.recent_turns)
         return [m for m in found if scope.created_after is None or m.created_at >= scope.created_after]
 
     async def _search(

@@ -4,6 +4,8 @@
                             [--conversations N] [--budgets TOKENS ...] [--set KEY=VALUE ...] [--json OUT]
     accord eval extraction FILE [FILE ...] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
     accord eval personas PATH [--limit N] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
+    accord eval context FILE [--budget TOKENS] [--split tuning|heldout] [--set KEY=VALUE ...] [--json OUT]
+                             [--show-misses N]
 
 Also runnable as ``python -m accord.evals.cli locomo PATH ...``.
 """
@@ -22,6 +24,7 @@ from pydantic import BaseModel
 
 from accord.errors import AccordError
 from accord.evals._report import MODES
+from accord.evals.context import run_context
 from accord.evals.extraction import run_extraction, run_personas
 from accord.evals.locomo import run_locomo
 
@@ -123,6 +126,22 @@ def _add_locomo(benchmarks: Any) -> None:
     _add_outputs(p)
 
 
+def _add_context(benchmarks: Any) -> None:
+    p = benchmarks.add_parser(
+        "context",
+        help="context quality: expected-fact recall, stale and duplicate rates of next-session contexts",
+        description=(
+            "Play each multi-session scenario (benchmarks/context/FORMAT.md) as a fresh user, ask its "
+            "next-session query and score the rendered context."
+        ),
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="a scenarios JSONL file")
+    p.add_argument("--budget", type=int, default=500, metavar="TOKENS", help="context_max_tokens (default 500)")
+    p.add_argument("--split", choices=["tuning", "heldout"], default=None, help="only this half of the scenarios")
+    _add_outputs(p)
+    _add_misses(p, "scenarios with a missed, stale or duplicate fact, with their context")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accord eval", description="Evaluations on a fresh temporary store."
@@ -131,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_locomo(benchmarks)
     _add_extraction(benchmarks)
     _add_personas(benchmarks)
+    _add_context(benchmarks)
     return parser
 
 
@@ -159,6 +179,11 @@ async def _run(args: argparse.Namespace, progress: Progress | None) -> tuple[Bas
             args.path, limit=args.limit, settings_overrides=overrides, progress=progress
         )
         return personas, _joined(personas.to_table(), personas.show_misses(args.show_misses))
+    if args.benchmark == "context":
+        context = await run_context(
+            args.file, budget=args.budget, split=args.split, settings_overrides=overrides, progress=progress
+        )
+        return context, _joined(context.to_table(), context.show_misses(args.show_misses))
     locomo = await run_locomo(
         args.path,
         settings_overrides=overrides,
