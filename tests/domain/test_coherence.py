@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accord.domain.coherence import Derived, coherent
+from accord.domain.coherence import Derived, coherent, without_repeats
 from accord.domain.models import Category, Memory, MemorySource, MemoryStatus, SourceKind
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
@@ -87,3 +87,45 @@ def test_a_turn_with_no_words_of_its_own_gives_way_to_its_facts() -> None:
     turn = memory("!!!", Category.EPISODIC, "m8")
     fact = memory("User is vegan", Category.FACT, "m8")
     assert coherent([fact, turn], {"m8": [Derived(fact.id, MemoryStatus.ACTIVE)]}) == [fact]
+
+
+# --- without_repeats ---------------------------------------------------------------------------
+
+
+def said(mid: str, content: str, category: Category, message_id: str | None = None, **meta: object) -> Memory:
+    return memory(mid, category, message_id).model_copy(update={"content": content, "metadata": dict(meta)})
+
+
+ANALYST = said("a", "User works as a data analyst", Category.FACT, "m1")
+NORTHWIND = said("n", "User works at Northwind as a data analyst", Category.FACT, "m2")
+TURN = said("t", "I work at Northwind as a data analyst, since 2020", Category.EPISODIC, "m2")
+OTHER_TURN = said("o", "I work at Northwind as a data analyst, since 2020 and love it", Category.EPISODIC, "m9")
+
+
+def test_a_fact_another_fact_says_gives_way_and_the_other_takes_its_place() -> None:
+    assert without_repeats([ANALYST, OTHER_TURN, NORTHWIND]) == [NORTHWIND, OTHER_TURN]
+    # And a chain: the Northwind fact gives way to the turn it was drawn from, which says more.
+    assert without_repeats([ANALYST, TURN, NORTHWIND]) == [TURN]
+
+
+def test_a_fact_its_own_turn_says_gives_way_to_the_turn() -> None:
+    fact = said("f", "User works at Northwind", Category.FACT, "m2")
+    assert without_repeats([fact, TURN]) == [TURN]
+    # A turn it was not drawn from is other evidence: both stay.
+    assert without_repeats([fact, OTHER_TURN]) == [fact, OTHER_TURN]
+
+
+def test_two_turns_never_stand_in_for_each_other() -> None:
+    assert without_repeats([TURN, OTHER_TURN]) == [TURN, OTHER_TURN]
+
+
+def test_equal_wordings_keep_the_better_ranked() -> None:
+    twin = said("n2", "User works at Northwind as a data analyst", Category.FACT, "m3")
+    assert without_repeats([NORTHWIND, twin]) == [NORTHWIND]
+    assert without_repeats([twin, NORTHWIND]) == [twin]
+
+
+def test_an_earlier_turn_stands_in_for_nothing_and_wordless_memories_stay() -> None:
+    earlier = said("e", "User works at Northwind as a data analyst now", Category.EPISODIC, "m2", superseded=True)
+    empty = said("x", "the", Category.FACT, "m5")
+    assert without_repeats([NORTHWIND, earlier, empty]) == [NORTHWIND, earlier, empty]
