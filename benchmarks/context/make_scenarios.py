@@ -4,7 +4,8 @@ Each scenario: a user over two or three sessions (a few days apart), then the qu
 asks at the start of the next session, the facts a good context must hold and those it must
 not hold as current. A turn starting with "A: " is the assistant's. The split into tuning and
 held-out halves is fixed here, by position within each domain (odd: tuning, even: held-out),
-and was fixed before any tuning.
+and was fixed before any tuning. ``scenarios-long.jsonl`` is each scenario with four sessions of
+everyday talk about other things before its last session: a stress check, never tuned on.
 """
 
 from __future__ import annotations
@@ -263,6 +264,38 @@ S: list[tuple[str, str, list[list[str]], list[str], list[str]]] = [
 ]
 
 
+# Everyday talk about other things, for the long variant: four sessions of it between the first
+# session and the last, so what matters competes with many other memories of the same user.
+FILLER = [
+    "I watched a documentary about octopuses last night", "My neighbour is repainting his fence blue",
+    "It rained all weekend here", "I finally finished that mystery novel", "We had pancakes for breakfast",
+    "My cousin is visiting from Toronto", "I tried a new yoga class on Tuesday", "The bus was late again today",
+    "I bought a new umbrella", "My phone battery dies so quickly", "I'm thinking of repainting the kitchen",
+    "We went to a street food market on Saturday", "I started a jigsaw puzzle with 1000 pieces",
+    "My friend Carla got engaged", "I've been listening to a podcast about history",
+    "The printer at home jammed again", "I cleaned out the garage", "We adopted a goldfish named Bubbles",
+    "I saw a great band at a small club", "My back hurts from gardening", "I ordered new running socks",
+    "The supermarket ran out of bread", "I learned to make sourdough", "My laptop fan is noisy",
+    "We watched the football final at a pub", "I'm trying to drink more water", "My niece turned five",
+    "The heating broke for a day", "I found an old photo album", "I'm reading about the Roman empire",
+    "We planted tomatoes on the balcony", "My train was cancelled this morning",
+]
+
+
+def _long(row: dict, n: int) -> dict:
+    """The scenario with four sessions of other talk before its last session (the first session stays first)."""
+    sessions = row["sessions"]
+    at = dt.datetime.fromisoformat(sessions[0]["at"])
+    filler = [
+        {"at": (at + dt.timedelta(days=1 + k)).isoformat(),
+         "turns": [{"role": "user", "content": FILLER[(n * 7 + k * 3 + j) % len(FILLER)]} for j in range(3)]}
+        for k in range(4)
+    ]
+    head, tail = (sessions[:1], sessions[1:]) if len(sessions) > 1 else ([], sessions)
+    moved = [{**t, "at": (at + dt.timedelta(days=6 + 4 * i)).isoformat()} for i, t in enumerate(tail)]
+    return {**row, "id": row["id"] + "-long", "sessions": [*head, *filler, *moved]}
+
+
 def main() -> None:
     out = Path(__file__).with_name("scenarios.jsonl")
     seen: dict[str, int] = {}
@@ -293,6 +326,11 @@ def main() -> None:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(rows)} scenarios written to {out}: " + ", ".join(f"{d} {k}" for d, k in seen.items()))
+    long_out = out.with_name("scenarios-long.jsonl")
+    with long_out.open("w", encoding="utf-8") as f:
+        for n, row in enumerate(rows):
+            f.write(json.dumps(_long(row, n), ensure_ascii=False) + "\n")
+    print(f"{len(rows)} long variants written to {long_out}")
 
 
 if __name__ == "__main__":

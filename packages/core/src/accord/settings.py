@@ -89,7 +89,7 @@ class AccordSettings(BaseSettings):
         default=6,
         ge=0,
         le=50,
-        description="the user's newest raw turns, always considered like profile facts ('continue where we left off')",
+        description="the user's newest own turns, always considered like profile facts ('continue where we left off')",
     )
     context_strip_links: bool = Field(
         default=False, description="replace every link in a context by its host ('[link: example.com]')"

@@ -236,7 +236,11 @@ class Reader:
                 categories=None if every else scope.categories,  # no filter is a cheaper query
             )
         if s.recent_turns and (scope.categories is None or Category.EPISODIC.value in scope.categories):
-            found += await store.list_memories(tenant, scope.user_id, categories=[Category.EPISODIC.value], limit=s.recent_turns)
+            # What the user said last; the assistant's replies join only when the query matches them.
+            turns = await store.list_memories(
+                tenant, scope.user_id, categories=[Category.EPISODIC.value], limit=2 * s.recent_turns
+            )
+            found += [m for m in turns if m.source.role != "assistant"][: s.recent_turns]
         return [m for m in found if scope.created_after is None or m.created_at >= scope.created_after]
 
     async def _search(
