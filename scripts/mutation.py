@@ -77,6 +77,7 @@ MODULES: dict[str, Module] = {
         Module("resolution", "accord/domain/resolution.py"),
         Module("lifecycle", "accord/domain/lifecycle.py"),
         Module("coherence", "accord/domain/coherence.py"),
+        Module("safety", "accord/domain/safety.py"),
     )
 }
 
@@ -237,6 +238,15 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "importances are kept to six decimals: a difference is 0 or about 1e-6, never exactly 1e-9",
     ),
     # coherence
+    "accord.domain.coherence.x_without_repeats__mutmut_18": (
+        "(mine == other and j >= i)",
+        "j == i is skipped just before, so j >= i and j > i differ nowhere",
+    ),
+    "accord.domain.coherence.x_without_repeats__mutmut_24": (
+        "gone.add(None)",
+        "skipping gone memories only saves work: absorbing into a gone one follows its chain to the same "
+        "memory, and no two memories can absorb each other (that needs j < i and i < j)",
+    ),
     "accord.domain.coherence.x_coherent__mutmut_12": (
         '"XXXX"',
         "no turn is derived from an empty message id (the store reads only memories with one)",

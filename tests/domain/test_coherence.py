@@ -129,3 +129,15 @@ def test_an_earlier_turn_stands_in_for_nothing_and_wordless_memories_stay() -> N
     earlier = said("e", "User works at Northwind as a data analyst now", Category.EPISODIC, "m2", superseded=True)
     empty = said("x", "the", Category.FACT, "m5")
     assert without_repeats([NORTHWIND, earlier, empty]) == [NORTHWIND, earlier, empty]
+
+
+def test_a_turn_with_two_facts_one_above_and_one_below_brings_up_the_one_below() -> None:
+    other = memory("User joined Umbrella as a chemist", Category.FACT, "m2")
+    derived = {"m2": [Derived(FACT_NEW.id, MemoryStatus.ACTIVE), Derived(other.id, MemoryStatus.ACTIVE)]}
+    ranked = [FACT_NEW, TURN_NEW, TURN_CHAT, other]
+    assert coherent(ranked, derived) == [FACT_NEW, other, TURN_CHAT]
+
+
+def test_a_wordless_memory_first_does_not_stop_the_others_from_being_read() -> None:
+    empty = said("x", "the", Category.FACT, "m5")
+    assert without_repeats([empty, ANALYST, NORTHWIND]) == [empty, NORTHWIND]

@@ -14,12 +14,11 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from accord import Category, Memory, MemorySource, SourceKind
 from accord.domain.context import CATEGORY_HEADINGS, TITLE, build_context
 from accord.domain.safety import clean_text, neutralise_markers, safe_line, strip_links, without_phrases
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 HEADINGS = {TITLE, *CATEGORY_HEADINGS.values()}

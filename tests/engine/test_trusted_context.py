@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
-
 from accord import AccordSettings, AsyncAccord
 from accord.domain.context import CATEGORY_HEADINGS, TITLE
 

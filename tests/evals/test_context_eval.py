@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from accord.errors import InvalidInputError
 from accord.evals._context_corpus import load_scenarios
 from accord.evals._context_score import context_lines, fact_in, score_context

@@ -51,9 +51,12 @@ def coherent(ranked: Sequence[Memory], derived: Mapping[str, Sequence[Derived]])
         facts = derived.get(m.source.message_id or "", ()) if m.category is Category.EPISODIC else ()
         if any(d.status is MemoryStatus.ARCHIVED for d in facts):
             stale.add(m.id)
-        elif facts and all(d.status is MemoryStatus.ACTIVE and d.memory_id in present for d in facts):
-            if _covered(m.content, [present[d.memory_id].content for d in facts]):
-                dropped[m.id] = [d.memory_id for d in facts]
+        elif (
+            facts
+            and all(d.status is MemoryStatus.ACTIVE and d.memory_id in present for d in facts)
+            and _covered(m.content, [present[d.memory_id].content for d in facts])
+        ):
+            dropped[m.id] = [d.memory_id for d in facts]
     out: list[Memory] = []
     placed: set[str] = set()
     for m in ranked:

@@ -23,7 +23,7 @@ from accord.domain.models import Category, ContextFormat, Memory
 from accord.domain.safety import safe_line
 from accord.domain.tokens import count_tokens
 
-__all__ = ["RenderedContext", "build_context", "CATEGORY_HEADINGS", "EMPTY", "TITLE", "line_text"]
+__all__ = ["CATEGORY_HEADINGS", "EMPTY", "TITLE", "RenderedContext", "build_context", "line_text"]
 
 TITLE = "What you know about this user:"
 CATEGORY_HEADINGS: dict[Category, str] = {

@@ -47,7 +47,7 @@ _BREAKS = regex.compile(r"[\t\n\v\f\r\x85\u2028\u2029]")
 _SPACES = regex.compile(r"[\p{Zs}\s]+")
 # More than this many combining marks on one base is decoration ("zalgo"), not writing.
 _MAX_MARKS = 4
-_MARK_RUN = regex.compile(r"(\p{M}{%d})\p{M}+" % _MAX_MARKS)
+_MARK_RUN = regex.compile(rf"(\p{{M}}{{{_MAX_MARKS}}})\p{{M}}+")
 
 _ROLE_WORDS = (
     "system|user|assistant|human|ai|bot|model|developer|tool|function|ipython|instructions?"

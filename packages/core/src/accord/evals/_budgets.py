@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from accord.domain.models import ContextResult
 from accord.evals.metrics import percentile, recall_at_k
 
-__all__ = ["BUDGET_LIMIT", "BudgetScores", "BudgetSample", "rendered_sample", "summarize_budgets"]
+__all__ = ["BUDGET_LIMIT", "BudgetSample", "BudgetScores", "rendered_sample", "summarize_budgets"]
 
 # What a user gets by default: get(query, user_id) returns 10 memories.
 BUDGET_LIMIT = 10

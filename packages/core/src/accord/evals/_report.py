@@ -128,8 +128,10 @@ def _budget_lines(run: ModeRun) -> list[str]:
     if not run.budgets:
         return []
     lines = [
-        f"{run.mode}: context budget (get(limit={BUDGET_LIMIT}), bullets; categories 1-4, "
-        "evidence among the rendered memories)",
+        (
+            f"{run.mode}: context budget (get(limit={BUDGET_LIMIT}), bullets; categories 1-4, "
+            "evidence among the rendered memories)"
+        ),
         f"{'budget':>8}{'recall':>9}{'tokens':>9}{'p95':>7}{'rendered':>10}",
     ]
     for b in run.budgets:
