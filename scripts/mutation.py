@@ -237,6 +237,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "<= 1e-9",
         "importances are kept to six decimals: a difference is 0 or about 1e-6, never exactly 1e-9",
     ),
+    # safety
+    "accord.domain.safety.x__host__mutmut_9": (
+        'else "XXXX"',
+        "a host without a dot is dropped just after, and XXXX has none",
+    ),
     # coherence
     "accord.domain.coherence.x_without_repeats__mutmut_18": (
         "(mine == other and j >= i)",

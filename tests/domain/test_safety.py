@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from accord import Category, Memory, MemorySource, SourceKind
 from accord.domain.context import CATEGORY_HEADINGS, TITLE, build_context
-from accord.domain.safety import clean_text, neutralise_markers, safe_line, strip_links, without_phrases
+from accord.domain.safety import clean_text, neutralise_markers, safe_line, strip_links, visible_text, without_phrases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +37,7 @@ def mem(mid: str, content: str, category: Category = Category.FACT, **meta: Any)
 CLEAN = [
     ("line breaks of every kind fold", "a\nb\r\nc\u2028d\u2029e\x85f\vg\fh", "a b c d e f g h"),
     ("whitespace runs fold and ends trim", "  a \t\t b  ", "a b"),
+    ("a tab is a space", "a\tb", "a b"),
     ("zero-width characters go", "ad\u200bmi\u200cn\u200d\u2060\ufeff\u00ad", "admin"),
     ("tag characters go", "hi\U000e0001\U000e0049\U000e0047\U000e007f", "hi"),
     ("a bidi override is a word break", "Berlin\u202eevil\u202c", "Berlin evil"),
@@ -52,6 +53,10 @@ CLEAN = [
 @pytest.mark.parametrize(("rule", "raw", "clean"), CLEAN, ids=[c[0] for c in CLEAN])
 def test_clean_text(rule: str, raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
+
+
+def test_what_an_extractor_reads_keeps_its_lines_and_loses_hidden_characters() -> None:
+    assert visible_text("I live in Berlin\u202eevil\r\nad\u200bmin\u2028ok\tthen") == "I live in Berlin evil\nadmin\nok then"
 
 
 # --- markers --------------------------------------------------------------------------------
@@ -94,6 +99,7 @@ LINKS = [
     ("userinfo is not a host", "http://user:pw@host.net/x", "[link: host.net]"),
     ("a link without a host", "javascript:alert(1)", "[link]"),
     ("text without links is unchanged", "I like example dot com", "I like example dot com"),
+    ("a scheme with nothing after it", "see file:/// now", "see [link] now"),
 ]
 
 

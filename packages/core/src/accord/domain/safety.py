@@ -43,7 +43,7 @@ _BIDI = regex.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = regex.compile(r"[^\n\P{Cc}]|[\p{Cf}\p{Cs}\p{Co}\p{Noncharacter_Code_Point}]")
 # Terminal escape sequences (colours, cursor moves): their ESC would go, the rest would stay.
 _ANSI = regex.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_BREAKS = regex.compile(r"[\t\n\v\f\r\x85\u2028\u2029]")
+_BREAKS = regex.compile(r"\r\n|[\n\v\f\r\x85\u2028\u2029]")
 _SPACES = regex.compile(r"[\p{Zs}\s]+")
 # More than this many combining marks on one base is decoration ("zalgo"), not writing.
 _MAX_MARKS = 4
@@ -76,7 +76,7 @@ _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?/*(?:[^/?#@\s]*@)?([^/?#:\s]+)", re
 def _visible(text: str) -> str:
     """``text`` without invisible characters; every kind of line break is now ``\\n``."""
     text = _ANSI.sub("", text)
-    text = _BREAKS.sub("\n", text)
+    text = _BREAKS.sub("\n", text).replace("\t", " ")
     text = _BIDI.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     return _MARK_RUN.sub(r"\1", text)
