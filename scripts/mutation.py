@@ -97,23 +97,22 @@ _ONLY_REVIEW = 'only shared_policy="review" is tested for; any other string is t
 _ONLY_RRF = 'only method="rrf" is tested for; any other string is the default (weighted) path'
 _ONLY_MINMAX = 'only normalization="minmax" is tested for; any other string is the default (max) path'
 _NO_BOOST = "a zero boost multiplies by 1 (and settings refuse a negative one, ge=0)"
-_EXACT_COSTS = (
-    "item costs are exact (token counts add up across the newlines and punctuation that join items), so the "
-    "packed text is never over the budget: the drop-while-over loop is a guard that never drops"
-)
 _FIRST_PIECE_COLON = 'the first piece of a split on ":" is the same whatever the maximum number of splits'
 _LOWERED = "the text is lowercased first, so it never ends in an upper-case X"
 EQUIVALENT: dict[str, tuple[str, str]] = {
     # context
-    "accord.domain.context.x__item_json__mutmut_10": (
+    "accord.domain.context.x__item_json__mutmut_3": (
         "ensure_ascii=None",
         "json reads ensure_ascii as a truth value: None is False",
     ),
-    "accord.domain.context.x_build_context__mutmut_5": (
+    "accord.domain.context.x__episodic_line__mutmut_34": (
+        "ensure_ascii=None",
+        "json reads ensure_ascii as a truth value: None is False",
+    ),
+    "accord.domain.context.x_build_context__mutmut_11": (
         "overhead = 1",
         "without a trusted memory nothing is packed, whatever the budget",
     ),
-    "accord.domain.context.x_build_context__mutmut_62": ("or chosen:", _EXACT_COSTS),
     # conflict_rules
     "accord.domain.conflict_rules.x_similarity__mutmut_4": (
         "if not ta and not tb:",
