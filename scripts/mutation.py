@@ -77,6 +77,7 @@ MODULES: dict[str, Module] = {
         Module("resolution", "accord/domain/resolution.py"),
         Module("lifecycle", "accord/domain/lifecycle.py"),
         Module("coherence", "accord/domain/coherence.py"),
+        Module("safety", "accord/domain/safety.py"),
     )
 }
 
@@ -96,23 +97,22 @@ _ONLY_REVIEW = 'only shared_policy="review" is tested for; any other string is t
 _ONLY_RRF = 'only method="rrf" is tested for; any other string is the default (weighted) path'
 _ONLY_MINMAX = 'only normalization="minmax" is tested for; any other string is the default (max) path'
 _NO_BOOST = "a zero boost multiplies by 1 (and settings refuse a negative one, ge=0)"
-_EXACT_COSTS = (
-    "item costs are exact (token counts add up across the newlines and punctuation that join items), so the "
-    "packed text is never over the budget: the drop-while-over loop is a guard that never drops"
-)
 _FIRST_PIECE_COLON = 'the first piece of a split on ":" is the same whatever the maximum number of splits'
 _LOWERED = "the text is lowercased first, so it never ends in an upper-case X"
 EQUIVALENT: dict[str, tuple[str, str]] = {
     # context
-    "accord.domain.context.x__item_json__mutmut_10": (
+    "accord.domain.context.x__item_json__mutmut_3": (
         "ensure_ascii=None",
         "json reads ensure_ascii as a truth value: None is False",
     ),
-    "accord.domain.context.x_build_context__mutmut_5": (
+    "accord.domain.context.x__episodic_line__mutmut_34": (
+        "ensure_ascii=None",
+        "json reads ensure_ascii as a truth value: None is False",
+    ),
+    "accord.domain.context.x_build_context__mutmut_11": (
         "overhead = 1",
         "without a trusted memory nothing is packed, whatever the budget",
     ),
-    "accord.domain.context.x_build_context__mutmut_62": ("or chosen:", _EXACT_COSTS),
     # conflict_rules
     "accord.domain.conflict_rules.x_similarity__mutmut_4": (
         "if not ta and not tb:",
@@ -236,7 +236,21 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "<= 1e-9",
         "importances are kept to six decimals: a difference is 0 or about 1e-6, never exactly 1e-9",
     ),
+    # safety
+    "accord.domain.safety.x__host__mutmut_9": (
+        'else "XXXX"',
+        "a host without a dot is dropped just after, and XXXX has none",
+    ),
     # coherence
+    "accord.domain.coherence.x_without_repeats__mutmut_18": (
+        "(mine == other and j >= i)",
+        "j == i is skipped just before, so j >= i and j > i differ nowhere",
+    ),
+    "accord.domain.coherence.x_without_repeats__mutmut_24": (
+        "gone.add(None)",
+        "skipping gone memories only saves work: absorbing into a gone one follows its chain to the same "
+        "memory, and no two memories can absorb each other (that needs j < i and i < j)",
+    ),
     "accord.domain.coherence.x_coherent__mutmut_12": (
         '"XXXX"',
         "no turn is derived from an empty message id (the store reads only memories with one)",

@@ -76,7 +76,7 @@ INTERFACE = {
     "for_key": "(self, key: 'str') -> 'Self'",
     "for_tenant": "(self, tenant_id: 'str') -> 'Self'",
     "forget_user": "(self, user_id: 'str') -> 'ForgetReport'",
-    "get": "(self, query: 'str', user_id: 'str', *, limit: 'int' = 10, categories: 'list[str] | None' = None, format: 'ContextFormat' = 'bullets', context_max_tokens: 'int' = 500, time_filter_days: 'float | None' = None, as_of: 'dt.datetime | None' = None, agent_ids: 'list[str] | None' = None) -> 'ContextResult'",
+    "get": "(self, query: 'str', user_id: 'str', *, limit: 'int' = 10, categories: 'list[str] | None' = None, format: 'ContextFormat' = 'bullets', context_max_tokens: 'int' = 1000, time_filter_days: 'float | None' = None, as_of: 'dt.datetime | None' = None, agent_ids: 'list[str] | None' = None) -> 'ContextResult'",
     "get_job": "(self, job_id: 'str') -> 'Job'",
     "get_memory": "(self, memory_id: 'str') -> 'Memory'",
     "grant": "(self, agent_id: 'str', access: \"Literal['read_only', 'read_write']\", *, categories: 'Sequence[str] | None' = None, user_id: 'str | None' = None, expires_at: 'dt.datetime | None' = None) -> 'Grant'",

@@ -5,6 +5,7 @@ text is exactly, and how the budget is packed (each item pays exactly what it ad
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -49,18 +50,18 @@ def cost(ranked: list[Memory], fmt: str) -> int:
 TURNS = [
     # (rule, memory, its line)
     ("the speaker named in metadata", mem("e", "I moved to Porto", Category.EPISODIC, role="assistant", speaker="alice"),
-     "[2026-06-01] alice: I moved to Porto"),
+     '[2026-06-01] alice said: "I moved to Porto"'),
     ("without a speaker, the turn's role", mem("e", "Noted, Porto", Category.EPISODIC, role="assistant"),
-     "[2026-06-01] assistant: Noted, Porto"),
+     '[2026-06-01] assistant said: "Noted, Porto"'),
     ("with neither, the user", mem("e", "I moved to Porto", Category.EPISODIC),
-     "[2026-06-01] user: I moved to Porto"),
+     '[2026-06-01] user said: "I moved to Porto"'),
     ("the date is when it became true, when known",
      mem("e", "I moved to Porto", Category.EPISODIC, valid_from=dt.datetime(2025, 12, 31, 23, tzinfo=dt.UTC)),
-     "[2025-12-31] user: I moved to Porto"),
+     '[2025-12-31] user said: "I moved to Porto"'),
     ("a superseded turn is marked as earlier", mem("e", "I work at Initech", Category.EPISODIC, superseded=True),
-     "[2026-06-01, since changed] user: I work at Initech"),
+     '[2026-06-01, since changed] user said: "I work at Initech"'),
     ("a turn not superseded has no marker", mem("e", "I work at Initech", Category.EPISODIC, superseded=False),
-     "[2026-06-01] user: I work at Initech"),
+     '[2026-06-01] user said: "I work at Initech"'),
     ("a durable memory is its content alone", mem("f", "User works at Initech", superseded=True, speaker="alice"),
      "User works at Initech"),
 ]
@@ -70,8 +71,9 @@ TURNS = [
 def test_how_a_memory_is_written_in_each_format(rule: str, memory: Memory, line: str) -> None:
     assert build_context([memory], "bullets", ROOMY).text.splitlines()[-1] == f"- {line}"
     category = memory.category.value
+    content = json.dumps(line)  # a quoted turn's own quotes are escaped in JSON
     assert build_context([memory], "json", ROOMY).text == (
-        f'{{"user_memories": [{{"id": "{memory.id}", "category": "{category}", "content": "{line}"}}]}}'
+        f'{{"user_memories": [{{"id": "{memory.id}", "category": "{category}", "content": {content}}}]}}'
     )
     assert build_context([memory], "xml", ROOMY).text == (
         f'<user_memories>\n<memory id="{memory.id}" category="{category}">{line}</memory>\n</user_memories>'

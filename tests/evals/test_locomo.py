@@ -233,3 +233,18 @@ def test_accord_eval_command_runs_locomo(tiny_locomo: Path, tmp_path: Path) -> N
     assert "R@10" in proc.stdout
     report = json.loads(out.read_text())
     assert report["runs"][0]["mode"] == "lexical"
+
+
+async def test_budgets_score_what_is_rendered_and_what_it_costs(tiny_locomo: Path) -> None:
+    report = await run_locomo(tiny_locomo, embedder="none", modes=["lexical"], budgets=[5, 2000])
+    (run,) = report.runs
+    tight, roomy = run.budgets
+    assert (tight.budget, roomy.budget) == (5, 2000) and tight.questions == roomy.questions == 4
+    # Nothing fits in 5 tokens, so nothing rendered is evidence; at 2000 every memory is rendered.
+    assert (tight.recall, tight.rendered_mean, tight.tokens_mean) == (0.0, 0.0, 0.0)
+    assert roomy.tokens_mean > 5 and roomy.rendered_mean > 0
+    # All ten memories get(limit=10) returns are rendered at 2000 tokens: recall@10 of the ranking.
+    assert roomy.recall == pytest.approx(run.overall.recall[10], abs=1e-4)
+    assert "context budget" in report.to_table()
+    with pytest.raises(InvalidInputError, match="budgets"):
+        await run_locomo(tiny_locomo, embedder="none", modes=["lexical"], budgets=[0])

@@ -118,6 +118,8 @@ async def test_end_to_end_accord_serve_and_accord_mcp_processes(tmp_path: Path, 
                         assert server.returncode is None, "accord serve exited at start"
                         await anyio.sleep(0.1)
         mcp_env = {"ACCORD_API_KEY": issued.key, "ACCORD_MCP_USER_ID": "alice", "HF_HUB_OFFLINE": "1"}
+        if "PYTHONPATH" in os.environ:  # the same sources as the server and this test (a worktree's)
+            mcp_env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         params = StdioServerParameters(
             command=sys.executable, args=["-m", "accord_mcp", "--remote-url", f"http://127.0.0.1:{port}"], env=mcp_env
         )

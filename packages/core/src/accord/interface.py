@@ -76,7 +76,7 @@ class MemoryEngine(Protocol):
         limit: int = 10,
         categories: list[str] | None = None,
         format: ContextFormat = "bullets",  # noqa: A002 - the public name of the option
-        context_max_tokens: int = 500,
+        context_max_tokens: int = 1000,
         time_filter_days: float | None = None,
         as_of: dt.datetime | None = None,
         agent_ids: list[str] | None = None,

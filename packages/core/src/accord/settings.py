@@ -106,7 +106,18 @@ class AccordSettings(BaseSettings):
     profile_memories: int = Field(
         default=5, ge=0, le=50, description="high-importance facts always considered for the context (0: off)"
     )
-    profile_min_importance: float = Field(default=0.7, ge=0, le=1)
+    profile_min_importance: float = Field(
+        default=0.0, ge=0, le=1, description="the least importance a profile fact needs (0: the most important, whatever)"
+    )
+    recent_turns: int = Field(
+        default=6,
+        ge=0,
+        le=50,
+        description="the user's newest own turns, always considered like profile facts ('continue where we left off')",
+    )
+    context_strip_links: bool = Field(
+        default=False, description="replace every link in a context by its host ('[link: example.com]')"
+    )
     dense_weight: float = Field(
         default=0.1, ge=0, le=1, description="share of the dense list in weighted fusion (the rest: BM25)"
     )
@@ -118,7 +129,7 @@ class AccordSettings(BaseSettings):
         default=2.0,
         ge=1,
         le=10,
-        description="index candidates ranked per requested memory (the pool is max(limit, 10) x this)",
+        description="index candidates ranked per result: the pool is 20 x this (at least limit), whatever limit is",
     )
     speaker_boost: float = Field(
         default=0.75,

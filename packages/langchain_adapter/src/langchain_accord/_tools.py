@@ -106,7 +106,7 @@ class AccordGetContextTool(_AccordTool):
     )
     args_schema: type[BaseModel] = GetContextInput
     limit: int = Field(default=10, ge=1, le=200)
-    context_max_tokens: int = Field(default=500, ge=1)
+    context_max_tokens: int = Field(default=1000, ge=1)
 
     def _run(self, query: str, run_manager: CallbackManagerForToolRun | None = None) -> ToolOutput:
         return self._runner.run(self._tool_errors(self._get(query)))

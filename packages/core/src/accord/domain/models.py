@@ -155,6 +155,8 @@ class Memory(_Frozen):
     archived_at: dt.datetime | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     relevance_score: float | None = None
+    # Set by get(): whether the memory is in system_prompt_addition (None elsewhere).
+    rendered: bool | None = None
 
 
 class MemoryVersion(_Frozen):
@@ -235,8 +237,9 @@ class ServiceMode(_Frozen):
 class ContextResult(_Frozen):
     """What ``get()`` returns.
 
-    ``memories`` are the memories rendered into ``system_prompt_addition``, in the order they
-    appear there, so every line can be traced back to its memory id.
+    ``memories`` are the ``limit`` best memories in rank order (fewer when fewer match); each
+    says whether it was ``rendered`` into ``system_prompt_addition`` (the token budget decides),
+    so every line can be traced back to its memory id.
     """
 
     query: str

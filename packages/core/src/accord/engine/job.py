@@ -23,6 +23,7 @@ from accord.domain.shifts import shift_anchors
 from accord.domain.models import ExtractedMemory, Job, JobStatus, Message, SourceKind
 from accord.domain.qualifiers import qualify
 from accord.domain.records import ApplyResult, NewMemory, content_hash
+from accord.domain.safety import clean_text, visible_text
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
 from accord.engine.indexing import Indexer
@@ -83,7 +84,12 @@ class Worker:
         messages = await store.job_messages(job.tenant_id, job.id)
         extracted = job.extraction
         if extracted is None:
-            extracted, served_by = await self.parts.extractor.extract_served(messages)
+            # The extractor reads what a person would see: hidden characters removed first.
+            readable = [
+                m if (text := visible_text(m.content)) == m.content else m.model_copy(update={"content": text})
+                for m in messages
+            ]
+            extracted, served_by = await self.parts.extractor.extract_served(readable)
             extracted = await self._with_hints(job, extracted)
             if not await store.save_extraction(job.id, self.id, extracted, served_by, now()):
                 return
@@ -157,7 +163,11 @@ class Worker:
         """Turn the saved extraction into candidate rows; conflict resolution decides their fate."""
         unique: dict[str, ExtractedMemory] = {}
         for e in extracted:
-            unique.setdefault(content_hash(e.content), qualify(e))
+            # Derived text is stored clean: one line, no invisible, bidi or tag characters
+            # (a raw turn keeps what was said; it is made safe when rendered).
+            content = clean_text(e.content)
+            if content:
+                unique.setdefault(content_hash(content), qualify(e.model_copy(update={"content": content})))
         items = list(unique.items())
         vectors = await self.indexer.embed([e.content for _, e in items])
         new = []

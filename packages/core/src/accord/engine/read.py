@@ -13,7 +13,7 @@ from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.errors import StorageError
 from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
-from accord.domain.coherence import coherent
+from accord.domain.coherence import coherent, without_repeats
 from accord.domain.context import build_context
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
@@ -29,6 +29,8 @@ from accord.domain.ranking import (
 log = logging.getLogger("accord.read")
 
 _SQL_FALLBACK_SCAN = 5_000
+# The pool is sized for this many results whatever ``limit`` is (x ``candidates_per_result``).
+POOL_RESULTS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +77,6 @@ def _best(relevance: dict[str, float], n: int) -> list[str]:
     return sorted(relevance, key=relevance.__getitem__, reverse=True)[:n]
 
 
-def _settled(ranked: Sequence[tuple[Memory, float]], limit: int, weights: RankWeights) -> bool:
-    """Whether no memory without relevance (a profile fact) could enter the top ``limit``:
-    importance and recency are at most 1, so such a memory scores at most their weights'
-    share. Then the profile lookup (a SQL query) is skipped, with the same result."""
-    if len(ranked) < limit:
-        return False
-    total = weights.relevance + weights.importance + weights.recency or 1.0
-    return ranked[limit - 1][1] >= (weights.importance + weights.recency) / total
-
-
 class Reader:
     def __init__(self, parts: Components) -> None:
         self.parts = parts
@@ -121,8 +113,10 @@ class Reader:
         scope = _Scope(
             principal=principal,
             user_id=user_id,
-            # Looking back in time needs archived memories too, and more of them.
-            pool=round(max(limit, 10) * self.parts.settings.candidates_per_result) * (3 if as_of else 1),
+            # The pool does not grow with ``limit`` (up to the pool itself), so the first k memories
+            # are the same whatever limit asks for. Looking back in time needs archived memories
+            # too, and more of them.
+            pool=max(round(POOL_RESULTS * self.parts.settings.candidates_per_result), limit) * (3 if as_of else 1),
             categories=categories,
             shared_categories=shared_categories,
             created_after=now - dt.timedelta(days=time_filter_days) if time_filter_days else None,
@@ -145,16 +139,15 @@ class Reader:
         if search != "sql_keyword" and hits.lexical:
             relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost)
         candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
-        ranked = rank_candidates(candidates, now, self.weights)
-        if not (as_of or agent_ids) and not _settled(ranked, limit, self.weights):
+        if not (as_of or agent_ids):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
-            # are; they join as candidates with no relevance, so matches still come first.
+            # are; they join as candidates with no relevance, so matches still come first, and a
+            # query that matches nothing ("the user is back") still finds them.
             profile = [m for m in await self._profile(scope) if m.id not in loaded and scope.readable(m)]
-            if profile:
-                candidates += [(m, 0.0) for m in profile]
-                ranked = rank_candidates(candidates, now, self.weights)
+            candidates += [(m, 0.0) for m in profile]
+        ranked = rank_candidates(candidates, now, self.weights)
         if not as_of:
-            ranked = await self._coherent(principal.tenant_id, ranked, limit)
+            ranked = await self._coherent(principal.tenant_id, ranked)
         ranked = ranked[:limit]
         by_id = {m.id: r for m, r in candidates}
         return Retrieval(
@@ -164,19 +157,13 @@ class Reader:
             notes=notes,
         )
 
-    async def _coherent(
-        self, tenant_id: str, ranked: list[tuple[Memory, float]], limit: int
-    ) -> list[tuple[Memory, float]]:
+    async def _coherent(self, tenant_id: str, ranked: list[tuple[Memory, float]]) -> list[tuple[Memory, float]]:
         """Mark raw turns that state a superseded value, and keep one wording where a turn and its
         facts would say the same thing (see :func:`accord.domain.coherence.coherent`)."""
         jobs = {m.source.job_id for m, _ in ranked if m.category is Category.EPISODIC and m.source.job_id}
-        if not jobs:
-            return ranked
-        derived = await self.parts.store.derived_from_turns(tenant_id, sorted(jobs))
-        if not derived:
-            return ranked
+        derived = await self.parts.store.derived_from_turns(tenant_id, sorted(jobs)) if jobs else {}
         score = {m.id: s for m, s in ranked}
-        kept = coherent([m for m, _ in ranked], derived, limit)
+        kept = without_repeats(coherent([m for m, _ in ranked], derived))
         return [(m, score[m.id]) for m in kept]
 
     def _fuse(self, hits: IndexHits) -> dict[str, float]:
@@ -234,17 +221,26 @@ class Reader:
         return boost({i: r for i, r in fused.items() if i in memories})
 
     async def _profile(self, scope: _Scope) -> list[Memory]:
-        s = self.parts.settings
-        if s.profile_memories == 0:
-            return []
-        every = scope.categories is None or ALL_CATEGORIES.issubset(scope.categories)
-        found = await self.parts.store.top_by_importance(
-            scope.principal.tenant_id,
-            scope.user_id,
-            limit=s.profile_memories,
-            min_importance=s.profile_min_importance,
-            categories=None if every else scope.categories,  # no filter is a cheaper query
-        )
+        """The user's most important durable memories and newest raw turns, whatever the query:
+        a user with memories never gets an empty context, and "continue where we left off"
+        finds where they left off."""
+        s, store, tenant = self.parts.settings, self.parts.store, scope.principal.tenant_id
+        found: list[Memory] = []
+        if s.profile_memories:
+            every = scope.categories is None or ALL_CATEGORIES.issubset(scope.categories)
+            found += await store.top_by_importance(
+                tenant,
+                scope.user_id,
+                limit=s.profile_memories,
+                min_importance=s.profile_min_importance,
+                categories=None if every else scope.categories,  # no filter is a cheaper query
+            )
+        if s.recent_turns and (scope.categories is None or Category.EPISODIC.value in scope.categories):
+            # What the user said last; the assistant's replies join only when the query matches them.
+            turns = await store.list_memories(
+                tenant, scope.user_id, categories=[Category.EPISODIC.value], limit=2 * s.recent_turns
+            )
+            found += [m for m in turns if m.source.role != "assistant"][: s.recent_turns]
         return [m for m in found if scope.created_after is None or m.created_at >= scope.created_after]
 
     async def _search(
@@ -321,13 +317,19 @@ class Reader:
         max_tokens: int,
         clarification_question: ClarificationQuestion | None,
     ) -> ContextResult:
-        rendered = build_context(retrieval.ranked, fmt, max_tokens)
+        """``limit`` memories in rank order, each saying whether it was ``rendered``; the budget
+        decides only what ``system_prompt_addition`` shows (see :func:`build_context`)."""
+        rendered = build_context(
+            retrieval.ranked, fmt, max_tokens, links=not self.parts.settings.context_strip_links
+        )
+        shown = {m.id for m in rendered.memories}
+        memories = [m.model_copy(update={"rendered": m.id in shown}) for m in retrieval.ranked]
         return ContextResult(
             query=query,
-            memories=rendered.memories,
+            memories=memories,
             system_prompt_addition=rendered.text,
             context_token_count=rendered.token_count,
-            memories_from_hot_tier=sum(1 for m in rendered.memories if m.id in retrieval.from_hot),
+            memories_from_hot_tier=sum(1 for m in memories if m.id in retrieval.from_hot),
             clarification_question=clarification_question,
             mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes),
         )
@@ -348,6 +350,7 @@ class Reader:
                     "last_accessed_at": now,
                     "importance_score": round(min(1.0, m.importance_score + boost), 6),
                     "relevance_score": None,
+                    "rendered": None,
                 }
             )
             for m in memories

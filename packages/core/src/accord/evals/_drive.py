@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from accord.errors import AccordError
 from accord.domain.models import Memory, UserStats
 from accord.engine.engine import AsyncAccord
+from accord.evals._budgets import BUDGET_LIMIT, BudgetSample, rendered_sample
 from accord.evals._dataset import LocomoConversation, session_messages
 from accord.evals._report import QuestionResult
-from accord.evals.metrics import first_hit_rank, score_question
+from accord.evals.metrics import SCORED_CATEGORIES, first_hit_rank, score_question
 
 __all__ = [
     "CONTEXT_MAX_TOKENS",
@@ -95,8 +96,15 @@ async def ingest(
 
 
 async def ask_all(
-    memory: AsyncAccord, data: Sequence[LocomoConversation], ks: Sequence[int], progress: Progress
-) -> tuple[list[QuestionResult], list[float], set[str]]:
+    memory: AsyncAccord,
+    data: Sequence[LocomoConversation],
+    ks: Sequence[int],
+    progress: Progress,
+    budgets: Sequence[int] = (),
+) -> tuple[list[QuestionResult], list[float], set[str], dict[int, list[BudgetSample]]]:
+    """Ask every question; with ``budgets``, also ask it as a user would (bullets, ``BUDGET_LIMIT``
+    memories) at each budget, and score what was rendered (categories 1-4, untimed)."""
+    at_budget: dict[int, list[BudgetSample]] = {b: [] for b in budgets}
     results: list[QuestionResult] = []
     latencies: list[float] = []
     served: set[str] = set()
@@ -119,6 +127,11 @@ async def ask_all(
             served.add(ctx.mode.search)
             if not q.evidence:
                 continue
+            if q.category in SCORED_CATEGORIES:
+                for b in budgets:
+                    shown = await memory.get(q.question, user_id, limit=BUDGET_LIMIT, context_max_tokens=b)
+                    keys = [evidence_keys(m, dia_ids) for m in shown.memories]
+                    at_budget[b].append(rendered_sample(b, shown, keys, q.evidence))
             ranked = [evidence_keys(m, dia_ids) for m in ctx.memories]
             score = score_question(ranked, q.evidence, q.category, ks)
             results.append(
@@ -136,7 +149,7 @@ async def ask_all(
                 )
             )
         progress(f"asked {conv.sample_id}: {len(conv.questions)} questions")
-    return results, latencies, served
+    return results, latencies, served, at_budget
 
 
 async def memory_counts(memory: AsyncAccord, data: Sequence[LocomoConversation]) -> dict[str, int]:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accord.evals._budgets import BUDGET_LIMIT, BudgetScores
 from accord.evals.metrics import NDCG_K, CategoryScores
 
 __all__ = ["MODES", "EvalMode", "LocomoReport", "ModeRun", "QuestionResult"]
@@ -54,6 +55,9 @@ class ModeRun(_Model):
     categories: list[CategoryScores]
     overall: CategoryScores
     adversarial: CategoryScores
+    budgets: list[BudgetScores] = Field(
+        default_factory=list, description="rendered-evidence recall and tokens per context budget (bullets)"
+    )
     questions: list[QuestionResult] = Field(default_factory=list)
 
 
@@ -114,9 +118,27 @@ class LocomoReport(_Model):
             lines.append(f"{label:<36}" + "".join(f"{c:>{width}}" for c in cells))
         lines.append("")
         for r in self.runs:
+            lines.extend(_budget_lines(r))
             lines.append(f"{r.mode}: embedder {r.embedder}, memories {_counts(r.memories)}")
             lines.extend(f"  - {note}" for note in r.notes)
         return "\n".join(lines)
+
+
+def _budget_lines(run: ModeRun) -> list[str]:
+    if not run.budgets:
+        return []
+    lines = [
+        (
+            f"{run.mode}: context budget (get(limit={BUDGET_LIMIT}), bullets; categories 1-4, "
+            "evidence among the rendered memories)"
+        ),
+        f"{'budget':>8}{'recall':>9}{'tokens':>9}{'p95':>7}{'rendered':>10}",
+    ]
+    for b in run.budgets:
+        lines.append(
+            f"{b.budget:>8}{b.recall:>9.3f}{b.tokens_mean:>9.1f}{b.tokens_p95:>7.0f}{b.rendered_mean:>10.2f}"
+        )
+    return [*lines, ""]
 
 
 def _counts(memories: dict[str, int]) -> str:

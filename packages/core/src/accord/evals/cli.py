@@ -1,9 +1,12 @@
 """``accord eval``: run an evaluation on a fresh temporary store and print its table.
 
     accord eval locomo PATH [--embedder SPEC] [--modes lexical dense hybrid]
-                            [--conversations N] [--set KEY=VALUE ...] [--json OUT] [--chart OUT.png|OUT.html]
+                            [--conversations N] [--budgets TOKENS ...] [--set KEY=VALUE ...] [--json OUT]
+                            [--chart OUT.png|OUT.html]
     accord eval extraction FILE [FILE ...] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
     accord eval personas PATH [--limit N] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
+    accord eval context FILE [--budget TOKENS] [--split tuning|heldout] [--set KEY=VALUE ...] [--json OUT]
+                             [--show-misses N]
 
 Also runnable as ``python -m accord.evals.cli locomo PATH ...``.
 """
@@ -25,6 +28,7 @@ from pydantic import BaseModel
 from accord.cli.progress import progress, shows_progress
 from accord.errors import AccordError, InvalidInputError
 from accord.evals._report import MODES, LocomoReport
+from accord.evals.context import run_context
 from accord.evals.extraction import run_extraction, run_personas
 from accord.evals.locomo import run_locomo
 
@@ -123,7 +127,31 @@ def _add_locomo(benchmarks: Any) -> None:
         metavar="OUT",
         help="also draw recall by category and k to OUT.png or OUT.html (needs accord[charts])",
     )
+    p.add_argument(
+        "--budgets",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="TOKENS",
+        help="also ask each question with get(limit=10) at these context budgets and score what is rendered",
+    )
     _add_outputs(p)
+
+
+def _add_context(benchmarks: Any) -> None:
+    p = benchmarks.add_parser(
+        "context",
+        help="context quality: expected-fact recall, stale and duplicate rates of next-session contexts",
+        description=(
+            "Play each multi-session scenario (benchmarks/context/FORMAT.md) as a fresh user, ask its "
+            "next-session query and score the rendered context."
+        ),
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="a scenarios JSONL file")
+    p.add_argument("--budget", type=int, default=500, metavar="TOKENS", help="context_max_tokens (default 500)")
+    p.add_argument("--split", choices=["tuning", "heldout"], default=None, help="only this half of the scenarios")
+    _add_outputs(p)
+    _add_misses(p, "scenarios with a missed, stale or duplicate fact, with their context")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_locomo(benchmarks)
     _add_extraction(benchmarks)
     _add_personas(benchmarks)
+    _add_context(benchmarks)
     return parser
 
 
@@ -162,12 +191,18 @@ async def _run(args: argparse.Namespace, progress: Progress | None) -> tuple[Bas
             args.path, limit=args.limit, settings_overrides=overrides, progress=progress
         )
         return personas, _joined(personas.to_table(), personas.show_misses(args.show_misses))
+    if args.benchmark == "context":
+        context = await run_context(
+            args.file, budget=args.budget, split=args.split, settings_overrides=overrides, progress=progress
+        )
+        return context, _joined(context.to_table(), context.show_misses(args.show_misses))
     locomo = await run_locomo(
         args.path,
         settings_overrides=overrides,
         embedder=args.embedder,
         limit_conversations=args.conversations,
         modes=args.modes,
+        budgets=args.budgets,
         progress=progress,
     )
     return locomo, locomo.to_table()

@@ -25,6 +25,7 @@ from accord.adapters.embedders.loader import default_model2vec_dir
 from accord.adapters.embedders.model2vec import is_model2vec_dir
 from accord.engine.engine import AsyncAccord
 from accord.evals._dataset import LocomoConversation, load_locomo
+from accord.evals._budgets import summarize_budgets
 from accord.evals._drive import CONTEXT_MAX_TOKENS, Progress, ask_all, evidence_keys, ingest, memory_counts
 from accord.evals._report import MODES, EvalMode, LocomoReport, ModeRun
 from accord.evals.metrics import percentile, score_question, summarize
@@ -105,13 +106,14 @@ async def _run_mode(
     base: Mapping[str, Any],
     ks: Sequence[int],
     progress: Progress,
+    budgets: Sequence[int] = (),
 ) -> ModeRun:
     with tempfile.TemporaryDirectory(prefix=f"accord-eval-{mode}-") as tmp:
         settings = AccordSettings(**{**base, **MODE_OVERRIDES[mode], "data_dir": Path(tmp)})
         progress(f"{mode}: embedder {settings.embedder}")
         async with AsyncAccord(settings) as memory:
             ingest_seconds, not_done = await ingest(memory, data, progress)
-            results, latencies, served = await ask_all(memory, data, ks, progress)
+            results, latencies, served, at_budget = await ask_all(memory, data, ks, progress, budgets)
             counts = await memory_counts(memory, data)
     scores = [score_question(r.retrieved, r.evidence, r.category, ks) for r in results]
     per_category, overall, adversarial = summarize(scores, ks)
@@ -134,6 +136,7 @@ async def _run_mode(
         categories=per_category,
         overall=overall,
         adversarial=adversarial,
+        budgets=summarize_budgets(at_budget),
         questions=results,
     )
 
@@ -146,6 +149,7 @@ async def run_locomo(
     limit_conversations: int | None = None,
     ks: Sequence[int] = (5, 10, 20),
     modes: Sequence[EvalMode] | None = None,
+    budgets: Sequence[int] = (),
     progress: Progress | None = None,
 ) -> LocomoReport:
     """Ingest a LoCoMo file into fresh stores and score retrieval, once per mode.
@@ -161,6 +165,8 @@ async def run_locomo(
         modes: any of ``lexical`` (no embedder), ``dense`` (``dense_weight=1.0``) and
             ``hybrid`` (the settings as given). Default: ``hybrid`` when there is a dense
             embedder, else ``lexical``.
+        budgets: context budgets at which each question is asked again as a user would
+            (``get(q, limit=10)``, bullets), scoring the evidence among the rendered memories.
         progress: called with a line of text as the run advances.
 
     Raises:
@@ -183,10 +189,12 @@ async def run_locomo(
             raise InvalidInputError("modes", f"unknown mode {mode!r}; use {', '.join(MODES)}")
         if mode != "lexical" and resolved == "none":
             raise InvalidInputError("embedder", f"mode {mode!r} needs a dense embedder, e.g. model2vec:<dir>")
+    if any(int(b) < 1 for b in budgets):
+        raise InvalidInputError("budgets", "must be token budgets of at least 1")
     data = load_locomo(Path(path), limit_conversations=limit_conversations)
     base = {**EVAL_DEFAULTS, "embedder": resolved, **overrides}
     say = progress or (lambda _line: None)
-    runs = [await _run_mode(data, mode, base, ks, say) for mode in chosen]
+    runs = [await _run_mode(data, mode, base, ks, say, [int(b) for b in budgets]) for mode in chosen]
     return LocomoReport(
         dataset=Path(path).name,
         conversations=len(data),

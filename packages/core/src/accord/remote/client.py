@@ -200,7 +200,7 @@ class AsyncRemoteAccord:
         limit: int = 10,
         categories: list[str] | None = None,
         format: ContextFormat = "bullets",
-        context_max_tokens: int = 500,
+        context_max_tokens: int = 1000,
         time_filter_days: float | None = None,
         as_of: dt.datetime | None = None,
         agent_ids: list[str] | None = None,

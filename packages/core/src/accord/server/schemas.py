@@ -122,7 +122,7 @@ class RetrieveRequest(_Body):
     limit: Annotated[StrictInt, Field(ge=1, le=MAX_LIMIT)] = 10
     categories: Categories | None = None
     format: ContextFormat = "bullets"
-    context_max_tokens: Annotated[StrictInt, Field(ge=1, le=MAX_CONTEXT_TOKENS)] = 500
+    context_max_tokens: Annotated[StrictInt, Field(ge=1, le=MAX_CONTEXT_TOKENS)] = 1000
     time_filter_days: Annotated[float, Field(gt=0, le=100_000, strict=True)] | None = None
     as_of: Timestamp | None = None
     agent_ids: Annotated[list[Id], Field(min_length=1, max_length=100)] | None = None

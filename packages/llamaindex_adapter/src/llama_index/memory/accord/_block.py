@@ -78,7 +78,7 @@ class AccordMemoryBlock(BaseMemoryBlock[str]):
     user_id: str
     session_id: str | None = None
     limit: int = Field(default=10, ge=1, le=200)
-    context_max_tokens: int = Field(default=500, ge=1)
+    context_max_tokens: int = Field(default=1000, ge=1)
     categories: list[str] | None = None
 
     _runner: EngineRunner = PrivateAttr()
