@@ -190,7 +190,7 @@ class MemoryTools:
         ] = "bullets",
         context_max_tokens: Annotated[
             int, Field(ge=1, le=32_000, strict=True, description="token budget for system_prompt_addition")
-        ] = 500,
+        ] = 1000,
         ctx: Context[Any, Any] | None = None,
     ) -> ContextOut | InputRequiredResult:
         """Recall what matters about the user for the task at hand, ready to add to a system prompt.

@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True)
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--format", default="bullets", choices=["bullets", "json", "xml"])
-    p.add_argument("--max-tokens", type=int, default=500)
+    p.add_argument("--max-tokens", type=int, default=1000, help="context budget (default 1000, as get())")
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
     p.set_defaults(func=cmd_get)
 
