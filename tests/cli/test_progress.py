@@ -57,7 +57,7 @@ def _run(args: list[str], data_dir: Path, *, tty: bool) -> tuple[int, str, str]:
     return proc.returncode, out, b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_import_and_reindex_draw_a_bar_on_a_terminal_and_stay_quiet_when_piped(tmp_path: Path) -> None:
+def test_import_reindex_and_check_draw_a_bar_on_a_terminal_and_stay_quiet_when_piped(tmp_path: Path) -> None:
     dump = _mem0_dump(tmp_path / "mem0.json", 20)
     code, out, terminal = _run(["import", str(dump)], tmp_path / "a", tty=True)
     assert code == 0, terminal
@@ -72,6 +72,11 @@ def test_import_and_reindex_draw_a_bar_on_a_terminal_and_stay_quiet_when_piped(t
     assert code == 0 and "re-indexed 40 memories" in out and "re-indexing" in terminal
     code, out, piped = _run(["reindex"], tmp_path / "a", tty=False)
     assert code == 0 and piped == ""
+
+    code, out, terminal = _run(["check"], tmp_path / "a", tty=True)
+    assert code == 0 and json.loads(out)["ok"] is True and "checking the store" in terminal
+    code, out, piped = _run(["check"], tmp_path / "a", tty=False)
+    assert code == 0 and json.loads(out)["ok"] is True and piped == ""
 
 
 def test_the_helper_is_silent_off_a_terminal() -> None:

@@ -94,7 +94,9 @@ async def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 async def cmd_check(args: argparse.Namespace) -> int:
-    report = await _with_engine(args, lambda m: m.check(repair=args.repair))
+    # One pass over the store and the index: the bar pulses with the time spent (no count to show).
+    with progress("checking the store and the index" + (" (repairing)" if args.repair else "")):
+        report = await _with_engine(args, lambda m: m.check(repair=args.repair))
     _print_json(report)
     return 0 if report.ok else 4  # after --repair, ok means what was off is repaired
 
