@@ -264,9 +264,12 @@ def test_content_loses_its_control_characters_but_keeps_tabs_and_newlines() -> N
     assert check_content("content", "\x1f\x1e\x00 ok", 100) == "ok"
 
 
-def test_content_loses_lone_surrogates_and_keeps_characters_beyond_the_bmp() -> None:
+def test_content_refuses_lone_surrogates_and_keeps_characters_beyond_the_bmp() -> None:
     # A lone surrogate cannot be encoded as UTF-8: storing it failed with a UnicodeEncodeError.
-    assert check_content("content", "a\ud800b\udfff c \U0001F600", 100) == "ab c \U0001F600"
+    with pytest.raises(InvalidInputError) as e:
+        check_content("content", "a\ud800b\udfff c", 100)
+    assert e.value.field == "content"
+    assert check_content("content", "a c \U0001F600", 100) == "a c \U0001F600"
 
 
 @pytest.mark.parametrize("bad", ["", "   ", None, 3])

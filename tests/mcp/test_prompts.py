@@ -65,7 +65,10 @@ async def test_prompt_errors_name_the_problem(connect) -> None:
 
 async def test_a_category_grant_limits_what_a_prompt_shows(connect, engine: AsyncAccord, agents: Agents) -> None:
     await seed(engine)
-    async with connect(user_id="alice", api_key=agents.facts_key) as facts:
+    # Facts only: with "episodic" too the raw turn, which says all three, could be shown as said.
+    facts_only, key = await engine.create_agent("facts-only")
+    await engine.grant(facts_only.id, "read_only", categories=["fact"])
+    async with connect(user_id="alice", api_key=key.key) as facts:
         recall = text_of(await facts.get_prompt("what_do_you_remember", {}))
     assert "vegetarian" in recall and "marathon" not in recall and "short recipes" not in recall
 

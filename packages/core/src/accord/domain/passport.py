@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["Tenant", "Agent", "ApiKeyInfo", "IssuedKey", "Grant", "Consent", "IssuedToken", "UserExport"]
 
@@ -91,6 +91,15 @@ class IssuedToken(_Frozen):
     token_id: str
     user_id: str
     created_at: dt.datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_name(cls, data: object) -> object:
+        """A reply that carries both names (REST sends ``token`` beside ``key`` for old clients)
+        is one credential, not an extra field."""
+        if isinstance(data, dict) and "key" in data and data.get("token", data["key"]) == data["key"]:
+            return {k: v for k, v in data.items() if k != "token"}
+        return data
 
     @property
     def token(self) -> str:

@@ -23,8 +23,8 @@ _UUID = re.compile(UUID_PATTERN)
 # A metadata filter key: a path of up to four plain segments ("langgraph_store.key").
 _META_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}(\.[A-Za-z0-9_\-]{1,64}){0,3}$")
 MAX_METADATA_FILTERS = 8
-# ASCII controls, and lone surrogates: a str may hold one, but no store can encode it as UTF-8.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# ASCII controls. (A lone surrogate is refused instead, naming the field: no store can encode it.)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A speaker's name as people write it ("Lucía", "Mary Ann", "O'Brien"): one line, no markup.
 _SPEAKER = re.compile(r"^[^\W_][\w .'\-]{0,63}$")
 _ROLES = ("user", "assistant", "system", "tool")
@@ -247,8 +247,7 @@ def check_categories(value: object) -> list[str] | None:
 
 def without_controls(text: str) -> str:
     """``text`` without ASCII control characters other than tab and newlines: they carry no meaning
-    in speech, and some of them are the index's own segment markers, which content must not forge.
-    Lone surrogates go too: they are not text, and storing one would fail."""
+    in speech, and some of them are the index's own segment markers, which content must not forge."""
     return _CONTROLS.sub("", text)
 
 

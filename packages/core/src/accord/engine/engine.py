@@ -19,7 +19,8 @@ from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.curation import CurationAPI
 from accord.engine.datadir import DataDirLock
-from accord.errors import AccordError, NotFoundError, PermissionDeniedError
+from accord.engine.background import every
+from accord.errors import AccordError, NotFoundError, PermissionDeniedError, StorageError
 from accord.domain.models import (
     AddResult,
     ContextFormat,
@@ -125,9 +126,11 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         self._tasks.append(asyncio.create_task(self._index_repair.run_forever(), name="accord-index-repair"))
         if self.settings.run_worker:
             self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
-        self._tasks.append(asyncio.create_task(self._flush_access_forever(), name="accord-access-flush"))
-        if self.settings.maintenance_interval_seconds is not None:
-            self._tasks.append(asyncio.create_task(self._maintain_forever(), name="accord-maintenance"))
+        flush = every(1.0, self._reader.flush_access, "recording access statistics")
+        self._tasks.append(asyncio.create_task(flush, name="accord-access-flush"))
+        if (interval := self.settings.maintenance_interval_seconds) is not None:
+            maintain = every(interval, self.maintain, "maintenance", report=True)
+            self._tasks.append(asyncio.create_task(maintain, name="accord-maintenance"))
         return self
 
     async def close(self) -> None:
@@ -148,9 +151,14 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         self._tasks.clear()
         try:
             # Jobs this process claimed go back to the queue now, not when their lease expires.
-            released = await parts.store.release_jobs(self._worker.id, parts.clock.now())
-            if released:
-                log.info("handed %d running job(s) back to the queue", released)
+            try:
+                released = await parts.store.release_jobs(self._worker.id, parts.clock.now())
+            except StorageError as e:
+                # A store gone away cannot take them back; their leases expire as after a crash.
+                log.warning("could not hand running jobs back to the queue: %s", e)
+            else:
+                if released:
+                    log.info("handed %d running job(s) back to the queue", released)
             await self._reader.flush_access()
         finally:
             if parts.index is not None:
@@ -174,24 +182,6 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         if self._parts is None:
             raise AccordError("the engine is not open: use `async with AsyncAccord(...)` or `await engine.start()`")
         return self._parts
-
-    async def _maintain_forever(self) -> None:
-        interval = self.settings.maintenance_interval_seconds
-        assert interval is not None
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                log.info("maintenance: %s", await self.maintain())
-            except AccordError as e:
-                log.warning("maintenance failed, will retry: %s", e)
-
-    async def _flush_access_forever(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                await self._reader.flush_access()
-            except AccordError as e:
-                log.warning("could not record access statistics: %s", e)
 
     # -- write -------------------------------------------------------------------------
 

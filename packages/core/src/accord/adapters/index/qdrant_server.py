@@ -20,6 +20,8 @@ about half a second to import, so it is imported when an index is built, not wit
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -329,8 +331,14 @@ class QdrantServerIndex:
     async def probe(self) -> str | None:
         """Ask the server now (does the collection exist): None when it answers, else the error."""
         try:
-            async with self._boundary("answer"):
-                await self._client.collection_exists(self.collection)
+            # One attempt: a health check reports how the server is now, it does not wait for it.
+            await call_with_retries(
+                lambda: self._client.collection_exists(self.collection),
+                what="answer",
+                where=self._where,
+                options=dataclasses.replace(self.options, retries=0),
+                errors=self._errors,
+            )
         except StorageError as e:
             return str(e)
         return None
@@ -341,11 +349,14 @@ class QdrantServerIndex:
         out: list[str] = []
         offset: Any = None
         while True:
-            async with self._boundary("scroll"):
-                points, offset = await self._client.scroll(
-                    self.collection, scroll_filter=_filter(tenant_id), limit=1000, offset=offset,
+            page = offset
+            points, offset = await self._call(
+                "scroll",
+                lambda: self._client.scroll(
+                    self.collection, scroll_filter=_filter(tenant_id), limit=1000, offset=page,
                     with_payload=False, with_vectors=False,
-                )
+                ),
+            )
             out.extend(str(p.id) for p in points)
             if offset is None:
                 return out
