@@ -129,7 +129,7 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         flush = every(1.0, self._reader.flush_access, "recording access statistics")
         self._tasks.append(asyncio.create_task(flush, name="accord-access-flush"))
         if (interval := self.settings.maintenance_interval_seconds) is not None:
-            maintain = every(interval, self.maintain, "maintenance", report=True)
+            maintain = every(interval, lambda: self.maintain(), "maintenance", report=True)  # looked up each round
             self._tasks.append(asyncio.create_task(maintain, name="accord-maintenance"))
         return self
 
