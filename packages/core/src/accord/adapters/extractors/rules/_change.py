@@ -138,7 +138,7 @@ def _no_more(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     value = _ended_value(m["obj"])
     if not value or value in _PRONOUNS:
         return ()
-    return (Draft(f"User: no more {value}", Category.FACT, MINOR + 0.15, None, value, 0.85, negated=True),)
+    return (Draft(f"User said: no more {value}", Category.FACT, MINOR + 0.15, None, value, 0.85, negated=True),)
 
 
 def _traded(m: re.Match[str], clause: Clause) -> Sequence[Draft]:

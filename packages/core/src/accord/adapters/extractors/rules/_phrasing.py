@@ -87,7 +87,13 @@ def third_person(clause: str) -> str:
         return _spoken("User's " + swap_pronouns(clause[m.end():]))
     if m := re.match(r"^I\s+", clause):
         return _spoken("User " + swap_pronouns(conjugate_predicate(clause[m.end():])))
-    return _spoken("User: " + swap_pronouns(clause))
+    if m := re.match(r"^our\s+", clause, re.I):
+        return _spoken("User's " + swap_pronouns(clause[m.end():]))
+    if m := re.match(r"^we\s+", clause, re.I):
+        # "we" takes a plural verb already: "we watch" -> "User and others watch".
+        return _spoken("User and others " + swap_pronouns(clause[m.end():]))
+    # Never "User: ...": a line that opens on a role label is filtered as an injected turn.
+    return _spoken("User said: " + swap_pronouns(clause))
 
 
 def _spoken(text: str) -> str:
