@@ -329,7 +329,7 @@ def test_every_candidate_reads_its_category_its_attribute_and_its_content_in_any
     # The category for denials and changes filed under another key; the attribute and the content in any
     # category, since the store holds one active memory per exclusive attribute and per content.
     m = candidate("User banks with Ally", attribute_key="bank:ally", attribute_value="ally", **kw)
-    kin = ("fact", "preference", "expertise", "goal") if kw.get("negated") else ("fact", "preference")
+    kin = ("fact", "preference", "expertise", "goal") if kw.get("negated") else ("fact", "preference", "relationship", "expertise")
     assert lookup_for(m) == Lookup(
         user_id="alice", category="fact", base_key="bank:ally", content_hash=m.content_hash, categories=kin
     )
@@ -338,11 +338,13 @@ def test_every_candidate_reads_its_category_its_attribute_and_its_content_in_any
 @pytest.mark.parametrize(
     ("category", "negated", "kin"),
     [
-        ("fact", False, ("fact", "preference")),
+        # a partnership or a level is filed as a fact one day ("User is single", "User is fluent in ASL")
+        ("fact", False, ("fact", "preference", "relationship", "expertise")),
         ("preference", False, ("preference", "fact")),
         ("goal", False, ("goal",)),
-        ("relationship", False, ("relationship",)),
-        ("relationship", True, ("relationship",)),
+        ("relationship", False, ("relationship", "fact")),
+        ("relationship", True, ("relationship", "fact")),
+        ("expertise", False, ("expertise", "fact")),
         ("expertise", True, ("fact", "preference", "expertise", "goal")),
         ("procedure", True, ("procedure",)),
     ],

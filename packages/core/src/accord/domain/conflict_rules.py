@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accord.domain import lexical
+from accord.domain.slots import slot_shift
 
 __all__ = ["Action", "Claim", "Decision", "choose_option", "classify", "changed_from", "has_change_cue", "merge_contents", "similarity"]
 
@@ -257,7 +258,7 @@ def changed_from(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
     """
     current = [e for e in related if not e.negated and e.scope == candidate.scope and e.valid_to is None]
     current.sort(key=lambda e: e.said_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
-    return _keyed_change(candidate, current) or _anchored(candidate, current)
+    return _keyed_change(candidate, current) or _slotted(candidate, current) or _anchored(candidate, current)
 
 
 def _keyed_change(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
@@ -315,6 +316,24 @@ def _anchored(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
             and _said_earlier(e, candidate)
             and not _separate_attributes(candidate, e)
             and candidate.shift_anchors & _terms(e.content)
+        ),
+        None,
+    )
+
+
+def _slotted(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
+    """"Tom and I are getting divorced" -> "User is married to Tom": the newest earlier memory to
+    which the candidate gives another value of one slot (:mod:`accord.domain.slots`)."""
+    if candidate.negated or _ADDITIVE.search(candidate.content):
+        return None
+    return next(
+        (
+            e
+            for e in current
+            # another turn's (an older-dated candidate is kept as a past value by _keyed)
+            if (e.said_at is None or candidate.said_at is None or e.said_at != candidate.said_at)
+            and "@" not in (e.attribute_key or "")
+            and slot_shift(candidate.content, e.content, candidate.category, e.category) is not None
         ),
         None,
     )

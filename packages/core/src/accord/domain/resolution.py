@@ -184,7 +184,13 @@ def kin_categories(category: str, *, negated: bool) -> tuple[str, ...]:
     return _KIN.get(category, (category,))
 
 
-_KIN = {"fact": ("fact", "preference"), "preference": ("preference", "fact")}
+_KIN = {
+    "fact": ("fact", "preference", "relationship", "expertise"),
+    "preference": ("preference", "fact"),
+    # A partnership or a level is filed as a fact one day ("User is single", "User is conversational in ASL").
+    "relationship": ("relationship", "fact"),
+    "expertise": ("expertise", "fact"),
+}
 _DENIABLE = ("fact", "preference", "expertise", "goal")
 
 

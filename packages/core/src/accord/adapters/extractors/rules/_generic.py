@@ -42,6 +42,48 @@ _CHANGE_VERBS = frozenset(
     """move relocate join start marry adopt get buy switch become graduate retire quit leave
     have be_born grow_up be_raised be_diagnosed_with begin lease rescue settle upgrade take""".split()
 )
+# Past events that change who the user is, whatever the object: "I got promoted", "we got
+# engaged", "I passed the bar". Data, like the verbs above.
+_LIFE_EVENT_VERBS = frozenset(
+    """promote graduate marry wed divorce remarry retire adopt emigrate immigrate relocate transition
+    naturalize naturalise enlist enroll enrol""".split()
+)
+_LIFE_PARTICIPLE = re.compile(
+    r"^(?:promoted|engaged|married|remarried|divorced|separated|hired|fired|laid off|let go|accepted|certified|"
+    r"diagnosed|baptized|baptised|ordained|naturali[sz]ed|elected|admitted|licensed|qualified|retired|transferred|"
+    r"demoted|sober|clean|pregnant|a (?:job|place|promotion|raise|scholarship|dog|cat|puppy|kitten|new \w+))\b",
+    re.I,
+)
+# Objects whose completion is a standing credential: "passed my driving test", "finished my PhD".
+_CREDENTIAL = re.compile(
+    r"\b(?:test|exam|exams|bar|boards|certification|certificate|licen[cs]e|degree|phd|doctorate|masters?|"
+    r"master's|bachelor'?s|mba|diploma|residency|apprenticeship|bootcamp|course|thesis|dissertation|belt|level|"
+    r"hsk|jlpt|dele|delf|ielts|toefl|gcse|a-levels?|cpa|cfa)\b",
+    re.I,
+)
+# Things one owns for a while: buying, replacing or getting one changes the user's standing facts.
+_DURABLE_THINGS = frozenset(
+    """house home flat apartment condo townhouse cottage cabin place farm boat bike bicycle e-bike ebike
+    motorcycle scooter phone laptop computer pc mac tablet ipad watch camera piano guitar""".split()
+) | frozenset(w.lower() for w in vocab.CAR_WORDS | vocab.ANIMALS)
+_POSSESSION_VERBS = frozenset("buy get replace upgrade switch lease adopt rescue inherit build".split())
+
+
+def _life_event(a: Analysis) -> bool:
+    """Whether a past clause tells a lasting change of the user's life, not a one-off event."""
+    base = a.predicate.split()[0]
+    if base in _LIFE_EVENT_VERBS:
+        return True
+    if base in {"get", "become", "be"} and _LIFE_PARTICIPLE.match(a.obj):
+        return True
+    if base in {"pass", "finish", "complete", "earn", "get", "receive", "ace", "defend"} and _CREDENTIAL.search(a.obj):
+        return True
+    return base in _POSSESSION_VERBS and bool(_DURABLE_THINGS & set(re.findall(r"[\w'-]+", a.obj.lower())))
+
+
+_PARTNERSHIP_EVENT = re.compile(r"\b(?:engaged|married|remarried|divorced|separated|wed|marry|divorce)\b", re.I)
+
+
 # Progressive forms that describe a standing activity rather than the present moment.
 _STANDING_PROGRESSIVE = frozenset(
     """live work learn study train save plan try take do take_care_of raise teach run build
@@ -202,6 +244,9 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str | N
     if person := _person_in(a.obj):
         # "I live with my girlfriend Aisha": a clause about someone in the user's life
         return vocab.role_key(person), Category.RELATIONSHIP
+    if a.predicate.split()[0] == "date":
+        # "I've been dating someone named Luca": the user's partner (never a "date:" event key)
+        return "relationship:partner", Category.RELATIONSHIP
     return f"{a.predicate.replace(' ', '_')}:{value}", Category.FACT
 
 
@@ -317,7 +362,10 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     # "I have practised medicine for over twenty years": the perfect with a duration still holds.
     lasting = attr is not None or (perfect and (a.obj.split()[0].lower() in {"up", "a", "an", "my"} or bool(_ONGOING.search(clause.text))))
     held = perfect and bool(_ONGOING.search(clause.text))
-    if a.past and not a.used_to and not relative and not held and not (lasting and (base in _CHANGE_VERBS or a.changed or perfect)):
+    event = a.past and not a.used_to and not a.negated and _life_event(a)
+    if a.past and not a.used_to and not relative and not held and not event and not (
+        lasting and (base in _CHANGE_VERBS or a.changed or perfect)
+    ):
         # A one-off event; but "my father was a salesman" is a relative's biography, and "I've
         # taken up watercolor painting" a change that lasts.
         return ()
@@ -325,6 +373,8 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if not value:
         return ()
     key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
+    if key == "relationship:partner" and (named := re.search(r"\b(?:named|called)\s+(\w+)", a.obj, re.I)):
+        value = named[1].lower()  # "someone named Luca": the partner is Luca
     if _FUTURE.search(clause.text) and not a.past and category in (Category.FACT, Category.PREFERENCE):
         # "I'm moving to Denver next year", "I might be vegetarian soon": a plan, which must not
         # replace the current value of its attribute.
@@ -334,6 +384,8 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         category = category_of(a.core, category)  # the clause's own words, not a neighbour's
     if category is Category.EXPERTISE and _NAME_LIST.match(a.obj):
         return ()  # "an expert in Tom and Jerry": a title, not a list of skills
+    if event and attr is None and _PARTNERSHIP_EVENT.search(a.core):
+        category = Category.RELATIONSHIP  # "we got engaged": the user's partnership
     negated = a.negated
     confidence = LIKELY if attr is None else 0.85
     importance = _IMPORTANCE.get(category, DETAIL)

@@ -341,10 +341,16 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
         hedged = hedged or bool(n)
     if m := _SUBJECT_DROP.match(text):
         verb = m.group(1).lower()
-        text = " ".join(("I", _SUBJECT_DROP_EXPAND.get(verb, verb), text[m.end(1):].strip())).strip()
+        rest = text[m.end(1):].strip()
+        # "Got two kids" is having them; "got engaged", "got laid off" happened.
+        expanded = verb if verb == "got" and _GOT_PARTICIPLE.match(rest) else _SUBJECT_DROP_EXPAND.get(verb, verb)
+        text = " ".join(("I", expanded, rest)).strip()
     elif fragment := noun_fragment(text):
         text = fragment
     return NormalisedClause(text, hedged, greeting, bool(standing))
+
+
+_GOT_PARTICIPLE = re.compile(r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up)\b", re.I)
 
 
 _SOMEONE = re.compile(
