@@ -34,6 +34,7 @@ import re
 from accord.domain.models import Category, ExtractedMemory, Message
 from accord.domain.shifts import SHIFT_CUE
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.adapters.extractors.rules._moments import drop_passing
 from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
 from accord.adapters.extractors.rules._clause import Analysis, analyse
 from accord.adapters.extractors.rules._dates import DATE_RULES
@@ -195,6 +196,7 @@ def _extract_turn(text: str) -> list[Draft]:
             found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
             found = possessions_in(sentence, found)
             found = switched_kinds_in(sentence, found, changed=bool(SHIFT_CUE.search(sentence)))
+            found = drop_passing(sentence, found)
         drafts.extend(found)
         after_greeting = False
     return _dedupe([rekey(_with_aspect(d)) for d in drafts])
