@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from accord.domain.models import Category
 from accord.adapters.extractors.rules._base import Draft
 
-__all__ = ["drop_passing"]
+__all__ = ["drop_passing", "is_moment"]
 
 _MOMENT = re.compile(
     r"\b(?:right now|rn|atm|at the moment|for now|for the moment|for the time being|today|tonight|tonite|2nite|omw|brb|"
-    r"this wk|(?:til+|until) \d{1,2}(?![\d/-])(?::\d\d)?(?:\s?[ap]m)?|"
+    r"this wk|in an? (?:hour|minute|min|sec|second)|(?:til+|until) \d{1,2}(?![\d/-])(?::\d\d)?(?:\s?[ap]m)?|"
     r"this (?:morning|afternoon|evening|week|weekend)|in (?:\d+|a few|a couple of|five|ten|twenty) ?"
     r"(?:mins?|minutes?|hours?|hrs?|secs?)|for the (?:weekend|day|night|week)|until (?:tomorrow|monday|tonight))\b",
     re.I,
@@ -55,3 +55,8 @@ def drop_passing(sentence: str, drafts: Sequence[Draft]) -> list[Draft]:
         for d in drafts
         if d.category in _KEPT or d.key == "name" or (d.key or "").startswith("likes:") or _EVENT.match(d.content)
     ]
+
+
+def is_moment(sentence: str) -> bool:
+    """Whether a sentence is about this moment (and says no change that starts now)."""
+    return bool(_MOMENT.search(sentence)) and not _STARTS_NOW.search(sentence)

@@ -34,6 +34,7 @@ import re
 from accord.domain.models import Category, ExtractedMemory, Message
 from accord.domain.shifts import SHIFT_CUE
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.adapters.extractors.rules._last_resort import last_resort
 from accord.adapters.extractors.rules._moments import drop_passing
 from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
 from accord.adapters.extractors.rules._clause import Analysis, analyse
@@ -162,7 +163,8 @@ def _extract_turn(text: str) -> list[Draft]:
     after_greeting = False
     # The last denial or former habit of the turn: a bare fragment after it borrows its verb.
     source: Analysis | None = None
-    for sentence, is_question in split_sentences(cleaned):
+    sentences = split_sentences(cleaned)
+    for sentence, is_question in sentences:
         if is_bare_greeting(sentence):
             after_greeting = True
             continue
@@ -199,6 +201,8 @@ def _extract_turn(text: str) -> list[Draft]:
             found = drop_passing(sentence, found)
         drafts.extend(found)
         after_greeting = False
+    if not drafts and not pasted:
+        drafts = last_resort(list(sentences))
     return _dedupe([rekey(_with_aspect(d)) for d in drafts])
 
 
