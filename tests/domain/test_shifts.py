@@ -130,3 +130,28 @@ def test_which_categories_a_change_may_end(candidate_category: str, negated: boo
     said = "User quit the tennis team" if negated else "User plays pickleball now"
     candidate = new(said, turn, category=candidate_category, negated=negated)
     assert (changed_from(candidate, [old]) == old) is ends
+
+
+# --- a refinement: "to be precise" makes the newest earlier memory of the category more exact -------
+
+
+def test_a_refinement_replaces_the_newest_earlier_memory_of_its_category() -> None:
+    goal = stored("User wants to learn to code", "goal")
+    older = stored("User wants to visit Japan", "goal", said_at=T0 - dt.timedelta(days=9))
+    turn = "To be more specific, what I want is to learn Python for the spreadsheets at work."
+    candidate = new("User wants to learn Python for the spreadsheets at work", turn, "goal")
+    assert changed_from(candidate, [older, goal]) == goal
+    assert classify(candidate, [older, goal]).action is Action.UPDATE
+
+
+def test_without_a_word_of_refinement_an_unrelated_memory_is_left_alone() -> None:
+    goal = stored("User wants to learn to code", "goal")
+    candidate = new("User wants to run a marathon", "I want to run a marathon.", "goal")
+    assert changed_from(candidate, [goal]) is None
+
+
+def test_a_refinement_never_crosses_two_plain_attributes() -> None:
+    # "works in finance" and "works at Barclays" are both true: an industry and an employer.
+    industry = stored("User works in finance", key="industry")
+    candidate = new("User works at Barclays", "To be precise, I work at Barclays.", key="employer")
+    assert changed_from(candidate, [industry]) is None

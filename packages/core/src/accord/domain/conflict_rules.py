@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accord.domain import lexical
+from accord.domain.shifts import REFINES
 from accord.domain.slots import slot_shift
 
 __all__ = ["Action", "Claim", "Decision", "choose_option", "classify", "changed_from", "has_change_cue", "merge_contents", "similarity"]
@@ -308,6 +309,12 @@ def _anchored(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
     fan": the newest memory of the candidate's category that a word of its change window names."""
     if not candidate.shift_anchors or _ADDITIVE.search(candidate.content):
         return None
+    if REFINES in candidate.shift_anchors:
+        # "To be precise, I'm a credit risk analyst" refines the newest earlier memory of its category.
+        refined = next((e for e in current if e.category == candidate.category and _said_earlier(e, candidate)
+                        and e.said_at != candidate.said_at and not _separate_attributes(candidate, e)), None)
+        if refined is not None:
+            return refined
     return next(
         (
             e

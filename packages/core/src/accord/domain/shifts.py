@@ -18,7 +18,7 @@ import re
 
 from accord.domain import lexical
 
-__all__ = ["SHIFT_CUE", "anchors", "shift_anchors", "window"]
+__all__ = ["REFINES", "SHIFT_CUE", "anchors", "shift_anchors", "window"]
 
 # Words that say a value changed. Narrower than the conflict rules' change cue ("new",
 # "started", "since" and "actually" also open first statements), because here a cue links a
@@ -29,6 +29,16 @@ SHIFT_CUE = re.compile(
     r"back (?:to|in|on|at|with)|returned|i'?m done with|is done|resubscribed|passed to|went back)\b",
     re.IGNORECASE,
 )
+# Words that say the turn makes an earlier statement more exact ("I work in finance" -> "To be
+# precise, I'm a credit risk analyst at Barclays"): the newest earlier memory of the same category
+# is the one refined, whatever its words. They ride among the anchors as :data:`REFINES`.
+REFINE_CUE = re.compile(
+    r"\b(?:to be (?:more )?(?:precise|exact|specific|clear)|more (?:specifically|precisely|exactly|exact|precise)|"
+    r"specifically|in particular|correction|let me (?:rephrase|correct|clarify)|i should (?:say|clarify|correct)|"
+    r"what i (?:actually |really )?(?:mean|meant|want)|i mean,|well, actually|actually, it'?s)\b",
+    re.IGNORECASE,
+)
+REFINES = "<refines>"
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 # Words too common to tie two memories together: every life has days, work and things it likes.
 _GENERIC = frozenset(
@@ -73,4 +83,5 @@ def anchors(span: str, candidate: str, *, negated: bool) -> frozenset[str]:
 def shift_anchors(turn: str, candidate: str, *, negated: bool) -> frozenset[str]:
     """The anchors of the candidate's change window in ``turn``; empty when it states no change."""
     span = window(turn, candidate)
-    return frozenset() if span is None else anchors(span, candidate, negated=negated)
+    found = frozenset() if span is None else anchors(span, candidate, negated=negated)
+    return found | {REFINES} if REFINE_CUE.search(turn) and not negated else found
