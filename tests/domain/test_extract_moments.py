@@ -39,6 +39,7 @@ def test_passing_states_are_not_memories(text: str) -> None:
         ("I'm visiting my grandma this weekend.", "grandma"),  # the person stays
         ("I was a nurse until 2019.", "nurse"),  # a year is a period, not this moment
         ("I have asthma.", "asthma"),  # a condition, not a passing ailment
+        ("living in atl rn", "atl"),  # "rn" of a standing fact means "currently"
     ],
 )
 def test_what_lasts_in_a_sentence_about_now_is_kept(text: str, kept: str) -> None:

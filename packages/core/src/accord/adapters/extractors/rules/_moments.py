@@ -17,8 +17,11 @@ from accord.adapters.extractors.rules._base import Draft
 
 __all__ = ["drop_passing", "is_moment"]
 
+# "right now", "rn", "atm" also mean "currently" of a standing fact ("living in atl rn"): they make
+# only the states no attribute claims passing. The others bound the sentence to this moment.
+_SOFT_MOMENT = re.compile(r"\b(?:right now|rn|atm|at the moment|currently)\b", re.I)
 _MOMENT = re.compile(
-    r"\b(?:right now|rn|atm|at the moment|for now|for the moment|for the time being|today|tonight|tonite|2nite|omw|brb|"
+    r"\b(?:for now|for the moment|for the time being|today|tonight|tonite|2nite|omw|brb|"
     r"this wk|in an? (?:hour|minute|min|sec|second)|(?:til+|until) \d{1,2}(?![\d/-])(?::\d\d)?(?:\s?[ap]m)?|"
     r"this (?:morning|afternoon|evening|week|weekend)|in (?:\d+|a few|a couple of|five|ten|twenty) ?"
     r"(?:mins?|minutes?|hours?|hrs?|secs?)|for the (?:weekend|day|night|week)|until (?:tomorrow|monday|tonight))\b",
@@ -47,16 +50,20 @@ _PASSING = re.compile(
 def drop_passing(sentence: str, drafts: Sequence[Draft]) -> list[Draft]:
     """``drafts`` without the passing states of a sentence about this moment."""
     drafts = [d for d in drafts if not _PASSING.match(d.content)]
-    if not _MOMENT.search(sentence) or _STARTS_NOW.search(sentence):
+    if _STARTS_NOW.search(sentence) or not (hard := bool(_MOMENT.search(sentence))) and not _SOFT_MOMENT.search(sentence):
         return drafts
     # A taste "right now" is a current taste ("lowkey obsessed w matcha rn"), not a passing state.
     return [
         d
         for d in drafts
-        if d.category in _KEPT or d.key == "name" or (d.key or "").startswith("likes:") or _EVENT.match(d.content)
+        if d.category in _KEPT
+        or d.key == "name"
+        or (d.key or "").startswith("likes:")
+        or _EVENT.match(d.content)
+        or (not hard and d.key is not None and ":" not in d.key)  # a vocabulary attribute, "currently"
     ]
 
 
 def is_moment(sentence: str) -> bool:
     """Whether a sentence is about this moment (and says no change that starts now)."""
-    return bool(_MOMENT.search(sentence)) and not _STARTS_NOW.search(sentence)
+    return bool(_MOMENT.search(sentence) or _SOFT_MOMENT.search(sentence)) and not _STARTS_NOW.search(sentence)
