@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from accord.domain.domains import block as blocks
-from accord.domain.domains.edtech import EDTECH
+from accord.domain.domains.edtech import EDTECH, observe_edtech
 from accord.domain.domains.observation import from_extracted, to_extracted
 from accord.domain.domains.observe import observe
 from accord.domain.domains.profile import edtech_profile, fold, support_profile, values_of
@@ -93,11 +93,16 @@ class DomainOverlay:
         for name in sorted(n for n in names if n):
             found = from_extracted(extracted, name)
             sig = signals(messages) if name == "support" else None
-            if not found and sig is None:
+            if not found and sig is None and name != "edtech":
                 continue
             when = job.created_at
 
-            def change(state: dict[str, Any], found: Any = found, sig: Any = sig) -> dict[str, Any]:
+            def change(state: dict[str, Any], found: Any = found, sig: Any = sig, name: str = name) -> dict[str, Any]:
+                if name == "edtech":
+                    # Practice is an event, not a value: read again from the turns (pure, so a
+                    # replay finds the same), for the topics the state already follows.
+                    known = {"topic": list(state.get("topics", {}))}
+                    found = [*found, *(o for o in observe_edtech(messages, when, known) if o.value == "practised")]
                 return fold(state, found, sig, job_id=job.id, when=when)
 
             await self.parts.store.domains.update_state(job.tenant_id, job.user_id, name, change, self.parts.clock.now())

@@ -82,7 +82,7 @@ _SESSION = [
     (re.compile(r"\b(?:i want|let's do|i'd like)\s+(?:a\s+)?(?P<v>quiz|quizzes|practice test|recap)\s+(?:at the (?:start|end)|every session|first)\b", re.I), "format"),
 ]
 _STANDARD = re.compile(r"\b(?:our|the)\s+(?:school|institute|academy|college|curriculum|syllabus)\s+(?:now\s+)?(?:follows|uses|is aligned (?:to|with)|is based on)\s+(?:the\s+)?(?P<v>[^.!?,]+)", re.I)
-_POLICY = re.compile(r"\b(?:our|the)\s+(?:school|institute|academy|college|exam board)(?:'s)?\s+(?:policy\s+(?:is|says)\s+(?:that\s+)?)?(?P<v>(?:doesn't|does not|don't|won't|only|requires?|bans?|allows?|forbids?|no)\b[^.!?]+)", re.I)
+_POLICY = re.compile(r"\b(?:our|the)\s+(?:school|institute|academy|college|exam board)(?:'s)?\s+(?:policy\s+(?:is|says)\s+(?:that\s+)?)?(?:now\s+|still\s+)?(?P<v>(?:doesn't|does not|don't|won't|only|requires?|bans?|allows?|forbids?|no)\b[^.!?]+)", re.I)
 _POLICY_ITEM = re.compile(r"\b(calculators?|phones?|homework|attendance|late submissions?|retakes?|open book|notes|uniforms?|ai tools?|chatgpt)\b", re.I)
 
 

@@ -118,7 +118,7 @@ def _issues(s: str, i: int, when: dt.datetime, open_: list[str]) -> list[Observa
     found = find_date(s, when, prefer="past")
     if found is not None:
         date, words = found
-        detail = f"{detail} ({words.lower()}: {date.isoformat()})" if date.isoformat() not in s else detail
+        detail = f"{detail} ({words.lower()}: {date.isoformat()})" if words.lower() != "today" else detail
     repeat = kind in open_ or bool(_UPDATE.search(s))
     if kind not in open_:
         open_.append(kind)
