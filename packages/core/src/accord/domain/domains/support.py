@@ -47,7 +47,7 @@ _PROBLEM = re.compile(
     r"\b(?:failed|fails|failing|declined|didn't go through|did not go through|charged (?:me )?twice|double[- ]charged|overcharged|"
     r"can't|cannot|can not|unable to|won't|doesn't work|does not work|isn't working|is not working|not working|stopped working|"
     r"broken|error|crash\w*|bug|missing|hasn't arrived|has not arrived|didn't arrive|never arrived|locked out|wrong|problem|issue|"
-    r"still waiting|keeps? (?:failing|crashing)|refund)\b",
+    r"still waiting|keeps? (?:failing|crashing))\b",
     re.I,
 )
 _RESOLVED = re.compile(
@@ -70,7 +70,7 @@ _CONTACT = [
     (re.compile(r"\b(?:please\s+)?(?:text|sms)\s+me\b|\bprefer (?:text|sms)\b", re.I), "text message"),
     (re.compile(r"\bprefer (?:live )?chat\b|\bkeep it (?:in|on) (?:the )?chat\b|\bno (?:phone )?calls\b|\bdon'?t call\b", re.I), "chat"),
 ]
-_RESOLUTION = re.compile(r"\b(?:i\s+(?:just\s+)?(?:want|need|would like|'d like|'d prefer|prefer|expect)|give me)\s+(?:a\s+|my\s+)?(?P<v>full refund|refund|partial refund|money back|credit|store credit|account credit|replacement|new one|discount|callback|escalation|to speak to a manager|manager)\b", re.I)
+_RESOLUTION = re.compile(r"\b(?:i\s+(?:just\s+|really\s+)?(?:want|need|would like|would prefer|prefer|expect)|i'd (?:like|prefer|rather have)|give me)\s+(?:a\s+|my\s+)?(?P<v>full refund|refund|partial refund|money back|credit|store credit|account credit|replacement|new one|discount|callback|escalation|to speak to a manager|manager)\b", re.I)
 _PRICE = re.compile(r"\b(?:the\s+)?(?P<i>[A-Z][\w+-]*)\s+(?:plan|tier)\s+(?:now\s+)?(?:costs?|is|was|runs)\s+(?P<v>[$€£]\s?\d+(?:[.,]\d{2})?(?:\s*(?:/|a|per)\s*(?:month|year|mo|yr|user|seat))?)", re.I)
 
 _ANGER = re.compile(r"\b(?:ridiculous|unacceptable|furious|angry|outrageous|absurd|scam|worst|terrible|awful|useless|pathetic|sick of|fed up|fuming|joke|wtf|disgusted)\b", re.I)
