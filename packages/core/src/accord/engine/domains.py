@@ -82,6 +82,13 @@ class DomainOverlay:
             return extracted
         known = await self._known(schema, job.tenant_id, job.user_id)
         found = observe(schema, messages, job.created_at, extracted=extracted, known=known)
+        observer = self.parts.domain_observer
+        if observer is not None:
+            read = await observer.observe(schema, messages, known, job.created_at.date().isoformat())
+            if read is not None:
+                # The model's reading wins per (field, item); the rules fill in what it left out.
+                said = {(o.field, o.item) for o in read}
+                found = [*read, *(o for o in found if (o.field, o.item) not in said)]
         return [*extracted, *to_extracted(schema, found)]
 
     async def record(self, job: Job, extracted: Sequence[ExtractedMemory], messages: Sequence[Message]) -> None:

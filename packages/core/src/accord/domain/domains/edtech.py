@@ -66,7 +66,7 @@ _BOARD = [
     re.compile(rf"\b(?:my|our|i'm in|i am in|i'm on|i study|i follow|i do|studying|under)\s+(?:the\s+)?(?P<v>{_BOARDS})\b(?:\s+(?:board|syllabus|curriculum|course))?", re.I),
     re.compile(rf"\b(?P<v>{_BOARDS})\s+(?:board|syllabus|curriculum|student)\b", re.I),
 ]
-_EXAM_NAMES = r"JEE(?: Main| Advanced)?|NEET|SAT|ACT|GRE|GMAT|LSAT|MCAT|IELTS|TOEFL|AP [A-Z][a-z]+|board exams?|boards|finals?|midterms?|mocks?|(?:[A-Z][a-z]+ ){0,2}(?:exam|test|quiz|olympiad)"
+_EXAM_NAMES = r"JEE(?: Main| Advanced)?|NEET|SAT|ACT|GRE|GMAT|LSAT|MCAT|IELTS|TOEFL|AP [A-Z][a-z]+|board exams?|boards|(?:[A-Z][a-z]+ ){0,2}(?:exam|test|quiz|olympiad|finals?|midterms?|mocks?)"
 _EXAM = re.compile(rf"(?P<n>\b(?:{_EXAM_NAMES})\b)", re.I)
 _EXAM_CUE = re.compile(r"\b(?:exam|test|quiz|boards?|finals?|midterms?|mocks?|olympiad|JEE|NEET|SAT|ACT|GRE|GMAT|IELTS|TOEFL)\b", re.I)
 _EXAM_MOVE = re.compile(r"\b(?:moved|rescheduled|postponed|pushed|brought forward|changed|now)\b", re.I)
