@@ -8,7 +8,7 @@ mixin of :class:`accord.AsyncAccord` with the public methods. The logic is pure,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from accord.domain.domains import block as blocks
@@ -91,21 +91,29 @@ class DomainOverlay:
                 found = [*read, *(o for o in found if (o.field, o.item) not in said)]
         return [*extracted, *to_extracted(schema, found)]
 
-    async def record(self, job: Job, extracted: Sequence[ExtractedMemory], messages: Sequence[Message]) -> None:
-        """Fold the job's observations and mood into the user's domain state (once per job)."""
+    async def record(
+        self, job: Job, extracted: Sequence[ExtractedMemory], messages: Sequence[Message], can_write: Callable[[str], bool]
+    ) -> None:
+        """Fold the job's observations and mood into the user's domain state (once per job).
+
+        Only what the writing agent may write is folded: observations of the categories of its
+        grant, and mood and practice (read from the raw turns) only with the episodic category.
+        """
+        extracted = [e for e in extracted if can_write(e.category.value)]
+        turns = can_write("episodic")
         names = {(e.resolution_hint or {}).get("domain") for e in extracted} - {None}
         schema = await self.schema_for(job.tenant_id)
-        if schema is not None:
+        if schema is not None and turns:
             names.add(schema.name)
         for name in sorted(n for n in names if n):
             found = from_extracted(extracted, name)
-            sig = signals(messages) if name == "support" else None
+            sig = signals(messages) if name == "support" and turns else None
             if not found and sig is None and name != "edtech":
                 continue
             when = job.created_at
 
             def change(state: dict[str, Any], found: Any = found, sig: Any = sig, name: str = name) -> dict[str, Any]:
-                if name == "edtech":
+                if name == "edtech" and turns:
                     # Practice is an event, not a value: read again from the turns (pure, so a
                     # replay finds the same), for the topics the state already follows.
                     known = {"topic": list(state.get("topics", {}))}

@@ -118,7 +118,7 @@ class Worker:
             return
         await self._index(job, result)
         if self.domains is not None:
-            await self.domains.record(job, extracted, messages)
+            await self.domains.record(job, extracted, messages, access.can_write)
         await store.complete_job(job.id, self.id, now())
 
     async def _quota(self, tenant_id: str) -> int | None:
