@@ -7,7 +7,6 @@ mixin of :class:`accord.AsyncAccord` with the public methods. The logic is pure,
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
