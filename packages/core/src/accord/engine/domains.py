@@ -7,6 +7,7 @@ mixin of :class:`accord.AsyncAccord` with the public methods. The logic is pure,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN_SCHEMAS", "DomainAPI", "DomainOverlay", "block_cost", "with_domain_block"]
 
 BUILTIN_SCHEMAS: dict[str, DomainSchema] = {"edtech": EDTECH, "support": SUPPORT}
+_SETTING = re.compile(r"^[a-z][a-z0-9_]{1,31}(?:@[0-9]{1,9})?$")
 _CACHE_SECONDS = 5.0  # how long a process trusts its copy of a tenant's setting (a set() here clears it)
 
 
@@ -198,9 +200,9 @@ class DomainAPI:
         or a registered custom schema's name (``hr``: its newest version; ``hr@2``: that one)."""
         self._authz.require_admin(self._principal, "set the domain schema")
         await self._require_tenant()
-        if not isinstance(domain_schema, str):
-            raise InvalidInputError("domain_schema", "must be a string")
-        name, _, raw_version = domain_schema.strip().partition("@")
+        if not isinstance(domain_schema, str) or not _SETTING.match(domain_schema):
+            raise InvalidInputError("domain_schema", "must be a schema name (general, edtech, support, hr), optionally @version (hr@2)")
+        name, _, raw_version = domain_schema.partition("@")
         tenant, store = self._principal.tenant_id, self.parts.store.domains
         version: int | None = None
         if name not in BUILTIN_NAMES:
