@@ -93,3 +93,21 @@ async def test_the_hr_example_is_versioned_and_applied_like_a_builtin(engine: As
     )
     await engine.add("My parental leave request was approved.", user_id="emp", wait=True)
     assert (await engine.get_domain_profile("emp")).fields["request"] == {"parental leave": "approved"}
+
+
+async def test_domains_give_the_same_answers_on_sqlite_and_postgresql(sql_url: str, tmp_path: Path) -> None:
+    settings = AccordSettings(database_url=sql_url, data_dir=tmp_path / "data", embedder="none", run_worker=False)
+    async with AsyncAccord(settings, clock=ManualClock()) as engine:
+        assert (await engine.register_domain_schema(HR)).version == 1
+        await engine.set_domain_schema("hr")
+        await engine.add("I work in the Sales department. I have 3 days of leave left.", user_id="e", wait=True)
+        await engine.add("I have 2 days of leave left now.", user_id="e", wait=True)
+        assert (await engine.get_domain_profile("e")).fields["leave_balance"] == "2"
+        await engine.set_domain_schema("support")
+        await engine.add("My order never arrived.", user_id="e", wait=True)
+        await engine.add("My order never arrived, still waiting!", user_id="e", wait=True)
+        issue = (await engine.get_support_profile("e")).open_issues[0]
+        assert (issue.type, issue.contacts, [h.status for h in issue.history]) == ("shipping", 2, ["opened", "updated"])
+        assert (await engine.export_user("e")).domain
+        await engine.forget_user("e")
+        assert (await engine.export_user("e")).domain == [] and (await engine.get_support_profile("e")).open_issues == []

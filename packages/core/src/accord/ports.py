@@ -402,6 +402,12 @@ class DomainStore(Protocol):
 
     async def list_schemas(self, tenant_id: str) -> list[tuple[str, int, dict[str, Any], dt.datetime]]: ...
 
+    async def domain_memories(
+        self, tenant_id: str, user_ids: Sequence[str], schema: str, categories: Sequence[str] | None
+    ) -> list[Memory]:
+        """The active memories of ``schema``'s fields (attribute keys ``<schema>.``), oldest first."""
+        ...
+
     async def get_state(self, tenant_id: str, user_id: str, schema: str) -> dict[str, Any]: ...
 
     async def update_state(

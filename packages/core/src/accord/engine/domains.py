@@ -69,7 +69,7 @@ class DomainOverlay:
         self._cache.pop(tenant_id, None)
 
     async def _known(self, schema: DomainSchema, tenant_id: str, user_id: str) -> dict[str, list[str]]:
-        values = values_of(schema.name, await self._memories(tenant_id, user_id, None))
+        values = values_of(schema.name, await self._memories(schema, tenant_id, user_id, None))
         known = {field: [i for i in items if i] for field, items in values.items()}
         if schema.name == "support":
             issues = values.get("issue", {})
@@ -123,18 +123,16 @@ class DomainOverlay:
 
             await self.parts.store.domains.update_state(job.tenant_id, job.user_id, name, change, self.parts.clock.now())
 
-    async def _memories(self, tenant_id: str, user_id: str, categories: Sequence[str] | None) -> list[Any]:
-        store = self.parts.store
-        mine = await store.list_memories(tenant_id, user_id, categories=categories, limit=1000)
-        shared = await store.list_memories(tenant_id, SHARED_USER_ID, categories=categories, limit=300)
-        return [*mine, *shared]
+    async def _memories(self, schema: DomainSchema, tenant_id: str, user_id: str, categories: Sequence[str] | None) -> list[Any]:
+        """The user's and the tenant's shared memories of the schema's fields, in one query."""
+        return await self.parts.store.domains.domain_memories(tenant_id, [user_id, SHARED_USER_ID], schema.name, categories)
 
     async def profile(
         self, schema: DomainSchema, tenant_id: str, user_id: str, categories: Sequence[str] | None
     ) -> EdTechProfile | SupportProfile | DomainProfile:
         """The user's profile for ``schema``, from the memories of ``categories`` (None: all)."""
         now = self.parts.clock.now()
-        values = values_of(schema.name, await self._memories(tenant_id, user_id, categories))
+        values = values_of(schema.name, await self._memories(schema, tenant_id, user_id, categories))
         state = await self.parts.store.domains.get_state(tenant_id, user_id, schema.name)
         if schema.name == "edtech":
             return edtech_profile(user_id, values, state, now)

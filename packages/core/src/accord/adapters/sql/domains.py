@@ -7,14 +7,16 @@ transaction (locked on PostgreSQL), so two workers folding jobs of one user lose
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.adapters.sql.engine_factory import SqlRunner
-from accord.adapters.sql.schema import domain_schemas, domain_settings, domain_states
+from accord.adapters.sql.records import memory_from_row
+from accord.adapters.sql.schema import domain_schemas, domain_settings, domain_states, memories
+from accord.domain.models import Memory
 from accord.errors import ConflictError
 
 __all__ = ["DomainSqlStore"]
@@ -101,6 +103,23 @@ class DomainSqlStore:
             return new
 
         return await self._sql.write(run, "updating a domain state")
+
+    async def domain_memories(
+        self, tenant_id: str, user_ids: Sequence[str], schema: str, categories: Sequence[str] | None
+    ) -> list[Memory]:
+        """The active memories of ``schema``'s fields (attribute keys ``<schema>.``), oldest first."""
+        m = memories
+        # The schema name is [a-z0-9_] (validated), so it needs no LIKE escaping.
+        where = [m.c.tenant_id == tenant_id, m.c.user_id.in_(list(user_ids)), m.c.status == "active",
+                 m.c.attribute_key.like(f"{schema}.%")]
+        if categories is not None:
+            where.append(m.c.category.in_(list(categories)))
+
+        def run(conn: Connection) -> list[Memory]:
+            rows = conn.execute(select(m).where(*where).order_by(m.c.created_at, m.c.id).limit(2000)).mappings()
+            return [memory_from_row(r) for r in rows]
+
+        return await self._sql.read(run, what="reading domain memories")
 
     async def delete_states(self, tenant_id: str, user_id: str) -> int:
         def run(conn: Connection) -> int:
