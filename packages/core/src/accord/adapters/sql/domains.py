@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.adapters.sql.engine_factory import SqlRunner
@@ -120,13 +120,6 @@ class DomainSqlStore:
             return [memory_from_row(r) for r in rows]
 
         return await self._sql.read(run, what="reading domain memories")
-
-    async def delete_states(self, tenant_id: str, user_id: str) -> int:
-        def run(conn: Connection) -> int:
-            t = domain_states
-            return conn.execute(delete(t).where(t.c.tenant_id == tenant_id, t.c.user_id == user_id)).rowcount
-
-        return await self._sql.write(run, "erasing domain states")
 
 
 def _state_key(tenant_id: str, user_id: str, schema: str) -> tuple[Any, ...]:
