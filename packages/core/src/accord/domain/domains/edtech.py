@@ -48,7 +48,7 @@ _WEAK = [
 ]
 _STRONG = [
     re.compile(r"\b(?:i|i'm|i am|im)\s+(?:now\s+|finally\s+|actually\s+)?(?:really\s+|pretty\s+)?(?:good|great|strong|confident|comfortable)\s+(?:at|in|with)\s+(?P<t>[^.!?,]+)", re.I),
-    re.compile(r"\bi\s+(?:finally\s+|now\s+|totally\s+|actually\s+)?(?:get|understand|understood|got|nailed|mastered|aced)\s+(?P<t>(?!it\b|that\b|this\b|you\b|the point\b|a\b)[^.!?,]+)", re.I),
+    re.compile(r"\bi(?:'ve|\s+have)?\s+(?:finally\s+|now\s+|totally\s+|actually\s+)?(?:get|understand|understood|got|nailed|mastered|aced)\s+(?P<t>(?!it\b|that\b|this\b|you\b|the point\b|a\b)[^.!?,]+)", re.I),
     re.compile(r"^(?P<t>[\w][\w\s'-]{2,40}?)\s+(?:finally\s+)?(?:makes?|made)\s+sense\b", re.I),
     re.compile(r"^(?P<t>[\w][\w\s'-]{2,40}?)\s+(?:is|are)\s+(?:so\s+|really\s+|now\s+|actually\s+)?(?:easy|fine|no problem)\b", re.I),
     re.compile(r"\bmy\s+strong(?:est)?\s+(?:topic|area|point|subject)s?\s+(?:is|are)\s+(?P<t>[^.!?,]+)", re.I),
