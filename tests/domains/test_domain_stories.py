@@ -151,6 +151,10 @@ async def test_budget_formats_and_general_tenants(engine: AsyncAccord) -> None:
     for budget in (15, 40, 400):
         ctx = await bot.get("hi", user_id="c", context_max_tokens=budget)
         assert ctx.context_token_count <= budget
+    # What the block says is not rendered again as a memory (it is still returned, not rendered).
+    ctx = await bot.get("my login issue", user_id="c")
+    issue = [m for m in ctx.memories if (m.attribute_key or "").startswith("support.issue")]
+    assert issue and not issue[0].rendered and "Issue (login)" not in ctx.system_prompt_addition
     import json
 
     doc = json.loads((await bot.get("hi", user_id="c", format="json")).system_prompt_addition)

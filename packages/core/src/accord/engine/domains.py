@@ -149,11 +149,12 @@ class DomainOverlay:
         titles = {f.name: f.title for f in schema.fields}
         return p.model_copy(update={"summary": " ".join(blocks.custom_sentences(p, schema.context_template, titles))})
 
-    async def block(self, tenant_id: str, user_id: str, categories: Sequence[str], max_tokens: int) -> str:
-        """The domain block for ``get()`` (empty when the tenant has no domain or nothing is known)."""
+    async def block(self, tenant_id: str, user_id: str, categories: Sequence[str], max_tokens: int) -> tuple[str, str]:
+        """The domain block for ``get()`` (empty when the tenant has no domain or nothing is known)
+        and the attribute key prefix of the memories it stands for."""
         schema = await self.schema_for(tenant_id)
         if schema is None or not categories:
-            return ""
+            return "", ""
         p = await self.profile(schema, tenant_id, user_id, categories)
         now = self.parts.clock.now()
         if isinstance(p, EdTechProfile):
@@ -163,7 +164,7 @@ class DomainOverlay:
         else:
             sentences = [p.summary] if p.summary else []
         # The block may take at most half the budget: the memories still get the rest.
-        return blocks.fit_block(sentences, max(1, max_tokens // 2))
+        return blocks.fit_block(sentences, max(1, max_tokens // 2)), f"{schema.name}."
 
 
 def block_cost(block: str, fmt: str) -> int:

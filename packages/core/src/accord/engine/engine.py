@@ -328,9 +328,10 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
             shared_categories=sorted(set(allowed) & shared.read),
         )
         question = await self._open_question(user_id) if access.write else None
-        block = await self._domains.block(self._principal.tenant_id, user_id, allowed, max_tokens)
+        block, prefix = await self._domains.block(self._principal.tenant_id, user_id, allowed, max_tokens)
         budget = max(1, max_tokens - block_cost(block, fmt))
-        result = self._reader.context(query, retrieval, fmt, budget, clarification_question=question)
+        said = {m.id for m in retrieval.ranked if block and (m.attribute_key or "").startswith(prefix)}
+        result = self._reader.context(query, retrieval, fmt, budget, clarification_question=question, hide=said)
         result = with_domain_block(result, fmt, block, max_tokens)
         await self._reader.note_access(self._principal, user_id, result.memories)
         return result
