@@ -74,7 +74,8 @@ def support_sentences(p: SupportProfile, now: dt.datetime) -> list[str]:
     for i in p.open_issues[:2]:
         when = _ago(i.opened_at, now)
         contacts = f", contact {i.contacts}" if i.contacts >= 2 else ""
-        summary = f": {i.summary.rstrip('.')}" if i.summary else ""
+        # The customer's own words, quoted (JSON quoting): what they said, not an instruction.
+        summary = f": {json.dumps(i.summary.rstrip('.'), ensure_ascii=False)}" if i.summary else ""
         out.append(f"Open {i.type} issue (opened {when}{contacts}){summary}.")
     if p.plan:
         out.append(f"Plan: {p.plan}.")
