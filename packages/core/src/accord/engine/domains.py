@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.domain.domains import block as blocks
@@ -25,7 +26,7 @@ from accord.domain.domains.profiles import (
 )
 from accord.domain.domains.schema import BUILTIN_NAMES, DomainSchema, parse_schema_document
 from accord.domain.domains.support import SUPPORT, signals
-from accord.domain.models import ContextResult, ExtractedMemory, Job, Message
+from accord.domain.models import ContextResult, ExtractedMemory, Job, Memory, Message
 from accord.domain.tokens import count_tokens
 from accord.domain.validation import check_identifier
 from accord.errors import InvalidInputError, NotFoundError, PermissionDeniedError
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from accord.engine.authz import Authorizer
     from accord.engine.components import Components
 
-__all__ = ["BUILTIN_SCHEMAS", "DomainAPI", "DomainOverlay", "block_cost", "with_domain_block"]
+__all__ = ["BUILTIN_SCHEMAS", "DomainAPI", "DomainBlock", "DomainOverlay"]
 
 BUILTIN_SCHEMAS: dict[str, DomainSchema] = {"edtech": EDTECH, "support": SUPPORT}
 _SETTING = re.compile(r"^[a-z][a-z0-9_]{1,31}(?:@[0-9]{1,9})?$")
@@ -149,12 +150,11 @@ class DomainOverlay:
         titles = {f.name: f.title for f in schema.fields}
         return p.model_copy(update={"summary": " ".join(blocks.custom_sentences(p, schema.context_template, titles))})
 
-    async def block(self, tenant_id: str, user_id: str, categories: Sequence[str], max_tokens: int) -> tuple[str, str]:
-        """The domain block for ``get()`` (empty when the tenant has no domain or nothing is known)
-        and the attribute key prefix of the memories it stands for."""
+    async def block(self, tenant_id: str, user_id: str, categories: Sequence[str], max_tokens: int) -> DomainBlock:
+        """The domain block for ``get()`` (empty when the tenant has no domain or nothing is known)."""
         schema = await self.schema_for(tenant_id)
         if schema is None or not categories:
-            return "", ""
+            return DomainBlock()
         p = await self.profile(schema, tenant_id, user_id, categories)
         now = self.parts.clock.now()
         if isinstance(p, EdTechProfile):
@@ -164,26 +164,37 @@ class DomainOverlay:
         else:
             sentences = [p.summary] if p.summary else []
         # The block may take at most half the budget: the memories still get the rest.
-        return blocks.fit_block(sentences, max(1, max_tokens // 2)), f"{schema.name}."
+        return DomainBlock(blocks.fit_block(sentences, max(1, max_tokens // 2)), f"{schema.name}.")
 
 
-def block_cost(block: str, fmt: str) -> int:
-    """Tokens the block adds to a context of format ``fmt`` (so the memories get the rest)."""
-    if not block:
-        return 0
-    empty = blocks.EMPTY_CONTEXT[fmt]
-    return count_tokens(blocks.with_block(empty, fmt, block)) - count_tokens(empty) + 1
+@dataclass(frozen=True, slots=True)
+class DomainBlock:
+    """The block ``get()`` puts first, and the attribute key prefix of the memories it says."""
 
+    text: str = ""
+    prefix: str = ""
 
-def with_domain_block(result: ContextResult, fmt: str, block: str, max_tokens: int) -> ContextResult:
-    """The context with the block first, when it fits the budget (it was reserved for)."""
-    if not block:
-        return result
-    text = blocks.with_block(result.system_prompt_addition, fmt, block)
-    tokens = count_tokens(text)
-    if tokens > max_tokens:
-        return result
-    return result.model_copy(update={"system_prompt_addition": text, "context_token_count": tokens})
+    def budget(self, fmt: str, max_tokens: int) -> int:
+        """What is left of ``max_tokens`` for the memories once the block is in."""
+        if not self.text:
+            return max_tokens
+        empty = blocks.EMPTY_CONTEXT[fmt]
+        cost = count_tokens(blocks.with_block(empty, fmt, self.text)) - count_tokens(empty) + 1
+        return max(1, max_tokens - cost)
+
+    def covers(self, ranked: Sequence[Memory]) -> set[str]:
+        """The ranked memories the block already says (returned by get(), not rendered again)."""
+        return {m.id for m in ranked if self.text and (m.attribute_key or "").startswith(self.prefix)}
+
+    def prepend(self, result: ContextResult, fmt: str, max_tokens: int) -> ContextResult:
+        """The context with the block first, when it fits the budget (it was reserved for)."""
+        if not self.text:
+            return result
+        text = blocks.with_block(result.system_prompt_addition, fmt, self.text)
+        tokens = count_tokens(text)
+        if tokens > max_tokens:
+            return result
+        return result.model_copy(update={"system_prompt_addition": text, "context_token_count": tokens})
 
 
 class DomainAPI:

@@ -18,7 +18,7 @@ from accord.engine.bootstrap import build_components
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.curation import CurationAPI
-from accord.engine.domains import DomainAPI, DomainOverlay, block_cost, with_domain_block
+from accord.engine.domains import DomainAPI, DomainOverlay
 from accord.engine.datadir import DataDirLock
 from accord.engine.background import every
 from accord.errors import AccordError, NotFoundError, PermissionDeniedError, StorageError
@@ -328,11 +328,10 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
             shared_categories=sorted(set(allowed) & shared.read),
         )
         question = await self._open_question(user_id) if access.write else None
-        block, prefix = await self._domains.block(self._principal.tenant_id, user_id, allowed, max_tokens)
-        budget = max(1, max_tokens - block_cost(block, fmt))
-        said = {m.id for m in retrieval.ranked if block and (m.attribute_key or "").startswith(prefix)}
+        block = await self._domains.block(self._principal.tenant_id, user_id, allowed, max_tokens)
+        budget, said = block.budget(fmt, max_tokens), block.covers(retrieval.ranked)
         result = self._reader.context(query, retrieval, fmt, budget, clarification_question=question, hide=said)
-        result = with_domain_block(result, fmt, block, max_tokens)
+        result = block.prepend(result, fmt, max_tokens)
         await self._reader.note_access(self._principal, user_id, result.memories)
         return result
 

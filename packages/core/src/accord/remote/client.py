@@ -40,8 +40,7 @@ from accord.domain.validation import check_datetime, check_identifier, check_mes
 from accord.engine.engine import AsyncAccord
 from accord.interface import share_docs
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
-from accord.domain.domains.profiles import DomainProfile, DomainSchemaInfo, DomainSetting, EdTechProfile, SupportProfile
-from accord.domain.domains.schema import DomainSchema, parse_schema_document
+from accord.remote.domains import RemoteDomainAPI
 from accord.server.wire import API_PREFIX, AUTH_SCHEME, TENANT_HEADER, error_from_body, principal_from_json
 
 __all__ = ["AsyncRemoteAccord"]
@@ -67,7 +66,7 @@ def _iso(field: str, value: object) -> str | None:
     return when.isoformat() if (when := check_datetime(field, value)) is not None else None
 
 
-class AsyncRemoteAccord:
+class AsyncRemoteAccord(RemoteDomainAPI):
     """The async engine interface over HTTP. Build it with :func:`accord.remote.sync.connect_async`."""
 
     def __init__(
@@ -377,35 +376,6 @@ class AsyncRemoteAccord:
     async def export_user(self, user_id: str) -> UserExport:
         return _parse(UserExport, await self._call("GET", f"/users/{_seg('user_id', user_id)}/export"))
 
-    # -- domain schemas ----------------------------------------------------------------------
-
-    async def set_domain_schema(self, domain_schema: str) -> DomainSetting:
-        return _parse(DomainSetting, await self._call("PUT", "/domain", json={"domain_schema": domain_schema}))
-
-    async def get_domain_schema(self) -> DomainSetting:
-        return _parse(DomainSetting, await self._call("GET", "/domain"))
-
-    async def register_domain_schema(self, schema: Any) -> DomainSchemaInfo:
-        # A pydantic model class cannot travel: it is validated here and sent as its document.
-        if isinstance(schema, type) or isinstance(schema, DomainSchema):
-            schema = parse_schema_document(schema).model_dump(mode="json", exclude_none=True)
-        return _parse(DomainSchemaInfo, await self._call("POST", "/domain/schemas", json={"schema": schema}))
-
-    async def list_domain_schemas(self) -> list[DomainSchemaInfo]:
-        return _parse(list[DomainSchemaInfo], await self._call("GET", "/domain/schemas"))
-
-    async def get_domain_profile(self, user_id: str) -> DomainProfile | EdTechProfile | SupportProfile:
-        got = await self._call("GET", f"/users/{_seg('user_id', user_id)}/domain")
-        if "domain_schema" in got:
-            return _parse(DomainProfile, got)
-        return _parse(EdTechProfile if "weak_topics" in got else SupportProfile, got)  # type: ignore[arg-type]
-
-    async def get_edtech_profile(self, user_id: str) -> EdTechProfile:
-        return _parse(EdTechProfile, await self._call("GET", f"/users/{_seg('user_id', user_id)}/domain/edtech"))
-
-    async def get_support_profile(self, user_id: str) -> SupportProfile:
-        return _parse(SupportProfile, await self._call("GET", f"/users/{_seg('user_id', user_id)}/domain/support"))
-
 
 # Each method does what the engine's method of the same name does: give help() its words.
-share_docs(AsyncAccord, AsyncRemoteAccord)
+share_docs(AsyncAccord, AsyncRemoteAccord, RemoteDomainAPI)
