@@ -17,6 +17,7 @@ from accord.adapters.index.qdrant_edge import QdrantEdgeIndex
 from accord.adapters.index.qdrant_server import QdrantServerIndex
 from accord.adapters.llm.extractor import GuardedExtractor, LLMExtractor
 from accord.adapters.sql.identity import IdentityStore
+from accord.adapters.sql.domains import DomainSqlStore
 from accord.adapters.sql.store import SqlStore
 
 SRC = Path(ports.__file__).parent
@@ -26,6 +27,7 @@ PAIRS = [
     (ports.MemoryStore, SqlStore),
     (ports.JobQueue, SqlStore),
     (ports.IdentityStore, IdentityStore),
+    (ports.DomainStore, DomainSqlStore),
     (ports.VectorIndex, QdrantEdgeIndex),
     (ports.VectorIndex, QdrantServerIndex),
     (ports.HotCache, InMemoryHotCache),

@@ -1,6 +1,7 @@
 """Isolation that cannot be bypassed: a Hypothesis state machine over two tenants and agents
 with different grants. After every step it checks that no call returned, changed or deleted
-data outside the caller's grant, in SQL and in the raw index payloads.
+data outside the caller's grant, in SQL and in the raw index payloads. Tenant t1 runs the Support
+domain schema and t2 the EdTech one: domain profiles and domain states obey the same grants.
 
 20 examples x 100 steps = 2,000 steps.
 """
@@ -42,7 +43,12 @@ TURNS = [
     "I prefer Python examples",
     "I'm vegetarian",
     "we talked about the weather",
+    "My payment failed and I'm on the Growth plan",
+    "Thanks, the charge went through, it's resolved",
+    "I struggle with fractions and my SAT is on 15 March",
+    "I finally get fractions now",
 ]
+DOMAINS = {"t1": "support", "t2": "edtech"}
 QUERIES = ["sushi", "where do I work", "Lisbon", "goal Rust", "python examples", "vegetarian food", "weather"]
 SPOOFED_METADATA = [
     None,
@@ -88,6 +94,7 @@ class PassportIsolation(RuleBasedStateMachine):
             self.run(owner.create_tenant(tenant))
             admin = self.run(owner.for_tenant(tenant).create_agent("admin", role="admin"))[1]
             admin_view = self.run(owner.for_key(admin.key))
+            self.run(admin_view.set_domain_schema(DOMAINS[tenant]))
             for name, grant in GRANTS.items():
                 agent, key = self.run(admin_view.create_agent(name))
                 if grant is not None:
@@ -129,6 +136,14 @@ class PassportIsolation(RuleBasedStateMachine):
         self.writers = {r.id: r.agent_id for r in rows}
         return {r.id: (r.tenant_id, r.user_id, r.category, r.content, r.status) for r in rows}
 
+    def domain_rows(self) -> dict[tuple[str, str, str], str]:
+        rows = self.run(
+            self.acc.aio.parts.store._sql.read(  # noqa: SLF001
+                lambda c: c.execute(text("SELECT tenant_id, user_id, schema_name, state FROM domain_states")).all()
+            )
+        )
+        return {(r.tenant_id, r.user_id, r.schema_name): str(r.state) for r in rows}
+
     def check_returned(self, tenant: str, agent: str, user: str, memories: list[Any]) -> None:
         rows = self.sql_rows()
         for m in memories:
@@ -157,6 +172,7 @@ class PassportIsolation(RuleBasedStateMachine):
     @counted
     def add(self, tenant: str, agent: str, user: str, turn: str, metadata: dict[str, str] | None) -> None:
         before = self.sql_rows()
+        domain_before = self.domain_rows()
         view = self.views[(tenant, agent)]
         may_write = self.writable(tenant, agent, user)
         try:
@@ -167,6 +183,9 @@ class PassportIsolation(RuleBasedStateMachine):
             return
         assert may_write, f"{agent} wrote to {user} without a grant"
         self.check_changes(before, {(tenant, user), (tenant, "_tenant")}, may_write)
+        domain_after = self.domain_rows()
+        changed = {k for k in set(domain_before) | set(domain_after) if domain_before.get(k) != domain_after.get(k)}
+        assert changed <= {(tenant, user, DOMAINS[tenant])}, f"a domain state outside the write changed: {changed}"
         for memory_id in set(self.sql_rows()) - set(before):
             assert self.writers[memory_id] == self.agent_ids[(tenant, agent)], "a memory names the wrong writer"
 
@@ -181,6 +200,29 @@ class PassportIsolation(RuleBasedStateMachine):
         self.check_returned(tenant, agent, user, ctx.memories)
         if spoof:
             assert ctx.memories == []  # another tenant's agents wrote nothing here
+        assert self.sql_rows() == before
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), user=st.sampled_from(USERS))
+    @counted
+    def domain_profile(self, tenant: str, agent: str, user: str) -> None:
+        before = self.sql_rows()
+        readable = self.readable(tenant, agent, user)
+        try:
+            profile = self.run(self.views[(tenant, agent)].get_domain_profile(user))
+        except PermissionDeniedError:
+            assert not readable, f"{agent}@{tenant} was refused a profile it may read"
+            return
+        assert readable, f"{agent}@{tenant} read the profile of {user} without a grant"
+        # Every memory the profile stands on is this tenant's, this user's (or shared) and readable.
+        data = profile.model_dump()
+        ids = [i["memory_id"] for key in ("open_issues", "resolved_issues", "exams", "weak_topics", "strong_topics")
+               for i in data.get(key, [])]
+        for memory_id in ids:
+            row_tenant, row_user, category, _, _ = before[memory_id]
+            assert row_tenant == tenant and row_user in (user, "_tenant"), f"{agent}@{tenant} profile of {user} used {row_tenant}/{row_user}"
+            assert category in readable, f"{agent}@{tenant} profile shows a {category} memory"
+        if "fact" not in readable:
+            assert data.get("plan") is None and data.get("open_issues", []) == [] and data.get("grade_level") is None
         assert self.sql_rows() == before
 
     @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), user=st.sampled_from(USERS))

@@ -168,6 +168,13 @@ class BlockingEngine(Generic[E]):
     set_consent = blocking(MemoryEngine.set_consent)
     list_consents = blocking(MemoryEngine.list_consents)
     export_user = blocking(MemoryEngine.export_user)
+    set_domain_schema = blocking(MemoryEngine.set_domain_schema)
+    get_domain_schema = blocking(MemoryEngine.get_domain_schema)
+    register_domain_schema = blocking(MemoryEngine.register_domain_schema)
+    list_domain_schemas = blocking(MemoryEngine.list_domain_schemas)
+    get_domain_profile = blocking(MemoryEngine.get_domain_profile)
+    get_edtech_profile = blocking(MemoryEngine.get_edtech_profile)
+    get_support_profile = blocking(MemoryEngine.get_support_profile)
 
 
 # What adapters accept: an async engine, or a blocking one.

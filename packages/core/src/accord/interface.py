@@ -28,6 +28,7 @@ from accord.domain.models import (
     StoreStats,
     UserStats,
 )
+from accord.domain.domains.profiles import DomainProfile, DomainSchemaInfo, DomainSetting, EdTechProfile, SupportProfile
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.domain.principal import Principal
 
@@ -178,6 +179,22 @@ class MemoryEngine(Protocol):
     async def list_consents(self, user_id: str | None = None) -> list[Consent]: ...
 
     async def export_user(self, user_id: str) -> UserExport: ...
+
+    # -- domain schemas -------------------------------------------------------------------
+
+    async def set_domain_schema(self, domain_schema: str) -> DomainSetting: ...
+
+    async def get_domain_schema(self) -> DomainSetting: ...
+
+    async def register_domain_schema(self, schema: Any) -> DomainSchemaInfo: ...
+
+    async def list_domain_schemas(self) -> list[DomainSchemaInfo]: ...
+
+    async def get_domain_profile(self, user_id: str) -> DomainProfile | EdTechProfile | SupportProfile: ...
+
+    async def get_edtech_profile(self, user_id: str) -> EdTechProfile: ...
+
+    async def get_support_profile(self, user_id: str) -> SupportProfile: ...
 
 
 # Every method of the interface, for the surface tests and the blocking wrapper.

@@ -10,7 +10,7 @@ operator's whole-store commands (``accord reindex``, ``accord check``) read acro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from accord.domain.access import ConsentRule, GrantRule
@@ -387,11 +387,28 @@ class IdentityStore(Protocol):
         ...
 
 
+class DomainStore(Protocol):
+    """Domain schema rows: a tenant's setting, its custom schemas (versioned), users' domain states,
+    and the active memories of a schema's fields (attribute keys ``<schema>.``), oldest first."""
+
+    async def get_setting(self, tenant_id: str) -> tuple[str, int | None, dt.datetime] | None: ...
+    async def set_setting(self, tenant_id: str, name: str, version: int | None, now: dt.datetime) -> None: ...
+    async def add_schema(self, tenant_id: str, name: str, document: dict[str, Any], now: dt.datetime) -> int: ...
+    async def get_schema(self, tenant_id: str, name: str, version: int | None = None) -> tuple[int, dict[str, Any], dt.datetime] | None: ...
+    async def list_schemas(self, tenant_id: str) -> list[tuple[str, int, dict[str, Any], dt.datetime]]: ...
+    async def domain_memories(self, tenant_id: str, user_ids: Sequence[str], schema: str, categories: Sequence[str] | None) -> list[Memory]: ...
+    async def get_state(self, tenant_id: str, user_id: str, schema: str) -> dict[str, Any]: ...
+    async def update_state(
+        self, tenant_id: str, user_id: str, schema: str, change: Callable[[dict[str, Any]], dict[str, Any]], now: dt.datetime
+    ) -> dict[str, Any]: ...
+
+
 @runtime_checkable
 class Store(MemoryStore, JobQueue, Protocol):
-    """The canonical store the engine is built on: memories, the job queue, and ``identity``."""
+    """The canonical store the engine is built on: memories, the job queue, ``identity`` and ``domains``."""
 
     identity: IdentityStore
+    domains: DomainStore
 
 
 class Clock(Protocol):

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from accord.cli.domains import add_domain_parser
 from accord.cli.models import add_models_parser
 from accord.cli.progress import progress
 from accord.cli.render import clarification_text, memory_table
@@ -267,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_models_parser(sub, _settings)
     add_transfer_parsers(sub, _settings)
+    add_domain_parser(sub, _settings)
 
     p = sub.add_parser("bench", help="measure add throughput and get latency")
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])

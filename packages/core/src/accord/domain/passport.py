@@ -120,6 +120,7 @@ class UserExport(_Frozen):
     grants: list[Grant]
     consents: list[Consent]
     conflicts: list[dict[str, object]]
+    domain: list[dict[str, object]] = []  # domain states (review cards, issue histories, mood)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.domain.conflict_rules import Action, Claim, Decision, classify, merge_contents
+from accord.domain.domains.routing import route
 from accord.domain.models import ChangeType, MemoryStatus
 from accord.domain.records import SHARED_USER_ID, NewMemory, content_hash
 
@@ -259,7 +260,9 @@ def _decide(
     ):
         # Another context or period of an attribute that has a current value: both hold.
         decision = dataclasses.replace(decision, action=Action.KEEP_BOTH, reason="both hold: another context or period")
-    return decision
+    # A domain field's clash goes where its schema says (user clarification or tenant review).
+    existing = by_id[decision.target_id].content if decision.target_id in by_id else None
+    return route(decision, hint, existing=existing, candidate=m.content)
 
 
 def plan_candidate(

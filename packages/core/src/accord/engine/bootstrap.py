@@ -82,6 +82,7 @@ def build_components(
             hot=hot,
             extractor=served,
             classifier=_classifier(served),
+            domain_observer=_domain_observer(served),
             clock=clock or SystemClock(),
             settings=settings,
         )
@@ -102,6 +103,14 @@ def _extractor(settings: AccordSettings, rules: Extractor) -> ServingExtractor:
     if not settings.llm.enabled:
         return GuardedExtractor(rules)
     return LLMExtractor.from_settings(settings.llm, fallback=rules)
+
+
+def _domain_observer(extractor: ServingExtractor) -> object | None:
+    """An LLM reader of domain fields sharing the extractor's router (and so its breakers)."""
+    from accord.adapters.llm import LLMExtractor
+    from accord.adapters.llm.domain_observer import LLMDomainObserver
+
+    return LLMDomainObserver(extractor.router) if isinstance(extractor, LLMExtractor) else None
 
 
 def _classifier(extractor: ServingExtractor) -> object | None:

@@ -21,6 +21,7 @@ class Components:
     clock: Clock
     settings: AccordSettings
     classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
+    domain_observer: Any = None  # an LLMDomainObserver when an LLM is configured
     notes: list[str] = field(default_factory=list)
     # What the gate decided for each add() in this process ("queued" or the blocked reason),
     # read by the metrics endpoints.

@@ -18,6 +18,7 @@ from accord.engine.bootstrap import build_components
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.curation import CurationAPI
+from accord.engine.domains import DomainAPI, DomainOverlay
 from accord.engine.datadir import DataDirLock
 from accord.engine.background import every
 from accord.errors import AccordError, NotFoundError, PermissionDeniedError, StorageError
@@ -66,7 +67,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
+class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
@@ -120,7 +121,8 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         self._indexer = Indexer(parts)
         self._writer = Writer(parts, self._indexer)
         self._reader = Reader(parts)
-        self._worker = Worker(parts, self._indexer, self._authz)
+        self._domains = DomainOverlay(parts)
+        self._worker = Worker(parts, self._indexer, self._authz, domains=self._domains)
         self._index_repair = IndexRepair(parts, self._indexer)
         await self._index_repair.check_at_start()
         self._tasks.append(asyncio.create_task(self._index_repair.run_forever(), name="accord-index-repair"))
@@ -326,7 +328,10 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
             shared_categories=sorted(set(allowed) & shared.read),
         )
         question = await self._open_question(user_id) if access.write else None
-        result = self._reader.context(query, retrieval, fmt, max_tokens, clarification_question=question)
+        block = await self._domains.block(self._principal.tenant_id, user_id, allowed, max_tokens)
+        budget, said = block.budget(fmt, max_tokens), block.covers(retrieval.ranked)
+        result = self._reader.context(query, retrieval, fmt, budget, clarification_question=question, hide=said)
+        result = block.prepend(result, fmt, max_tokens)
         await self._reader.note_access(self._principal, user_id, result.memories)
         return result
 

@@ -26,6 +26,7 @@ from accord.domain.records import ApplyResult, NewMemory, content_hash
 from accord.domain.safety import clean_text, visible_text
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
+from accord.engine.domains import DomainOverlay
 from accord.engine.indexing import Indexer
 from accord.errors import AccordError, ProviderUnavailable
 from accord.ports import SHARED_USER_ID
@@ -37,8 +38,11 @@ GRAY_ZONE = (0.3, 0.5)
 
 
 class Worker:
-    def __init__(self, parts: Components, indexer: Indexer, authz: Authorizer, *, poll_interval: float = 1.0) -> None:
+    def __init__(
+        self, parts: Components, indexer: Indexer, authz: Authorizer, *, poll_interval: float = 1.0, domains: DomainOverlay | None = None
+    ) -> None:
         self.parts = parts
+        self.domains = domains
         self.indexer = indexer
         self.authz = authz
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -91,6 +95,8 @@ class Worker:
             ]
             extracted, served_by = await self.parts.extractor.extract_served(readable)
             extracted = await self._with_hints(job, extracted)
+            if self.domains is not None:  # the tenant's domain overlay, saved with the extraction
+                extracted = await self.domains.overlay(job, readable, extracted)
             if not await store.save_extraction(job.id, self.id, extracted, served_by, now()):
                 return
         # Access is checked again now: a grant or consent revoked while the job waited
@@ -111,6 +117,8 @@ class Worker:
         if result is None:
             return
         await self._index(job, result)
+        if self.domains is not None:
+            await self.domains.record(job, extracted, messages, access.can_write)
         await store.complete_job(job.id, self.id, now())
 
     async def _quota(self, tenant_id: str) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from accord.domain import lexical
@@ -316,11 +316,13 @@ class Reader:
         fmt: ContextFormat,
         max_tokens: int,
         clarification_question: ClarificationQuestion | None,
+        hide: Collection[str] = (),
     ) -> ContextResult:
         """``limit`` memories in rank order, each saying whether it was ``rendered``; the budget
-        decides only what ``system_prompt_addition`` shows (see :func:`build_context`)."""
+        decides only what ``system_prompt_addition`` shows (see :func:`build_context`). Memories
+        in ``hide`` are returned but not rendered (the domain block already says them)."""
         rendered = build_context(
-            retrieval.ranked, fmt, max_tokens, links=not self.parts.settings.context_strip_links
+            [m for m in retrieval.ranked if m.id not in hide], fmt, max_tokens, links=not self.parts.settings.context_strip_links
         )
         shown = {m.id for m in rendered.memories}
         memories = [m.model_copy(update={"rendered": m.id in shown}) for m in retrieval.ranked]

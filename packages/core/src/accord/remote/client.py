@@ -40,6 +40,7 @@ from accord.domain.validation import check_datetime, check_identifier, check_mes
 from accord.engine.engine import AsyncAccord
 from accord.interface import share_docs
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
+from accord.remote.domains import RemoteDomainAPI
 from accord.server.wire import API_PREFIX, AUTH_SCHEME, TENANT_HEADER, error_from_body, principal_from_json
 
 __all__ = ["AsyncRemoteAccord"]
@@ -65,7 +66,7 @@ def _iso(field: str, value: object) -> str | None:
     return when.isoformat() if (when := check_datetime(field, value)) is not None else None
 
 
-class AsyncRemoteAccord:
+class AsyncRemoteAccord(RemoteDomainAPI):
     """The async engine interface over HTTP. Build it with :func:`accord.remote.sync.connect_async`."""
 
     def __init__(
@@ -377,4 +378,4 @@ class AsyncRemoteAccord:
 
 
 # Each method does what the engine's method of the same name does: give help() its words.
-share_docs(AsyncAccord, AsyncRemoteAccord)
+share_docs(AsyncAccord, AsyncRemoteAccord, RemoteDomainAPI)

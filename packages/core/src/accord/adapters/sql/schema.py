@@ -310,3 +310,34 @@ consents = Table(
     Column("categories", _json(), nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# -- domain schemas (issue 15) ---------------------------------------------------------------
+
+domain_settings = Table(
+    "domain_settings",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("schema_name", String(32), nullable=False),
+    Column("schema_version", Integer, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+domain_schemas = Table(
+    "domain_schemas",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("name", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", _json(), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+domain_states = Table(
+    "domain_states",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("user_id", String(128), primary_key=True),
+    Column("schema_name", String(32), primary_key=True),
+    Column("state", _json(), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -31,6 +31,7 @@ from accord.errors import StorageError
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
+from accord.adapters.sql.domains import DomainSqlStore
 from accord.adapters.sql.migrate import ensure_current
 from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
@@ -38,6 +39,7 @@ from accord.adapters.sql.schema import (
     api_keys,
     conflicts,
     consents,
+    domain_states,
     grants,
     jobs,
     memories,
@@ -64,6 +66,7 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
     def __init__(self, url: str) -> None:
         self._sql = SqlRunner(url)
         self.identity = IdentityStore(self._sql)
+        self.domains = DomainSqlStore(self._sql)
         self.dialect = self._sql.dialect
         self.name = self.dialect
         self._quotas: dict[str, int | None] = {}
@@ -293,6 +296,7 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
             "messages": messages,
             "jobs": jobs,
             "users": users,
+            "domain_states": domain_states,
         }
 
         def run(conn: Connection) -> dict[str, int]:

@@ -14,7 +14,7 @@ from accord.domain.models import Conflict, ConflictOption, MemoryStatus, MemoryV
 from accord.adapters.sql import curation
 from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql._parts import _StoreParts
-from accord.adapters.sql.schema import conflicts, memories, memory_versions, messages, tenants
+from accord.adapters.sql.schema import conflicts, domain_states, memories, memory_versions, messages, tenants
 
 _T = TypeVar("_T")
 
@@ -133,7 +133,10 @@ class CurationMixin(_StoreParts):
     async def export_user_rows(self, tenant_id: str, user_id: str) -> dict[str, list[dict[str, Any]]]:
         """Every stored row about one user, by kind (``memories``, ``versions``, ``messages``,
         ``conflicts``), for export; vectors are left out (they are derived)."""
-        tables = {"memories": memories, "versions": memory_versions, "messages": messages, "conflicts": conflicts}
+        tables = {
+            "memories": memories, "versions": memory_versions, "messages": messages, "conflicts": conflicts,
+            "domain": domain_states,
+        }
 
         def run(conn: Connection) -> dict[str, list[dict[str, Any]]]:
             return {
