@@ -24,6 +24,7 @@ def build_components(
     from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
     from accord.adapters.hot.fallback import FallbackHotCache
     from accord.adapters.hot.memory import InMemoryHotCache
+    from accord.adapters.webhooks import HttpWebhookSender
 
     data_dir = settings.data_dir.expanduser()
     lock: DataDirLock | None = None
@@ -82,6 +83,7 @@ def build_components(
             hot=hot,
             extractor=served,
             classifier=_classifier(served),
+            webhook_sender=HttpWebhookSender(),
             clock=clock or SystemClock(),
             settings=settings,
         )

@@ -31,6 +31,7 @@ from accord.errors import StorageError
 from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
+from accord.adapters.sql.events import SqlEventStore
 from accord.adapters.sql.migrate import ensure_current
 from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
@@ -64,6 +65,7 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
     def __init__(self, url: str) -> None:
         self._sql = SqlRunner(url)
         self.identity = IdentityStore(self._sql)
+        self.events = SqlEventStore(self._sql)
         self.dialect = self._sql.dialect
         self.name = self.dialect
         self._quotas: dict[str, int | None] = {}
