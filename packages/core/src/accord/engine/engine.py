@@ -54,6 +54,7 @@ from accord.engine.operations import OperationsAPI
 from accord.engine.write import Writer
 from accord.engine import webhooks
 from accord.engine.webhooks import WebhookAPI, WebhookDelivery
+from accord.engine.insights import InsightsAPI
 from accord.blocking import BlockingEngine
 from accord.interface import MemoryEngine, share_docs
 from accord.domain.access import ALL_CATEGORIES
@@ -68,7 +69,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, WebhookAPI):
+class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, WebhookAPI, InsightsAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass

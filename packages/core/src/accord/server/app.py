@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from accord.engine.engine import AsyncAccord
 from accord.server import routes_admin, routes_memories, routes_users
 from accord.server.auth import Gatekeeper, load_admin_key_hash
+from accord.server.dashboard import install_dashboard
 from accord.server.deps import ServerState, state_of
 from accord.server.errors import install_error_handlers
 from accord.server.guards import GuardMiddleware
@@ -70,6 +71,7 @@ def create_app(engine: AsyncAccord, settings: ServerSettings) -> FastAPI:
     # /health, /ready and /metrics for orchestrators and Prometheus: no key, no tenant data.
     metrics = Metrics(lambda: engine, "api")
     app.router.routes.extend(probe_routes(lambda: engine, metrics))
+    install_dashboard(app)  # /dashboard and /consent: server-rendered pages, session cookies
     origins = settings.origins()
     app.add_middleware(
         CORSMiddleware,

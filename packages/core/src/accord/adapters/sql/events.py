@@ -256,3 +256,16 @@ class SqlEventStore:
             ).rowcount,
             "erasing a user's gate log",
         )
+
+    async def category_counts(self, tenant_id: str) -> dict[str, int]:
+        """Active memories per category."""
+        from accord.adapters.sql.schema import memories
+
+        rows = await self._sql.read(
+            lambda conn: conn.execute(
+                select(memories.c.category, func.count())
+                .where(memories.c.tenant_id == tenant_id, memories.c.status == "active")
+                .group_by(memories.c.category)
+            ).all()
+        )
+        return dict(sorted((category, n) for category, n in rows))

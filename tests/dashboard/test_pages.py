@@ -1,0 +1,128 @@
+"""The dashboard and consent pages over HTTP, in-process (httpx over ASGI): sign-in, sessions,
+CSRF, who may open which page, and that no secret is rendered. The browser tests
+(``test_browser.py``) drive the same pages in Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from accord import AccordSettings, AsyncAccord
+from accord.server import ServerSettings, create_app
+
+OPERATOR = "aco_dashboard-test-operator-key"
+PAGES = ["/", "/users", "/users/alice", "/conflicts", "/quality", "/agents", "/webhooks", "/domain"]
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncAccord]:
+    settings = AccordSettings(data_dir=tmp_path / "data", embedder="none", shared_fact_policy="review", webhook_poll_seconds=3600)
+    async with AsyncAccord(settings) as e:
+        yield e
+
+
+@pytest.fixture
+async def web(engine: AsyncAccord) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(engine, ServerSettings(admin_key=OPERATOR))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://127.0.0.1:8787") as c:
+        yield c
+
+
+def _field(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no {name} in the page"
+    return found.group(1)
+
+
+async def sign_in(web: httpx.AsyncClient, prefix: str, key: str) -> httpx.Response:
+    page = await web.get(f"{prefix}/login")
+    return await web.post(f"{prefix}/login", data={"key": key, "login_csrf": _field(page.text, "login_csrf")})
+
+
+async def test_every_page_asks_for_a_sign_in_first(web: httpx.AsyncClient) -> None:
+    for path in PAGES:
+        response = await web.get("/dashboard" + path)
+        assert response.status_code == 303 and response.headers["location"] == "/dashboard/login", path
+    assert (await web.get("/consent/")).headers["location"] == "/consent/login"
+
+
+async def test_the_operator_signs_in_and_every_page_renders_without_the_key(
+    web: httpx.AsyncClient, engine: AsyncAccord
+) -> None:
+    await engine.add("I love green tea and I live in Lisbon", user_id="alice", wait=True)
+    signed = await sign_in(web, "/dashboard", OPERATOR)
+    assert signed.status_code == 303
+    cookie = signed.headers["set-cookie"]
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower() and OPERATOR not in cookie
+    for path in PAGES:
+        page = await web.get("/dashboard" + path)
+        assert page.status_code == 200, (path, page.text[:500])
+        assert OPERATOR not in page.text and page.headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "green tea" in (await web.get("/dashboard/users/alice")).text
+    assert "No domain schema" in (await web.get("/dashboard/domain")).text
+
+
+async def test_a_wrong_key_an_agent_key_and_a_forged_login_are_refused(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    assert (await sign_in(web, "/dashboard", "aco_wrong")).status_code == 401
+    _, key = await engine.create_agent("planner")
+    assert (await sign_in(web, "/dashboard", key.key)).status_code == 401  # not an admin
+    forged = await web.post("/dashboard/login", data={"key": OPERATOR, "login_csrf": "made-up"})
+    assert forged.status_code == 403 and "set-cookie" not in {k.lower() for k in forged.headers if k.lower() == "accord_dashboard"}
+    assert (await web.get("/dashboard/")).status_code == 303  # still signed out
+
+
+async def test_a_post_without_the_session_csrf_token_changes_nothing(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    await sign_in(web, "/dashboard", OPERATOR)
+    before = await engine.list_agents()
+    response = await web.post("/dashboard/agents", data={"name": "sneaky", "role": "admin", "csrf": "guess"})
+    assert response.status_code == 303
+    assert await engine.list_agents() == before
+    assert "stale" in (await web.get("/dashboard/agents")).text  # the refusal is shown
+
+
+async def test_a_revoked_admin_key_ends_its_session_at_once(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    _, key = await engine.create_agent("boss", role="admin")
+    await sign_in(web, "/dashboard", key.key)
+    assert (await web.get("/dashboard/agents")).status_code == 200
+    await engine.revoke_key(key.info.key_id)
+    page = await web.get("/dashboard/agents")
+    assert page.status_code == 401 and "no longer valid" in page.text
+
+
+async def test_an_issued_key_is_shown_once_and_works(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    await sign_in(web, "/dashboard", OPERATOR)
+    page = await web.get("/dashboard/agents")
+    shown = await web.post("/dashboard/agents", data={"name": "writer", "role": "agent", "csrf": _field(page.text, "csrf")})
+    assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
+    key = re.search(r'id="secret" readonly value="([^"]+)"', shown.text)
+    assert key is not None
+    assert (await engine.for_key(key.group(1))).principal.role == "agent"
+    assert key.group(1) not in (await web.get("/dashboard/agents")).text  # never again
+
+
+async def test_the_consent_page_takes_only_a_user_token(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    assert (await sign_in(web, "/consent", OPERATOR)).status_code == 401
+    token = await engine.issue_user_token("alice")
+    assert (await sign_in(web, "/consent", token.key)).status_code == 303
+    page = await web.get("/consent/")
+    assert page.status_code == 200 and "alice" in page.text and token.key not in page.text
+    assert (await web.get("/dashboard/")).status_code == 303  # a user token opens no dashboard
+
+
+async def test_a_bad_edit_says_which_field_and_keeps_the_memory(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    result = await engine.add("I love green tea and I live in Lisbon", user_id="alice", wait=True)
+    memory = next(m for m in result.memories_created if m.category.value != "episodic")
+    await sign_in(web, "/dashboard", OPERATOR)
+    page = await web.get(f"/dashboard/memories/{memory.id}")
+    sent = await web.post(
+        f"/dashboard/memories/{memory.id}/edit",
+        data={"csrf": _field(page.text, "csrf"), "content": "changed", "importance": "lots", "category": "fact"},
+    )
+    assert sent.status_code == 303
+    assert "importance" in (await web.get(f"/dashboard/memories/{memory.id}")).text
+    assert (await engine.get_memory(memory.id)).content == memory.content
