@@ -50,7 +50,8 @@ class DiffPiece(_Frozen):
     text: str
 
 
-_WORD = re.compile(r"\S+|\s+")
+# A word keeps its trailing space, so a changed phrase reads as one removal and one addition.
+_WORD = re.compile(r"\s+|\S+\s*")
 
 
 def word_diff(before: str | None, after: str) -> list[DiffPiece]:
