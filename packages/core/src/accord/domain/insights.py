@@ -50,22 +50,36 @@ class DiffPiece(_Frozen):
     text: str
 
 
-# A word keeps its trailing space, so a changed phrase reads as one removal and one addition.
-_WORD = re.compile(r"\s+|\S+\s*")
+_WORD = re.compile(r"\S+|\s+")
 
 
 def word_diff(before: str | None, after: str) -> list[DiffPiece]:
-    """``after`` against ``before``, word by word (whitespace kept), for a version's diff."""
+    """``after`` against ``before``, word by word (whitespace kept), for a version's diff.
+
+    A space between two changed words belongs to the change, so a changed phrase reads as
+    one removal followed by one addition, not as alternating words.
+    """
     old, new = _WORD.findall(before or ""), _WORD.findall(after)
-    pieces: list[DiffPiece] = []
+    raw: list[tuple[str, str, str]] = []  # (op, removed text, added text)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            pieces.append(DiffPiece(op="same", text="".join(old[i1:i2])))
+        gone, came = "".join(old[i1:i2]), "".join(new[j1:j2])
+        raw.append(("same", gone, gone) if tag == "equal" else ("change", gone, came))
+    for k in range(1, len(raw) - 1):
+        op, text, _ = raw[k]
+        if op == "same" and not text.strip() and raw[k - 1][0] == raw[k + 1][0] == "change":
+            raw[k] = ("change", text, text)
+    pieces: list[DiffPiece] = []
+    k = 0
+    while k < len(raw):
+        if raw[k][0] == "same":
+            pieces.append(DiffPiece(op="same", text=raw[k][1]))
+            k += 1
             continue
-        if i2 > i1:
-            pieces.append(DiffPiece(op="removed", text="".join(old[i1:i2])))
-        if j2 > j1:
-            pieces.append(DiffPiece(op="added", text="".join(new[j1:j2])))
+        gone = came = ""
+        while k < len(raw) and raw[k][0] == "change":
+            gone, came, k = gone + raw[k][1], came + raw[k][2], k + 1
+        pieces += [DiffPiece(op="removed", text=gone)] if gone else []
+        pieces += [DiffPiece(op="added", text=came)] if came else []
     return pieces
 
 
