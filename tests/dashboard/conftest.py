@@ -34,7 +34,7 @@ class Seeded:
 
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    """The server, an agent with read-write access, alice's memories and token, a review item."""
+    """The server, an agent with read-write access, alice's memories, token and open question, a review item."""
     data = tmp_path_factory.mktemp("dashboard") / "data"
     with run_server(data, ACCORD_SHARED_FACT_POLICY="review", ACCORD_WEBHOOK_POLL_SECONDS="3600") as server:
         def ok(method: str, path: str, key: str = OPERATOR_KEY, **kw: Any) -> Any:
@@ -48,6 +48,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         for user, text in [
             ("alice", "I love green tea and I live in Lisbon"),
             ("alice", "My favourite hiking trail is the Rota Vicentina"),
+            ("alice", "I think I live in Porto"),  # uncertain: a question for alice
             ("alice", "Our VPN server is vpn1.acme.com"),
             ("bob", "Our VPN server is vpn2.acme.com"),
         ]:

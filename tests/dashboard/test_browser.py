@@ -97,6 +97,21 @@ def test_a_user_withdraws_an_agent_on_the_consent_page_and_the_agent_is_refused(
     assert read.json()["memories"]
 
 
+def test_a_user_answers_a_pending_question_in_place(page: Any, seeded: Seeded) -> None:
+    sign_in(page, seeded, "/consent", seeded.alice_token)
+    question = page.locator("form.question").first
+    assert "Lisbon" in question.inner_text() and "Porto" in question.inner_text()
+    question.get_by_label(re.compile("Porto")).check()
+    question.get_by_role("button", name="Answer").click()
+    assert page.get_by_role("status").inner_text() == "Thank you: your answer is saved."
+    assert page.locator("form.question").count() == 0
+    (settled,) = seeded.call("GET", "/v1/conflicts?status=resolved&kind=clarification", OPERATOR_KEY).json()
+    assert settled["resolution"] == "candidate"
+    listed = seeded.call("GET", "/v1/memories?user_id=alice", OPERATOR_KEY).json()
+    (city,) = [m["content"] for m in listed if m["attribute_key"] == "city"]
+    assert city.startswith("User lives in Porto")
+
+
 def test_a_user_deletes_a_memory_from_the_consent_page(page: Any, seeded: Seeded) -> None:
     sign_in(page, seeded, "/consent", seeded.alice_token)
     row = page.locator("tr", has_text="green tea").first

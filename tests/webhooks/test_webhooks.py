@@ -224,3 +224,12 @@ async def test_bad_subscriptions_are_refused_naming_the_field(tmp_path: Path, re
         assert (await engine.disable_webhook(hook.id)).disabled_at is not None
         await _erase_and_deliver(engine)
         assert receiver.received == []  # a disabled webhook gets nothing
+
+
+async def test_a_flood_of_rate_limited_adds_is_logged_once_a_second_not_once_per_call(tmp_path: Path) -> None:
+    async with AsyncAccord(_settings(tmp_path, rate_limit_per_minute=1, rate_limit_burst=1, run_worker=False)) as engine:
+        results = [await engine.add(f"I love green tea, note {i}", user_id="ann") for i in range(6)]
+        refused = [r for r in results if r.blocked_reason == "rate_limit_exceeded"]
+        assert len(refused) == 5
+        (logged,) = await engine.list_gate_decisions(decision="rate_limit_exceeded")
+        assert logged.content_chars == len("I love green tea, note 1") and logged.messages == 1

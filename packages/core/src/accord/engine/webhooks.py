@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,11 +45,27 @@ async def emit(parts: Components, tenant_id: str, event_type: str, event_key: st
 async def note_quota(parts: Components, tenant_id: str, used: int, quota: int | None) -> None:
     """``quota.threshold`` once per mark (80, 100) and quota value: raising the quota re-arms it."""
     for mark in wh.quota_marks_reached(used, quota):
+        key = f"quota:{quota}:{mark}"
+        if f"{tenant_id}/{key}" in parts.webhook_keys_seen:
+            continue  # queued already (the outbox's unique key would refuse it anyway)
         data = {"percent": mark, "used": used, "quota": quota}
-        await emit(parts, tenant_id, "quota.threshold", f"quota:{quota}:{mark}", data)
+        await emit(parts, tenant_id, "quota.threshold", key, data)
+        if len(parts.webhook_keys_seen) > 100_000:
+            parts.webhook_keys_seen.clear()
+        parts.webhook_keys_seen.add(f"{tenant_id}/{key}")
 
 
 async def note_gate_refusal(parts: Components, principal: Principal, user_id: str, decision: str, chars: int, n: int) -> None:
+    """One quality-log row per refusal; rate-limit refusals at most one a second per agent,
+    since an agent over its rate would otherwise turn each refused call into a write."""
+    if decision == "rate_limit_exceeded":
+        who_ = f"{principal.tenant_id}/{principal.agent_id}"
+        now = time.monotonic()
+        if now - parts.gate_log_last.get(who_, -1.0) < 1.0:
+            return
+        if len(parts.gate_log_last) > 100_000:
+            parts.gate_log_last.clear()
+        parts.gate_log_last[who_] = now
     try:
         await parts.store.events.log_gate(
             principal.tenant_id, principal.agent_id, user_id, decision, n, chars, parts.clock.now()
