@@ -126,3 +126,14 @@ async def test_a_bad_edit_says_which_field_and_keeps_the_memory(web: httpx.Async
     assert sent.status_code == 303
     assert "importance" in (await web.get(f"/dashboard/memories/{memory.id}")).text
     assert (await engine.get_memory(memory.id)).content == memory.content
+
+
+async def test_a_bad_address_on_a_page_is_a_page_and_the_api_keeps_json(web: httpx.AsyncClient) -> None:
+    await sign_in(web, "/dashboard", OPERATOR)
+    page = await web.get("/dashboard/users/" + "x" * 129)
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "user_id" in page.text and OPERATOR not in page.text
+    assert (await web.get("/dashboard/memories/not-a-uuid")).status_code == 404
+    assert (await web.get("/dashboard/quality?decision=" + "d" * 40)).status_code == 422
+    api = await web.get("/v1/memories?user_id=" + "x" * 129, headers={"Authorization": f"ApiKey {OPERATOR}"})
+    assert api.status_code in (400, 422) and api.headers["content-type"] == "application/json"
