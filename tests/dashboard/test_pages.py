@@ -20,7 +20,10 @@ PAGES = ["/", "/users", "/users/alice", "/conflicts", "/quality", "/agents", "/w
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncAccord]:
-    settings = AccordSettings(data_dir=tmp_path / "data", embedder="none", shared_fact_policy="review", webhook_poll_seconds=3600)
+    # No vector index: these tests look at pages, not at search, and start faster without one.
+    settings = AccordSettings(
+        data_dir=tmp_path / "data", embedder="none", index="none", shared_fact_policy="review", webhook_poll_seconds=3600
+    )
     async with AsyncAccord(settings) as e:
         yield e
 

@@ -26,7 +26,9 @@ START = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def _settings(tmp_path: Path, **overrides: Any) -> AccordSettings:
-    return AccordSettings(data_dir=tmp_path / "data", embedder="none", webhook_poll_seconds=3600, **overrides)
+    # No vector index (faster to start; nothing here searches) unless a test asks for one.
+    base: dict[str, Any] = {"data_dir": tmp_path / "data", "embedder": "none", "index": "none", "webhook_poll_seconds": 3600}
+    return AccordSettings(**{**base, **overrides})
 
 
 async def _erase_and_deliver(engine: AsyncAccord, user: str = "alice") -> None:
@@ -192,7 +194,7 @@ async def test_a_claim_queued_for_review_emits_review_needed(tmp_path: Path, rec
 
 
 async def test_mode_changes_are_announced_degraded_then_recovered(tmp_path: Path, receiver: Receiver) -> None:
-    async with AsyncAccord(_settings(tmp_path)) as engine:
+    async with AsyncAccord(_settings(tmp_path, index="qdrant_edge")) as engine:  # full service to start from
         await engine.create_webhook(receiver.url, ["mode.changed"])
         await engine.deliver_webhooks()  # the first round learns the current mode
         engine.parts.index_stale = "the test says so"

@@ -127,9 +127,19 @@ class SqlEventStore:
 
     async def claim_due(self, owner: str, now: dt.datetime, lease_seconds: float, limit: int = 20) -> list[DueDelivery]:
         lease_until = now + dt.timedelta(seconds=lease_seconds)
+        free = or_(webhook_deliveries.c.lease_until.is_(None), webhook_deliveries.c.lease_until < now)
+        # A read first: the loop polls every few seconds, and an idle poll must not take SQLite's write lock.
+        anything = await self._sql.read(
+            lambda conn: conn.execute(
+                select(webhook_deliveries.c.id)
+                .where(webhook_deliveries.c.status == "pending", webhook_deliveries.c.next_attempt_at <= now, free)
+                .limit(1)
+            ).first()
+        )
+        if anything is None:
+            return []
 
         def run(conn: Connection) -> list[DueDelivery]:
-            free = or_(webhook_deliveries.c.lease_until.is_(None), webhook_deliveries.c.lease_until < now)
             due = conn.execute(
                 select(webhook_deliveries, webhooks.c.url, webhooks.c.secret)
                 .join(webhooks, webhooks.c.id == webhook_deliveries.c.webhook_id)
