@@ -22,6 +22,17 @@ def sign_in(page: Any, seeded: Seeded, prefix: str, key: str) -> None:
     page.wait_for_url(re.compile(re.escape(prefix) + "/$"))
 
 
+# Form controls a screen reader could not name: no <label>, no aria-label.
+_UNLABELLED = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+  .map(e => e.outerHTML.slice(0, 80))"""
+
+
+def unlabelled(page: Any) -> list[str]:
+    found: list[str] = page.evaluate(_UNLABELLED)
+    return found
+
+
 def test_the_operator_signs_in_and_browses_every_page(page: Any, seeded: Seeded) -> None:
     sign_in(page, seeded, "/dashboard", OPERATOR_KEY)
     assert page.get_by_role("heading", name="Overview").is_visible()
@@ -31,6 +42,7 @@ def test_the_operator_signs_in_and_browses_every_page(page: Any, seeded: Seeded)
         page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
         assert page.get_by_role("link", name=name, exact=True).get_attribute("aria-current") == "page"
         shot(page, "page-" + name.lower().replace(" & ", "-").replace(" ", "-"))
+        assert unlabelled(page) == [], name
     assert OPERATOR_KEY not in page.content()
     page.get_by_role("navigation").get_by_role("link", name="Memories").click()
     page.get_by_role("link", name="alice").click()
@@ -83,6 +95,7 @@ def test_a_user_withdraws_an_agent_on_the_consent_page_and_the_agent_is_refused(
     assert seeded.call("POST", "/v1/memories/add", seeded.planner_key, json=add).status_code == 200
     sign_in(page, seeded, "/consent", seeded.alice_token)
     assert page.get_by_role("heading", name=re.compile("alice")).is_visible()
+    assert unlabelled(page) == []
     shot(page, "consent")
     page.get_by_role("button", name="Withdraw access for planner").click()
     assert "Access withdrawn" in page.get_by_role("status").inner_text()

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from accord import AccordSettings, AsyncAccord
+from accord import AccordSettings, AsyncAccord, PermissionDeniedError
 from accord.server import ServerSettings, create_app
 
 OPERATOR = "aco_dashboard-test-operator-key"
@@ -140,3 +140,73 @@ async def test_a_bad_address_on_a_page_is_a_page_and_the_api_keeps_json(web: htt
     assert (await web.get("/dashboard/quality?decision=" + "d" * 40)).status_code == 422
     api = await web.get("/v1/memories?user_id=" + "x" * 129, headers={"Authorization": f"ApiKey {OPERATOR}"})
     assert api.status_code in (400, 422) and api.headers["content-type"] == "application/json"
+
+
+async def test_a_webhook_made_on_its_page_shows_its_secret_once_and_its_deliveries(
+    web: httpx.AsyncClient, engine: AsyncAccord
+) -> None:
+    from ..webhooks.conftest import Receiver
+
+    receiver = Receiver()
+    try:
+        await sign_in(web, "/dashboard", OPERATOR)
+        page = await web.get("/dashboard/webhooks")
+        form = {"csrf": _field(page.text, "csrf"), "url": receiver.url, "events": "user.erased"}
+        shown = await web.post("/dashboard/webhooks", data=form)
+        secret = re.search(r'id="secret" readonly value="(whsec_[^"]+)"', shown.text)
+        assert secret is not None
+        await engine.add("I love green tea and I live in Lisbon", user_id="zoe", wait=True)
+        await engine.forget_user("zoe")
+        assert await engine.deliver_webhooks() == 1
+        listed = (await web.get("/dashboard/webhooks")).text
+        assert receiver.url in listed and "user.erased" in listed and "delivered" in listed
+        assert secret.group(1) not in listed
+        assert receiver.received[0].headers["Accord-Signature"].startswith("t=")
+    finally:
+        receiver.close()
+
+
+class _WithProfiles(AsyncAccord):
+    """An engine offering the domain methods of issue 15, as the Domain page's hook expects them."""
+
+    async def get_edtech_profile(self, user_id: str) -> dict[str, object]:
+        return {"user_id": user_id, "level": "B2", "subjects": ["maths", "physics"]}
+
+
+async def test_the_domain_page_shows_profiles_when_the_engine_offers_them(tmp_path: Path) -> None:
+    settings = AccordSettings(data_dir=tmp_path / "d", embedder="none", index="none", webhook_poll_seconds=3600)
+    async with _WithProfiles(settings) as engine:
+        await engine.add("I love green tea and I live in Lisbon", user_id="sam", wait=True)
+        app = create_app(engine, ServerSettings(admin_key=OPERATOR))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://127.0.0.1:8787") as web:
+            await sign_in(web, "/dashboard", OPERATOR)
+            page = (await web.get("/dashboard/domain?user_id=sam")).text
+    assert "No domain schema" not in page and "Student profile" in page
+    assert "B2" in page and "maths, physics" in page and "Support profile" not in page
+
+
+async def test_grant_by_category_with_expiry_rotate_and_revoke_from_the_agents_page(
+    web: httpx.AsyncClient, engine: AsyncAccord
+) -> None:
+    agent, key = await engine.create_agent("helper")
+    await sign_in(web, "/dashboard", OPERATOR)
+    csrf = _field((await web.get("/dashboard/agents")).text, "csrf")
+    form = {"csrf": csrf, "agent_id": agent.id, "access": "read_write", "categories": ["fact", "goal"], "user_id": "",
+            "expires_at": "2030-01-02T03:04"}
+    assert (await web.post("/dashboard/grants", data=form)).status_code == 303
+    (grant,) = await engine.list_grants(agent_id=agent.id)
+    assert (grant.access, sorted(grant.categories or []), grant.expires_at.isoformat()) == (
+        "read_write", ["fact", "goal"], "2030-01-02T03:04:00+00:00"
+    )
+    bad = {"csrf": csrf, "agent_id": agent.id, "access": "read_write", "expires_at": "next tuesday"}
+    await web.post("/dashboard/grants", data=bad)
+    assert "expires_at" in (await web.get("/dashboard/agents")).text and len(await engine.list_grants(agent_id=agent.id)) == 1
+    rotated = await web.post(f"/dashboard/keys/{key.info.key_id}/rotate", data={"csrf": csrf, "overlap_seconds": "0"})
+    new_key = re.search(r'id="secret" readonly value="([^"]+)"', rotated.text)
+    assert new_key is not None and (await engine.for_key(new_key.group(1))).principal.agent_id == agent.id
+    await web.post(f"/dashboard/grants/{grant.id}/revoke", data={"csrf": csrf})
+    assert await engine.list_grants(agent_id=agent.id) == []  # revoked grants are not listed
+    new_id = next(k.key_id for k in await engine.list_keys(agent.id) if k.key_id != key.info.key_id)
+    await web.post(f"/dashboard/keys/{new_id}/revoke", data={"csrf": csrf})
+    with pytest.raises(PermissionDeniedError):
+        await engine.for_key(new_key.group(1))
