@@ -235,3 +235,22 @@ async def test_a_flood_of_rate_limited_adds_is_logged_once_a_second_not_once_per
         assert len(refused) == 5
         (logged,) = await engine.list_gate_decisions(decision="rate_limit_exceeded")
         assert logged.content_chars == len("I love green tea, note 1") and logged.messages == 1
+
+
+async def test_erasure_removes_the_users_quality_log_and_sent_events_but_sends_its_own(
+    sql_url: str, tmp_path: Path, receiver: Receiver
+) -> None:
+    settings = _settings(tmp_path, database_url=sql_url, job_max_attempts=1)
+    async with AsyncAccord(settings, extractor=_Broken()) as engine:
+        await engine.create_webhook(receiver.url, ["job.failed", "user.erased"])
+        await engine.add("I love green tea and hiking in the Alps", user_id="eve", wait=True)
+        await engine.add("I love green tea and hiking in the Alps", user_id="eve")  # a duplicate: refused, logged
+        await engine.add("I love green tea and hiking in the Alps", user_id="max", wait=True)
+        assert await engine.deliver_webhooks() == 2
+        assert [r.user_id for r in await engine.list_gate_decisions()] == ["eve"]
+        await engine.forget_user("eve")
+        assert await engine.list_gate_decisions() == []
+        await engine.deliver_webhooks()
+        kept = [(d.event_type, d.payload["data"]["user_id"]) for d in await engine.list_webhook_deliveries()]
+        assert sorted(kept) == [("job.failed", "max"), ("user.erased", "eve")]
+        assert [r.json["type"] for r in receiver.received][-1] == "user.erased"

@@ -257,15 +257,24 @@ class SqlEventStore:
         return await self._sql.read(run)
 
     async def forget_user(self, tenant_id: str, user_id: str) -> int:
-        """Erasure: the user's rows of the quality log go too (they name the user)."""
+        """Erasure: the user's rows of the quality log go, and so do the sent (or failed) events
+        that name the user; events still to be sent stay, for the tenant's own endpoint."""
         from sqlalchemy import delete
 
-        return await self._sql.write(
-            lambda conn: conn.execute(
+        def run(conn: Connection) -> int:
+            logged = conn.execute(
                 delete(gate_log).where(gate_log.c.tenant_id == tenant_id, gate_log.c.user_id == user_id)
-            ).rowcount,
-            "erasing a user's gate log",
-        )
+            ).rowcount
+            sent = conn.execute(
+                delete(webhook_deliveries).where(
+                    webhook_deliveries.c.tenant_id == tenant_id,
+                    webhook_deliveries.c.status != "pending",
+                    webhook_deliveries.c.payload["data"]["user_id"].as_string() == user_id,
+                )
+            ).rowcount
+            return logged + sent
+
+        return await self._sql.write(run, "erasing a user's gate log and sent events")
 
     async def category_counts(self, tenant_id: str) -> dict[str, int]:
         """Active memories per category."""
