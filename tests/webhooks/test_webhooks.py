@@ -221,7 +221,16 @@ async def test_bad_subscriptions_are_refused_naming_the_field(tmp_path: Path, re
         view = await engine.for_key(key.key)
         with pytest.raises(PermissionDeniedError):
             await view.create_webhook(receiver.url)
-        hook, _ = await engine.create_webhook(receiver.url)
+        _, admin_key = await engine.create_agent("boss", role="admin")
+        admin = await engine.for_key(admin_key.key)
+        for inward in [receiver.url, "http://localhost:8080/x", "http://10.0.0.7/x", "http://169.254.169.254/latest",
+                       "http://[::1]:9/x", "http://db.internal/x"]:
+            with pytest.raises(PermissionDeniedError):
+                await admin.create_webhook(inward)
+        assert (await admin.create_webhook("https://hooks.example.com/accord"))[0].url == "https://hooks.example.com/accord"
+        assert len(await engine.list_webhooks()) == 1
+        await engine.disable_webhook((await engine.list_webhooks())[0].id)
+        hook, _ = await engine.create_webhook(receiver.url)  # the operator may reach loopback
         assert hook.events == list(wh.EVENT_TYPES)
         assert (await engine.disable_webhook(hook.id)).disabled_at is not None
         await _erase_and_deliver(engine)

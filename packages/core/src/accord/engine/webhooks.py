@@ -12,6 +12,7 @@ SQL, so a restart loses nothing; a delivered row is never sent again.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import logging
 import os
@@ -19,10 +20,11 @@ import socket
 import time
 import uuid
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from accord.domain import webhooks as wh
 from accord.domain.validation import check_memory_id
-from accord.errors import InvalidInputError, StorageError
+from accord.errors import InvalidInputError, PermissionDeniedError, StorageError
 
 if TYPE_CHECKING:
     from accord.domain.principal import Principal
@@ -156,10 +158,27 @@ class WebhookDelivery:
             await emit(self.parts, tenant_id, "mode.changed", key, data)
 
 
-def _check_url(url: str) -> str:
+def _check_url(url: str, principal: Principal) -> str:
     if not isinstance(url, str) or not url.startswith(("https://", "http://")) or len(url) > 2000 or " " in url:
         raise InvalidInputError("url", "a webhook URL is an http(s) URL of at most 2000 characters")
+    host = (urlsplit(url).hostname or "").lower()
+    if not host:
+        raise InvalidInputError("url", "a webhook URL names a host")
+    if principal.role != "owner" and _is_internal(host):
+        # A tenant admin must not make the server call its own network (metadata services,
+        # loopback admin ports); the operator may, e.g. for a receiver beside the server.
+        raise PermissionDeniedError("only the operator may send webhooks to loopback or private addresses")
     return url
+
+
+def _is_internal(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".internal", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False  # a name: resolved at delivery time (names resolving inward are not caught here)
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
 
 
 def _check_events(events: list[str] | None) -> list[str]:
@@ -182,7 +201,7 @@ class WebhookAPI:
         self._authz.require_admin(self._principal, "manage webhooks")
         secret = "whsec_" + uuid.uuid4().hex + uuid.uuid4().hex
         hook = await self.parts.store.events.create_webhook(
-            self._principal.tenant_id, _check_url(url), secret, _check_events(events), self.parts.clock.now()
+            self._principal.tenant_id, _check_url(url, self._principal), secret, _check_events(events), self.parts.clock.now()
         )
         return hook, secret
 
