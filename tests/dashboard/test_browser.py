@@ -82,6 +82,8 @@ def test_a_review_item_is_resolved_in_place(page: Any, seeded: Seeded) -> None:
     page.get_by_role("navigation").get_by_role("link", name="Conflicts").click()
     item = page.locator("section.conflict").first
     assert "vpn1.acme.com" in item.inner_text() and "vpn2.acme.com" in item.inner_text()
+    evidence = item.locator(".claim").all_inner_texts()
+    assert "said by user alice" in evidence[0] and "said by user bob" in evidence[1]
     shot(page, "conflicts-open")
     item.get_by_role("button", name="Accept the new claim").click()
     assert page.get_by_role("status").inner_text() == "Resolved."
