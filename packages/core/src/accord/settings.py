@@ -195,6 +195,7 @@ class AccordSettings(BaseSettings):
     stale_after_days: float = Field(default=90.0, gt=0, description="idle time before a low-value memory is archived")
     episodic_ttl_days: float | None = Field(default=365.0, gt=0, description="raw turns expire after this (None: never)")
     maintenance_interval_seconds: float | None = Field(default=None, gt=0, description="run maintenance in-process")
+    webhook_poll_seconds: float = Field(default=2.0, gt=0, description="how often queued webhook deliveries are sent")
 
     # Hot tier
     hot_tier_per_user: int = Field(default=256, ge=0)

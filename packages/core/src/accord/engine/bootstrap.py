@@ -24,6 +24,7 @@ def build_components(
     from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
     from accord.adapters.hot.fallback import FallbackHotCache
     from accord.adapters.hot.memory import InMemoryHotCache
+    from accord.adapters.webhooks import HttpWebhookSender
 
     data_dir = settings.data_dir.expanduser()
     lock: DataDirLock | None = None
@@ -83,6 +84,7 @@ def build_components(
             extractor=served,
             classifier=_classifier(served),
             domain_observer=_domain_observer(served),
+            webhook_sender=HttpWebhookSender(),
             clock=clock or SystemClock(),
             settings=settings,
         )

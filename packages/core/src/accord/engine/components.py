@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.domain.models import ServiceMode
 from accord.settings import AccordSettings
-from accord.ports import Clock, Embedder, HotCache, ServingExtractor, Store, VectorIndex
+from accord.ports import Clock, Embedder, HotCache, ServingExtractor, Store, VectorIndex, WebhookSender
 
 
 @dataclass
@@ -22,6 +22,11 @@ class Components:
     settings: AccordSettings
     classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
     domain_observer: Any = None  # an LLMDomainObserver when an LLM is configured
+    webhook_sender: WebhookSender | None = None  # None: webhooks are queued but not sent
+    # Event keys this process has queued and when it last logged a rate-limit refusal per agent:
+    # a flood of adds past a quota mark, or of refused adds, must not become a flood of writes.
+    webhook_keys_seen: set[str] = field(default_factory=set)
+    gate_log_last: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # What the gate decided for each add() in this process ("queued" or the blocked reason),
     # read by the metrics endpoints.

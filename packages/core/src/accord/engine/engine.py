@@ -53,6 +53,9 @@ from accord.engine.indexing import Indexer
 from accord.engine.index_repair import IndexRepair
 from accord.engine.operations import OperationsAPI
 from accord.engine.write import Writer
+from accord.engine import webhooks
+from accord.engine.webhooks import WebhookAPI, WebhookDelivery
+from accord.engine.insights import InsightsAPI
 from accord.blocking import BlockingEngine
 from accord.interface import MemoryEngine, share_docs
 from accord.domain.access import ALL_CATEGORIES
@@ -67,7 +70,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
+class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI, InsightsAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
@@ -130,6 +133,9 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
             self._tasks.append(asyncio.create_task(self._worker.run_forever(), name="accord-worker"))
         flush = every(1.0, self._reader.flush_access, "recording access statistics")
         self._tasks.append(asyncio.create_task(flush, name="accord-access-flush"))
+        self._delivery = WebhookDelivery(parts)
+        deliver = every(self.settings.webhook_poll_seconds, self._delivery.run_round, "webhook delivery")
+        self._tasks.append(asyncio.create_task(deliver, name="accord-webhooks"))
         if (interval := self.settings.maintenance_interval_seconds) is not None:
             maintain = every(interval, lambda: self.maintain(), "maintenance", report=True)  # looked up each round
             self._tasks.append(asyncio.create_task(maintain, name="accord-maintenance"))
@@ -166,6 +172,8 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
             if parts.index is not None:
                 await parts.index.close()
             await parts.hot.close()
+            if parts.webhook_sender is not None:
+                await parts.webhook_sender.close()
             await parts.store.close()
             if self._lock is not None:
                 self._lock.release()
@@ -398,6 +406,7 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI):
         report = await parts.store.forget_user(self._principal.tenant_id, user_id)
         await self._indexer.drop(self._principal.tenant_id, user_id=user_id)
         await parts.hot.invalidate(self._principal.tenant_id, user_id)
+        await webhooks.user_erased(parts, self._principal.tenant_id, user_id, report.model_dump(mode="json"))
         return report
 
 # The engine's docstrings document the interface and the blocking twins too (one text).

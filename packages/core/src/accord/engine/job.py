@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 
 from accord.domain.conflict_rules import Action, Claim, has_change_cue, similarity
+from accord.engine import webhooks
 from accord.domain.shifts import shift_anchors
 from accord.domain.models import ExtractedMemory, Job, JobStatus, Message, SourceKind
 from accord.domain.qualifiers import qualify
@@ -73,9 +74,10 @@ class Worker:
             await self.parts.store.defer_job(job.id, self.id, self.parts.clock.now(), e.retry_after_seconds)
         except AccordError as e:
             log.warning("job %s failed (attempt %d): %s", job.id, job.attempts, e)
-            await self.parts.store.fail_job(
-                job.id, self.id, str(e), self.parts.clock.now(), retry=job.attempts < s.job_max_attempts
-            )
+            retry = job.attempts < s.job_max_attempts
+            await self.parts.store.fail_job(job.id, self.id, str(e), self.parts.clock.now(), retry=retry)
+            if not retry:
+                await webhooks.job_failed(self.parts, job, str(e))
         finally:
             event = self._finished.pop(job.id, None)
             if event is not None:
@@ -116,6 +118,7 @@ class Worker:
         )
         if result is None:
             return
+        await webhooks.after_apply(self.parts, job, result.decisions)
         await self._index(job, result)
         if self.domains is not None:
             await self.domains.record(job, extracted, messages, access.can_write)

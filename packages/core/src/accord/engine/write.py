@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 
 from accord.domain import gate
+from accord.engine import webhooks
 
 from accord.domain import lexical
 from accord.domain.principal import Principal
@@ -65,12 +66,18 @@ class Writer:
         self.parts.gate_decisions[result.blocked_reason or result.status] += 1
         return result
 
+    async def _refused(self, principal: Principal, user_id: str, messages: Sequence[Message], result: AddResult) -> AddResult:
+        chars = sum(len(m.content) for m in messages)
+        await webhooks.note_gate_refusal(parts=self.parts, principal=principal, user_id=user_id,
+                                         decision=result.blocked_reason or "blocked", chars=chars, n=len(messages))
+        return self._decided(result)
+
     async def check_gate(
         self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
     ) -> AddResult | None:
         """L1 rate, L0 backlog, L2 quality, L3 dedup, L4 budget, in that order; a blocked result or None."""
         blocked = await self._gate(principal, user_id, messages, fp, idempotency_key)
-        return None if blocked is None else self._decided(blocked)
+        return None if blocked is None else await self._refused(principal, user_id, messages, blocked)
 
     async def _gate(
         self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
@@ -98,8 +105,11 @@ class Writer:
             return AddResult(job_id=previous, status="blocked", blocked_reason="duplicate")
         quota = await store.tenant_quota(principal.tenant_id)
         quota = quota if quota is not None else s.tenant_memory_quota
-        if quota is not None and gate.budget_exceeded(await store.quota_used(principal.tenant_id), len(messages), quota):
-            return AddResult(job_id=None, status="blocked", blocked_reason="budget_exhausted")
+        if quota is not None:
+            used = await store.quota_used(principal.tenant_id)
+            await webhooks.note_quota(self.parts, principal.tenant_id, used + len(messages), quota)
+            if gate.budget_exceeded(used, len(messages), quota):
+                return AddResult(job_id=None, status="blocked", blocked_reason="budget_exhausted")
         return None
 
     async def _backlog(self, tenant_id: str, now: dt.datetime) -> AddResult | None:

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter
 
+from accord.remote.events import RemoteEventsAPI
 from accord.domain.principal import Principal
 from accord.errors import AccordError, InvalidInputError, PermissionDeniedError, StorageError
 from accord.domain.models import (
@@ -66,7 +67,7 @@ def _iso(field: str, value: object) -> str | None:
     return when.isoformat() if (when := check_datetime(field, value)) is not None else None
 
 
-class AsyncRemoteAccord(RemoteDomainAPI):
+class AsyncRemoteAccord(RemoteDomainAPI, RemoteEventsAPI):
     """The async engine interface over HTTP. Build it with :func:`accord.remote.sync.connect_async`."""
 
     def __init__(

@@ -6,8 +6,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from accord.engine.engine import AsyncAccord
-from accord.server import routes_admin, routes_domains, routes_memories, routes_users
+from accord.server import routes_admin, routes_domains, routes_events, routes_memories, routes_users
 from accord.server.auth import Gatekeeper, load_admin_key_hash
+from accord.server.dashboard import install_dashboard
 from accord.server.deps import ServerState, state_of
 from accord.server.errors import install_error_handlers
 from accord.server.guards import GuardMiddleware
@@ -65,11 +66,15 @@ def create_app(engine: AsyncAccord, settings: ServerSettings) -> FastAPI:
         meter=RateMeter(engine.settings.rate_limit_per_minute, engine.settings.rate_limit_burst),
     )
     install_error_handlers(app)
-    for router in (_health, routes_memories.router, routes_users.router, routes_admin.router, routes_domains.router):
+    for router in (
+        _health, routes_memories.router, routes_users.router, routes_admin.router, routes_domains.router,
+        routes_events.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     # /health, /ready and /metrics for orchestrators and Prometheus: no key, no tenant data.
     metrics = Metrics(lambda: engine, "api")
     app.router.routes.extend(probe_routes(lambda: engine, metrics))
+    install_dashboard(app)  # /dashboard and /consent: server-rendered pages, session cookies
     origins = settings.origins()
     app.add_middleware(
         CORSMiddleware,

@@ -341,3 +341,60 @@ domain_states = Table(
     Column("state", _json(), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+
+# -- webhooks and the quality log (migration 0005) ------------------------------------------
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    # The signing secret must be readable to sign with (an HMAC key, not a password to check).
+    Column("secret", String(128), nullable=False),
+    Column("events", _json(), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime, nullable=True),
+    Index("ix_webhooks_tenant", "tenant_id"),
+)
+
+# The outbox: one row per (webhook, event). ``event_key`` makes emitting idempotent (the 80%
+# quota mark is one event however many writes cross it); ``id`` is the event id receivers see.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("webhook_id", String(36), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("event_key", String(200), nullable=False),
+    Column("payload", _json(), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_owner", String(100), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    UniqueConstraint("webhook_id", "event_key", name="uq_webhook_deliveries_event"),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_tenant", "tenant_id", "created_at"),
+)
+
+# What the gate refused: the reason and the size of the refused content, never its text.
+gate_log = Table(
+    "gate_log",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("user_id", String(128), nullable=False),
+    Column("decision", String(32), nullable=False),
+    Column("messages", Integer, nullable=False),
+    Column("content_chars", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_gate_log_tenant", "tenant_id", "created_at"),
+)

@@ -32,6 +32,7 @@ from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.domains import DomainSqlStore
+from accord.adapters.sql.events import SqlEventStore
 from accord.adapters.sql.migrate import ensure_current
 from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
@@ -67,6 +68,7 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
         self._sql = SqlRunner(url)
         self.identity = IdentityStore(self._sql)
         self.domains = DomainSqlStore(self._sql)
+        self.events = SqlEventStore(self._sql)
         self.dialect = self._sql.dialect
         self.name = self.dialect
         self._quotas: dict[str, int | None] = {}
