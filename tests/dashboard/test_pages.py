@@ -166,25 +166,6 @@ async def test_a_webhook_made_on_its_page_shows_its_secret_once_and_its_deliveri
         receiver.close()
 
 
-class _WithProfiles(AsyncAccord):
-    """An engine offering the domain methods of issue 15, as the Domain page's hook expects them."""
-
-    async def get_edtech_profile(self, user_id: str) -> dict[str, object]:
-        return {"user_id": user_id, "level": "B2", "subjects": ["maths", "physics"]}
-
-
-async def test_the_domain_page_shows_profiles_when_the_engine_offers_them(tmp_path: Path) -> None:
-    settings = AccordSettings(data_dir=tmp_path / "d", embedder="none", index="none", webhook_poll_seconds=3600)
-    async with _WithProfiles(settings) as engine:
-        await engine.add("I love green tea and I live in Lisbon", user_id="sam", wait=True)
-        app = create_app(engine, ServerSettings(admin_key=OPERATOR))
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://127.0.0.1:8787") as web:
-            await sign_in(web, "/dashboard", OPERATOR)
-            page = (await web.get("/dashboard/domain?user_id=sam")).text
-    assert "No domain schema" not in page and "Student profile" in page
-    assert "B2" in page and "maths, physics" in page and "Support profile" not in page
-
-
 async def test_grant_by_category_with_expiry_rotate_and_revoke_from_the_agents_page(
     web: httpx.AsyncClient, engine: AsyncAccord
 ) -> None:
@@ -210,3 +191,15 @@ async def test_grant_by_category_with_expiry_rotate_and_revoke_from_the_agents_p
     await web.post(f"/dashboard/keys/{new_id}/revoke", data={"csrf": csrf})
     with pytest.raises(PermissionDeniedError):
         await engine.for_key(new_key.group(1))
+
+
+async def test_the_domain_page_shows_the_profile_under_the_tenants_schema(web: httpx.AsyncClient, engine: AsyncAccord) -> None:
+    await engine.set_domain_schema("support")
+    try:
+        await engine.add("My card payment failed again on the Growth plan, this is so frustrating.", user_id="dora", wait=True)
+        await sign_in(web, "/dashboard", OPERATOR)
+        page = (await web.get("/dashboard/domain", params={"user_id": "dora"})).text
+        assert "Support profile" in page and "No domain schema" not in page
+        assert "Growth" in page  # the plan, read by the support overlay
+    finally:
+        await engine.set_domain_schema("general")

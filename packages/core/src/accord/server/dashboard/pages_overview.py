@@ -80,7 +80,7 @@ async def quality(
 @router.get("/domain")
 async def domain(request: Request, user_id: Annotated[str, Query(max_length=128)] = "") -> Response:
     view, session = await DASHBOARD.view(request)
-    offered = offered_domains(view)
+    offered = await offered_domains(view)
     profiles = await domain_profiles(view, user_id) if (user_id and offered) else {}
     users = await view.list_users(limit=200)
     return DASHBOARD.render(
