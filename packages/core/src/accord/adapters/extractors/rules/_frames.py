@@ -37,6 +37,9 @@ _FOR = (
     rf"my everything|elite|goated|the goat|unbeatable|the one for me)$",
     rf"^{_THING} (?:always |really |just )?(?:makes|make) me (?:so |really |very |genuinely )?happy$",
     rf"^{_THING} (?:is|are) (?:a |one of my )(?:favou?rites?|faves?) of mine$",
+    rf"^my (?:guilty pleasure|comfort food|comfort show|happy place|weakness) (?:is|are) {_THING}$",
+    rf"^I find {_THING} (?:so |really |very |super |incredibly )?(?:relaxing|calming|soothing|fun|fascinating|beautiful|"
+    rf"delicious|satisfying|addictive|therapeutic)$",
 )
 _AGAINST = (
     rf"^{_THING} (?:(?:is|are)(?: just)? (?:not|never|definitely not|really not|just not|so not)|(?:isn't|aren't|ain't)(?: really| just)?) "
@@ -50,19 +53,28 @@ _AGAINST = (
     rf"^{_THING} (?:is|are) (?:way |far |much |just )?too (?:bitter|sweet|spicy|salty|sour|loud|slow|boring|greasy|rich|"
     rf"heavy|much|strong) for me$",
     rf"^(?:hard pass|pass|no thanks|no thank you|big no|nope) on {_THING}$",
+    rf"^I am (?:really |just |honestly )?not (?:really |much of |exactly )?(?:an? )?(?:big |huge )?{_THING} (?:person|fan|drinker|lover|eater)$",
+    rf"^{_THING} (?:really |totally |kind of |kinda )?(?:freaks?|creeps?|grosses?|stresses?|weirds?) me out$",
+    rf"^I find {_THING} (?:so |really |very |super |incredibly |kind of |kinda )?(?:exhausting|boring|annoying|stressful|"
+    rf"draining|overwhelming|gross|disgusting|tedious|unbearable|pointless)$",
 )
 # The frames that need no "I": an opinion said of the thing ("Country music is overrated").
 OPINION = re.compile(
     r"^(?:nothing|you can't|you cannot|can't|cannot)\s+(?:beats?|compares?|tops?)\b|^team \w"
     r"|\s(?:is|are)\s+(?:literally |honestly |basically |simply )?(?:life|everything|elite|goated|the goat|unbeatable)$"
     r"|\soverrated$|\snothing for me$|\s(?:tastes?|smells?) like (?:soap|dirt|garbage|feet|nothing|cardboard|medicine)$"
-    r"|\smakes? me (?:so |really |very |genuinely )?happy$",
+    r"|\smakes? me (?:so |really |very |genuinely )?happy$|\s(?:freaks?|creeps?|grosses?|stresses?|weirds?) me out$"
+    r"|^\w[\w .&'+/-]{1,40} over [\w .&'+/-]{1,40}(?:,? for me|,? any day|,? every time|,? always)$",
     re.I,
 )
 _NOT_THINGS = frozenset(
     "it this that which what everything nothing something anything there here me you them him her one".split()
 )
-_PREFER = compile_rule(rf"^give me {_THING} over (?P<other>[\w][\w .&'+/-]{{1,40}}?)(?: any day| every time| anytime| always)?$")
+_PREFER = compile_rule(
+    rf"^(?:give me |I would (?:pick|choose|take|go for) |I'?d (?:pick|choose|take|go for) |I (?:pick|choose) )?{_THING} over "
+    rf"(?P<other>[\w][\w .&'+/-]{{1,40}}?),?(?: any day| every time| anytime| always| for me| all day)+$"
+    rf"|^give me {_THING.replace('thing', 'thing1')} over (?P<other1>[\w][\w .&'+/-]{{1,40}}?)$"
+)
 
 
 def _numbered(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -83,6 +95,7 @@ _WHEN = re.compile(
     r"at night|every \w+)$",
     re.I,
 )
+_OCCASION = re.compile(r"\s+(?:after|before|during|while|when) (?:a |an |the |my |work|school|\w+ing\b).*$", re.I)
 _CLAUSE_WORDS = re.compile(
     r"\b(?:says?|said|thinks?|thought|told|tells|believes?|claims?|feels?|reckons?|knows?|is|are|was|were|"
     r"you|he|she|they|we|if|when|because)\b",
@@ -96,6 +109,9 @@ def _slot(m: re.Match[str]) -> str | None:
         return None
     thing = re.sub(r"^(?:my|our|the|a|an|some|good|great)\s+", "", thing.strip(" ,"), flags=re.I)
     thing = _WHEN.sub("", thing)  # "a cold IPA on a Friday": the time is no part of the thing
+    thing = _OCCASION.sub("", thing)  # "a cold beer after a long hike": nor the occasion
+    if thing.lower().startswith(("not ", "never ", "no ")):
+        return None  # "I'm not really a cat person" is against cats, never for "not really a cat"
     if not thing or thing.lower() in _NOT_THINGS or thing.lower() in _CHRONOTYPES or len(thing.split()) > 5:
         return None
     if _CLAUSE_WORDS.search(thing):
@@ -119,7 +135,7 @@ def _against(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 
 def _prefer(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    thing, other = _slot(m), m["other"].strip()
+    thing, other = _slot(m), (m["other"] or m["other1"] or "").strip()
     if thing is None or other.lower() in _NOT_THINGS:
         return ()
     content = f"User prefers {thing} over {other}"

@@ -81,6 +81,20 @@ def _life_event(a: Analysis) -> bool:
     return base in _POSSESSION_VERBS and bool(_DURABLE_THINGS & set(re.findall(r"[\w'-]+", a.obj.lower())))
 
 
+# A level or standing before an agent noun says how well the user does a thing, not their job.
+_HOBBYIST = frozenset(
+    """decent good great terrible awful bad amateur hobbyist hobby keen avid mediocre passable competent aspiring
+    wannabe self-taught certified qualified licensed novice beginner beginning intermediate advanced expert
+    experienced seasoned lousy poor excellent accomplished casual weekend home""".split()
+)
+_AGENT_NOUN = re.compile(r"(?:er|or|ist|ian|cook|chef|diver|player|pilot|athlete|climber|runner|swimmer)s?$", re.I)
+
+
+def _hobbyist(value: str) -> bool:
+    words = value.lower().split()
+    return len(words) >= 2 and words[0] in _HOBBYIST and bool(_AGENT_NOUN.search(words[-1]))
+
+
 _PARTNERSHIP_EVENT = re.compile(r"\b(?:engaged|married|remarried|divorced|separated|wed|marry|divorce)\b", re.I)
 
 
@@ -373,6 +387,9 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if not value:
         return ()
     key, category = (attr is None and complement_key(a, value)) or _key(a, attr, value)
+    if key is not None and (key == "job_title" or key.startswith("be:")) and _hobbyist(value):
+        # "I'm a decent cook", "an amateur astronomer", "a certified scuba diver": how well, not a job
+        key, category = f"expertise:{' '.join(value.split()[1:])}", Category.EXPERTISE
     if key == "relationship:partner" and (named := re.search(r"\b(?:named|called)\s+(\w+)", a.obj, re.I)):
         value = named[1].lower()  # "someone named Luca": the partner is Luca
     if _FUTURE.search(clause.text) and not a.past and category in (Category.FACT, Category.PREFERENCE):

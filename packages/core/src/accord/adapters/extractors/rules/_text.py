@@ -64,7 +64,8 @@ _PARTICIPLE_SUBJECT = {"born": "I was ", "raised": "I was "}
 # Not after a verb that takes the role itself: "I work as a nurse" is one statement.
 _AS_ROLE = re.compile(
     r"(?<!\bwork)(?<!\bworks)(?<!\bworking)(?<!\bworked)(?<!\bemployed)(?<!\bserve)(?<!\bserving)(?<!\bstarted)"
-    r"(?<!\bjob)(?<!\btrained)(?<=\w)\s+as (?=an? (?!result\b|matter\b|kid\b|child\b|teen\b|student\b)[\w-]+(?: [\w-]+){0,3}$)",
+    r"(?<!\bjob)(?<!\btrained)(?<=\w)\s+as (?=an? (?!result\b|matter\b|kid\b|child\b|teen\b|student\b|hobby\b|pastime\b|side\b|joke\b|gift\b|treat\b|"
+    r"favou?r\b|backup\b|bonus\b|reward\b|precaution\b|rule\b|habit\b|way\b|means\b|whole\b|family\b)[\w-]+(?: [\w-]+){0,3}$)",
     re.I,
 )
 _SUBORDINATE_LEAD = re.compile(r"^(?:when|whenever|before|after|once|until|while|every time|each time)\b", re.I)
