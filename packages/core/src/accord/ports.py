@@ -15,12 +15,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from accord.domain.access import ConsentRule, GrantRule
 from accord.domain.coherence import Derived
+from accord.domain.feedback import FeedbackKind
 from accord.domain.models import Conflict, ExtractedMemory, ForgetReport, Job, Memory, MemoryStatus
 from accord.domain.models import MemoryVersion, Message, ProviderHealth, UserStats
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
 from accord.domain.records import (
     SHARED_USER_ID,
     ApplyResult,
+    FeedbackApplied,
     IndexHits,
     IndexPoint,
     IndexQuery,
@@ -242,6 +244,13 @@ class MemoryStore(Protocol):
         self, tenant_id: str, memory_id: str, status: MemoryStatus, *, agent_id: str | None,
         now: dt.datetime, reason: str,
     ) -> str: ...
+
+    async def record_feedback(
+        self, tenant_id: str, memory_id: str, kind: FeedbackKind, *, note: str | None, agent_id: str | None,
+        now: dt.datetime,
+    ) -> FeedbackApplied:
+        """An agent's feedback, in one transaction (see :mod:`accord.domain.feedback`)."""
+        ...
 
     async def list_conflicts(
         self, tenant_id: str, *, status: str | None = "open", kind: str | None = None,

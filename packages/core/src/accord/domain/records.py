@@ -17,7 +17,7 @@ __all__ = [
     "IndexPoint",
     "IndexQuery",
     "IndexHits",
-   "Settlement", "MemoryEdit", "ApplyResult", "MaintenancePolicy", "MaintenanceTally", "NewMemory", "NewMessage", "content_hash"]
+   "Settlement", "FeedbackApplied", "MemoryEdit", "ApplyResult", "MaintenancePolicy", "MaintenanceTally", "NewMemory", "NewMessage", "content_hash"]
 
 
 Vector = np.ndarray  # 1-d float32, L2-normalised
@@ -179,6 +179,15 @@ class MemoryEdit:
         if self.embedding is not None:
             out.update(embedding=self.embedding, embedding_model=self.embedding_model)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackApplied:
+    """What an agent's feedback did: whose memory, whether it changed, the question it opened."""
+
+    user_id: str
+    changed: bool = False
+    question_id: str | None = None
 
 
 @dataclass
