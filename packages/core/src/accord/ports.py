@@ -31,6 +31,7 @@ from accord.domain.records import (
     MemoryEdit,
     NewMemory,
     NewMessage,
+    RerankCandidate,
     Settlement,
     Vector,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "IndexHits",
     "VectorIndex",
     "Embedder",
+    "Reranker",
     "HotCache",
     "Extractor",
     "ServingExtractor",
@@ -92,6 +94,20 @@ class Embedder(Protocol):
     async def embed_documents(self, texts: Sequence[str]) -> list[Vector]: ...
 
     async def embed_query(self, text: str) -> Vector: ...
+
+
+@runtime_checkable
+class Reranker(Protocol):
+    """The second stage of retrieval: scores first-stage candidates for a query.
+
+    Returns one relevance in [0, 1] per candidate, in the candidates' order; the reader ranks
+    by it (with importance and recency). The built-in one needs no model; a cross-encoder reads
+    query and candidate together.
+    """
+
+    name: str
+
+    async def rerank(self, query: str, candidates: Sequence[RerankCandidate]) -> list[float]: ...
 
 
 @runtime_checkable

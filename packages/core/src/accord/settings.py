@@ -153,6 +153,16 @@ class AccordSettings(BaseSettings):
     expansion_weight: float = Field(
         default=0.25, gt=0, le=1, description="query weight of the best expansion term (the query's own terms: 1)"
     )
+    reranker: str = Field(
+        default="features",
+        description="second stage: features (built in, no model) | none | cross-encoder:<path or hub name>",
+    )
+    irregular_forms_weight: float = Field(
+        default=0.7,
+        ge=0,
+        le=1,
+        description="query terms for irregular forms of its words (lost -> lose, won -> win) at this BM25 weight (0: off)",
+    )
     index_previous_turn_weight: float = Field(
         default=0.5,
         ge=0,
@@ -164,6 +174,12 @@ class AccordSettings(BaseSettings):
         ge=0,
         le=1,
         description="... and with the turn after it (same add() call) at this BM25 weight, lexical only (new writes)",
+    )
+    index_caption_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="... and with a shared image's caption (message metadata 'caption') at this weight (new writes)",
     )
     index_date_weight: float = Field(
         default=0.5,

@@ -232,6 +232,7 @@ class ServiceMode(_Frozen):
     embedder: str
     hot_tier: str
     extraction: str = "rules"
+    reranker: str = "none"  # the second stage that ranked the candidates: features, cross-encoder:<model>, none
     degraded: bool = False
     notes: list[str] = Field(default_factory=list)
 

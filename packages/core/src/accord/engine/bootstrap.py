@@ -24,6 +24,7 @@ def build_components(
     from accord.adapters.extractors.rules.extractor import RuleBasedExtractor
     from accord.adapters.hot.fallback import FallbackHotCache
     from accord.adapters.hot.memory import InMemoryHotCache
+    from accord.adapters.rerankers.loader import load_reranker
 
     data_dir = settings.data_dir.expanduser()
     lock: DataDirLock | None = None
@@ -74,6 +75,8 @@ def build_components(
                 hot,
             )
         data_dir.mkdir(parents=True, exist_ok=True)
+        the_clock = clock or SystemClock()
+        reranker = load_reranker(settings.reranker, the_clock)
         served = serving(extractor) if extractor is not None else _extractor(settings, RuleBasedExtractor())
         parts = Components(
             store=SqlStore(settings.resolved_database_url()),
@@ -82,8 +85,9 @@ def build_components(
             hot=hot,
             extractor=served,
             classifier=_classifier(served),
-            clock=clock or SystemClock(),
+            clock=the_clock,
             settings=settings,
+            reranker=reranker,
         )
     except BaseException:
         if lock is not None:

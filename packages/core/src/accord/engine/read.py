@@ -8,9 +8,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from accord.domain import lexical
+from accord.domain import inflection, lexical
 from accord.domain.principal import Principal
 from accord.engine.components import Components
+from accord.engine.second_stage import rerank_stage
 from accord.errors import StorageError
 from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.domain.coherence import coherent, without_repeats
@@ -39,6 +40,7 @@ class Retrieval:
     from_hot: set[str]
     search: str
     notes: list[str]
+    reranker: str = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,8 @@ class Reader:
         relevance = boost({i: r for i, r in relevance.items() if i in memories})
         if search != "sql_keyword" and hits.lexical:
             relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost)
+        relevance, reranked, reranker_notes = await rerank_stage(self.parts.reranker, query, memories, relevance, hits)
+        notes += reranker_notes
         candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
         if not (as_of or agent_ids):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
@@ -155,6 +159,7 @@ class Reader:
             from_hot=from_hot,
             search=search,
             notes=notes,
+            reranker=reranked,
         )
 
     async def _coherent(self, tenant_id: str, ranked: list[tuple[Memory, float]]) -> list[tuple[Memory, float]]:
@@ -250,8 +255,13 @@ class Reader:
         if self.parts.index is None or self.parts.index_stale is not None:
             # A stale index would answer from a part of the user's memories: SQL has them all.
             return await self._sql_keyword(scope, query), "sql_keyword"
-        embedder = self.parts.embedder if extra_terms is None else None
+        first_pass = extra_terms is None
+        embedder = self.parts.embedder if first_pass else None
         dense = await embedder.embed_query(query) if embedder is not None else None
+        if first_pass:
+            # Irregular forms of the query's words (lost -> lose) as lighter terms: Snowball
+            # does not join them, and the index needs no change for it.
+            extra_terms = inflection.irregular_terms(query, self.parts.settings.irregular_forms_weight) or None
         hits = await self.parts.index.search(
             IndexQuery(
                 tenant_id=scope.principal.tenant_id,
@@ -331,7 +341,7 @@ class Reader:
             context_token_count=rendered.token_count,
             memories_from_hot_tier=sum(1 for m in memories if m.id in retrieval.from_hot),
             clarification_question=clarification_question,
-            mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes),
+            mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes, reranker=retrieval.reranker),
         )
 
     # -- access statistics, written in batches off the hot path -------------------------

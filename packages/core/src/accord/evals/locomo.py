@@ -75,7 +75,7 @@ _RECORDED_SETTINGS = {
     "recency_half_life_days", "profile_memories", "access_boost", "llm_provider_order",
     "fusion_normalization", "candidates_per_result", "speaker_boost", "session_boost", "expansion_terms",
     "expansion_docs", "expansion_weight", "index_previous_turn_weight", "index_next_turn_weight",
-    "index_date_weight",
+    "index_date_weight", "index_caption_weight", "reranker", "irregular_forms_weight",
 }  # fmt: skip
 
 
