@@ -36,6 +36,7 @@ async def test_each_kind_does_what_it_says_and_leaves_a_version(sql_url: str, tm
         assert again.question is not None and again.question.id == asked.question.id
         shown = await engine.get("where does the user work?", "alice")
         assert shown.clarification_question is not None and shown.clarification_question.id == asked.question.id
+        assert shown.mode.reranker == "features"  # the built-in second stage is on by default
         with pytest.raises(InvalidInputError) as bad:
             await engine.resolve(asked.question.id, "maybe")
         assert bad.value.field == "answer"
