@@ -16,6 +16,8 @@ from accord.adapters.hot.redis import RedisHotCache
 from accord.adapters.index.qdrant_edge import QdrantEdgeIndex
 from accord.adapters.index.qdrant_server import QdrantServerIndex
 from accord.adapters.llm.extractor import GuardedExtractor, LLMExtractor
+from accord.adapters.rerankers.cross_encoder import CrossEncoderReranker
+from accord.adapters.rerankers.features import FeatureReranker
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.domains import DomainSqlStore
 from accord.adapters.sql.store import SqlStore
@@ -36,6 +38,8 @@ PAIRS = [
     (ports.ServingExtractor, GuardedExtractor),
     (ports.ServingExtractor, LLMExtractor),
     (ports.ServingExtractor, ServedExtractor),
+    (ports.Reranker, FeatureReranker),
+    (ports.Reranker, CrossEncoderReranker),
 ]
 
 

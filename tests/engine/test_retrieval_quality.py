@@ -60,7 +60,7 @@ async def test_a_reply_echoing_a_turn_no_longer_outranks_it(make_settings: Calla
     ]  # fmt: skip
     query = "What name did they give the rescue puppy?"
     evidence = "We adopted a rescue puppy from the shelter, we named him Rex."
-    quiet = {"speaker_boost": 0.0, "session_boost": 0.0, "expansion_terms": 0}
+    quiet = {"speaker_boost": 0.0, "session_boost": 0.0, "expansion_terms": 0, "reranker": "none"}  # the first stage alone
     echo = await ranked(make_settings, "echo", sessions, query, index_previous_turn_weight=1.0, **quiet)
     weighted = await ranked(make_settings, "weighted", sessions, query, **quiet)
     assert echo[0] != evidence and weighted[0] == evidence
@@ -90,9 +90,12 @@ async def test_a_date_in_the_query_matches_the_day_a_turn_was_said(make_settings
     ]
     query = "Where did Ann go on 8 May 2023?"
     evidence = "I went hiking in the hills with my sister."
-    undated = await ranked(make_settings, "undated", sessions, query, index_date_weight=0.0)
-    dated = await ranked(make_settings, "dated", sessions, query)
+    undated = await ranked(make_settings, "undated", sessions, query, index_date_weight=0.0, reranker="none")
+    dated = await ranked(make_settings, "dated", sessions, query, reranker="none")
     assert undated[0] != evidence and dated[0] == evidence
+    # The built-in reranker reads the query's date range itself, so it finds the day without the index's help.
+    reranked = await ranked(make_settings, "reranked", sessions, query, index_date_weight=0.0)
+    assert reranked[0] == evidence
 
 
 async def test_a_failing_expanded_search_keeps_the_first_pass(make_settings: Callable[..., AccordSettings]) -> None:

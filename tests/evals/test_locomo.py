@@ -93,8 +93,10 @@ def test_reading_the_format(tiny_locomo: Path) -> None:
     messages = session_messages(conv.sessions[0])
     assert [m.name for m in messages] == ["Alice", "Bob", "Alice", "Bob", "Alice"]
     assert {m.role for m in messages} == {"user"}
-    assert messages[2].metadata == {"dia_id": "D1:3", "session": 1}
-    assert messages[2].content.endswith("[shares a photo of a cello in a sunny living room]")
+    caption = [t.caption for t in conv.sessions[0].turns if t.dia_id == "D1:3"][0]
+    assert caption and messages[2].metadata == {"dia_id": "D1:3", "session": 1, "caption": caption}
+    assert "shares a photo" not in messages[2].content  # the caption is its own, lighter index field
+    assert turn_text(conv.sessions[0].turns[2]).endswith("[shares a photo of a cello in a sunny living room]")
     assert parse_locomo_datetime("12:09 am on 13 September, 2023") == dt.datetime(
         2023, 9, 13, 0, 9, tzinfo=dt.UTC
     )

@@ -11,7 +11,9 @@ from accord import AsyncAccord
 from mcp import MCPError
 from mcp.types import TextResourceContents
 
-TOOLS = {"add_memory", "get_context", "search_memories", "list_memories", "memory_history", "delete_memory", "resolve"}
+TOOLS = {
+    "add_memory", "get_context", "search_memories", "list_memories", "memory_history", "delete_memory", "resolve", "feedback",
+}  # fmt: skip
 
 
 def test_public_surface_is_pinned() -> None:
@@ -166,3 +168,20 @@ async def test_profile_resource_errors_are_readable(connect, engine: AsyncAccord
         await engine.revoke_key(info.key_id)
         with pytest.raises(MCPError, match="^permission denied: invalid, expired or revoked key$"):
             await client.read_resource("accord://users/alice/profile")
+
+
+async def test_feedback_cites_a_memory_from_the_context(connect, calls) -> None:
+    async with connect(user_id="alice") as client:
+        await calls.ok(client, "add_memory", {"text": "I live in Berlin", "wait": True})
+        ctx = await calls.ok(client, "get_context", {"query": "where do I live?"})
+        (city,) = [m for m in ctx["memories"] if "Berlin" in m["content"] and m["category"] == "fact"]
+        helped = await calls.ok(client, "feedback", {"memory_id": city["id"], "kind": "helpful", "note": "right city"})
+        assert helped["action"] == "importance_raised" and helped["memory"]["importance"] > city["importance"]
+        asked = await calls.ok(client, "feedback", {"memory_id": city["id"], "kind": "outdated"})
+        assert asked["action"] == "question_asked" and "Berlin" in asked["question"]["question"]
+        bad = await calls.error(client, "feedback", {"memory_id": city["id"], "kind": "great"})
+        assert "kind" in bad
+        wrong = await calls.ok(client, "feedback", {"memory_id": city["id"], "kind": "wrong"})
+        assert wrong["action"] == "archived" and wrong["memory"]["status"] == "archived"
+        history = await calls.ok(client, "memory_history", {"memory_id": city["id"]})
+        assert [v["change_type"] for v in history["versions"]] == ["created", "feedback", "feedback"]

@@ -228,3 +228,19 @@ async def test_rate_limit_headers_count_down_and_a_blocked_add_says_when_to_retr
             assert r.headers["X-RateLimit-Remaining"] == "0" and "X-Quota-Limit" not in r.headers
             r = await c.get("/v1/stats", headers=headers)
             assert r.headers["X-Quota-Limit"] == "1000"
+
+
+async def test_feedback_route_is_the_engines_feedback(api) -> None:
+    from accord import FeedbackResult
+
+    await _add(api, "I live in Oslo")
+    (city,) = [m for m in await api.ok("GET", "/v1/memories", params={"user_id": "alice"}) if m["attribute_key"] == "city"]
+    done = FeedbackResult.model_validate(
+        await api.ok("POST", f"/v1/memories/{city['id']}/feedback", json={"kind": "wrong", "note": "not Oslo"})
+    )
+    assert done.action == "archived" and done.memory.status.value == "archived"
+    versions = [MemoryVersion.model_validate(v) for v in await api.ok("GET", f"/v1/memories/{city['id']}/history")]
+    assert versions[-1].change_type.value == "feedback" and versions[-1].metadata["note"] == "not Oslo"
+    error = await api.fail("POST", f"/v1/memories/{city['id']}/feedback", api.owner, 400, "invalid_input", json={"kind": "meh"})
+    assert error["field"] == "kind"
+    await api.fail("POST", f"/v1/memories/{uuid.uuid4()}/feedback", api.owner, 404, "not_found", json={"kind": "helpful"})

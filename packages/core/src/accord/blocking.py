@@ -150,6 +150,7 @@ class BlockingEngine(Generic[E]):
     update_memory = blocking(MemoryEngine.update_memory)
     archive_memory = blocking(MemoryEngine.archive_memory)
     restore_memory = blocking(MemoryEngine.restore_memory)
+    feedback = blocking(MemoryEngine.feedback)
     list_conflicts = blocking(MemoryEngine.list_conflicts)
     resolve = blocking(MemoryEngine.resolve)
     maintain = blocking(MemoryEngine.maintain)

@@ -22,6 +22,7 @@ from accord.domain.models import (
     ForgetReport,
     HealthReport,
     Job,
+    FeedbackResult,
     MaintenanceReport,
     Memory,
     MemoryVersion,
@@ -129,6 +130,10 @@ class MemoryEngine(Protocol):
     async def archive_memory(self, memory_id: str) -> Memory: ...
 
     async def restore_memory(self, memory_id: str) -> Memory: ...
+
+    async def feedback(
+        self, memory_id: str, kind: Literal["helpful", "wrong", "outdated"], note: str | None = None
+    ) -> FeedbackResult: ...
 
     async def list_conflicts(
         self, *, status: str | None = "open", kind: str | None = None, user_id: str | None = None, limit: int = 100

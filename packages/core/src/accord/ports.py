@@ -15,12 +15,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from accord.domain.access import ConsentRule, GrantRule
 from accord.domain.coherence import Derived
+from accord.domain.feedback import FeedbackKind
 from accord.domain.models import Conflict, ExtractedMemory, ForgetReport, Job, Memory, MemoryStatus
 from accord.domain.models import MemoryVersion, Message, ProviderHealth, UserStats
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
 from accord.domain.records import (
     SHARED_USER_ID,
     ApplyResult,
+    FeedbackApplied,
     IndexHits,
     IndexPoint,
     IndexQuery,
@@ -29,6 +31,7 @@ from accord.domain.records import (
     MemoryEdit,
     NewMemory,
     NewMessage,
+    RerankCandidate,
     Settlement,
     Vector,
 )
@@ -41,6 +44,7 @@ __all__ = [
     "IndexHits",
     "VectorIndex",
     "Embedder",
+    "Reranker",
     "HotCache",
     "Extractor",
     "ServingExtractor",
@@ -90,6 +94,20 @@ class Embedder(Protocol):
     async def embed_documents(self, texts: Sequence[str]) -> list[Vector]: ...
 
     async def embed_query(self, text: str) -> Vector: ...
+
+
+@runtime_checkable
+class Reranker(Protocol):
+    """The second stage of retrieval: scores first-stage candidates for a query.
+
+    Returns one relevance in [0, 1] per candidate, in the candidates' order; the reader ranks
+    by it (with importance and recency). The built-in one needs no model; a cross-encoder reads
+    query and candidate together.
+    """
+
+    name: str
+
+    async def rerank(self, query: str, candidates: Sequence[RerankCandidate]) -> list[float]: ...
 
 
 @runtime_checkable
@@ -242,6 +260,13 @@ class MemoryStore(Protocol):
         self, tenant_id: str, memory_id: str, status: MemoryStatus, *, agent_id: str | None,
         now: dt.datetime, reason: str,
     ) -> str: ...
+
+    async def record_feedback(
+        self, tenant_id: str, memory_id: str, kind: FeedbackKind, *, note: str | None, agent_id: str | None,
+        now: dt.datetime,
+    ) -> FeedbackApplied:
+        """An agent's feedback, in one transaction (see :mod:`accord.domain.feedback`)."""
+        ...
 
     async def list_conflicts(
         self, tenant_id: str, *, status: str | None = "open", kind: str | None = None,

@@ -190,6 +190,15 @@ class DeleteResult(BaseModel):
     deleted: MemoryOut
 
 
+class FeedbackOut(BaseModel):
+    """What feedback did to a memory."""
+
+    memory: MemoryOut
+    kind: Literal["helpful", "wrong", "outdated"]
+    action: Literal["importance_raised", "archived", "question_asked", "unchanged"]
+    question: ClarificationOut | None = Field(default=None, description="outdated: the question put to the user")
+
+
 class ConflictOut(BaseModel):
     """A clarification question or review item, after ``resolve``."""
 

@@ -32,6 +32,7 @@ from accord_mcp.models import (
     ConflictOut,
     ContextOut,
     DeleteResult,
+    FeedbackOut,
     HistoryResult,
     MemoryList,
     MemoryOut,
@@ -102,6 +103,7 @@ class MemoryTools:
             (self.memory_history, "Memory history", _READ),
             (self.delete_memory, "Delete a memory", _DELETE),
             (self.resolve, "Answer a clarification", _WRITE),
+            (self.feedback, "Feedback on a memory", _WRITE),
         ):
             server.add_tool(tool, title=title, description=inspect.cleandoc(tool.__doc__ or ""), annotations=hints)
             _forbid_unknown_arguments(server, tool.__name__)
@@ -322,6 +324,33 @@ class MemoryTools:
             engine = await self._caller.engine()
             settled = await engine.resolve(question_id, answer)
         return ConflictOut.of(settled)
+
+    async def feedback(
+        self,
+        memory_id: MemoryId,
+        kind: Annotated[
+            Literal["helpful", "wrong", "outdated"],
+            Field(description="helpful (raise its importance), wrong (archive it), outdated (ask the user)"),
+        ],
+        note: Annotated[str, Field(min_length=1, max_length=2000, description="why, in a few words")] | None = None,
+    ) -> FeedbackOut:
+        """Tell the memory layer whether a memory from get_context helped: every context line cites
+        its memory id. "wrong" archives it, "outdated" asks the user whether it is still true.
+
+        Args:
+            memory_id: the memory the context cited.
+            kind: helpful, wrong or outdated.
+            note: optional reason.
+        """
+        with tool_errors():
+            engine = await self._caller.engine()
+            done = await engine.feedback(memory_id, kind, note)
+        return FeedbackOut(
+            memory=MemoryOut.of(done.memory),
+            kind=done.kind,
+            action=done.action,
+            question=ClarificationOut.of(done.question) if done.question else None,
+        )
 
     async def _get(
         self,

@@ -88,6 +88,7 @@ class MemoryChange:
     lineage_id: str | None = None
     previous_version_id: str | None = None
     importance: float | None = None
+    original_importance: float | None = None
     decayed_at: dt.datetime | None = None
     access_count: int | None = None
     last_accessed_at: dt.datetime | None = None

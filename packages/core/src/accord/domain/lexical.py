@@ -51,6 +51,7 @@ __all__ = [
     "term_id",
     "tokenize",
     "weighted_terms",
+    "words",
 ]
 
 K1 = 1.2
@@ -106,6 +107,11 @@ def tokenize(text: str) -> list[str]:
         for word in _WORD.findall(_fold(text))
         if word not in stop and len(word) <= MAX_TOKEN_LEN
     ]
+
+
+def words(text: str) -> list[str]:
+    """The words :func:`tokenize` keeps, folded but not stemmed (for lemmatisers)."""
+    return [word for word in _WORD.findall(_fold(text)) if word not in STOPWORDS and len(word) <= MAX_TOKEN_LEN]
 
 
 _MONTHS = "January February March April May June July August September October November December".split()  # noqa: SIM905

@@ -34,6 +34,7 @@ __all__ = [
     "UserStats",
     "StoreStats",
     "ForgetReport",
+    "FeedbackResult",
     "MaintenanceReport",
     "ProviderHealth",
     "HealthReport",
@@ -86,6 +87,7 @@ class ChangeType(StrEnum):
     IMPORTANCE_BOOST = "importance_boost"
     ARCHIVED = "archived"
     RESTORED = "restored"
+    FEEDBACK = "feedback"  # an agent said a memory was helpful, wrong or (the user confirmed) outdated
 
 
 class SourceKind(StrEnum):
@@ -230,6 +232,7 @@ class ServiceMode(_Frozen):
     embedder: str
     hot_tier: str
     extraction: str = "rules"
+    reranker: str = "none"  # the second stage that ranked the candidates: features, cross-encoder:<model>, none
     degraded: bool = False
     notes: list[str] = Field(default_factory=list)
 
@@ -336,6 +339,16 @@ class HealthReport(_Frozen):
     jobs_failed: int
     # What each dependency answered when asked for this report: "ok", or what failed.
     checks: dict[str, str] = Field(default_factory=dict)
+
+
+class FeedbackResult(_Frozen):
+    """What ``feedback()`` did: the memory as it is now, and the question put to the user
+    (``outdated``: answer it with ``resolve(question.id, 1 or 2)``)."""
+
+    memory: Memory
+    kind: Literal["helpful", "wrong", "outdated"]
+    action: Literal["importance_raised", "archived", "question_asked", "unchanged"]
+    question: ClarificationQuestion | None = None
 
 
 class MaintenanceReport(_Frozen):

@@ -17,7 +17,7 @@ __all__ = [
     "IndexPoint",
     "IndexQuery",
     "IndexHits",
-   "Settlement", "MemoryEdit", "ApplyResult", "MaintenancePolicy", "MaintenanceTally", "NewMemory", "NewMessage", "content_hash"]
+   "Settlement", "FeedbackApplied", "RerankCandidate", "MemoryEdit", "ApplyResult", "MaintenancePolicy", "MaintenanceTally", "NewMemory", "NewMessage", "content_hash"]
 
 
 Vector = np.ndarray  # 1-d float32, L2-normalised
@@ -74,6 +74,25 @@ class IndexHits:
 
     dense: list[tuple[str, float]] = field(default_factory=list)
     lexical: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RerankCandidate:
+    """One first-stage candidate as a reranker sees it.
+
+    ``relevance`` is the first stage's (fused, boosted) score in [0, 1]; ``dense`` the raw
+    cosine when a dense list ranked it; ``session`` and ``turn`` place a conversational turn
+    among its neighbours (``turn``: its position in the ``add()`` that wrote it).
+    """
+
+    memory_id: str
+    text: str
+    relevance: float
+    dense: float | None = None
+    session: str | None = None
+    turn: int | None = None
+    said_at: dt.datetime | None = None
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +198,15 @@ class MemoryEdit:
         if self.embedding is not None:
             out.update(embedding=self.embedding, embedding_model=self.embedding_model)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackApplied:
+    """What an agent's feedback did: whose memory, whether it changed, the question it opened."""
+
+    user_id: str
+    changed: bool = False
+    question_id: str | None = None
 
 
 @dataclass

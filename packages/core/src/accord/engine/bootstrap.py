@@ -25,6 +25,7 @@ def build_components(
     from accord.adapters.hot.fallback import FallbackHotCache
     from accord.adapters.hot.memory import InMemoryHotCache
     from accord.adapters.webhooks import HttpWebhookSender
+    from accord.adapters.rerankers.loader import load_reranker
 
     data_dir = settings.data_dir.expanduser()
     lock: DataDirLock | None = None
@@ -75,6 +76,8 @@ def build_components(
                 hot,
             )
         data_dir.mkdir(parents=True, exist_ok=True)
+        the_clock = clock or SystemClock()
+        reranker = load_reranker(settings.reranker, the_clock)
         served = serving(extractor) if extractor is not None else _extractor(settings, RuleBasedExtractor())
         parts = Components(
             store=SqlStore(settings.resolved_database_url()),
@@ -85,8 +88,9 @@ def build_components(
             classifier=_classifier(served),
             domain_observer=_domain_observer(served),
             webhook_sender=HttpWebhookSender(),
-            clock=clock or SystemClock(),
+            clock=the_clock,
             settings=settings,
+            reranker=reranker,
         )
     except BaseException:
         if lock is not None:

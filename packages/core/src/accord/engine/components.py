@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.domain.models import ServiceMode
 from accord.settings import AccordSettings
-from accord.ports import Clock, Embedder, HotCache, ServingExtractor, Store, VectorIndex, WebhookSender
+from accord.ports import Clock, Embedder, HotCache, Reranker, ServingExtractor, Store, VectorIndex, WebhookSender
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Components:
     # a flood of adds past a quota mark, or of refused adds, must not become a flood of writes.
     webhook_keys_seen: set[str] = field(default_factory=set)
     gate_log_last: dict[str, float] = field(default_factory=dict)
+    reranker: Reranker | None = None  # the second stage of retrieval (None: first-stage ranking only)
     notes: list[str] = field(default_factory=list)
     # What the gate decided for each add() in this process ("queued" or the blocked reason),
     # read by the metrics endpoints.
@@ -39,7 +40,9 @@ class Components:
         """``rules``, ``llm``, ``degraded:<open providers>``, ``rules_fallback`` or ``waiting``."""
         return self.extractor.mode()
 
-    def mode(self, *, search: str | None = None, extra_notes: list[str] | None = None) -> ServiceMode:
+    def mode(
+        self, *, search: str | None = None, extra_notes: list[str] | None = None, reranker: str | None = None
+    ) -> ServiceMode:
         """Describe the dependencies serving a call; ``search`` overrides when a fallback ran."""
         planned = "none" if self.index is None else ("hybrid" if self.embedder is not None else "lexical")
         used = search or planned
@@ -60,6 +63,7 @@ class Components:
             embedder=self.embedder.name if self.embedder is not None else "none",
             hot_tier=hot_name,
             extraction=extraction,
+            reranker=reranker or (self.reranker.name if self.reranker is not None else "none"),
             degraded=degraded,
             notes=notes,
         )

@@ -18,6 +18,7 @@ from accord.domain.validation import (
     check_unit_interval,
 )
 from accord.domain.conflict_rules import choose_option
+from accord.domain.feedback import recheck_choice
 from accord.domain.records import MaintenancePolicy, MemoryEdit
 
 if TYPE_CHECKING:
@@ -205,6 +206,11 @@ def _choice(conflict: Conflict, answer: str | int) -> str:
     if not text or len(text) > 2_000:
         raise InvalidInputError("answer", "must be 1-2000 characters")
     ids = [o.memory_id for o in conflict.options]
+    if len(ids) == 1:  # "is this still true?" after an agent said it is outdated
+        said = recheck_choice(text)
+        if said is None:
+            raise InvalidInputError("answer", "say 1 (still true) or 2 (outdated)")
+        return "existing" if said == "still_true" else "candidate"
     if text in ids:
         return "existing" if ids.index(text) == 0 else "candidate"
     existing, candidate = (o.content for o in conflict.options)

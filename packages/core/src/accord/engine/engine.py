@@ -17,8 +17,8 @@ from accord.engine.authz import LOCAL_AGENT, Authorizer, who
 from accord.engine.bootstrap import build_components
 from accord.domain.principal import Principal
 from accord.engine.components import Components
-from accord.engine.curation import CurationAPI
 from accord.engine.domains import DomainAPI, DomainOverlay
+from accord.engine.feedback import FeedbackAPI
 from accord.engine.datadir import DataDirLock
 from accord.engine.background import every
 from accord.errors import AccordError, NotFoundError, PermissionDeniedError, StorageError
@@ -70,7 +70,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI, InsightsAPI):
+class AsyncAccord(FeedbackAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI, InsightsAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass

@@ -8,13 +8,16 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from accord.domain import lexical
+from accord.domain import inflection, lexical
 from accord.domain.principal import Principal
 from accord.engine.components import Components
+from accord.engine.second_stage import rerank_stage
 from accord.errors import StorageError
 from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.domain.coherence import coherent, without_repeats
 from accord.domain.context import build_context
+from accord.domain.fusion_weights import adaptive_dense_weight, lexical_strength
+from accord.domain.rerank import query_groups
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
     RankWeights,
@@ -39,6 +42,7 @@ class Retrieval:
     from_hot: set[str]
     search: str
     notes: list[str]
+    reranker: str = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +136,20 @@ class Reader:
             hits, search = await self._sql_keyword(scope, query), "sql_keyword"
         terms = set(lexical.tokenize(query))
         relevance = self._fuse(hits)
-        loaded, from_hot = await self._hydrate(principal, user_id, _best(relevance, scope.pool))
+        wanted = _best(relevance, scope.pool)
+        # Dense candidates are hydrated even where a weak base weight ranked them low: the
+        # weight adapts to the query once the lexical hits' words are known.
+        wanted += [i for i in dict.fromkeys(i for i, _ in hits.dense[: scope.pool // 2]) if i not in set(wanted)]
+        loaded, from_hot = await self._hydrate(principal, user_id, wanted)
         memories = {i: m for i, m in loaded.items() if scope.readable(m)}
+        dense_weight = self._dense_weight(query, hits, memories)
+        relevance = self._fuse(hits, dense_weight)
         boost = self._booster(memories, terms)
         relevance = boost({i: r for i, r in relevance.items() if i in memories})
         if search != "sql_keyword" and hits.lexical:
-            relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost)
+            relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost, dense_weight)
+        relevance, reranked, reranker_notes = await rerank_stage(self.parts.reranker, query, memories, relevance, hits)
+        notes += reranker_notes
         candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
         if not (as_of or agent_ids):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
@@ -155,6 +167,7 @@ class Reader:
             from_hot=from_hot,
             search=search,
             notes=notes,
+            reranker=reranked,
         )
 
     async def _coherent(self, tenant_id: str, ranked: list[tuple[Memory, float]]) -> list[tuple[Memory, float]]:
@@ -166,9 +179,20 @@ class Reader:
         kept = without_repeats(coherent([m for m, _ in ranked], derived))
         return [(m, score[m.id]) for m in kept]
 
-    def _fuse(self, hits: IndexHits) -> dict[str, float]:
+    def _fuse(self, hits: IndexHits, dense_weight: float | None = None) -> dict[str, float]:
         s = self.parts.settings
-        return fuse_hits(hits, method=s.fusion, dense_weight=s.dense_weight, normalization=s.fusion_normalization)
+        weight = s.dense_weight if dense_weight is None else dense_weight
+        return fuse_hits(hits, method=s.fusion, dense_weight=weight, normalization=s.fusion_normalization)
+
+    def _dense_weight(self, query: str, hits: IndexHits, memories: dict[str, Memory]) -> float:
+        """The dense list's share for this query (see :mod:`accord.domain.fusion_weights`)."""
+        s = self.parts.settings
+        if not (hits.dense and hits.lexical) or s.dense_weight_unmatched == s.dense_weight:
+            return s.dense_weight
+        terms = {i: frozenset(lexical.term_counts(m.content)) for i, m in memories.items()}
+        best = [terms[i] for i, _ in hits.lexical[:3] if i in terms]
+        strength = lexical_strength(query_groups(query), best, list(terms.values()))
+        return adaptive_dense_weight(s.dense_weight, s.dense_weight_unmatched, strength)
 
     def _booster(self, memories: dict[str, Memory], terms: set[str]) -> Callable[[dict[str, float]], dict[str, float]]:
         """Makes relevance speaker- and session-aware (then scaled back into [0, 1])."""
@@ -191,6 +215,7 @@ class Reader:
         relevance: dict[str, float],
         memories: dict[str, Memory],
         boost: Callable[[dict[str, float]], dict[str, float]],
+        dense_weight: float,
     ) -> dict[str, float]:
         """Pseudo-relevance feedback: search BM25 again with terms of the best first-pass hits
         (``memories``: those the caller may read), fuse that with the first dense list and
@@ -217,7 +242,7 @@ class Reader:
             return relevance
         # Only the first pass's candidates are re-scored: hydrating what the second search adds
         # would cost a second SQL round trip on every query, for little gain (measured).
-        fused = self._fuse(IndexHits(dense=hits.dense, lexical=[p for p in second.lexical if p[0] in memories]))
+        fused = self._fuse(IndexHits(dense=hits.dense, lexical=[p for p in second.lexical if p[0] in memories]), dense_weight)
         return boost({i: r for i, r in fused.items() if i in memories})
 
     async def _profile(self, scope: _Scope) -> list[Memory]:
@@ -250,8 +275,13 @@ class Reader:
         if self.parts.index is None or self.parts.index_stale is not None:
             # A stale index would answer from a part of the user's memories: SQL has them all.
             return await self._sql_keyword(scope, query), "sql_keyword"
-        embedder = self.parts.embedder if extra_terms is None else None
+        first_pass = extra_terms is None
+        embedder = self.parts.embedder if first_pass else None
         dense = await embedder.embed_query(query) if embedder is not None else None
+        if first_pass:
+            # Irregular forms of the query's words (lost -> lose) as lighter terms: Snowball
+            # does not join them, and the index needs no change for it.
+            extra_terms = inflection.irregular_terms(query, self.parts.settings.irregular_forms_weight) or None
         hits = await self.parts.index.search(
             IndexQuery(
                 tenant_id=scope.principal.tenant_id,
@@ -333,7 +363,7 @@ class Reader:
             context_token_count=rendered.token_count,
             memories_from_hot_tier=sum(1 for m in memories if m.id in retrieval.from_hot),
             clarification_question=clarification_question,
-            mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes),
+            mode=self.parts.mode(search=retrieval.search, extra_notes=retrieval.notes, reranker=retrieval.reranker),
         )
 
     # -- access statistics, written in batches off the hot path -------------------------

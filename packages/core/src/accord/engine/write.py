@@ -12,6 +12,7 @@ from accord.domain import gate
 from accord.engine import webhooks
 
 from accord.domain import lexical
+from accord.domain.dates import resolved_dates
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.indexing import Indexer
@@ -38,6 +39,7 @@ def episodic_index_text(
     previous_weight: float = 0.5,
     next_weight: float = 0.2,
     date_weight: float = 0.5,
+    caption_weight: float = 0.5,
 ) -> str:
     """A turn indexed together with its neighbours of the same session, as weighted segments.
 
@@ -45,13 +47,20 @@ def episodic_index_text(
     May!" answers "Did you go to Lisbon?"), so the previous turn is part of what is searched,
     at a lower weight: otherwise the reply that echoes a turn outranks the turn itself. The
     next turn (lexical only, lower still) helps a question find its answer, and the date it
-    was said lets "what did Ann do on 8 May 2023?" match.
+    was said lets "what did Ann do on 8 May 2023?" match, and so do the days its relative times
+    name ("last Friday", "two weeks ago"), resolved from when it was said. A shared image's
+    caption (``metadata["caption"]``) is its own, lighter field: it describes the turn but is
+    not what the user said.
     """
     here = f"{_speaker(turns[i])}: {turns[i].content}"
     context = [(turns[i - 1].content[:_NEIGHBOUR_CHARS], previous_weight)] if i > 0 else []
+    caption = turns[i].metadata.get("caption")
+    if isinstance(caption, str) and caption.strip():
+        context.append((caption[:_NEIGHBOUR_CHARS], caption_weight))
     keywords = [(turns[i + 1].content[:_NEIGHBOUR_CHARS], next_weight)] if i + 1 < len(turns) else []
     if said_at is not None:
         keywords.append((lexical.date_words(said_at), date_weight))
+        keywords += [(words, date_weight) for words in resolved_dates(turns[i].content, said_at)]
     return lexical.compose_index_text(here, context=context, keywords=keywords)
 
 
@@ -163,6 +172,7 @@ class Writer:
             "previous_weight": s.index_previous_turn_weight,
             "next_weight": s.index_next_turn_weight,
             "date_weight": s.index_date_weight,
+            "caption_weight": s.index_caption_weight,
         }
         texts = [episodic_index_text(said, j, said_at=m.created_at or now, **weights) for j, m in enumerate(said)]
         vectors = await self.indexer.embed(texts)
@@ -183,7 +193,8 @@ class Writer:
                 agent_id=principal.agent_id,
                 trusted=m.role != "tool",
                 valid_from=m.created_at or now,
-                metadata={**metadata, **m.metadata, **({"speaker": m.name} if m.name else {})},
+                # "turn": its place among this add()'s turns, so a reranker can look at its neighbours.
+                metadata={**metadata, **m.metadata, **({"speaker": m.name} if m.name else {}), "turn": j},
                 embedding=vectors[j] if vectors else None,
                 embedding_model=self.parts.embedder.name if vectors and self.parts.embedder else None,
             )

@@ -167,10 +167,11 @@ def session_messages(session: LocomoSession) -> list[Message]:
     return [
         Message(
             role="user",
-            content=turn_text(t),
+            content=t.text.strip() or turn_text(t),  # a photo alone: its caption is the turn
             name=t.speaker,
             created_at=session.said_at,
-            metadata={"dia_id": t.dia_id, "session": session.number},
+            # A photo's caption is its own, lighter field of the index (not the turn's words).
+            metadata={"dia_id": t.dia_id, "session": session.number, **({"caption": t.caption} if t.caption else {})},
         )
         for t in session.turns
         if turn_text(t)

@@ -1,6 +1,6 @@
 """``accord eval``: run an evaluation on a fresh temporary store and print its table.
 
-    accord eval locomo PATH [--embedder SPEC] [--modes lexical dense hybrid]
+    accord eval locomo PATH [--embedder SPEC] [--modes lexical dense hybrid] [--ks K ...]
                             [--conversations N] [--budgets TOKENS ...] [--set KEY=VALUE ...] [--json OUT]
                             [--chart OUT.png|OUT.html]
     accord eval extraction FILE [FILE ...] [--set KEY=VALUE ...] [--json OUT] [--show-misses N]
@@ -121,6 +121,9 @@ def _add_locomo(benchmarks: Any) -> None:
         "--conversations", type=int, default=None, metavar="N", help="only the first N conversations"
     )
     p.add_argument(
+        "--ks", type=int, nargs="+", default=[5, 10, 20], metavar="K", help="the cut-offs of recall@k (default 5 10 20)"
+    )
+    p.add_argument(
         "--chart",
         type=Path,
         default=None,
@@ -201,6 +204,7 @@ async def _run(args: argparse.Namespace, progress: Progress | None) -> tuple[Bas
         settings_overrides=overrides,
         embedder=args.embedder,
         limit_conversations=args.conversations,
+        ks=args.ks,
         modes=args.modes,
         budgets=args.budgets,
         progress=progress,

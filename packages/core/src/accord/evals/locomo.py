@@ -73,9 +73,9 @@ MODE_OVERRIDES: dict[EvalMode, dict[str, Any]] = {
 _RECORDED_SETTINGS = {
     "embedder", "fusion", "dense_weight", "weight_relevance", "weight_importance", "weight_recency",
     "recency_half_life_days", "profile_memories", "access_boost", "llm_provider_order",
-    "fusion_normalization", "candidates_per_result", "speaker_boost", "session_boost", "expansion_terms",
+    "fusion_normalization", "dense_weight_unmatched", "candidates_per_result", "speaker_boost", "session_boost", "expansion_terms",
     "expansion_docs", "expansion_weight", "index_previous_turn_weight", "index_next_turn_weight",
-    "index_date_weight",
+    "index_date_weight", "index_caption_weight", "reranker", "irregular_forms_weight",
 }  # fmt: skip
 
 

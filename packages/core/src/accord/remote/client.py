@@ -27,6 +27,7 @@ from accord.domain.models import (
     Conflict,
     ContextFormat,
     ContextResult,
+    FeedbackResult,
     ForgetReport,
     HealthReport,
     Job,
@@ -266,6 +267,12 @@ class AsyncRemoteAccord(RemoteDomainAPI, RemoteEventsAPI):
 
     async def restore_memory(self, memory_id: str) -> Memory:
         return _parse(Memory, await self._call("POST", f"/memories/{_seg('memory_id', memory_id)}/restore"))
+
+    async def feedback(
+        self, memory_id: str, kind: Literal["helpful", "wrong", "outdated"], note: str | None = None
+    ) -> FeedbackResult:
+        body = {"kind": kind, **({"note": note} if note is not None else {})}
+        return _parse(FeedbackResult, await self._call("POST", f"/memories/{_seg('memory_id', memory_id)}/feedback", json=body))
 
     async def get_job(self, job_id: str) -> Job:
         return _parse(Job, await self._call("GET", f"/jobs/{_seg('job_id', job_id)}"))

@@ -1,4 +1,4 @@
-"""Memory routes: add, retrieve, list, get, edit, delete, history, archive, restore, jobs."""
+"""Memory routes: add, retrieve, list, get, edit, delete, history, archive, restore, feedback, jobs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from accord.errors import InvalidInputError
-from accord.domain.models import AddResult, Category, ContextResult, Job, Memory, MemoryVersion
+from accord.domain.models import AddResult, Category, ContextResult, FeedbackResult, Job, Memory, MemoryVersion
 from accord.server.deps import Caller, state_of
 from accord.server.limits import quota_headers
-from accord.server.schemas import UUID_PATTERN, AddRequest, IdQuery, RetrieveRequest, UpdateRequest, UuidPath
+from accord.server.schemas import (
+    UUID_PATTERN,
+    AddRequest,
+    FeedbackRequest,
+    IdQuery,
+    RetrieveRequest,
+    UpdateRequest,
+    UuidPath,
+)
 
 __all__ = ["router"]
 
@@ -120,6 +128,12 @@ async def archive(memory_id: UuidPath, memory: Caller) -> Memory:
 @router.post("/memories/{memory_id}/restore", response_model=Memory)
 async def restore(memory_id: UuidPath, memory: Caller) -> Memory:
     return await memory.restore_memory(memory_id)
+
+
+@router.post("/memories/{memory_id}/feedback", response_model=FeedbackResult)
+async def feedback(memory_id: UuidPath, body: FeedbackRequest, memory: Caller) -> FeedbackResult:
+    """An agent's word on a memory it read: helpful, wrong (archived) or outdated (the user is asked)."""
+    return await memory.feedback(memory_id, body.kind, body.note)  # type: ignore[arg-type]
 
 
 @router.get("/jobs/{job_id}", response_model=Job)

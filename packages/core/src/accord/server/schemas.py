@@ -136,6 +136,13 @@ class UpdateRequest(_Body):
     category: Annotated[str, Field(max_length=32)] | None = None
 
 
+class FeedbackRequest(_Body):
+    """``feedback(id, kind, note)``: kind is helpful, wrong or outdated (the engine checks it)."""
+
+    kind: Annotated[StrictStr, Field(max_length=32)]
+    note: Annotated[StrictStr, Field(max_length=2_000)] | None = None
+
+
 class ResolveRequest(_Body):
     """An option number, a memory id, ``keep_existing`` / ``accept_new`` / ``keep_both``, or words."""
 

@@ -131,11 +131,12 @@ def open_conflicts(
             )
         ).mappings().all()
         by_id = {m["id"]: m for m in pair}
-        out.append((c, [by_id[i] for i in (c["existing_memory_id"], c["candidate_memory_id"]) if i in by_id]))
+        ids = dict.fromkeys((c["existing_memory_id"], c["candidate_memory_id"]))  # one for a recheck question
+        out.append((c, [by_id[i] for i in ids if i in by_id]))
     return out
 
 
-_COLUMNS = {"importance": "importance_score"}  # a MemoryChange field -> its column, where they differ
+_COLUMNS = {"importance": "importance_score", "original_importance": "original_importance_score"}  # a MemoryChange field -> its column, where they differ
 
 
 def apply_plan(conn: Connection, tenant_id: str, ops: Iterable[CurationOp], now: dt.datetime) -> None:
@@ -180,6 +181,10 @@ def settle(
     c = conn.execute(stmt.with_for_update() if lock else stmt).mappings().first()
     if c is None:
         raise NotFoundError(f"no conflict or question {conflict_id}")
+    if c["existing_memory_id"] == c["candidate_memory_id"]:
+        from accord.adapters.sql.feedback import settle_recheck  # a question about one memory
+
+        return settle_recheck(conn, tenant_id, c, choice, resolved_by=resolved_by, now=now, lock=lock)  # type: ignore[arg-type]
     conflict = ConflictState(
         id=c["id"],
         status=c["status"],

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from accord.errors import ConflictError
 from accord.domain.models import Conflict, ConflictOption, MemoryStatus, MemoryVersion
-from accord.adapters.sql import curation
-from accord.domain.records import MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
+from accord.adapters.sql import curation, feedback
+from accord.domain.feedback import FeedbackKind
+from accord.domain.records import FeedbackApplied, MaintenancePolicy, MaintenanceTally, MemoryEdit, Settlement
 from accord.adapters.sql._parts import _StoreParts
 from accord.adapters.sql.schema import conflicts, domain_states, memories, memory_versions, messages, tenants
 
@@ -70,6 +71,25 @@ class CurationMixin(_StoreParts):
             ),
             "changing a memory's status",
             lambda e: f"memory {memory_id} cannot be restored: another active memory holds its attribute or content",
+        )
+
+    async def record_feedback(
+        self,
+        tenant_id: str,
+        memory_id: str,
+        kind: FeedbackKind,
+        *,
+        note: str | None,
+        agent_id: str | None,
+        now: dt.datetime,
+    ) -> FeedbackApplied:
+        lock = self.dialect == "postgresql"
+        return await self._write_or_conflict(
+            lambda conn: feedback.give_feedback(
+                conn, tenant_id, memory_id, kind, note=note, agent_id=agent_id, now=now, lock=lock
+            ),
+            "recording feedback",
+            lambda e: f"memory {memory_id}: a question about it is already open or settled",
         )
 
     async def list_conflicts(

@@ -1,0 +1,1 @@
+"""Rerankers: the built-in feature reranker and cross-encoders (see :mod:`.loader`)."""
