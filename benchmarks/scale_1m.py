@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -48,6 +49,7 @@ from accord.domain.models import Message
 
 SESSION_TURNS = 50
 FACT_EVERY = 5  # one durable fact per five turns
+LOAD_CONCURRENCY = 4  # sessions written at once
 TENANT = "default"
 
 _PEOPLE = ("Ana Ben Chloe Dmitri Elena Farid Grace Hugo Ines Jonas Keiko Liam Maya Nadia Omar Priya Quentin Rosa "
@@ -115,39 +117,44 @@ def _session(rng: random.Random, user: str, job_id: str, start: int, n: int, now
 
 
 async def _load(engine: AsyncAccord, memories: int, users: int, rng: random.Random) -> dict[str, float]:
+    """Sessions in rounds of ``LOAD_CONCURRENCY``: their transactions run together on the pool,
+    then one index upsert takes the round's points."""
     parts, indexer = engine.parts, engine._indexer  # noqa: SLF001 - the bulk load goes through the ports
+    assert parts.index is not None
     sql_s = index_s = embed_s = 0.0
-    done, t_all, next_report = 0, time.perf_counter(), 0
-    session = 0
+    done, t_all, next_report, session = 0, time.perf_counter(), 0, 0
     while done < memories:
-        n = min(SESSION_TURNS, memories - done)
-        user, job_id, now = f"user-{session % users}", str(uuid.uuid4()), dt.datetime.now(dt.UTC)
-        messages, rows = _session(rng, user, job_id, done, n, now)
         t0 = time.perf_counter()
-        vectors = await indexer.embed([r.index_text for r in rows])
-        if vectors is not None:
-            name = parts.embedder.name if parts.embedder else None
-            rows = [NewMemory(**{**_fields(r), "embedding": v, "embedding_model": name}) for r, v in zip(rows, vectors)]
+        now, batch, points = dt.datetime.now(dt.UTC), [], []
+        while len(batch) < LOAD_CONCURRENCY and done < memories:
+            n = min(SESSION_TURNS, memories - done)
+            user, job_id = f"user-{session % users}", str(uuid.uuid4())
+            messages, rows = _session(rng, user, job_id, done, n, now)
+            vectors = await indexer.embed([r.index_text for r in rows])
+            if vectors is not None:
+                name = parts.embedder.name if parts.embedder else None
+                rows = [NewMemory(**{**_fields(r), "embedding": v, "embedding_model": name})
+                        for r, v in zip(rows, vectors, strict=True)]
+            batch.append(parts.store.enqueue(
+                tenant_id=TENANT, user_id=user, agent_id=None, session_id=job_id, job_id=job_id,
+                content_hash=content_hash(job_id), idempotency_key=None, new_messages=messages, episodic=rows,
+                now=now,
+            ))
+            points += [IndexPoint(memory_id=r.id, tenant_id=TENANT, user_id=user, category=r.category,
+                                  status="active", created_at=now, text=r.index_text, dense=r.embedding,
+                                  session_id=r.session_id) for r in rows]
+            done += n
+            session += 1
         t1 = time.perf_counter()
-        await parts.store.enqueue(
-            tenant_id=TENANT, user_id=user, agent_id=None, session_id=job_id, job_id=job_id,
-            content_hash=content_hash(job_id), idempotency_key=None, new_messages=messages, episodic=rows, now=now,
-        )
+        await asyncio.gather(*batch)
         t2 = time.perf_counter()
-        assert parts.index is not None
-        await parts.index.upsert([
-            IndexPoint(memory_id=r.id, tenant_id=TENANT, user_id=user, category=r.category, status="active",
-                       created_at=now, text=r.index_text, dense=r.embedding, session_id=r.session_id)
-            for r in rows
-        ])
+        await parts.index.upsert(points)
         t3 = time.perf_counter()
         embed_s, sql_s, index_s = embed_s + t1 - t0, sql_s + t2 - t1, index_s + t3 - t2
-        done += n
-        session += 1
         if done >= next_report:
             rate = done / (time.perf_counter() - t_all)
-            print(f"  loaded {done:>9,} memories  {rate:7,.0f}/s", flush=True)
-            next_report += max(memories // 10, SESSION_TURNS)
+            print(f"  loaded {done:>9,} memories  {rate:7,.0f}/s  (load average {os.getloadavg()[0]:.1f})", flush=True)
+            next_report += max(memories // 20, SESSION_TURNS)
     total = time.perf_counter() - t_all
     return {"memories": done, "seconds": total, "rate": done / total, "sql_s": sql_s, "index_s": index_s,
             "embed_s": embed_s}
@@ -183,11 +190,12 @@ async def _gets(engine: AsyncAccord, users: int, clients: int, queries: int, see
             samples.append((time.perf_counter() - t0) * 1000)
             hits.append(len(result.memories))
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     await asyncio.gather(*(client(work[i::clients]) for i in range(clients)))
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {"clients": clients, "p50": statistics.median(samples), "p95": _pct(samples, 0.95),
-            "p99": _pct(samples, 0.99), "qps": len(samples) / wall, "hits": statistics.mean(hits)}
+            "p99": _pct(samples, 0.99), "qps": len(samples) / wall, "hits": statistics.mean(hits),
+            "cpu_ms": cpu * 1000 / len(samples), "load": os.getloadavg()[0]}
 
 
 async def _jobs(engine: AsyncAccord, jobs: int, workers: int, users: int, rng: random.Random) -> dict[str, float]:
@@ -221,7 +229,8 @@ async def run(kind: str, args: argparse.Namespace, memories: int) -> None:
     admin = await asyncpg.connect(f"{args.postgres}/postgres")
     await admin.execute(f'CREATE DATABASE "{db}"')
     dsn = f"{args.postgres}/{db}"
-    print(f"\n== {kind}: {memories:,} memories over {args.users:,} users, embedder {args.embedder}, database {db}")
+    print(f"\n== {kind}: {memories:,} memories over {args.users:,} users, embedder {args.embedder}, database {db}, "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     try:
         with tempfile.TemporaryDirectory(prefix="accord-scale-") as tmp:
             data_dir = Path(tmp)
@@ -248,11 +257,13 @@ async def run(kind: str, args: argparse.Namespace, memories: int) -> None:
                 for clients in args.clients:
                     g = await _gets(engine, args.users, clients, args.queries, args.seed + clients)
                     print(f"get, {clients:>2} client(s): p50 {g['p50']:6.2f} ms  p95 {g['p95']:6.2f} ms  "
-                          f"p99 {g['p99']:6.2f} ms  {g['qps']:6.0f} gets/s  ({g['hits']:.1f} memories a get)",
+                          f"p99 {g['p99']:6.2f} ms  {g['qps']:6.0f} gets/s  {g['cpu_ms']:5.2f} ms CPU a get in this process  "
+                          f"({g['hits']:.1f} memories a get; load average {g['load']:.1f})",
                           flush=True)
                 for workers in (1, 2):
                     j = await _jobs(engine, args.jobs, workers, args.users, rng)
-                    print(f"jobs, {workers} worker(s): {j['rate']:6.1f} jobs/s ({j['jobs']} in {j['seconds']:.1f} s)",
+                    print(f"jobs, {workers} worker(s): {j['rate']:6.1f} jobs/s ({j['jobs']} in {j['seconds']:.1f} s; "
+                          f"load average {os.getloadavg()[0]:.1f})",
                           flush=True)
             s = await _sizes(dsn, data_dir / ("index" if kind == "edge" else "qdrant"))
             print(f"sizes: database {s['database_mb']:,.0f} MB (memories {s['memories_table_mb']:,.0f} MB, "
@@ -271,7 +282,7 @@ def main() -> int:
     parser.add_argument("--embedder", default="none", help="none (BM25 only) or an embedder spec, e.g. model2vec:<dir>")
     parser.add_argument("--queries", type=int, default=300, help="gets per concurrency level")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--jobs", type=int, default=200, help="one-turn adds drained per worker count")
+    parser.add_argument("--jobs", type=int, default=100, help="one-turn adds drained per worker count")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--seed", type=int, default=19)
     args = parser.parse_args()
