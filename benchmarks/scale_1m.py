@@ -246,7 +246,7 @@ async def run(kind: str, args: argparse.Namespace, memories: int) -> None:
                 load = await _load(engine, memories, args.users, rng)
             settled = await _settle_load_jobs(dsn)
             print(f"load: {load['rate']:,.0f} memories/s ({load['memories']:,} in {load['seconds']:.0f} s: "
-                  f"SQL {load['sql_s']:.0f} s, index {load['index_s']:.0f} s, embedding {load['embed_s']:.0f} s; "
+                  f"SQL {load['sql_s']:.0f} s, index {load['index_s']:.0f} s, building the sessions and embedding {load['embed_s']:.0f} s; "
                   f"{settled:,} load jobs marked done)")
             t0 = time.perf_counter()
             async with AsyncAccord(settings) as engine:
