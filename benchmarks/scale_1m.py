@@ -45,6 +45,7 @@ from accord import AccordSettings, AsyncAccord
 from accord.domain.records import IndexPoint, NewMemory, NewMessage, content_hash
 from accord.engine.job import Worker
 from accord.engine.write import episodic_index_text
+from accord.errors import StorageError
 from accord.domain.models import Message
 
 SESSION_TURNS = 50
@@ -255,7 +256,11 @@ async def run(kind: str, args: argparse.Namespace, memories: int) -> None:
                 for _ in range(20):
                     await engine.get(_query(rng), f"user-{rng.randrange(args.users)}")  # warm up
                 for clients in args.clients:
-                    g = await _gets(engine, args.users, clients, args.queries, args.seed + clients)
+                    try:
+                        g = await _gets(engine, args.users, clients, args.queries, args.seed + clients)
+                    except StorageError as e:  # e.g. local mode: no pooled connection within 30 s
+                        print(f"get, {clients:>2} client(s): failed: {str(e)[:160]}", flush=True)
+                        continue
                     print(f"get, {clients:>2} client(s): p50 {g['p50']:6.2f} ms  p95 {g['p95']:6.2f} ms  "
                           f"p99 {g['p99']:6.2f} ms  {g['qps']:6.0f} gets/s  {g['cpu_ms']:5.2f} ms CPU a get in this process  "
                           f"({g['hits']:.1f} memories a get; load average {g['load']:.1f})",
