@@ -48,6 +48,8 @@ class AccordSettings(BaseSettings):
 
     index: Literal["qdrant_edge", "qdrant_server", "none"] = "qdrant_edge"
     qdrant_url: str | None = None
+    # qdrant-client's local mode instead of a server (tests and small data: it filters in Python).
+    qdrant_path: Path | None = Field(default=None, description="qdrant-client local mode at this directory")
     qdrant_api_key: str | None = None
     qdrant_collection: str = "accord_memories"
     # A Qdrant server in production (see QdrantOptions): write semantics, sharding, retries.
@@ -248,6 +250,12 @@ class AccordSettings(BaseSettings):
         if isinstance(nested, LLMSettings):
             nested = nested.model_dump(exclude_unset=True)
         return {**rest, "llm": {**nested, **flat}}
+
+    @model_validator(mode="after")
+    def _one_qdrant_location(self) -> AccordSettings:
+        if self.qdrant_url is not None and self.qdrant_path is not None:
+            raise ValueError("qdrant_path: set ACCORD_QDRANT_URL (a server) or ACCORD_QDRANT_PATH (local mode), not both")
+        return self
 
     def named(self, names: Iterable[str]) -> dict[str, Any]:
         """These settings as JSON values under the names a user sets them by (``llm_on_all_down``),

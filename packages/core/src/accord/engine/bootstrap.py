@@ -50,6 +50,7 @@ def build_components(
 
             index = QdrantServerIndex(
                 url=settings.qdrant_url,
+                path=settings.qdrant_path,
                 api_key=settings.qdrant_api_key,
                 collection=settings.qdrant_collection,
                 dim=dim,

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from accord.domain import gate
+from accord.engine import alongside
 from accord.engine.authz import LOCAL_AGENT, Authorizer, who
 from accord.engine.bootstrap import build_components
 from accord.domain.principal import Principal
@@ -324,18 +325,16 @@ class AsyncAccord(FeedbackAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI
         access = await self._authz.access(self._principal, user_id)
         allowed = sorted((set(cats) if cats is not None else ALL_CATEGORIES) & access.read)
         shared = await self._authz.access(self._principal, SHARED_USER_ID) if allowed else access
-        retrieval = await self._reader.retrieve(
-            self._principal,
-            user_id,
-            query,
-            limit=limit,
-            categories=allowed,
-            time_filter_days=days,
-            as_of=when,
-            agent_ids=writers,
-            shared_categories=sorted(set(allowed) & shared.read),
-        )
-        question = await self._open_question(user_id) if access.write else None
+        # An open question does not depend on the retrieval: read it alongside.
+        asking = alongside.start(self._open_question(user_id)) if access.write else None
+        try:
+            retrieval = await self._reader.retrieve(
+                self._principal, user_id, query, limit=limit, categories=allowed, time_filter_days=days,
+                as_of=when, agent_ids=writers, shared_categories=sorted(set(allowed) & shared.read),
+            )
+            question = await asking if asking is not None else None
+        finally:
+            alongside.stop(asking)
         block = await self._domains.block(self._principal.tenant_id, user_id, allowed, max_tokens)
         budget, said = block.budget(fmt, max_tokens), block.covers(retrieval.ranked)
         result = self._reader.context(query, retrieval, fmt, budget, clarification_question=question, hide=said)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections import Counter
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from accord.domain import inflection, lexical
 from accord.domain.principal import Principal
+from accord.engine import alongside
 from accord.engine.components import Components
 from accord.engine.second_stage import rerank_stage
 from accord.errors import StorageError
@@ -127,6 +129,17 @@ class Reader:
             as_of=as_of,
             agent_ids=agent_ids,
         )
+        # The profile does not depend on the query: read it while the search and hydration run.
+        profile = None if (as_of or agent_ids) else alongside.start(self._profile(scope))
+        try:
+            return await self._retrieve(scope, query, now, limit, profile)
+        finally:
+            alongside.stop(profile)
+
+    async def _retrieve(
+        self, scope: _Scope, query: str, now: dt.datetime, limit: int, profile: asyncio.Task[list[Memory]] | None
+    ) -> Retrieval:
+        principal, user_id, as_of = scope.principal, scope.user_id, scope.as_of
         notes: list[str] = []
         try:
             hits, search = await self._search(scope, query)
@@ -151,12 +164,11 @@ class Reader:
         relevance, reranked, reranker_notes = await rerank_stage(self.parts.reranker, query, memories, relevance, hits)
         notes += reranker_notes
         candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
-        if not (as_of or agent_ids):
+        if profile is not None:
             # The user's core facts (diet, employer, name...) matter whatever the query's words
             # are; they join as candidates with no relevance, so matches still come first, and a
             # query that matches nothing ("the user is back") still finds them.
-            profile = [m for m in await self._profile(scope) if m.id not in loaded and scope.readable(m)]
-            candidates += [(m, 0.0) for m in profile]
+            candidates += [(m, 0.0) for m in await profile if m.id not in loaded and scope.readable(m)]
         ranked = rank_candidates(candidates, now, self.weights)
         if not as_of:
             ranked = await self._coherent(principal.tenant_id, ranked)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from accord.errors import NotFoundError
 from accord.domain.models import ChangeType, MemoryStatus
@@ -140,8 +140,14 @@ _COLUMNS = {"importance": "importance_score", "original_importance": "original_i
 
 
 def apply_plan(conn: Connection, tenant_id: str, ops: Iterable[CurationOp], now: dt.datetime) -> None:
-    """Write a curation plan's operations in order, on a connection inside its transaction."""
+    """Write a curation plan's operations in order, on a connection inside its transaction.
+
+    Consecutive changes of the same columns (a batch of reads' statistics, a decay pass) go
+    as one ``executemany``: on PostgreSQL one round trip instead of one per memory.
+    """
     resolver = Resolver(conn, tenant_id, now, lock=False, job_id="")
+    columns: tuple[str, ...] = ()
+    run: list[dict[str, Any]] = []
     for op in ops:
         match op:
             case MemoryChange():
@@ -152,10 +158,13 @@ def apply_plan(conn: Connection, tenant_id: str, ops: Iterable[CurationOp], now:
                 }
                 if op.reopen:
                     values.update(archived_at=None, valid_to=None)
-                conn.execute(
-                    update(memories).where(memories.c.tenant_id == tenant_id, memories.c.id == op.target).values(**values)
-                )
+                if tuple(values) != columns:
+                    _write_changes(conn, tenant_id, columns, run)
+                    columns, run = tuple(values), []
+                run.append({"b_target": op.target, **{f"b_{k}": v for k, v in values.items()}})
             case NewVersion(memory=m):
+                _write_changes(conn, tenant_id, columns, run)
+                columns, run = (), []
                 row = {"id": m.id, "user_id": m.user_id, "lineage_id": m.lineage_id, "content": m.content}
                 resolver.version(
                     {**row, "importance_score": op.importance, "status": op.status},
@@ -164,6 +173,18 @@ def apply_plan(conn: Connection, tenant_id: str, ops: Iterable[CurationOp], now:
                     agent_id=op.agent_id,
                     meta=op.meta,
                 )
+    _write_changes(conn, tenant_id, columns, run)
+
+
+def _write_changes(conn: Connection, tenant_id: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    if not rows or not columns:  # a change of no column changes nothing
+        return
+    stmt = (
+        update(memories)
+        .where(memories.c.tenant_id == tenant_id, memories.c.id == bindparam("b_target"))
+        .values({c: bindparam(f"b_{c}") for c in columns})
+    )
+    conn.execute(stmt, rows)
 
 
 def settle(
