@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 from accord.domain.coherence import Derived, coherent, without_repeats
@@ -76,11 +78,20 @@ def test_durable_memories_are_never_dropped() -> None:
 
 def test_a_turn_gives_way_when_its_facts_repeat_exactly_three_fifths_of_its_words() -> None:
     # five words, three repeated: 0.6 is enough; two repeated (0.4) is not
-    turn = memory("joined Umbrella Acme Berlin today", Category.EPISODIC, "m7")
-    three = memory("User joined Umbrella Acme", Category.FACT, "m7")
-    two = memory("User joined Umbrella", Category.FACT, "m7")
+    turn = memory("joined the umbrella team remotely today", Category.EPISODIC, "m7")
+    three = memory("User joined the umbrella team", Category.FACT, "m7")
+    two = memory("User joined the umbrella", Category.FACT, "m7")
     assert coherent([three, turn], {"m7": [Derived(three.id, MemoryStatus.ACTIVE)]}) == [three]
     assert coherent([two, turn], {"m7": [Derived(two.id, MemoryStatus.ACTIVE)]}) == [two, turn]
+
+
+@pytest.mark.parametrize(
+    "said", ["We adopted a rescue puppy from the shelter, we named him Rex.", "We adopted a rescue puppy from the shelter 3 weeks ago."]
+)
+def test_a_turn_keeps_its_place_when_its_facts_leave_out_a_name_or_a_number(said: str) -> None:
+    turn = memory(said, Category.EPISODIC, "m9")
+    fact = memory("User and others adopted a rescue puppy from the shelter", Category.FACT, "m9")
+    assert coherent([fact, turn], {"m9": [Derived(fact.id, MemoryStatus.ACTIVE)]}) == [fact, turn]
 
 
 def test_a_turn_with_no_words_of_its_own_gives_way_to_its_facts() -> None:

@@ -50,3 +50,20 @@ def test_as_a_hobby_is_no_role() -> None:
 def test_tastes_said_in_idioms(text: str, key: str, value: str) -> None:
     got = [(m.attribute_key, m.attribute_value) for m in extract_memories([Message(role="user", content=text)])]
     assert (key, value) in got, got
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("One of my patients brought me cookies, which makes being a pediatric nurse worth it.", "job_title"),
+        ("Being the only vegetarian at my in-laws' barbecue is always an adventure.", "diet"),
+        ("When I was diagnosed with celiac disease last year, I had to relearn how to cook.", "health:celiac disease"),
+    ],
+)
+def test_who_the_user_is_said_in_passing_inside_a_story(text: str, key: str) -> None:
+    assert key in [m.attribute_key for m in extract_memories([Message(role="user", content=text)])]
+
+
+@pytest.mark.parametrize("text", ["Imagine being a doctor in a war zone.", "My sister hates being a nurse at night."])
+def test_a_supposed_or_someone_elses_role_is_not_the_users(text: str) -> None:
+    assert "job_title" not in [m.attribute_key for m in extract_memories([Message(role="user", content=text)])]

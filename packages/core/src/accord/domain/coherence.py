@@ -11,6 +11,8 @@ data analyst" gives way to "User works at Northwind as a data analyst".
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -74,11 +76,21 @@ COVERED = 0.6
 
 
 def _covered(turn: str, facts: Sequence[str]) -> bool:
+    """Whether the facts repeat most of the turn, and every name and number in it: "we named him
+    Rex" must not give way to "User adopted a rescue puppy" (the name is what a question asks)."""
     said = set(lexical.tokenize(turn))
     if not said:
         return True
     kept = set(lexical.tokenize(" ".join(facts)))
-    return len(said & kept) / len(said) >= COVERED
+    return len(said & kept) / len(said) >= COVERED and _specifics(turn) <= kept
+
+
+_SPECIFIC = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]*|\b\w*\d\w*")
+
+
+def _specifics(turn: str) -> set[str]:
+    """The tokens of a turn's names (capitalised past a sentence start) and numbers."""
+    return set(lexical.tokenize(" ".join(_SPECIFIC.findall(turn.strip())))) - {"i"}
 
 
 def _said(m: Memory) -> frozenset[str]:

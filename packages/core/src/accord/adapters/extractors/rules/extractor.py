@@ -34,6 +34,7 @@ import re
 from accord.domain.models import Category, ExtractedMemory, Message
 from accord.domain.shifts import SHIFT_CUE
 from accord.adapters.extractors.rules._base import HEDGED_FACTOR, Clause, Draft, Rule
+from accord.adapters.extractors.rules._identity import implied_identities
 from accord.adapters.extractors.rules._last_resort import last_resort
 from accord.adapters.extractors.rules._moments import drop_passing
 from accord.adapters.extractors.rules._change import CHANGE_RULES, elliptical, implied_subject, soften, source_of_ellipsis
@@ -184,6 +185,8 @@ def _extract_turn(text: str) -> list[Draft]:
                 found.extend(got)
                 source = _ellipsis_source(part) or source
             found.extend(_embedded(sentence, found, cased, keyed=not pasted))
+            said = {d.key for d in found}  # "being a pediatric nurse", "diagnosed with celiac disease"
+            found.extend(d for c in implied_identities(sentence) for d in _extract_clause(c, True, False) if d.key not in said)
         if not any(d.category is Category.PROCEDURE for d in found) and (not is_question or _ASKS.match(sentence)):
             if requests := standing_requests(sentence):
                 # "I'd rather get short answers" is a wish about replies, not a taste.
