@@ -81,3 +81,22 @@ async def test_a_new_embedder_size_wipes_and_rebuilds_the_index_instead_of_locki
         assert ctx.mode.search == "hybrid" and not ctx.mode.degraded
         assert any("Zorblat7" in m.content for m in ctx.memories)
         assert await engine.reindex() >= len(FACTS)
+
+
+async def test_an_index_directory_removed_under_a_running_engine_is_reported_and_rebuilt_durably(make_settings) -> None:
+    settings = make_settings()
+    async with AsyncAccord(settings) as engine:
+        await _seed(engine)
+        stored = await engine.parts.index.count("default")
+        shutil.rmtree(settings.data_dir / "index")  # the open shard still answers from unlinked files
+        report = await engine.health()
+        assert report.status == "degraded" and "is gone" in report.checks["index"], report
+        assert await _found(engine) == len(FACTS)  # read around, through SQL
+        await _repaired(engine)
+        assert (settings.data_dir / "index" / "segments").exists()
+        assert (await engine.health()).status == "ok"
+    async with AsyncAccord(settings) as engine:
+        # The rebuilt shard is on disk: nothing is missing at the next start.
+        assert engine._index_repair.found_at_start is None  # noqa: SLF001
+        assert await engine.parts.index.count("default") == stored
+        assert await _found(engine) == len(FACTS)

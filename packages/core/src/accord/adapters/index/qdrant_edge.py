@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,6 +53,8 @@ from accord.errors import DataDirLockedError, StorageError
 from accord.ports import IndexHits, IndexPoint, IndexQuery
 
 __all__ = ["QdrantEdgeIndex"]
+
+log = logging.getLogger("accord.index")
 
 # Upserts above this many points run in a worker thread instead of on the event loop.
 INLINE_UPSERT_LIMIT = 256
@@ -270,8 +273,15 @@ class QdrantEdgeIndex:
             if offset is None:
                 return out
 
+    def _directory_gone(self) -> bool:
+        # Someone removed the shard's files under the open shard: it still answers from the
+        # unlinked files, but nothing written now survives a restart.
+        return self._shard is not None and not (self.path / "segments").exists()
+
     async def probe(self) -> str | None:
-        """None when the shard is open and answers a count, else the error."""
+        """None when the shard is open, its directory exists and it answers a count, else the error."""
+        if self._directory_gone():
+            return f"the index directory {self.path} is gone"
         try:
             self._call("count", lambda s: s.count(CountRequest(exact=False)))
         except StorageError as e:
@@ -290,7 +300,16 @@ class QdrantEdgeIndex:
                 return out
 
     async def clear(self) -> None:
-        """Drop every point of every tenant (payload indexes and configuration stay)."""
+        """Drop every point of every tenant (payload indexes and configuration stay); a shard
+        whose directory is gone is opened anew in its place first."""
+        if self._directory_gone():
+            assert self._shard is not None
+            try:
+                self._shard.close()
+            except Exception as e:  # qdrant-edge raises bare Exception; the old shard is dropped anyway
+                log.warning("closing the shard whose directory is gone failed: %s", e)
+            self._shard = None
+            self._shard = self._open(recreate=False)
         self._call("clear", lambda s: s.update(UpdateOperation.delete_points_by_filter(Filter())))
 
     async def optimize(self) -> None:
