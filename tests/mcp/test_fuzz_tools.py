@@ -59,6 +59,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _sendable(value: Any) -> bool:
+    try:
+        json.dumps(_plain(value), ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
+
+
 def _depth(value: Any) -> int:
     depth = 0
     while isinstance(value, dict | list) and value:
@@ -77,10 +85,11 @@ def calls(draw: st.DrawFn, schemas: dict[str, dict[str, Any]]) -> tuple[str, dic
         name = draw(st.sampled_from(names))
         # The SDK's client refuses to serialise deeper than pydantic's limit (about 250 levels),
         # so deeper values cannot reach a tool; REST's fuzz sends them.
-        args[name] = _plain(draw(hostile_value.filter(lambda v: _depth(v) < 200)))
+        # Nor can it encode a lone surrogate (REST's fuzz sends those too).
+        args[name] = _plain(draw(hostile_value.filter(lambda v: _depth(v) < 200 and _sendable(v))))
         change = f"set {name}"
     elif change == "unknown":
-        args[draw(hostile_text.filter(lambda s: s not in names))] = 1
+        args[draw(hostile_text.filter(lambda s: s not in names and _sendable(s)))] = 1
     elif args:
         del args[draw(st.sampled_from(sorted(args)))]
     return tool, args, change
