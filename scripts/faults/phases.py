@@ -234,7 +234,7 @@ def disk_full(root: Path) -> dict[str, Any]:
             for n in range(40):
                 if serve.process is not None and serve.process.poll() is not None:
                     raise RuntimeError(f"the server died on the full disk: exit {serve.process.returncode}")
-                body = {"messages": [turn_for(10**6 + n) + " " + "and more " * 200], "user_id": f"user-{n % 3}"}
+                body = {"messages": [turn_for(10**6 + n) + " and more" * 200], "user_id": f"user-{n % 3}"}
                 r = http.post(f"{serve.url}/v1/memories/add", json=body)
                 if r.status_code == 200 and r.json()["status"] == "queued":
                     refused["accepted"] += 1

@@ -118,7 +118,7 @@ class RedisServer:
 class Tmpfs:
     """A small filesystem to fill: a tmpfs mount (root), else a loop-mounted ext4 image."""
 
-    def __init__(self, root: Path, megabytes: int = 24) -> None:
+    def __init__(self, root: Path, megabytes: int = 96) -> None:
         self.mount = root / "small-disk"
         self.mount.mkdir(parents=True, exist_ok=True)
         self.kind = ""

@@ -56,6 +56,10 @@ __all__ = ["QdrantEdgeIndex"]
 
 log = logging.getLogger("accord.index")
 
+# Writes stop below this much free space on the index's disk (see ``_check_space``).
+MIN_FREE_BYTES = 32 * 2**20
+_WRITES = frozenset({"upsert", "set status", "delete", "delete a user", "clear", "flush", "optimize"})
+
 # Upserts above this many points run in a worker thread instead of on the event loop.
 INLINE_UPSERT_LIMIT = 256
 
@@ -181,6 +185,8 @@ class QdrantEdgeIndex:
     def _call(self, action: str, fn: Callable[[EdgeShard], _T]) -> _T:
         if self._shard is None:
             raise StorageError(f"the index at {self.path} is closed")
+        if action in _WRITES:
+            self._check_space(action)
         try:
             return fn(self._shard)
         except Exception as e:  # qdrant-edge raises bare Exception; converted right here
@@ -272,6 +278,21 @@ class QdrantEdgeIndex:
             out.extend(str(p.id) for p in points)
             if offset is None:
                 return out
+
+    def _check_space(self, action: str) -> None:
+        # The shard writes through memory-mapped files: on a full disk (a full tmpfs above all)
+        # a write into a mapped page kills the whole process with SIGBUS instead of failing.
+        # So writes stop while little space is left; SQL keeps the data and the index is
+        # rebuilt from it once there is room (the failed write marks it stale).
+        try:
+            free = shutil.disk_usage(self.path if self.path.exists() else self.path.parent).free
+        except OSError:
+            return
+        if free < MIN_FREE_BYTES:
+            raise StorageError(
+                f"the index at {self.path} could not {action}: the disk is full "
+                f"({free // 2**20} MB free, the index needs {MIN_FREE_BYTES // 2**20} MB); writes are refused until space is freed"
+            )
 
     def _directory_gone(self) -> bool:
         # Someone removed the shard's files under the open shard: it still answers from the
