@@ -8,7 +8,7 @@ test pins that the table covers every tool the server lists.
 
 The calls run from Hypothesis in a thread of their own while the event loop keeps one client
 session per backend open (an anyio session must be closed by the task that opened it).
-``ACCORD_FUZZ_EXAMPLES`` sets the number of calls (60 by default), ``ACCORD_FUZZ_SEED`` another set.
+``ACCORD_FUZZ_EXAMPLES`` sets the number of calls (40 by default), ``ACCORD_FUZZ_SEED`` another set.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from mcp.types import CallToolResult
 from ..conftest import fresh_postgres_database
 from ..server.hostile_values import Raw, hostile_text, hostile_value
 
-EXAMPLES = int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "40"))
 SEED = os.environ.get("ACCORD_FUZZ_SEED")
 USER = "alice"
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
