@@ -462,6 +462,12 @@ def test_idempotency_key_is_one_to_200_characters(value: object, ok: bool) -> No
         assert refused(check_idempotency_key, value).field == "idempotency_key"
 
 
+@pytest.mark.parametrize("value", ["a\x00b", "\x00", "key\ud800"])
+def test_an_idempotency_key_no_backend_can_store_is_refused(value: str) -> None:
+    # PostgreSQL refuses NUL in text (SQLite took it), and no UTF-8 store takes a lone surrogate.
+    assert refused(check_idempotency_key, value).field == "idempotency_key"
+
+
 # --- the id grammars are matched whole: "$" alone would let one trailing newline through ---
 
 

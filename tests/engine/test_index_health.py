@@ -81,3 +81,44 @@ async def test_a_new_embedder_size_wipes_and_rebuilds_the_index_instead_of_locki
         assert ctx.mode.search == "hybrid" and not ctx.mode.degraded
         assert any("Zorblat7" in m.content for m in ctx.memories)
         assert await engine.reindex() >= len(FACTS)
+
+
+async def test_an_index_directory_removed_under_a_running_engine_is_reported_and_rebuilt_durably(make_settings) -> None:
+    settings = make_settings()
+    async with AsyncAccord(settings) as engine:
+        await _seed(engine)
+        stored = await engine.parts.index.count("default")
+        shutil.rmtree(settings.data_dir / "index")  # the open shard still answers from unlinked files
+        report = await engine.health()
+        assert report.status == "degraded" and "is gone" in report.checks["index"], report
+        assert await _found(engine) == len(FACTS)  # read around, through SQL
+        await _repaired(engine)
+        assert (settings.data_dir / "index" / "segments").exists()
+        assert (await engine.health()).status == "ok"
+    async with AsyncAccord(settings) as engine:
+        # The rebuilt shard is on disk: nothing is missing at the next start.
+        assert engine._index_repair.found_at_start is None  # noqa: SLF001
+        assert await engine.parts.index.count("default") == stored
+        assert await _found(engine) == len(FACTS)
+
+
+async def test_index_writes_stop_when_its_disk_is_nearly_full_and_sql_serves(make_settings, monkeypatch) -> None:
+    # A real full disk is staged by scripts/fault_suite.py (a tmpfs); here any disk counts as full.
+    from accord.adapters.index import qdrant_edge
+
+    async with AsyncAccord(make_settings()) as engine:
+        monkeypatch.setattr(qdrant_edge, "MIN_FREE_BYTES", 2**62)
+        result = await engine.add("My colleague is called Zorblat", user_id="alice", wait=True, timeout=120)
+        assert result.status == "done", result
+        mode = (await engine.health()).mode
+        assert mode.degraded and any("disk is full" in n for n in mode.notes), mode.notes
+        ctx = await engine.get("Zorblat", user_id="alice")
+        assert any("Zorblat" in m.content for m in ctx.memories)
+        monkeypatch.setattr(qdrant_edge, "MIN_FREE_BYTES", 0)  # space freed: the index is rebuilt
+        await _repaired(engine)
+        assert await _found_one(engine, "Zorblat")
+
+
+async def _found_one(engine: AsyncAccord, word: str) -> bool:
+    ctx = await engine.get(word, user_id="alice")
+    return any(word in m.content for m in ctx.memories)

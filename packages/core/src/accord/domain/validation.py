@@ -307,4 +307,4 @@ def check_agent_ids(value: object) -> list[str] | None:
 def check_idempotency_key(value: object) -> str | None:
     if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 200):
         raise InvalidInputError("idempotency_key", "must be a string of 1-200 characters")
-    return value  # type: ignore[return-value]
+    return None if value is None else check_text("idempotency_key", value)

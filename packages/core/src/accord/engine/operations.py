@@ -72,6 +72,8 @@ class OperationsAPI:
         checks = {"store": "ok", "hot_tier": await parts.hot.probe() or "ok"}
         if parts.index is not None:
             checks["index"] = await parts.index.probe() or "ok"
+            if checks["index"] != "ok":  # it may have lost points (its files gone): rebuild from SQL once it answers
+                self._indexer.mark_stale(f"the index failed its probe: {checks['index']}")
         mode = parts.mode()  # after the probes: a hot tier that answered again is back in use
         failed = [f"{name} unreachable: {problem}" for name, problem in checks.items() if problem != "ok"]
         if failed:

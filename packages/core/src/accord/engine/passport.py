@@ -7,13 +7,20 @@ as the key's principal; everything else checks that the current principal may do
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, Self
 
 from accord.domain.principal import Principal
 from accord.errors import InvalidInputError, NotFoundError
-from accord.domain.validation import check_categories, check_datetime, check_identifier, check_positive_number
+from accord.domain.validation import (
+    UUID_PATTERN,
+    check_categories,
+    check_datetime,
+    check_identifier,
+    check_positive_number,
+)
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 
 if TYPE_CHECKING:
@@ -149,8 +156,10 @@ class PassportAPI:
     async def revoke_grant(self, grant_id: str) -> Grant:
         """Withdraw a grant at once."""
         self._authz.require_admin(self._principal, "revoke grants")
-        if not isinstance(grant_id, str) or not grant_id:
-            raise InvalidInputError("grant_id", "must be a grant id")
+        # Grant ids are UUIDs; anything else (a NUL among them, which PostgreSQL refuses) is
+        # refused here alike on every backend.
+        if not isinstance(grant_id, str) or not re.fullmatch(UUID_PATTERN, grant_id):
+            raise InvalidInputError("grant_id", "must be a grant id (a lowercase UUID)")
         return await self.parts.store.identity.revoke_grant(self._principal.tenant_id, grant_id, self.parts.clock.now())
 
     async def list_grants(self, *, agent_id: str | None = None, user_id: str | None = None) -> list[Grant]:

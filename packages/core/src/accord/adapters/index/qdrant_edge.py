@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,6 +53,12 @@ from accord.errors import DataDirLockedError, StorageError
 from accord.ports import IndexHits, IndexPoint, IndexQuery
 
 __all__ = ["QdrantEdgeIndex"]
+
+log = logging.getLogger("accord.index")
+
+# Writes stop below this much free space on the index's disk (see ``_check_space``).
+MIN_FREE_BYTES = 32 * 2**20
+_WRITES = frozenset({"upsert", "set status", "delete", "delete a user", "clear", "flush", "optimize"})
 
 # Upserts above this many points run in a worker thread instead of on the event loop.
 INLINE_UPSERT_LIMIT = 256
@@ -178,6 +185,8 @@ class QdrantEdgeIndex:
     def _call(self, action: str, fn: Callable[[EdgeShard], _T]) -> _T:
         if self._shard is None:
             raise StorageError(f"the index at {self.path} is closed")
+        if action in _WRITES:
+            self._check_space(action)
         try:
             return fn(self._shard)
         except Exception as e:  # qdrant-edge raises bare Exception; converted right here
@@ -270,8 +279,30 @@ class QdrantEdgeIndex:
             if offset is None:
                 return out
 
+    def _check_space(self, action: str) -> None:
+        # The shard writes through memory-mapped files: on a full disk (a full tmpfs above all)
+        # a write into a mapped page kills the whole process with SIGBUS instead of failing.
+        # So writes stop while little space is left; SQL keeps the data and the index is
+        # rebuilt from it once there is room (the failed write marks it stale).
+        try:
+            free = shutil.disk_usage(self.path if self.path.exists() else self.path.parent).free
+        except OSError:
+            return
+        if free < MIN_FREE_BYTES:
+            raise StorageError(
+                f"the index at {self.path} could not {action}: the disk is full "
+                f"({free // 2**20} MB free, the index needs {MIN_FREE_BYTES // 2**20} MB); writes are refused until space is freed"
+            )
+
+    def _directory_gone(self) -> bool:
+        # Someone removed the shard's files under the open shard: it still answers from the
+        # unlinked files, but nothing written now survives a restart.
+        return self._shard is not None and not (self.path / "segments").exists()
+
     async def probe(self) -> str | None:
-        """None when the shard is open and answers a count, else the error."""
+        """None when the shard is open, its directory exists and it answers a count, else the error."""
+        if self._directory_gone():
+            return f"the index directory {self.path} is gone"
         try:
             self._call("count", lambda s: s.count(CountRequest(exact=False)))
         except StorageError as e:
@@ -290,7 +321,16 @@ class QdrantEdgeIndex:
                 return out
 
     async def clear(self) -> None:
-        """Drop every point of every tenant (payload indexes and configuration stay)."""
+        """Drop every point of every tenant (payload indexes and configuration stay); a shard
+        whose directory is gone is opened anew in its place first."""
+        if self._directory_gone():
+            assert self._shard is not None
+            try:
+                self._shard.close()
+            except Exception as e:  # qdrant-edge raises bare Exception; the old shard is dropped anyway
+                log.warning("closing the shard whose directory is gone failed: %s", e)
+            self._shard = None
+            self._shard = self._open(recreate=False)
         self._call("clear", lambda s: s.update(UpdateOperation.delete_points_by_filter(Filter())))
 
     async def optimize(self) -> None:

@@ -18,6 +18,7 @@ Every store operation is one plain function over a SQLAlchemy ``Connection``. Th
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -106,7 +107,7 @@ class SqlRunner:
         except IntegrityError:
             raise
         except (SQLAlchemyError, OSError) as e:
-            raise StorageError(f"{what} failed on {self.dialect}: {e}") from e
+            raise _storage_error(what, self.dialect, e) from e
 
     def _sync_write(self, fn: Callable[[Connection], T]) -> T:
         with self._writer.begin() as conn:
@@ -122,7 +123,7 @@ class SqlRunner:
                 return await asyncio.to_thread(self._sync_read, fn)
             return self._sync_read(fn)
         except (SQLAlchemyError, OSError) as e:
-            raise StorageError(f"{what} failed on {self.dialect}: {e}") from e
+            raise _storage_error(what, self.dialect, e) from e
 
     def _sync_read(self, fn: Callable[[Connection], T]) -> T:
         with self._reader.connect() as conn:
@@ -159,3 +160,17 @@ class SqlRunner:
         self._write_thread.shutdown(wait=True)
         self._writer.dispose()
         self._reader.dispose()
+
+
+# What SQLite (SQLITE_FULL), PostgreSQL (SQLSTATE 53100, or an extend that failed) and the OS
+# (ENOSPC) say when the disk is full.
+_DISK_FULL = ("database or disk is full", "no space left on device", "could not extend file", "diskfullerror", "53100")
+
+
+def _storage_error(what: str, dialect: str, e: BaseException) -> StorageError:
+    """A backend failure as a ``StorageError``; a full disk in words an operator acts on,
+    without the driver's text."""
+    text = f"{type(getattr(e, 'orig', None) or e).__name__} {e}".lower()
+    if (isinstance(e, OSError) and e.errno == errno.ENOSPC) or any(m in text for m in _DISK_FULL):
+        return StorageError(f"{what} failed on {dialect}: the disk is full; writes are refused until space is freed")
+    return StorageError(f"{what} failed on {dialect}: {e}")

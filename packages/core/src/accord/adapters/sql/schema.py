@@ -174,6 +174,9 @@ memories = Table(
     Index("ix_memories_attr", "tenant_id", "user_id", "attribute_key"),
     Index("ix_memories_lineage", "tenant_id", "lineage_id"),
     Index("ix_memories_job", "job_id"),
+    # A user's newest memories of a kind (the recent turns every get() reads, list_memories)
+    # in index order, without sorting all of them: 80 ms a read at 10k turns per user otherwise.
+    Index("ix_memories_newest", "tenant_id", "user_id", "status", "category", "created_at"),
     # The user's profile (active durable memories by importance) without touching the
     # far more numerous episodic turns. Queries must use ACTIVE_DURABLE verbatim so that
     # SQLite can prove the partial index applies.
