@@ -18,6 +18,7 @@ from accord.adapters.index.qdrant_server import QdrantServerIndex
 from accord.adapters.llm.extractor import GuardedExtractor, LLMExtractor
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.store import SqlStore
+from accord.adapters.sql.graph import SqlGraph
 
 SRC = Path(ports.__file__).parent
 BACKENDS = ("sqlalchemy", "qdrant_client", "qdrant_edge", "redis", "asyncpg", "aiosqlite", "litellm", "model2vec", "sentence_transformers")
@@ -34,6 +35,7 @@ PAIRS = [
     (ports.ServingExtractor, GuardedExtractor),
     (ports.ServingExtractor, LLMExtractor),
     (ports.ServingExtractor, ServedExtractor),
+    (ports.Graph, SqlGraph),
 ]
 
 

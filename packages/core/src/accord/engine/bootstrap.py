@@ -8,6 +8,7 @@ from accord.engine.datadir import DataDirLock
 from accord.settings import AccordSettings
 from accord.ports import Clock, Extractor, HotCache, ServingExtractor, VectorIndex
 from accord.adapters.sql import SqlStore
+from accord.adapters.sql.graph import SqlGraph
 
 
 def build_components(
@@ -75,8 +76,10 @@ def build_components(
             )
         data_dir.mkdir(parents=True, exist_ok=True)
         served = serving(extractor) if extractor is not None else _extractor(settings, RuleBasedExtractor())
+        store = SqlStore(settings.resolved_database_url())
         parts = Components(
-            store=SqlStore(settings.resolved_database_url()),
+            store=store,
+            graph=SqlGraph.sharing(store) if settings.graph_enabled else None,
             index=index,
             embedder=embedder,
             hot=hot,

@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.domain.models import ServiceMode
 from accord.settings import AccordSettings
-from accord.ports import Clock, Embedder, HotCache, ServingExtractor, Store, VectorIndex
+from accord.ports import Clock, Embedder, Graph, HotCache, ServingExtractor, Store, VectorIndex
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Components:
     clock: Clock
     settings: AccordSettings
     classifier: Any = None  # an LLMConflictClassifier when an LLM is configured
+    graph: Graph | None = None  # the entity graph (None: ACCORD_GRAPH_ENABLED=false)
     notes: list[str] = field(default_factory=list)
     # What the gate decided for each add() in this process ("queued" or the blocked reason),
     # read by the metrics endpoints.

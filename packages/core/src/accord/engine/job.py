@@ -27,6 +27,7 @@ from accord.domain.safety import clean_text, visible_text
 from accord.engine.authz import Authorizer
 from accord.engine.components import Components
 from accord.engine.indexing import Indexer
+from accord.engine.graph_write import feed_graph
 from accord.errors import AccordError, ProviderUnavailable
 from accord.ports import SHARED_USER_ID
 
@@ -111,6 +112,7 @@ class Worker:
         if result is None:
             return
         await self._index(job, result)
+        await feed_graph(self.parts, job)
         await store.complete_job(job.id, self.id, now())
 
     async def _quota(self, tenant_id: str) -> int | None:

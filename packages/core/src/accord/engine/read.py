@@ -6,15 +6,17 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accord.domain import lexical
 from accord.domain.principal import Principal
 from accord.engine.components import Components
+from accord.engine.graph_read import GraphLead, follow_graph, render_people
 from accord.errors import StorageError
 from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.domain.coherence import coherent, without_repeats
 from accord.domain.context import build_context
+from accord.domain.tokens import count_tokens
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
     RankWeights,
@@ -39,6 +41,7 @@ class Retrieval:
     from_hot: set[str]
     search: str
     notes: list[str]
+    people: str = ""  # the graph's "who is who" block, rendered within its budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +141,13 @@ class Reader:
         relevance = boost({i: r for i, r in relevance.items() if i in memories})
         if search != "sql_keyword" and hits.lexical:
             relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost)
+        lead = await self._graph(scope, query, memories, relevance)
         candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
         if not (as_of or agent_ids):
             # The user's core facts (diet, employer, name...) matter whatever the query's words
             # are; they join as candidates with no relevance, so matches still come first, and a
             # query that matches nothing ("the user is back") still finds them.
-            profile = [m for m in await self._profile(scope) if m.id not in loaded and scope.readable(m)]
+            profile = [m for m in await self._profile(scope) if m.id not in memories and m.id not in loaded and scope.readable(m)]
             candidates += [(m, 0.0) for m in profile]
         ranked = rank_candidates(candidates, now, self.weights)
         if not as_of:
@@ -155,7 +159,31 @@ class Reader:
             from_hot=from_hot,
             search=search,
             notes=notes,
+            people=await self._people(scope, lead),
         )
+
+    async def _graph(
+        self, scope: _Scope, query: str, memories: dict[str, Memory], relevance: dict[str, float]
+    ) -> GraphLead:
+        """Memories about the entities the query names (and their neighbours) join the
+        candidates, in place (see :mod:`accord.engine.graph_read`)."""
+        if scope.categories is not None and Category.RELATIONSHIP.value not in scope.categories:
+            return GraphLead()
+        lead = await follow_graph(self.parts, scope.principal.tenant_id, scope.user_id, query, scope.as_of)
+        missing = [i for i in lead.relevance if i not in memories]
+        loaded, _ = await self._hydrate(scope.principal, scope.user_id, missing)
+        memories.update({i: m for i, m in loaded.items() if scope.readable(m)})
+        for i, score in lead.relevance.items():
+            if i in memories:
+                relevance[i] = max(relevance.get(i, 0.0), score)
+        return lead
+
+    async def _people(self, scope: _Scope, lead: GraphLead) -> str:
+        budget = self.parts.settings.graph_people_max_tokens
+        return await render_people(
+            self.parts, scope.principal.tenant_id, scope.user_id, lead, budget, scope.as_of,
+            list(scope.categories) if scope.categories is not None else None,
+        )  # fmt: skip
 
     async def _coherent(self, tenant_id: str, ranked: list[tuple[Memory, float]]) -> list[tuple[Memory, float]]:
         """Mark raw turns that state a superseded value, and keep one wording where a turn and its
@@ -319,9 +347,14 @@ class Reader:
     ) -> ContextResult:
         """``limit`` memories in rank order, each saying whether it was ``rendered``; the budget
         decides only what ``system_prompt_addition`` shows (see :func:`build_context`)."""
-        rendered = build_context(
-            retrieval.ranked, fmt, max_tokens, links=not self.parts.settings.context_strip_links
-        )
+        people = retrieval.people if fmt == "bullets" and count_tokens(retrieval.people) < max_tokens // 2 else ""
+        budget = max_tokens - (count_tokens(people) + 1 if people else 0)
+        rendered = build_context(retrieval.ranked, fmt, budget, links=not self.parts.settings.context_strip_links)
+        if people:
+            rendered = replace(
+                rendered, text=f"{rendered.text}\n\n{people}" if rendered.text else people,
+                token_count=count_tokens(f"{rendered.text}\n\n{people}" if rendered.text else people),
+            )  # fmt: skip
         shown = {m.id for m in rendered.memories}
         memories = [m.model_copy(update={"rendered": m.id in shown}) for m in retrieval.ranked]
         return ContextResult(

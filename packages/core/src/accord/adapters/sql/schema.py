@@ -310,3 +310,6 @@ consents = Table(
     Column("categories", _json(), nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# The entity graph's tables live in their own module; importing it registers them on ``metadata``.
+from accord.adapters.sql import graph_schema as _graph_schema  # noqa: E402,F401
