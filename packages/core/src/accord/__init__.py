@@ -57,6 +57,8 @@ from accord.interface import MemoryEngine
 
 __version__ = "0.1.0"
 
+from accord.domain.graph import Entity, EntityDetail, Relation, RelatedEntity
+
 __all__ = [
     "Accord",
     "AsyncAccord",
@@ -102,4 +104,8 @@ __all__ = [
     "DataDirLockedError",
     "SchemaOutOfDateError",
     "ProviderError",
+    "Entity",
+    "EntityDetail",
+    "Relation",
+    "RelatedEntity",
 ]

@@ -28,6 +28,7 @@ from accord.domain.models import (
     StoreStats,
     UserStats,
 )
+from accord.domain.graph import Entity, EntityDetail, RelatedEntity
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.domain.principal import Principal
 
@@ -111,6 +112,18 @@ class MemoryEngine(Protocol):
     async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int: ...
 
     async def health(self) -> HealthReport: ...
+
+    # -- the entity graph --------------------------------------------------------------------
+
+    async def entities(
+        self, user_id: str, *, kind: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Entity]: ...
+
+    async def entity(self, entity_id: str, *, as_of: dt.datetime | None = None) -> EntityDetail: ...
+
+    async def related(
+        self, entity_id: str, *, depth: int = 1, as_of: dt.datetime | None = None
+    ) -> list[RelatedEntity]: ...
 
     # -- curation ----------------------------------------------------------------------------
 

@@ -428,7 +428,9 @@ class Graph(Protocol):
 
     async def entity(
         self, tenant_id: str, user_id: str, entity_id: str, *, as_of: dt.datetime | None = None, memory_limit: int = 50
-    ) -> EntityDetail | None: ...
+    ) -> tuple[EntityDetail, list[str]] | None: ...  # with the ids of the memories that mention it
+
+    async def owner(self, tenant_id: str, entity_id: str) -> str | None: ...
 
     async def related(
         self, tenant_id: str, user_id: str, entity_id: str, depth: int, *, as_of: dt.datetime | None = None

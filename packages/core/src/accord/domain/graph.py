@@ -19,6 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accord.domain.models import Memory
+
 __all__ = [
     "EntityKind",
     "ENTITY_KINDS",
@@ -81,12 +83,13 @@ class Relation(_Frozen):
 
 class EntityDetail(_Frozen):
     """What ``entity(id)`` returns: the entity, its relations (both directions, current and
-    past) and the ids of the memories that mention it, newest first."""
+    past, or those held ``as_of``), the entities at their other end, and the memories that
+    mention it that the caller may read, newest first."""
 
     entity: Entity
     relations: list[Relation]
     neighbours: list[Entity]
-    memory_ids: list[str]
+    memories: list[Memory] = Field(default_factory=list)
 
 
 class RelatedEntity(_Frozen):

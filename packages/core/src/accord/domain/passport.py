@@ -120,6 +120,8 @@ class UserExport(_Frozen):
     grants: list[Grant]
     consents: list[Consent]
     conflicts: list[dict[str, object]]
+    # The entity graph, by table: entities, entity_aliases, relations, entity_mentions.
+    graph: dict[str, list[dict[str, object]]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from accord.engine.bootstrap import build_components
 from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.curation import CurationAPI
+from accord.engine.graph_api import GraphAPI
 from accord.engine.datadir import DataDirLock
 from accord.engine.background import every
 from accord.errors import AccordError, NotFoundError, PermissionDeniedError, StorageError
@@ -66,7 +67,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
+class AsyncAccord(CurationAPI, GraphAPI, PassportAPI, OperationsAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
@@ -381,6 +382,8 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         if deleted is None:
             raise NotFoundError(f"no memory {memory_id}")
         await self._indexer.drop(self._principal.tenant_id, [deleted.id])
+        if parts.graph is not None:
+            await parts.graph.forget_memories(self._principal.tenant_id, [deleted.id])
         await parts.hot.invalidate(self._principal.tenant_id, deleted.user_id, [deleted.id])
         return deleted
 
@@ -391,6 +394,8 @@ class AsyncAccord(CurationAPI, PassportAPI, OperationsAPI):
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "erase memory")
         report = await parts.store.forget_user(self._principal.tenant_id, user_id)
+        if parts.graph is not None:
+            await parts.graph.forget_user(self._principal.tenant_id, user_id)
         await self._indexer.drop(self._principal.tenant_id, user_id=user_id)
         await parts.hot.invalidate(self._principal.tenant_id, user_id)
         return report

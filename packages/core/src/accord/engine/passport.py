@@ -219,6 +219,7 @@ class PassportAPI:
             grants=[g for g in await store.identity.list_grants(tenant, user_id=user_id) if g.user_id == user_id],
             consents=await store.identity.list_consents(tenant, user_id),  # type: ignore[arg-type]
             conflicts=rows["conflicts"],
+            graph=await self.parts.graph.export_user(tenant, user_id) if self.parts.graph is not None else {},  # type: ignore[arg-type]
         )
 
 

@@ -175,7 +175,10 @@ class Reader:
         memories.update({i: m for i, m in loaded.items() if scope.readable(m)})
         for i, score in lead.relevance.items():
             if i in memories:
-                relevance[i] = max(relevance.get(i, 0.0), score)
+                # A search hit about the entity rises; a memory the search missed joins below
+                # the hits that match the query's words as well as name its entities.
+                found = relevance.get(i)
+                relevance[i] = found * (1 + score) if found else score / 2
         return lead
 
     async def _people(self, scope: _Scope, lead: GraphLead) -> str:

@@ -217,12 +217,12 @@ class SqlGraph:
 
     async def entity(
         self, tenant_id: str, user_id: str, entity_id: str, *, as_of: dt.datetime | None = None, memory_limit: int = 50
-    ) -> EntityDetail | None:
+    ) -> tuple[EntityDetail, list[str]] | None:
         """The entity with its relations (current and past, or those held ``as_of``), its
         direct neighbours and the memories that mention it, newest first."""
         e, r, g = graph_entities.c, graph_relations.c, graph_mentions.c
 
-        def run(conn: Connection) -> EntityDetail | None:
+        def run(conn: Connection) -> tuple[EntityDetail, list[str]] | None:
             row = conn.execute(
                 select(graph_entities).where(e.tenant_id == tenant_id, e.user_id == user_id, e.id == entity_id)
             ).first()
@@ -247,9 +247,15 @@ class SqlGraph:
                 .limit(memory_limit)
             ).scalars()
             ids = list(mentioned)
-            return EntityDetail(entity=_entity(row, len(ids)), relations=rels, neighbours=neighbours, memory_ids=ids)
+            return EntityDetail(entity=_entity(row, len(ids)), relations=rels, neighbours=neighbours), ids
 
         return await self._sql.read(run, what="reading an entity")
+
+    async def owner(self, tenant_id: str, entity_id: str) -> str | None:
+        """Whose graph the entity is in (None: no such entity in this tenant)."""
+        e = graph_entities.c
+        stmt = select(e.user_id).where(e.tenant_id == tenant_id, e.id == entity_id)
+        return await self._sql.read(lambda conn: conn.execute(stmt).scalar(), what="finding an entity")
 
     async def related(
         self, tenant_id: str, user_id: str, entity_id: str, depth: int, *, as_of: dt.datetime | None = None
@@ -312,8 +318,11 @@ class SqlGraph:
         self, tenant_id: str, user_id: str, seeds: Sequence[str], *, depth: int, as_of: dt.datetime | None,
         per_entity: int, limit: int,
     ) -> list[tuple[str, str, int]]:  # fmt: skip
-        """``(memory id, entity id, hops)`` for memories that mention the seeds or entities up
-        to ``depth`` hops from them, nearest hops first, newest first within an entity."""
+        """``(memory id, entity id, hops)`` for memories about the seeds and the entities up to
+        ``depth`` hops from them, nearest first: the memories that *stated* a relation touching
+        them (held now, or ``as_of``), then every memory that mentions an entity with at most
+        ``per_entity`` mentions. A much-mentioned entity (the user's partner in a year of
+        chats) adds only its statements: its newest mentions would be a random sample."""
 
         def run(conn: Connection) -> list[tuple[str, str, int]]:
             hub = conn.execute(
@@ -326,17 +335,27 @@ class SqlGraph:
             reached.pop(hub, None)
             if not reached:
                 return []
-            g = graph_mentions.c
-            rank = func.row_number().over(partition_by=g.entity_id, order_by=(g.created_at.desc(), g.memory_id)).label("k")
-            inner = (
-                select(g.memory_id, g.entity_id, rank)
-                .where(g.tenant_id == tenant_id, g.user_id == user_id, g.entity_id.in_(list(reached)))
-                .subquery()
+            ids = list(reached)
+            r, g = graph_relations.c, graph_mentions.c
+            stated = conn.execute(
+                select(r.memory_id, r.subject_id, r.object_id).where(
+                    r.tenant_id == tenant_id, r.user_id == user_id, r.memory_id.is_not(None), _held(as_of),
+                    or_(r.subject_id.in_(ids), r.object_id.in_(ids)),
+                ).order_by(r.valid_from.desc())
+            ).all()  # fmt: skip
+            few = (
+                select(g.entity_id)
+                .where(g.tenant_id == tenant_id, g.user_id == user_id, g.entity_id.in_(ids))
+                .group_by(g.entity_id)
+                .having(func.count() <= per_entity)
             )
-            rows = conn.execute(select(inner.c.memory_id, inner.c.entity_id).where(inner.c.k <= per_entity)).all()
+            mentioned = conn.execute(
+                select(g.memory_id, g.entity_id).where(g.tenant_id == tenant_id, g.user_id == user_id, g.entity_id.in_(few))
+            ).all()
             seen: dict[str, tuple[str, str, int]] = {}
-            for memory_id, entity_id in rows:
-                hop = reached[entity_id]
+            found = [(m, a if a in reached else b) for m, a, b in stated] + [(m, e) for m, e in mentioned]
+            for memory_id, entity_id in found:
+                hop = reached.get(entity_id, depth)
                 if memory_id not in seen or hop < seen[memory_id][2]:
                     seen[memory_id] = (memory_id, entity_id, hop)
             return sorted(seen.values(), key=lambda x: x[2])[:limit]
