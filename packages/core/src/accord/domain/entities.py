@@ -97,7 +97,7 @@ _VERBS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("uses", rf"^\s(?:uses?|bought|owns?|drives?|got)\s(?:a\s|an\s|the\s|my\s|her\s|his\s|their\s|new\s)*(?P<obj>[A-Z][\w-]*(?:\s[A-Z0-9][\w-]*){{0,2}})", "product"),
     )
 )  # fmt: skip
-_OCCUPATION = re.compile(r"^\s(?:is|was|am|'s|'m|works\sas|worked\sas|became)\s(?:a|an)\s(?:\w+\s)?(?P<obj>[a-z][a-z-]+(?:\s[a-z]+)?)")
+_OCCUPATION = re.compile(r"^\s(?:is|was|am|'s|'m|works\sas|worked\sas|became)\s(?:a|an)\s(?P<obj>[a-z][a-z-]+(?:\s[a-z-]+){0,2})")
 _PRONOUN = re.compile(r"\b(?P<p>[Ss]he|[Hh]e)\b")
 _SELF = re.compile(r"(?:^|\s)(?P<p>I|User)(?=\s)")
 
@@ -229,10 +229,13 @@ class _Reader:
 
     def _relations_after(self, i: int, rest: str, subject: str) -> None:
         d = self.draft
+        rest = rest[1:] if rest.startswith(",") else rest  # "My mom, Linda, loves ..."
         m = _OCCUPATION.match(rest)
         if m:
             words = m.group("obj").split()
-            job = next((w for w in (" ".join(words), words[0]) if w in lex.OCCUPATIONS), None)
+            # "a nurse", "a retired nurse", "a data scientist": the first occupation among them.
+            spans = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] + words
+            job = next((w for w in spans if w in lex.OCCUPATIONS), None)
             if job:
                 d.relations.append(RelationDraft(subject, "occupation", None, job, i))
                 return
