@@ -175,10 +175,10 @@ class AccordSettings(BaseSettings):
     # Entity graph
     graph_enabled: bool = Field(default=True, description="read entities and relations from every turn (the entity graph)")
     graph_depth: int = Field(
-        default=2, ge=0, le=3, description="hops walked from the entities a query names (0: their own memories only)"
+        default=1, ge=0, le=3, description="hops walked from the entities a query names (0: their own memories only)"
     )
     graph_weight: float = Field(
-        default=0.5, ge=0, le=1, description="relevance of a memory that mentions an entity the query names (x 0.5 per hop)"
+        default=0.2, ge=0, le=1, description="a memory about an entity the query names: a hit's relevance x (1 + this), a miss joins at this / 2 (x 0.5 per hop)"
     )
     graph_people_block: Literal["auto", "always", "never"] = Field(
         default="auto", description="the 'People in their life' context block: when the query names a person (auto)"

@@ -4,7 +4,8 @@ transaction.
 
 Resolution, for each entity of the draft, in order:
 
-1. A name the user's graph already holds (same kind family): that entity. Two stored
+1. A name the user's graph already holds (same kind family, or the only entity of that
+   name when the reader only guessed "person" from a bare name): that entity. Two stored
    entities with the name: the one that also holds the draft's role, else the one with
    more mentions.
 2. No name match, a role the user gives one person at a time ("my wife", "my manager"):
@@ -109,7 +110,10 @@ class _Resolver:
         )
 
     def resolve(self, m: Mention, user_owned: bool) -> str | None:
-        name_ids = [i for i in self.by_alias.get(alias_key(m.name), []) if _compatible(m.kind, self.entities[i].kind)] if m.name else []
+        named = self.by_alias.get(alias_key(m.name), []) if m.name else []
+        name_ids = [i for i in named if _compatible(m.kind, self.entities[i].kind)]
+        if not name_ids and m.kind == "person" and not m.roles and len(named) == 1:
+            name_ids = named  # "Acme's boss": a bare name the reader guessed is a person, known as a company
         if name_ids:
             with_role = [i for i in name_ids if set(m.roles) & set(self.entities[i].roles)]
             found = (with_role or sorted(name_ids, key=lambda i: -self.entities[i].mentions))[0]

@@ -26,7 +26,7 @@ __all__ = ["SqlGraph"]
 
 _WALK = """
 WITH RECURSIVE walk(entity_id, depth) AS (
-    SELECT :start, 0
+    SELECT CAST(:start AS VARCHAR(36)), 0
     UNION
     SELECT CASE WHEN r.subject_id = w.entity_id THEN r.object_id ELSE r.subject_id END, w.depth + 1
     FROM walk w JOIN graph_relations r
