@@ -37,7 +37,7 @@ _TEMPLATES = [
     "My {role} {name} loves climbing and he is a pilot.",
     "We talked about the weather and the traffic for a while.",
     "{name} is from {place} and works for {org}.",
-    "I went hiking with {name} and my dog Rex.",
+    "I went hiking with {name} in {place}.",
     "Honestly I just need some sleep, the week was long.",
 ]
 
@@ -79,10 +79,13 @@ async def expansion(memories: int, entities: int, queries: int, rng: random.Rand
         async with AsyncAccord(settings) as engine:
             start = time.perf_counter()
             # Every name once first (so the graph holds them all), then random turns.
+            # (No name twice in one add(): two memories of one job about "friend X" would share an
+            # attribute key, which the write path refuses.)
             turns = [f"My {rng.choice(_ROLES)} {n} lives in {rng.choice(_PLACES)}." for n in names]
-            turns += [_turn(names, rng) for _ in range(max(0, memories - len(turns)))]
-            for i in range(0, len(turns), 25):
-                batch = [{"role": "user", "content": t} for t in turns[i : i + 25]]
+            while len(turns) < memories:
+                turns += [_turn([n], rng) for n in rng.sample(names, min(25, len(names)))]
+            for i in range(0, memories, 25):
+                batch = [{"role": "user", "content": t} for t in turns[i : min(i + 25, memories)]]
                 await engine.add(batch, user_id="bench", wait=True, timeout=600)
             fill = time.perf_counter() - start
             stats = await engine.stats("bench")

@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from accord.domain import entity_lexicon as lex
 from accord.domain.graph import USER_ALIAS, alias_key
 
-__all__ = ["Mention", "RelationDraft", "GraphDraft", "Turn", "read_entities", "names_in_query"]
+__all__ = ["PRONOUN_PREFIX", "USER_REF", "Mention", "RelationDraft", "GraphDraft", "Turn", "read_entities", "names_in_query"]
 
 USER_REF = "user"
+# Refs of pronouns with no antecedent in the draft ("@f", "@m"): resolved against the graph.
+PRONOUN_PREFIX = "@"
 
 
 @dataclass(slots=True)
@@ -211,10 +213,15 @@ class _Reader:
             d.mentions.add((i, ref))
             subjects.append((m.end(), ref))
         for m in _PRONOUN.finditer(s):
-            ref = self.last.get("f" if m.group("p").lower() == "she" else "m") or self.last.get(None)
-            if ref is not None and d.entities[ref].gender in (None, "f" if m.group("p").lower() == "she" else "m"):
-                d.mentions.add((i, ref))
-                subjects.append((m.end(), ref))
+            gender = "f" if m.group("p").lower() == "she" else "m"
+            ref = self.last.get(gender) or self.last.get(None)
+            if ref is None or d.entities[ref].gender not in (None, gender):
+                # No one in this job yet: the person last mentioned before it, found at ingest.
+                ref = f"{PRONOUN_PREFIX}{gender}"
+                d.entities.setdefault(ref, Mention(ref=ref, kind="person", gender=gender))
+                self.last[gender] = ref
+            d.mentions.add((i, ref))
+            subjects.append((m.end(), ref))
         subjects += [(m.end(), me) for m in _SELF.finditer(s)]
         for end, ref in subjects:
             self._relations_after(i, s[end:], ref)

@@ -27,10 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from accord.domain import entity_lexicon as lex
-from accord.domain.entities import USER_REF, GraphDraft, Mention
+from accord.domain.entities import PRONOUN_PREFIX, USER_REF, GraphDraft, Mention
 from accord.domain.graph import USER_ALIAS, Entity, Relation, Supersession, alias_key, merge_aliases, supersessions
 
-__all__ = ["GraphPlan", "draft_keys", "resolve_draft", "role_alias"]
+__all__ = ["GraphPlan", "draft_keys", "needs_recent", "resolve_draft", "role_alias"]
 
 _PLACE_LIKE = {"place", "organization"}
 
@@ -47,6 +47,11 @@ class GraphPlan:
     new_relations: list[Relation] = field(default_factory=list)
     closed: list[Supersession] = field(default_factory=list)
     mentions: set[tuple[str, str]] = field(default_factory=set)  # (entity id, memory id)
+
+
+def needs_recent(draft: GraphDraft) -> bool:
+    """Whether the draft has a pronoun only the user's recent people can resolve."""
+    return any(ref.startswith(PRONOUN_PREFIX) for ref in draft.entities)
 
 
 def draft_keys(draft: GraphDraft) -> set[str]:
@@ -152,8 +157,13 @@ def resolve_draft(
     said_at: Sequence[dt.datetime],
     now: dt.datetime,
     new_id: Callable[[], str],
+    recent: Sequence[Entity] = (),
 ) -> GraphPlan:
     """The plan that merges ``draft`` into the stored graph (see the module docstring).
+
+    ``recent`` are the user's people most recently mentioned before this job, newest first:
+    a "she" or "he" with no one before it in the job is the first of them of that gender
+    (the turn before, in another ``add()``, named her).
 
     ``memory_ids[i]`` and ``said_at[i]`` belong to the draft's text ``i``: the memory that
     mentions its entities, and when its relations start to hold.
@@ -163,7 +173,10 @@ def resolve_draft(
     # The user's own roles first: they carry the role aliases that later mentions resolve to.
     ordered = sorted((m for k, m in draft.entities.items() if k != USER_REF), key=lambda m: m.owner != USER_REF)
     for m in ordered:
-        found = r.resolve(m, user_owned=m.owner == USER_REF)
+        if m.ref.startswith(PRONOUN_PREFIX):
+            found = next((e.id for e in recent if _gender_of(e) in (None, m.gender)), None)
+        else:
+            found = r.resolve(m, user_owned=m.owner == USER_REF)
         if found is not None:
             refs[m.ref] = found
     for i, name in sorted(draft.loose_names):
@@ -198,6 +211,15 @@ def resolve_draft(
     r.plan.new_entities = [r.entities[i] for i in r._new]
     r.plan.updated_entities = [e for i, e in r.entities.items() if i not in r._new and e != _original(stored, i)]
     return r.plan
+
+
+def _gender_of(e: Entity) -> str | None:
+    for role in e.roles:
+        if role in lex.FEMALE:
+            return "f"
+        if role in lex.MALE:
+            return "m"
+    return None
 
 
 def _original(stored: Sequence[Entity], entity_id: str) -> Entity | None:

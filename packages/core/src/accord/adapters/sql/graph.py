@@ -20,7 +20,7 @@ from accord.adapters.sql.graph_schema import GRAPH_TABLES, graph_aliases, graph_
 from accord.adapters.sql.schema import UTCDateTime, memories
 from accord.domain.entities import GraphDraft
 from accord.domain.graph import USER_ALIAS, Entity, EntityDetail, Relation, RelatedEntity
-from accord.domain.graph_resolve import GraphPlan, draft_keys, resolve_draft
+from accord.domain.graph_resolve import GraphPlan, draft_keys, needs_recent, resolve_draft
 
 __all__ = ["SqlGraph"]
 
@@ -112,6 +112,9 @@ class SqlGraph:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"graph/{tenant_id}/{user_id}"})
             stored = self._entities_by_alias(conn, tenant_id, user_id, sorted(draft_keys(draft)))
+            recent = self._recent_people(conn, tenant_id, user_id) if needs_recent(draft) else []
+            known = {e.id for e in stored}
+            stored += [e for e in recent if e.id not in known]
             ids = [e.id for e in stored]
             r = graph_relations.c
             rels = [
@@ -122,12 +125,27 @@ class SqlGraph:
             ] if ids else []  # fmt: skip
             plan = resolve_draft(
                 draft, user_id=user_id, stored=stored, stored_relations=rels, memory_ids=memory_ids,
-                said_at=said_at, now=now, new_id=lambda: str(uuid.uuid4()),
+                said_at=said_at, now=now, new_id=lambda: str(uuid.uuid4()), recent=recent,
             )  # fmt: skip
             self._write_plan(conn, tenant_id, user_id, plan, now)
             return plan
 
         return await self._sql.write(run, "updating the entity graph")
+
+    @staticmethod
+    def _recent_people(conn: Connection, tenant_id: str, user_id: str, n: int = 5) -> list[Entity]:
+        """The user's people (and pets) by their newest mention, newest first."""
+        e, g = graph_entities.c, graph_mentions.c
+        last = func.max(g.created_at).label("last")
+        rows = conn.execute(
+            select(graph_entities, func.count().label("n"), last)
+            .join(graph_mentions, and_(g.tenant_id == e.tenant_id, g.user_id == e.user_id, g.entity_id == e.id))
+            .where(e.tenant_id == tenant_id, e.user_id == user_id, e.kind.in_(["person", "pet"]))
+            .group_by(*graph_entities.c)
+            .order_by(last.desc(), e.id)
+            .limit(n)
+        ).all()
+        return [_entity(row, row.n) for row in rows]
 
     @staticmethod
     def _entities_by_alias(conn: Connection, tenant_id: str, user_id: str, keys: Sequence[str]) -> list[Entity]:
