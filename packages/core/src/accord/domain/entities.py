@@ -45,6 +45,7 @@ class Mention:
     roles: list[str] = field(default_factory=list)
     owner: str = USER_REF  # whose role it is: "my sister" is the user's (or the speaker's) sister
     gender: str | None = None
+    speaker: bool = False  # a named speaker of a group conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,9 @@ class _Reader:
     def speaker_ref(self, speaker: str | None) -> str:
         if speaker is None:
             return USER_REF
-        return self.entity("person", speaker, None, USER_REF)
+        ref = self.entity("person", speaker, None, USER_REF)
+        self.draft.entities[ref].speaker = True
+        return ref
 
     def read(self, i: int, turn: Turn) -> None:
         self._index = i

@@ -38,6 +38,10 @@ EntityKind = Literal["user", "person", "organization", "place", "pet", "product"
 ENTITY_KINDS: tuple[str, ...] = ("user", "person", "organization", "place", "pet", "product", "topic")
 # The alias every user's own node carries, so "I" and "the user" resolve to it.
 USER_ALIAS = "@user"
+# The alias of a speaker of a group conversation: a participant, like the user, not someone
+# the conversation is about; walks do not pass through them and queries do not expand from them.
+SPEAKER_ALIAS = "@speaker"
+HUB_ALIASES = (USER_ALIAS, SPEAKER_ALIAS)
 
 
 class _Frozen(BaseModel):

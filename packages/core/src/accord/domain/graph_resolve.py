@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from accord.domain import entity_lexicon as lex
 from accord.domain.entities import PRONOUN_PREFIX, USER_REF, GraphDraft, Mention
-from accord.domain.graph import USER_ALIAS, Entity, Relation, Supersession, alias_key, merge_aliases, supersessions
+from accord.domain.graph import SPEAKER_ALIAS, USER_ALIAS, Entity, Relation, Supersession, alias_key, merge_aliases, supersessions
 
 __all__ = ["GraphPlan", "draft_keys", "needs_recent", "resolve_draft", "role_alias"]
 
@@ -97,10 +97,11 @@ class _Resolver:
             self.by_alias.setdefault(a, []).append(e.id)
         return e.id
 
-    def _grow(self, entity_id: str, name: str | None, roles: Sequence[str], user_owned: bool) -> None:
+    def _grow(self, entity_id: str, name: str | None, roles: Sequence[str], user_owned: bool, *, speaker: bool = False) -> None:
         e = self.entities[entity_id]
         aliases = [alias_key(name)] if name else []
         aliases += [role_alias(r) for r in roles] if user_owned else []
+        aliases += [SPEAKER_ALIAS] if speaker else []
         merged = merge_aliases(e.aliases, aliases)
         new_roles = merge_aliases(e.roles, roles)
         fresh_name = e.name if e.name and not e.name.startswith("(") else (name or e.name)
@@ -131,7 +132,7 @@ class _Resolver:
         if found is None:
             label = m.name or f"({m.roles[0]})"
             found = self._create(m.kind, label, [], [])
-        self._grow(found, m.name, m.roles, user_owned)
+        self._grow(found, m.name, m.roles, user_owned, speaker=m.speaker)
         return found
 
     def _by_role(self, m: Mention, user_owned: bool) -> str | None:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from accord.domain.entities import names_in_query
-from accord.domain.graph import USER_ALIAS, Entity
+from accord.domain.graph import SPEAKER_ALIAS, USER_ALIAS, Entity
 from accord.domain.graph_context import people_block
 from accord.domain.graph_resolve import role_alias
 from accord.domain.models import Category
@@ -43,7 +43,9 @@ async def follow_graph(
         return GraphLead()
     names, roles = names_in_query(query)
     aliases = sorted((names - {USER_ALIAS}) | {role_alias(r) for r in roles})
-    seeds = await graph.find(tenant_id, user_id, aliases) if aliases else []
+    # Participants (the user, a group chat's speakers) are not what a question is about: the
+    # speaker boost already weighs who said what.
+    seeds = [e for e in await graph.find(tenant_id, user_id, aliases) if SPEAKER_ALIAS not in e.aliases] if aliases else []
     if not seeds:
         return GraphLead()
     found = await graph.neighbourhood_memories(

@@ -19,7 +19,7 @@ from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.graph_schema import GRAPH_TABLES, graph_aliases, graph_entities, graph_mentions, graph_relations
 from accord.adapters.sql.schema import UTCDateTime, memories
 from accord.domain.entities import GraphDraft
-from accord.domain.graph import USER_ALIAS, Entity, EntityDetail, Relation, RelatedEntity
+from accord.domain.graph import HUB_ALIASES, Entity, EntityDetail, Relation, RelatedEntity
 from accord.domain.graph_resolve import GraphPlan, draft_keys, needs_recent, resolve_draft
 
 __all__ = ["SqlGraph"]
@@ -32,7 +32,7 @@ WITH RECURSIVE walk(entity_id, depth) AS (
     FROM walk w JOIN graph_relations r
       ON r.tenant_id = :tenant AND r.user_id = :user AND r.object_id IS NOT NULL
      AND (r.subject_id = w.entity_id OR r.object_id = w.entity_id) AND {held}
-    WHERE w.depth < :depth AND (w.depth = 0 OR w.entity_id <> :hub)
+    WHERE w.depth < :depth AND (w.depth = 0 OR w.entity_id NOT IN :hubs)
 )
 SELECT entity_id, MIN(depth) AS depth FROM walk GROUP BY entity_id
 """
@@ -283,14 +283,7 @@ class SqlGraph:
         own node: everyone is linked to the user, so it would join every entity to every other."""
 
         def run(conn: Connection) -> list[RelatedEntity]:
-            hub = conn.execute(
-                select(graph_aliases.c.entity_id).where(
-                    graph_aliases.c.tenant_id == tenant_id,
-                    graph_aliases.c.user_id == user_id,
-                    graph_aliases.c.alias == USER_ALIAS,
-                )
-            ).scalar()
-            depths = self._walk(conn, tenant_id, user_id, [entity_id], depth, as_of, hub or "")
+            depths = self._walk(conn, tenant_id, user_id, [entity_id], depth, as_of, self._hubs(conn, tenant_id, user_id))
             depths.pop(entity_id, None)
             if not depths:
                 return []
@@ -315,16 +308,27 @@ class SqlGraph:
 
         return await self._sql.read(run, what="walking the entity graph")
 
+    @staticmethod
+    def _hubs(conn: Connection, tenant_id: str, user_id: str) -> list[str]:
+        """The user's own node and the speakers of group conversations: walks stop at them."""
+        a = graph_aliases.c
+        stmt = select(a.entity_id).where(a.tenant_id == tenant_id, a.user_id == user_id, a.alias.in_(HUB_ALIASES))
+        return list(conn.execute(stmt).scalars())
+
     def _walk(
         self, conn: Connection, tenant_id: str, user_id: str, starts: Sequence[str], depth: int,
-        as_of: dt.datetime | None, hub: str,
+        as_of: dt.datetime | None, hubs: Sequence[str],
     ) -> dict[str, int]:  # fmt: skip
-        sql = text(_WALK.format(held=_HELD_NOW if as_of is None else _HELD_AT))
+        sql = text(_WALK.format(held=_HELD_NOW if as_of is None else _HELD_AT)).bindparams(
+            bindparam("hubs", expanding=True)
+        )
         if as_of is not None:
             sql = sql.bindparams(bindparam("at", type_=UTCDateTime))
         best: dict[str, int] = {}
         for start in starts:
-            params: dict[str, Any] = {"start": start, "tenant": tenant_id, "user": user_id, "depth": depth, "hub": hub}
+            params: dict[str, Any] = {
+                "start": start, "tenant": tenant_id, "user": user_id, "depth": depth, "hubs": list(hubs) or [""],
+            }  # fmt: skip
             if as_of is not None:
                 params["at"] = as_of
             for row in conn.execute(sql, params):
@@ -343,14 +347,10 @@ class SqlGraph:
         chats) adds only its statements: its newest mentions would be a random sample."""
 
         def run(conn: Connection) -> list[tuple[str, str, int]]:
-            hub = conn.execute(
-                select(graph_aliases.c.entity_id).where(
-                    graph_aliases.c.tenant_id == tenant_id, graph_aliases.c.user_id == user_id,
-                    graph_aliases.c.alias == USER_ALIAS,
-                )
-            ).scalar() or ""  # fmt: skip
-            reached = self._walk(conn, tenant_id, user_id, [s for s in seeds if s != hub], depth, as_of, hub)
-            reached.pop(hub, None)
+            hubs = self._hubs(conn, tenant_id, user_id)
+            reached = self._walk(conn, tenant_id, user_id, [s for s in seeds if s not in hubs], depth, as_of, hubs)
+            for hub in hubs:
+                reached.pop(hub, None)
             if not reached:
                 return []
             ids = list(reached)
