@@ -129,3 +129,26 @@ async def test_a_deleted_memory_leaves_the_entity_without_it(memory: AsyncAccord
     said = next(m for m in (await memory.entity(anna.id)).memories if m.content == "She is a doctor.")
     await memory.delete_memory(said.id)
     assert said.id not in {m.id for m in (await memory.entity(anna.id)).memories}
+
+
+async def test_someones_role_in_a_group_chat_is_followed_one_hop(make_settings: Callable[..., AccordSettings]) -> None:
+    """"Where did Melanie's kids go?": Melanie's son Max is one hop from Melanie, and what was
+    said about Max (with no word of the question) joins the candidates."""
+    chat = [
+        ("Melanie", "My son Max loves dinosaurs."), ("Caroline", "That is lovely, how old is he now?"),
+        ("Melanie", "He is six. Max went to the science museum yesterday."), ("Caroline", "Nice!"),
+    ] + [pair for i in range(6) for pair in (("Melanie", f"I painted picture number {i} this week."), ("Caroline", f"I read book number {i}."))]
+    found: dict[bool, list[str]] = {}
+    for enabled in (True, False):
+        async with AsyncAccord(make_settings(graph_enabled=enabled, data_dir=make_settings().data_dir / str(enabled))) as m:
+            for session, turns in enumerate((chat[:4], chat[4:])):  # the fillers are newer
+                when = T0 + dt.timedelta(days=session)
+                await m.add([{"role": "user", "name": who, "content": text, "created_at": when} for who, text in turns],
+                            "conv", session_id=f"s{session}", wait=True)  # fmt: skip
+            got = await m.get("Where did Melanie's kids go?", "conv", limit=3)
+            found[enabled] = [x.content for x in got.memories]
+            if enabled:
+                names = {e.name: e for e in await m.entities("conv")}
+                assert "son" in names["Max"].roles and {"Melanie", "Caroline"} <= set(names)
+    assert any("science museum" in c for c in found[True]), found
+    assert not any("science museum" in c for c in found[False])

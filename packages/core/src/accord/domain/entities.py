@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from accord.domain import entity_lexicon as lex
 from accord.domain.graph import USER_ALIAS, alias_key
 
-__all__ = ["PRONOUN_PREFIX", "USER_REF", "Mention", "RelationDraft", "GraphDraft", "Turn", "read_entities", "names_in_query"]
+__all__ = [
+    "PRONOUN_PREFIX", "USER_REF", "Mention", "RelationDraft", "GraphDraft", "Turn", "read_entities", "names_in_query",
+    "possessives_in_query",
+]  # fmt: skip
 
 USER_REF = "user"
 # Refs of pronouns with no antecedent in the draft ("@f", "@m"): resolved against the graph.
@@ -268,7 +271,10 @@ def read_entities(turns: Sequence[Turn]) -> GraphDraft:
     for i, turn in enumerate(turns):
         reader.read(i, turn)
     d = reader.draft
-    named = " ".join(alias_key(m.name) for m in d.entities.values() if m.name)
+    # A loose name the draft itself knows by now ("Max went ..." after "my son Max") is a mention.
+    by_name = {alias_key(m.name): ref for ref, m in d.entities.items() if m.name and ref != USER_REF}
+    d.mentions |= {(i, by_name[alias_key(n)]) for i, n in d.loose_names if alias_key(n) in by_name}
+    named = " ".join(by_name)
     d.loose_names = {(i, n) for i, n in d.loose_names if alias_key(n) not in named}
     return d
 
@@ -294,3 +300,20 @@ def names_in_query(query: str) -> tuple[set[str], set[str]]:
     if re.search(r"\b(?:I|me|my|user)\b", query, re.I):
         names.add(USER_ALIAS)
     return names, roles
+
+
+_QUERY_POSSESSIVE = re.compile(
+    rf"(?<![\w'])(?P<owner>{_NAME})'s?\s{_MODS}(?P<role>{_ROLE_ALT}|{'|'.join(lex.GROUPS)})(?!\w)"
+)
+
+
+def possessives_in_query(query: str) -> list[tuple[str, frozenset[str]]]:
+    """``(owner alias, roles)`` for each "<Name>'s <role>" a question names ("Melanie's kids"
+    -> ``("melanie", {"son", "daughter", "child"})``): the people one hop from someone named."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for m in _QUERY_POSSESSIVE.finditer(query):
+        if m.group("owner").split()[0] in lex.NOT_NAMES:
+            continue
+        word = m.group("role").lower()
+        out.append((alias_key(m.group("owner")), frozenset(lex.GROUPS.get(word, {_role(word)}))))
+    return out

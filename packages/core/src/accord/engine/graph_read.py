@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from accord.domain.entities import names_in_query
+from accord.domain.entities import names_in_query, possessives_in_query
 from accord.domain.graph import SPEAKER_ALIAS, USER_ALIAS, Entity
 from accord.domain.graph_context import people_block
 from accord.domain.graph_resolve import role_alias
@@ -46,6 +46,7 @@ async def follow_graph(
     # Participants (the user, a group chat's speakers) are not what a question is about: the
     # speaker boost already weighs who said what.
     seeds = [e for e in await graph.find(tenant_id, user_id, aliases) if SPEAKER_ALIAS not in e.aliases] if aliases else []
+    seeds += await _held_by(parts, tenant_id, user_id, query, as_of)
     if not seeds:
         return GraphLead()
     found = await graph.neighbourhood_memories(
@@ -54,6 +55,19 @@ async def follow_graph(
     )  # fmt: skip
     relevance = {memory_id: s.graph_weight * 0.5**hops for memory_id, _, hops in found}
     return GraphLead(relevance=relevance, people=[e for e in seeds if e.kind in ("person", "pet")])
+
+
+async def _held_by(
+    parts: Components, tenant_id: str, user_id: str, query: str, as_of: dt.datetime | None
+) -> list[Entity]:
+    """The people "<Name>'s <role>" stands for: whom the named entity holds that role for."""
+    graph, found = parts.graph, []
+    assert graph is not None
+    for owner, roles in possessives_in_query(query):
+        owners = await graph.find(tenant_id, user_id, [owner])
+        relations, entities = await graph.relations_of(tenant_id, user_id, [e.id for e in owners], as_of=as_of)
+        found += [entities[r.object_id] for r in relations if r.predicate in roles and r.object_id in entities]
+    return found
 
 
 async def render_people(
