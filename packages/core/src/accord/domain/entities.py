@@ -100,7 +100,7 @@ _VERBS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("from", rf"^\s(?:is|am|was|'s|'m|comes|come|came)\s(?:originally\s)?from\s{_ORG}", "place"),
         ("married_to", rf"^\s(?:is|am|got|'s|'m)\s(?:married|engaged)\sto\s(?P<obj>{_NAME})", "person"),
         ("likes", rf"^\s(?:really\s)?(?:loves?|likes?|enjoys?|is\sinto|am\sinto|is\sobsessed\swith)\s{_TOPIC}", "topic"),
-        ("uses", f"^\s(?:uses?|bought|owns?|drives?|got)\s(?:a\s|an\s|the\s|my\s|her\s|his\s|their\s|new\s)*(?P<obj>[A-Z][\w-]*(?:\s[A-Z0-9][\w-]*){0,2})", "product"),
+        ("uses", r"^\s(?:uses?|bought|owns?|drives?|got)\s(?:a\s|an\s|the\s|my\s|her\s|his\s|their\s|new\s)*(?P<obj>[A-Z][\w-]*(?:\s[A-Z0-9][\w-]*){0,2})", "product"),
     )
 )  # fmt: skip
 _OCCUPATION = re.compile(r"^\s(?:is|was|am|'s|'m|works\sas|worked\sas|became)\s(?:a|an)\s(?P<obj>[a-z][a-z-]+(?:\s[a-z-]+){0,2})")
