@@ -69,11 +69,13 @@ def reading(turns: list[str]) -> dict[str, float]:
     return {"turns": len(turns), "p50_ms": statistics.median(times), "p95_ms": _pct(times, 0.95), "max_ms": max(times)}
 
 
-async def expansion(memories: int, entities: int, queries: int, rng: random.Random) -> dict[str, float]:
+async def expansion(
+    memories: int, entities: int, queries: int, rng: random.Random, reuse: Path | None = None
+) -> dict[str, float]:
     names = _names(entities, rng)
     with tempfile.TemporaryDirectory() as tmp:
         settings = AccordSettings(
-            data_dir=Path(tmp), embedder="none", rate_limit_per_minute=1e12, rate_limit_burst=10**9,
+            data_dir=reuse or Path(tmp), embedder="none", rate_limit_per_minute=1e12, rate_limit_burst=10**9,
             dedup_window_seconds=0, tenant_memory_quota=None, access_boost=0.0,
         )  # fmt: skip
         async with AsyncAccord(settings) as engine:
@@ -84,13 +86,15 @@ async def expansion(memories: int, entities: int, queries: int, rng: random.Rand
             turns = [f"My {rng.choice(_ROLES)} {n} lives in {rng.choice(_PLACES)}." for n in names]
             while len(turns) < memories:
                 turns += [_turn([n], rng) for n in rng.sample(names, min(25, len(names)))]
-            for i in range(0, memories, 25):
+            for i in range(0, 0 if reuse else memories, 25):
                 batch = [{"role": "user", "content": t} for t in turns[i : min(i + 25, memories)]]
                 await engine.add(batch, user_id="bench", wait=True, timeout=600)
             fill = time.perf_counter() - start
             stats = await engine.stats("bench")
             graph = engine.parts.graph
             assert graph is not None
+            if reuse:  # the names the filled store holds
+                names = [e.name for e in await graph.entities(engine.principal.tenant_id, "bench", kinds=["person"], limit=1000)]
             held = await graph.entities(engine.principal.tenant_id, "bench", limit=1000, offset=0)
             n_entities = len(held) + len(await graph.entities(engine.principal.tenant_id, "bench", limit=1000, offset=1000))
             n_entities += len(await graph.entities(engine.principal.tenant_id, "bench", limit=1000, offset=2000))
@@ -125,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=300)
     p.add_argument("--turns", type=int, default=5_000, help="turns for the reading benchmark")
     p.add_argument("--json", type=Path, default=None)
+    p.add_argument("--data-dir", type=Path, default=None, help="measure a store filled by an earlier run (user 'bench')")
     args = p.parse_args(argv)
     rng = random.Random(16)
     names = _names(500, rng)
     report = {"reading": reading([_turn(names, rng) for _ in range(args.turns)])}
     print(f"entity reading per turn: p50 {report['reading']['p50_ms']:.3f} ms, p95 {report['reading']['p95_ms']:.3f} ms")
-    report["expansion"] = asyncio.run(expansion(args.memories, args.entities, args.queries, rng))
+    report["expansion"] = asyncio.run(expansion(args.memories, args.entities, args.queries, rng, args.data_dir))
     e = report["expansion"]
     print(
         f"get() with {e['memories']} memories, {e['entities']} entities: graph on p50/p95 "

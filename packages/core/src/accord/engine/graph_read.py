@@ -25,6 +25,7 @@ __all__ = ["GraphLead", "follow_graph", "render_people"]
 # Memories per reached entity (newest first), and in all, that join the candidates.
 PER_ENTITY = 8
 MAX_MEMORIES = 40
+MAX_SEEDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ async def follow_graph(
     seeds += await _held_by(parts, tenant_id, user_id, query, as_of)
     if not seeds:
         return GraphLead()
+    # A role many people hold ("my colleagues" of 200) is broad: its most mentioned holders only.
+    seeds = sorted(seeds, key=lambda e: -e.mentions)[:MAX_SEEDS]
     found = await graph.neighbourhood_memories(
         tenant_id, user_id, [e.id for e in seeds], depth=s.graph_depth,
         as_of=as_of, per_entity=PER_ENTITY, limit=MAX_MEMORIES,

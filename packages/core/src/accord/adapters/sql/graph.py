@@ -27,7 +27,7 @@ __all__ = ["SqlGraph"]
 
 _WALK = """
 WITH RECURSIVE walk(entity_id, depth) AS (
-    SELECT CAST(:start AS VARCHAR(36)), 0
+    SELECT id, 0 FROM graph_entities WHERE tenant_id = :tenant AND user_id = :user AND id IN :starts
     UNION
     SELECT CASE WHEN r.subject_id = w.entity_id THEN r.object_id ELSE r.subject_id END, w.depth + 1
     FROM walk w JOIN graph_relations r
@@ -301,21 +301,23 @@ class SqlGraph(GraphUpkeepMixin):
         self, conn: Connection, tenant_id: str, user_id: str, starts: Sequence[str], depth: int,
         as_of: dt.datetime | None, hubs: Sequence[str],
     ) -> dict[str, int]:  # fmt: skip
+        if not starts:
+            return {}
         sql = text(_WALK.format(held=_HELD_NOW if as_of is None else _HELD_AT)).bindparams(
-            bindparam("hubs", expanding=True)
+            bindparam("hubs", expanding=True), bindparam("starts", expanding=True)
         )
         if as_of is not None:
             sql = sql.bindparams(bindparam("at", type_=UTCDateTime))
+        # One walk from every start at once: a role many people hold ("my colleagues") is one query.
+        params: dict[str, Any] = {
+            "starts": list(starts), "tenant": tenant_id, "user": user_id, "depth": depth, "hubs": list(hubs) or [""],
+        }  # fmt: skip
+        if as_of is not None:
+            params["at"] = as_of
         best: dict[str, int] = {}
-        for start in starts:
-            params: dict[str, Any] = {
-                "start": start, "tenant": tenant_id, "user": user_id, "depth": depth, "hubs": list(hubs) or [""],
-            }  # fmt: skip
-            if as_of is not None:
-                params["at"] = as_of
-            for row in conn.execute(sql, params):
-                if row.entity_id is not None and row.depth < best.get(row.entity_id, depth + 1):
-                    best[row.entity_id] = row.depth
+        for row in conn.execute(sql, params):
+            if row.entity_id is not None and row.depth < best.get(row.entity_id, depth + 1):
+                best[row.entity_id] = row.depth
         return best
 
     async def neighbourhood_memories(
