@@ -89,10 +89,7 @@ async def render_people(
         people = [e for e in await graph.entities(tenant_id, user_id, kinds=["person", "pet"], limit=8)]
     if not people:
         return ""
-    hub = await graph.find(tenant_id, user_id, [USER_ALIAS])
-    relations, entities = await graph.relations_of(
-        tenant_id, user_id, [e.id for e in people] + [e.id for e in hub], as_of=as_of
-    )
-    role = {r.object_id: r.predicate for r in relations if hub and r.subject_id == hub[0].id and r.object_id}
-    block = people_block([(e, role.get(e.id, "")) for e in people], relations, entities, max_tokens)
+    # Each person's own relations only: the user's node holds a relation to everyone.
+    relations, entities = await graph.relations_of(tenant_id, user_id, [e.id for e in people], as_of=as_of)
+    block = people_block([(e, e.roles[0] if e.roles else "") for e in people], relations, entities, max_tokens)
     return block if count_tokens(block) <= max_tokens else ""

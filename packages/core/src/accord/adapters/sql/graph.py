@@ -38,6 +38,8 @@ WITH RECURSIVE walk(entity_id, depth) AS (
 SELECT entity_id, MIN(depth) AS depth FROM walk GROUP BY entity_id
 """
 _HELD_NOW = "r.valid_to IS NULL"
+# Relations pointing at an entity above which a walk's neighbour is too common to expand.
+_BUSY = 25
 _HELD_AT = "r.valid_from <= :at AND (r.valid_to IS NULL OR r.valid_to > :at)"
 
 
@@ -337,8 +339,18 @@ class SqlGraph(GraphUpkeepMixin):
                 reached.pop(hub, None)
             if not reached:
                 return []
-            ids = list(reached)
             r, g = graph_relations.c, graph_mentions.c
+            # An entity reached through another and related to very many (the city half the
+            # user's friends live in) says nothing about the seed: it is not expanded.
+            far = [i for i, hop in reached.items() if hop > 0]
+            if far:
+                busy = conn.execute(
+                    select(r.object_id).where(r.tenant_id == tenant_id, r.user_id == user_id, r.object_id.in_(far), _held(as_of))
+                    .group_by(r.object_id).having(func.count() > _BUSY)
+                ).scalars()  # fmt: skip
+                for i in list(busy):
+                    reached.pop(i, None)
+            ids = list(reached)
             stated = conn.execute(
                 select(r.memory_id, r.subject_id, r.object_id).where(
                     r.tenant_id == tenant_id, r.user_id == user_id, r.memory_id.is_not(None), _held(as_of),
