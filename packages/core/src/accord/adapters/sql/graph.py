@@ -137,7 +137,10 @@ class SqlGraph(GraphUpkeepMixin):
         ids = select(a.entity_id).where(a.tenant_id == tenant_id, a.user_id == user_id, a.alias.in_(keys))
         counts = (
             select(graph_mentions.c.entity_id, func.count().label("n"))
-            .where(graph_mentions.c.tenant_id == tenant_id, graph_mentions.c.entity_id.in_(ids))
+            .where(
+                graph_mentions.c.tenant_id == tenant_id, graph_mentions.c.user_id == user_id,
+                graph_mentions.c.entity_id.in_(ids),
+            )
             .group_by(graph_mentions.c.entity_id)
         )
         n = {row.entity_id: row.n for row in conn.execute(counts)}
@@ -197,7 +200,7 @@ class SqlGraph(GraphUpkeepMixin):
         n = func.count(g.memory_id).label("n")
         stmt = (
             select(graph_entities, n)
-            .outerjoin(graph_mentions, and_(g.tenant_id == e.tenant_id, g.entity_id == e.id))
+            .outerjoin(graph_mentions, and_(g.tenant_id == e.tenant_id, g.user_id == e.user_id, g.entity_id == e.id))
             .where(e.tenant_id == tenant_id, e.user_id == user_id, e.kind != "user")
             .group_by(*graph_entities.c)
             .order_by(n.desc(), e.name, e.id)
@@ -351,12 +354,20 @@ class SqlGraph(GraphUpkeepMixin):
                 for i in list(busy):
                     reached.pop(i, None)
             ids = list(reached)
-            stated = conn.execute(
-                select(r.memory_id, r.subject_id, r.object_id).where(
-                    r.tenant_id == tenant_id, r.user_id == user_id, r.memory_id.is_not(None), _held(as_of),
-                    or_(r.subject_id.in_(ids), r.object_id.in_(ids)),
-                ).order_by(r.valid_from.desc())
-            ).all()  # fmt: skip
+            # Two indexed lookups (by subject, by object) rather than one OR the planner scans for.
+            stated = sorted(
+                {
+                    tuple(x)
+                    for side in (r.subject_id, r.object_id)
+                    for x in conn.execute(
+                        select(r.memory_id, r.subject_id, r.object_id, r.valid_from).where(
+                            r.tenant_id == tenant_id, r.user_id == user_id, side.in_(ids), r.memory_id.is_not(None),
+                            _held(as_of),
+                        )
+                    )
+                },
+                key=lambda x: x[3], reverse=True,
+            )  # fmt: skip
             few = (
                 select(g.entity_id)
                 .where(g.tenant_id == tenant_id, g.user_id == user_id, g.entity_id.in_(ids))
@@ -367,7 +378,7 @@ class SqlGraph(GraphUpkeepMixin):
                 select(g.memory_id, g.entity_id).where(g.tenant_id == tenant_id, g.user_id == user_id, g.entity_id.in_(few))
             ).all()
             seen: dict[str, tuple[str, str, int]] = {}
-            found = [(m, a if a in reached else b) for m, a, b in stated] + [(m, e) for m, e in mentioned]
+            found = [(m, a if a in reached else b) for m, a, b, _ in stated] + [(m, e) for m, e in mentioned]
             for memory_id, entity_id in found:
                 hop = reached.get(entity_id, depth)
                 if memory_id not in seen or hop < seen[memory_id][2]:
