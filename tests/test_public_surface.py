@@ -63,6 +63,10 @@ ACCORD_ALL = [
     "DataDirLockedError",
     "SchemaOutOfDateError",
     "ProviderError",
+    "Entity",
+    "EntityDetail",
+    "Relation",
+    "RelatedEntity",
 ]
 
 INTERFACE = {
@@ -91,6 +95,9 @@ INTERFACE = {
     "grant": "(self, agent_id: 'str', access: \"Literal['read_only', 'read_write']\", *, categories: 'Sequence[str] | None' = None, user_id: 'str | None' = None, expires_at: 'dt.datetime | None' = None) -> 'Grant'",
     "health": "(self) -> 'HealthReport'",
     "history": "(self, memory_id: 'str') -> 'list[MemoryVersion]'",
+    "entities": "(self, user_id: 'str', *, kind: 'str | None' = None, limit: 'int' = 100, offset: 'int' = 0) -> 'list[Entity]'",
+    "entity": "(self, entity_id: 'str', *, as_of: 'dt.datetime | None' = None) -> 'EntityDetail'",
+    "related": "(self, entity_id: 'str', *, depth: 'int' = 1, as_of: 'dt.datetime | None' = None) -> 'list[RelatedEntity]'",
     "issue_key": "(self, agent_id: 'str') -> 'IssuedKey'",
     "issue_user_token": "(self, user_id: 'str') -> 'IssuedToken'",
     "list_agents": "(self) -> 'list[Agent]'",

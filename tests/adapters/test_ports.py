@@ -21,6 +21,7 @@ from accord.adapters.rerankers.features import FeatureReranker
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.domains import DomainSqlStore
 from accord.adapters.sql.store import SqlStore
+from accord.adapters.sql.graph import SqlGraph
 
 SRC = Path(ports.__file__).parent
 BACKENDS = ("sqlalchemy", "qdrant_client", "qdrant_edge", "redis", "asyncpg", "aiosqlite", "litellm", "model2vec", "sentence_transformers")
@@ -40,6 +41,7 @@ PAIRS = [
     (ports.ServingExtractor, ServedExtractor),
     (ports.Reranker, FeatureReranker),
     (ports.Reranker, CrossEncoderReranker),
+    (ports.Graph, SqlGraph),
 ]
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import accord_mcp
+from accord_mcp.resources import ENTITIES_TEMPLATE
 import pytest
 from accord import AsyncAccord
 from mcp import MCPError
@@ -139,7 +140,7 @@ async def test_profile_resource_template_groups_current_memories(connect, calls)
     async with connect(user_id="alice") as client:
         await calls.ok(client, "add_memory", {"text": "I'm vegetarian. I prefer short recipes. I want to run a marathon.", "wait": True})
         templates = (await client.list_resource_templates()).resource_templates
-        assert [t.uri_template for t in templates] == [accord_mcp.PROFILE_TEMPLATE, accord_mcp.MEMORY_TEMPLATE]
+        assert [t.uri_template for t in templates] == [accord_mcp.PROFILE_TEMPLATE, accord_mcp.MEMORY_TEMPLATE, ENTITIES_TEMPLATE]
         result = await client.read_resource("accord://users/alice/profile")
         empty = await client.read_resource("accord://users/nobody/profile")
     (content,) = result.contents

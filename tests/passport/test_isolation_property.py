@@ -47,6 +47,8 @@ TURNS = [
     "Thanks, the charge went through, it's resolved",
     "I struggle with fractions and my SAT is on 15 March",
     "I finally get fractions now",
+    "My wife Anna works at Acme",
+    "My sister Lena lives in Porto. She is a nurse.",
 ]
 DOMAINS = {"t1": "support", "t2": "edtech"}
 QUERIES = ["sushi", "where do I work", "Lisbon", "goal Rust", "python examples", "vegetarian food", "weather"]
@@ -305,7 +307,58 @@ class PassportIsolation(RuleBasedStateMachine):
         else:
             self.revoked.add((tenant, user, agent))
 
+    def graph_rows(self) -> dict[str, tuple[str, str]]:
+        rows = self.run(
+            self.acc.aio.parts.store._sql.read(  # noqa: SLF001
+                lambda c: c.execute(text("SELECT id, tenant_id, user_id FROM graph_entities WHERE kind <> 'user'")).all()
+            )
+        )
+        return {r.id: (r.tenant_id, r.user_id) for r in rows}
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), user=st.sampled_from(USERS))
+    @counted
+    def entities(self, tenant: str, agent: str, user: str) -> None:
+        listed = self.run(self.views[(tenant, agent)].entities(user, limit=1000))
+        expected = (
+            {i for i, owner in self.graph_rows().items() if owner == (tenant, user)}
+            if "relationship" in self.readable(tenant, agent, user) else set()
+        )  # fmt: skip
+        assert {e.id for e in listed} == expected, f"{agent}@{tenant} listing the entities of {user}"
+
+    @rule(tenant=st.sampled_from(TENANTS), agent=st.sampled_from(AGENTS), pick=st.integers(0, 10**6))
+    @counted
+    def entity_by_id(self, tenant: str, agent: str, pick: int) -> None:
+        rows = self.graph_rows()
+        if not rows:
+            return
+        entity_id = sorted(rows)[pick % len(rows)]
+        row_tenant, row_user = rows[entity_id]
+        visible = row_tenant == tenant and "relationship" in self.readable(tenant, agent, row_user)
+        try:
+            detail = self.run(self.views[(tenant, agent)].entity(entity_id))
+            related = self.run(self.views[(tenant, agent)].related(entity_id, depth=2))
+        except NotFoundError:
+            assert not visible, f"{agent}@{tenant} could not see an entity it may read"
+            return
+        assert visible, f"{agent}@{tenant} saw an entity of {row_tenant}/{row_user}"
+        self.check_returned(tenant, agent, row_user, detail.memories)
+        for e in [*detail.neighbours, *(r.entity for r in related)]:
+            assert e.kind == "user" or rows[e.id] == (tenant, row_user), "a walk left the user's graph"
+
     # -- after every step ---------------------------------------------------------------------
+
+    @invariant()
+    def graph_links_stay_in_their_user(self) -> None:
+        links = self.run(
+            self.acc.aio.parts.store._sql.read(  # noqa: SLF001
+                lambda c: c.execute(text(
+                    "SELECT g.tenant_id, g.user_id, m.tenant_id AS mt, m.user_id AS mu FROM graph_mentions g "
+                    "LEFT JOIN memories m ON m.id = g.memory_id"
+                )).all()
+            )
+        )  # fmt: skip
+        for link in links:
+            assert (link.mt, link.mu) == (link.tenant_id, link.user_id), "an entity links a memory of another user, or a deleted one"
 
     @invariant()
     def index_payloads_match_sql(self) -> None:

@@ -58,6 +58,8 @@ from accord.interface import MemoryEngine
 
 __version__ = "0.1.0"
 
+from accord.domain.graph import Entity, EntityDetail, Relation, RelatedEntity
+
 __all__ = [
     "Accord",
     "AsyncAccord",
@@ -104,4 +106,8 @@ __all__ = [
     "DataDirLockedError",
     "SchemaOutOfDateError",
     "ProviderError",
+    "Entity",
+    "EntityDetail",
+    "Relation",
+    "RelatedEntity",
 ]

@@ -30,6 +30,7 @@ from accord.domain.models import (
     UserStats,
 )
 from accord.domain.domains.profiles import DomainProfile, DomainSchemaInfo, DomainSetting, EdTechProfile, SupportProfile
+from accord.domain.graph import Entity, EntityDetail, RelatedEntity
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.domain.principal import Principal
 
@@ -113,6 +114,18 @@ class MemoryEngine(Protocol):
     async def reindex(self, *, on_progress: Callable[[int], None] | None = None) -> int: ...
 
     async def health(self) -> HealthReport: ...
+
+    # -- the entity graph --------------------------------------------------------------------
+
+    async def entities(
+        self, user_id: str, *, kind: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Entity]: ...
+
+    async def entity(self, entity_id: str, *, as_of: dt.datetime | None = None) -> EntityDetail: ...
+
+    async def related(
+        self, entity_id: str, *, depth: int = 1, as_of: dt.datetime | None = None
+    ) -> list[RelatedEntity]: ...
 
     # -- curation ----------------------------------------------------------------------------
 

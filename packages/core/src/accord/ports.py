@@ -16,6 +16,9 @@ from typing import Any, Protocol, runtime_checkable
 from accord.domain.access import ConsentRule, GrantRule
 from accord.domain.coherence import Derived
 from accord.domain.feedback import FeedbackKind
+from accord.domain.entities import GraphDraft
+from accord.domain.graph import Entity, EntityDetail, Relation, RelatedEntity
+from accord.domain.graph_resolve import GraphPlan
 from accord.domain.models import Conflict, ExtractedMemory, ForgetReport, Job, Memory, MemoryStatus
 from accord.domain.models import MemoryVersion, Message, ProviderHealth, UserStats
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
@@ -53,6 +56,7 @@ __all__ = [
     "IdentityStore",
     "Store",
     "Clock",
+    "Graph",
 ]
 
 @runtime_checkable
@@ -479,3 +483,51 @@ class Clock(Protocol):
     def now(self) -> dt.datetime:
         """Current time, timezone-aware UTC."""
         ...
+
+
+@runtime_checkable
+class Graph(Protocol):
+    """A user's entity graph (entities, temporal relations, mentions); every call is scoped by
+    tenant and user. Relations are closed, never deleted (see :mod:`accord.domain.graph`)."""
+
+    name: str
+
+    async def job_texts(
+        self, tenant_id: str, job_id: str
+    ) -> list[tuple[str, str, str | None, dt.datetime, str | None]]: ...
+
+    async def ingest(
+        self, tenant_id: str, user_id: str, draft: GraphDraft, memory_ids: Sequence[str | None],
+        said_at: Sequence[dt.datetime], now: dt.datetime,
+    ) -> GraphPlan: ...  # fmt: skip
+
+    async def entities(
+        self, tenant_id: str, user_id: str, *, kinds: Sequence[str] | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Entity]: ...
+
+    async def find(self, tenant_id: str, user_id: str, aliases: Sequence[str]) -> list[Entity]: ...
+
+    async def entity(
+        self, tenant_id: str, user_id: str, entity_id: str, *, as_of: dt.datetime | None = None, memory_limit: int = 50
+    ) -> tuple[EntityDetail, list[str]] | None: ...  # with the ids of the memories that mention it
+
+    async def owner(self, tenant_id: str, entity_id: str) -> str | None: ...
+
+    async def related(
+        self, tenant_id: str, user_id: str, entity_id: str, depth: int, *, as_of: dt.datetime | None = None
+    ) -> list[RelatedEntity]: ...
+
+    async def neighbourhood_memories(
+        self, tenant_id: str, user_id: str, seeds: Sequence[str], *, depth: int, as_of: dt.datetime | None,
+        per_entity: int, limit: int,
+    ) -> list[tuple[str, str, int]]: ...  # fmt: skip
+
+    async def relations_of(
+        self, tenant_id: str, user_id: str, entity_ids: Sequence[str], *, as_of: dt.datetime | None = None
+    ) -> tuple[list[Relation], dict[str, Entity]]: ...
+
+    async def forget_user(self, tenant_id: str, user_id: str) -> int: ...
+
+    async def forget_memories(self, tenant_id: str, memory_ids: Sequence[str]) -> None: ...
+
+    async def export_user(self, tenant_id: str, user_id: str) -> dict[str, list[dict[str, Any]]]: ...

@@ -198,6 +198,19 @@ class AccordSettings(BaseSettings):
         description="... and with the date it was said ('8 May 2023') at this BM25 weight, lexical only (new writes)",
     )
 
+    # Entity graph
+    graph_enabled: bool = Field(default=True, description="read entities and relations from every turn (the entity graph)")
+    graph_depth: int = Field(
+        default=1, ge=0, le=3, description="hops walked from the entities a query names (0: their own memories only)"
+    )
+    graph_weight: float = Field(
+        default=0.2, ge=0, le=1, description="a memory about an entity the query names: a hit's relevance x (1 + this), a miss joins at this / 2 (x 0.5 per hop)"
+    )
+    graph_people_block: Literal["auto", "always", "never"] = Field(
+        default="auto", description="the 'People in their life' context block: when the query names a person (auto)"
+    )
+    graph_people_max_tokens: int = Field(default=80, ge=0, le=1000, description="the most tokens the people block takes")
+
     # Conflicts
     shared_fact_policy: Literal["weigh", "review"] = Field(
         default="weigh",

@@ -21,6 +21,8 @@ namespace                           holds
   at most 200 candidates) with a query, ``list_memories`` (newest first) without. Every
   memory comes back as an item: a put keeps its namespace, key and value; any other memory
   is ``("users", user_id, category)``, its id, and ``{"text", "category", "memory_id", ...}``.
+* ``filter={"entity": "Anna"}`` (an entity id, a name or a role such as ``"wife"``, or a list)
+  keeps the memories about that entity in the user's entity graph, with or without a query.
 * ``delete(ns, key)`` (a put of ``None``) deletes the item; for a put item, also what Accord
   extracted from it. ``get`` and ``delete`` also take a memory id as the key.
 * ``list_namespaces`` needs a user: ``prefix=("users", user_id)``.
@@ -38,7 +40,7 @@ from collections.abc import AsyncGenerator, Iterable, Mapping
 from contextlib import aclosing
 from typing import Any
 
-from accord import Category, Memory, NotFoundError, UserStats
+from accord import Category, InvalidInputError, Memory, NotFoundError, UserStats
 from accord.domain.models import DURABLE_CATEGORIES
 from accord.domain.validation import UUID_PATTERN
 from langgraph.store.base import (
@@ -206,14 +208,33 @@ class AccordStore(BaseStore):
             except NotFoundError:
                 pass  # already gone: deleting is idempotent
 
+    async def _about(self, user_id: str, wanted: object) -> set[str]:
+        """Ids of the memories about the entities ``filter["entity"]`` names: an entity id, a
+        name ("Anna") or a role ("wife"), or a list of them. Unknown ones match nothing."""
+        names = [wanted] if isinstance(wanted, str) else list(wanted) if isinstance(wanted, list | tuple) else None
+        if names is None or not all(isinstance(n, str) and n for n in names):
+            raise InvalidInputError("filter.entity", "an entity id, name or role, or a list of them")
+        known = await self._runner.aio.entities(user_id, limit=1000)
+        ids = {
+            e.id for e in known for n in names
+            if e.id == n or e.name.casefold() == n.strip().casefold() or n.strip().lower() in e.roles
+        }  # fmt: skip
+        found: set[str] = set()
+        for entity_id in sorted(ids):
+            found |= {m.id for m in (await self._runner.aio.entity(entity_id)).memories}
+        return found
+
     async def _search(self, op: SearchOp) -> list[SearchItem]:
         prefix = op.namespace_prefix
         user_id = self._user_of(prefix)
         categories = categories_for(prefix[2:])
         wanted = op.offset + op.limit
         matches: list[SearchItem] = []
+        plain = {k: v for k, v in (op.filter or {}).items() if k != "entity"}
+        about = await self._about(user_id, op.filter["entity"]) if op.filter and "entity" in op.filter else None
+        op = op._replace(filter=plain or None)
         if op.query:
-            narrowed = len(prefix) > 2 or bool(op.filter)
+            narrowed = len(prefix) > 2 or bool(op.filter) or about is not None
             context = await self._runner.aio.get(
                 op.query,
                 user_id,
@@ -222,13 +243,16 @@ class AccordStore(BaseStore):
                 format="json",  # rank order (bullets group by category)
                 context_max_tokens=_UNBOUNDED_TOKENS,
             )
-            items = [item for m in context.memories for item in await self._items_of(m)]
+            ranked = [m for m in context.memories if about is None or m.id in about]
+            items = [item for m in ranked for item in await self._items_of(m)]
             unique = {(i.namespace, i.key): i for i in reversed(items)}  # an item found twice: its best rank
             items = [i for i in items if unique[(i.namespace, i.key)] is i]
             matches = [i for i in items if within(i, prefix, op.filter)]
         else:
             async with aclosing(self._memories(user_id, categories)) as memories:
                 async for memory in memories:
+                    if about is not None and memory.id not in about:
+                        continue
                     item = memory_item(memory, self.root)
                     if within(item, prefix, op.filter):
                         matches.append(item)

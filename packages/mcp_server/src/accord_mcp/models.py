@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from accord import AddResult, Category, Conflict, ContextResult, Memory, MemoryVersion
+from collections.abc import Sequence
+
+from accord import AddResult, Category, Conflict, ContextResult, Entity, EntityDetail, Memory, MemoryVersion
 from accord.domain.models import ClarificationQuestion
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -231,3 +233,24 @@ def profile_json(user_id: str, memories: list[Memory]) -> dict[str, Any]:
             {"id": m.id, "content": m.content, "importance": round(m.importance_score, 4)}
         )
     return {"user_id": user_id, "memory_count": len(memories), "categories": by_category}
+
+
+def graph_json(user_id: str, entities: Sequence[Entity], details: Sequence[EntityDetail]) -> dict[str, Any]:
+    """The entity graph resource's body: entities, and the relations that hold now among them
+    (and from them to entities further out, named in ``neighbours``)."""
+    names = {e.id: e.name for e in entities} | {n.id: n.name for d in details for n in d.neighbours}
+    relations = {r.id: r for d in details for r in d.relations if r.current}
+    return {
+        "user_id": user_id,
+        "entities": [
+            {"id": e.id, "kind": e.kind, "name": e.name, "roles": e.roles, "mentions": e.mentions} for e in entities
+        ],
+        "relations": [
+            {
+                "subject": names.get(r.subject_id, r.subject_id), "predicate": r.predicate,
+                "object": r.value if r.value is not None else names.get(r.object_id or "", r.object_id),
+                "valid_from": r.valid_from.isoformat(), "subject_id": r.subject_id, "object_id": r.object_id,
+            }
+            for r in sorted(relations.values(), key=lambda r: (r.valid_from, r.id))
+        ],
+    }  # fmt: skip

@@ -17,12 +17,15 @@ from accord.domain.models import DURABLE_CATEGORIES
 
 from accord_mcp.auth import Caller
 from accord_mcp.errors import resource_errors
-from accord_mcp.models import MemoryOut, profile_json
+from accord_mcp.models import MemoryOut, graph_json, profile_json
 
-__all__ = ["MEMORY_TEMPLATE", "PROFILE_TEMPLATE", "register_resources"]
+__all__ = ["ENTITIES_TEMPLATE", "MEMORY_TEMPLATE", "PROFILE_TEMPLATE", "register_resources"]
 
 PROFILE_TEMPLATE = "accord://users/{user_id}/profile"
 MEMORY_TEMPLATE = "accord://memories/{memory_id}"
+ENTITIES_TEMPLATE = "accord://users/{user_id}/entities"
+# The graph resource: the most mentioned entities, each with its current relations.
+GRAPH_MAX_ENTITIES = 50
 # The profile is what the user *is*: durable memories, not the raw turns (episodic).
 PROFILE_CATEGORIES = list(DURABLE_CATEGORIES)
 PROFILE_MAX_MEMORIES = 1000
@@ -63,3 +66,22 @@ def register_resources(server: MCPServer[Any], caller: Caller) -> None:
             engine = await caller.engine()
             found = await engine.get_memory(memory_id)
         return MemoryOut.of(found).model_dump_json()
+
+    @server.resource(
+        ENTITIES_TEMPLATE,
+        name="user_entity_graph",
+        title="User entity graph",
+        description=(
+            "The people, places and things in a user's life and how they relate: entities (most "
+            "mentioned first) with kind, name and roles ('wife', 'manager'), and the relations "
+            "that hold now (works_at, lives_in, occupation, ...), each with the time it holds from. "
+            "Empty when the caller's grant may not read the user's relationship memories."
+        ),
+        mime_type="application/json",
+    )
+    async def user_entity_graph(user_id: str) -> str:
+        with resource_errors():
+            engine = await caller.engine()
+            entities = await engine.entities(user_id, limit=GRAPH_MAX_ENTITIES)
+            details = [await engine.entity(e.id) for e in entities]
+        return json.dumps(graph_json(user_id, entities, details), ensure_ascii=False)

@@ -37,7 +37,7 @@ CATEGORY_HEADINGS: dict[Category, str] = {
 }
 _ORDER = list(CATEGORY_HEADINGS)
 # The context's own headings: no item may carry one in its own shape (see safety.without_phrases).
-_RESERVED = (TITLE, *CATEGORY_HEADINGS.values(), "From past conversations:", "Domain profile:")
+_RESERVED = (TITLE, *CATEGORY_HEADINGS.values(), "From past conversations:", "Domain profile:", "Who is who in their life")
 # What json and xml render when nothing fits: still a document that parses.
 EMPTY: dict[str, str] = {"json": '{"user_memories": []}', "xml": "<user_memories/>", "bullets": ""}
 

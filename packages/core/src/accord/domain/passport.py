@@ -121,6 +121,8 @@ class UserExport(_Frozen):
     consents: list[Consent]
     conflicts: list[dict[str, object]]
     domain: list[dict[str, object]] = []  # domain states (review cards, issue histories, mood)
+    # The entity graph, by table: entities, entity_aliases, relations, entity_mentions.
+    graph: dict[str, list[dict[str, object]]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from accord.engine.datadir import DataDirLock
 from accord.settings import AccordSettings
 from accord.ports import Clock, Extractor, HotCache, ServingExtractor, VectorIndex
 from accord.adapters.sql import SqlStore
+from accord.adapters.sql.graph import SqlGraph
 
 
 def build_components(
@@ -80,8 +81,10 @@ def build_components(
         the_clock = clock or SystemClock()
         reranker = load_reranker(settings.reranker, the_clock)
         served = serving(extractor) if extractor is not None else _extractor(settings, RuleBasedExtractor())
+        store = SqlStore(settings.resolved_database_url())
         parts = Components(
-            store=SqlStore(settings.resolved_database_url()),
+            store=store,
+            graph=SqlGraph.sharing(store) if settings.graph_enabled else None,
             index=index,
             embedder=embedder,
             hot=hot,

@@ -8,7 +8,7 @@ from typing import Any
 
 from accord.domain.models import ServiceMode
 from accord.settings import AccordSettings
-from accord.ports import Clock, Embedder, HotCache, Reranker, ServingExtractor, Store, VectorIndex, WebhookSender
+from accord.ports import Clock, Embedder, Graph, HotCache, Reranker, ServingExtractor, Store, VectorIndex, WebhookSender
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Components:
     webhook_keys_seen: set[str] = field(default_factory=set)
     gate_log_last: dict[str, float] = field(default_factory=dict)
     reranker: Reranker | None = None  # the second stage of retrieval (None: first-stage ranking only)
+    graph: Graph | None = None  # the entity graph (None: ACCORD_GRAPH_ENABLED=false)
     notes: list[str] = field(default_factory=list)
     # What the gate decided for each add() in this process ("queued" or the blocked reason),
     # read by the metrics endpoints.

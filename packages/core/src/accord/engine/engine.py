@@ -20,6 +20,7 @@ from accord.domain.principal import Principal
 from accord.engine.components import Components
 from accord.engine.domains import DomainAPI, DomainOverlay
 from accord.engine.feedback import FeedbackAPI
+from accord.engine.graph_api import GraphAPI
 from accord.engine.datadir import DataDirLock
 from accord.engine.background import every
 from accord.errors import AccordError, NotFoundError, PermissionDeniedError, StorageError
@@ -71,7 +72,7 @@ DEFAULT_TENANT = "default"
 MAX_CONTEXT_TOKENS = 32_000
 
 
-class AsyncAccord(FeedbackAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI, InsightsAPI):
+class AsyncAccord(FeedbackAPI, GraphAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI, InsightsAPI):
     """The async memory engine.
 
     Use it as ``async with AsyncAccord() as memory:`` (embedded, in ``~/.accord``), or pass
@@ -393,6 +394,8 @@ class AsyncAccord(FeedbackAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI
         if deleted is None:
             raise NotFoundError(f"no memory {memory_id}")
         await self._indexer.drop(self._principal.tenant_id, [deleted.id])
+        if parts.graph is not None:
+            await parts.graph.forget_memories(self._principal.tenant_id, [deleted.id])
         await parts.hot.invalidate(self._principal.tenant_id, deleted.user_id, [deleted.id])
         return deleted
 
@@ -403,6 +406,8 @@ class AsyncAccord(FeedbackAPI, PassportAPI, OperationsAPI, DomainAPI, WebhookAPI
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "erase memory")
         report = await parts.store.forget_user(self._principal.tenant_id, user_id)
+        if parts.graph is not None:
+            await parts.graph.forget_user(self._principal.tenant_id, user_id)
         await self._indexer.drop(self._principal.tenant_id, user_id=user_id)
         await parts.hot.invalidate(self._principal.tenant_id, user_id)
         await webhooks.user_erased(parts, self._principal.tenant_id, user_id, report.model_dump(mode="json"))

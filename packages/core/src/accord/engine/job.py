@@ -29,6 +29,7 @@ from accord.engine.authz import Authorizer
 from accord.engine.components import Components
 from accord.engine.domains import DomainOverlay
 from accord.engine.indexing import Indexer
+from accord.engine.graph_write import feed_graph
 from accord.errors import AccordError, ProviderUnavailable
 from accord.ports import SHARED_USER_ID
 
@@ -122,6 +123,7 @@ class Worker:
         await self._index(job, result)
         if self.domains is not None:
             await self.domains.record(job, extracted, messages, access.can_write)
+        await feed_graph(self.parts, job)
         await store.complete_job(job.id, self.id, now())
 
     async def _quota(self, tenant_id: str) -> int | None:

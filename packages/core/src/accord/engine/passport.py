@@ -229,6 +229,7 @@ class PassportAPI:
             consents=await store.identity.list_consents(tenant, user_id),  # type: ignore[arg-type]
             conflicts=rows["conflicts"],
             domain=rows.get("domain", []),
+            graph=await self.parts.graph.export_user(tenant, user_id) if self.parts.graph is not None else {},  # type: ignore[arg-type]
         )
 
 

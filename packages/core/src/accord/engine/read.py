@@ -7,19 +7,21 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accord.domain import inflection, lexical
 from accord.domain.principal import Principal
 from accord.engine import alongside
 from accord.engine.components import Components
 from accord.engine.second_stage import rerank_stage
+from accord.engine.graph_read import GraphLead, follow_graph, render_people
 from accord.errors import StorageError
 from accord.domain.models import ALL_CATEGORIES, Category, ClarificationQuestion, ContextFormat, ContextResult, Memory, MemoryStatus
 from accord.domain.coherence import coherent, without_repeats
 from accord.domain.context import build_context
 from accord.domain.fusion_weights import adaptive_dense_weight, lexical_strength
 from accord.domain.rerank import query_groups
+from accord.domain.tokens import count_tokens
 from accord.ports import SHARED_USER_ID, IndexHits, IndexQuery
 from accord.domain.ranking import (
     RankWeights,
@@ -45,6 +47,7 @@ class Retrieval:
     search: str
     notes: list[str]
     reranker: str = "none"
+    people: str = ""  # the graph's "who is who" block, rendered within its budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,8 @@ class Reader:
         relevance = boost({i: r for i, r in relevance.items() if i in memories})
         if search != "sql_keyword" and hits.lexical:
             relevance = await self._expand(scope, query, terms, hits, relevance, memories, boost, dense_weight)
+        # The graph's memories join first, so the reranker ranks them with the rest.
+        lead = await self._graph(scope, query, memories, relevance)
         relevance, reranked, reranker_notes = await rerank_stage(self.parts.reranker, query, memories, relevance, hits)
         notes += reranker_notes
         candidates = [(memories[i], relevance[i]) for i in _best(relevance, len(relevance))]
@@ -168,7 +173,7 @@ class Reader:
             # The user's core facts (diet, employer, name...) matter whatever the query's words
             # are; they join as candidates with no relevance, so matches still come first, and a
             # query that matches nothing ("the user is back") still finds them.
-            candidates += [(m, 0.0) for m in await profile if m.id not in loaded and scope.readable(m)]
+            candidates += [(m, 0.0) for m in await profile if m.id not in memories and m.id not in loaded and scope.readable(m)]
         ranked = rank_candidates(candidates, now, self.weights)
         if not as_of:
             ranked = await self._coherent(principal.tenant_id, ranked)
@@ -180,7 +185,34 @@ class Reader:
             search=search,
             notes=notes,
             reranker=reranked,
+            people=await self._people(scope, lead),
         )
+
+    async def _graph(
+        self, scope: _Scope, query: str, memories: dict[str, Memory], relevance: dict[str, float]
+    ) -> GraphLead:
+        """Memories about the entities the query names (and their neighbours) join the
+        candidates, in place (see :mod:`accord.engine.graph_read`)."""
+        if scope.categories is not None and Category.RELATIONSHIP.value not in scope.categories:
+            return GraphLead()
+        lead = await follow_graph(self.parts, scope.principal.tenant_id, scope.user_id, query, scope.as_of)
+        missing = [i for i in lead.relevance if i not in memories]
+        loaded, _ = await self._hydrate(scope.principal, scope.user_id, missing)
+        memories.update({i: m for i, m in loaded.items() if scope.readable(m)})
+        for i, score in lead.relevance.items():
+            if i in memories:
+                # A search hit about the entity rises; a memory the search missed joins below
+                # the hits that match the query's words as well as name its entities.
+                found = relevance.get(i)
+                relevance[i] = found * (1 + score) if found else score / 2
+        return lead
+
+    async def _people(self, scope: _Scope, lead: GraphLead) -> str:
+        budget = self.parts.settings.graph_people_max_tokens
+        return await render_people(
+            self.parts, scope.principal.tenant_id, scope.user_id, lead, budget, scope.as_of,
+            list(scope.categories) if scope.categories is not None else None,
+        )  # fmt: skip
 
     async def _coherent(self, tenant_id: str, ranked: list[tuple[Memory, float]]) -> list[tuple[Memory, float]]:
         """Mark raw turns that state a superseded value, and keep one wording where a turn and its
@@ -363,9 +395,16 @@ class Reader:
         """``limit`` memories in rank order, each saying whether it was ``rendered``; the budget
         decides only what ``system_prompt_addition`` shows (see :func:`build_context`). Memories
         in ``hide`` are returned but not rendered (the domain block already says them)."""
+        people = retrieval.people if fmt == "bullets" and count_tokens(retrieval.people) < max_tokens // 2 else ""
+        budget = max_tokens - (count_tokens(people) + 1 if people else 0)
         rendered = build_context(
-            [m for m in retrieval.ranked if m.id not in hide], fmt, max_tokens, links=not self.parts.settings.context_strip_links
+            [m for m in retrieval.ranked if m.id not in hide], fmt, budget, links=not self.parts.settings.context_strip_links
         )
+        if people:
+            rendered = replace(
+                rendered, text=f"{rendered.text}\n\n{people}" if rendered.text else people,
+                token_count=count_tokens(f"{rendered.text}\n\n{people}" if rendered.text else people),
+            )  # fmt: skip
         shown = {m.id for m in rendered.memories}
         memories = [m.model_copy(update={"rendered": m.id in shown}) for m in retrieval.ranked]
         return ContextResult(

@@ -41,6 +41,7 @@ from accord.engine.check import CheckReport
 from accord.domain.validation import check_datetime, check_identifier, check_messages, check_metadata, check_metadata_filter
 from accord.engine.engine import AsyncAccord
 from accord.interface import share_docs
+from accord.domain.graph import Entity, EntityDetail, RelatedEntity
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, Tenant, UserExport
 from accord.remote.domains import RemoteDomainAPI
 from accord.server.wire import API_PREFIX, AUTH_SCHEME, TENANT_HEADER, error_from_body, principal_from_json
@@ -255,6 +256,19 @@ class AsyncRemoteAccord(RemoteDomainAPI, RemoteEventsAPI):
 
     async def history(self, memory_id: str) -> list[MemoryVersion]:
         return _parse(list[MemoryVersion], await self._call("GET", f"/memories/{_seg('memory_id', memory_id)}/history"))
+
+    async def entities(self, user_id: str, *, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[Entity]:
+        params = {k: v for k, v in {"kind": kind, "limit": limit, "offset": offset}.items() if v is not None}
+        return _parse(list[Entity], await self._call("GET", f"/users/{_seg('user_id', user_id)}/entities", params=params))
+
+    async def entity(self, entity_id: str, *, as_of: dt.datetime | None = None) -> EntityDetail:
+        params = {"as_of": _iso("as_of", as_of)} if as_of is not None else None
+        return _parse(EntityDetail, await self._call("GET", f"/entities/{_seg('entity_id', entity_id)}", params=params))
+
+    async def related(self, entity_id: str, *, depth: int = 1, as_of: dt.datetime | None = None) -> list[RelatedEntity]:
+        params = {"depth": depth, **({"as_of": _iso("as_of", as_of)} if as_of is not None else {})}
+        path = f"/entities/{_seg('entity_id', entity_id)}/related"
+        return _parse(list[RelatedEntity], await self._call("GET", path, params=params))
 
     async def update_memory(
         self, memory_id: str, *, content: str | None = None, importance: float | None = None, category: str | None = None

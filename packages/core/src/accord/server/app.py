@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from accord.engine.engine import AsyncAccord
-from accord.server import routes_admin, routes_domains, routes_events, routes_memories, routes_users
+from accord.server import routes_admin, routes_domains, routes_events, routes_graph, routes_memories, routes_users
 from accord.server.auth import Gatekeeper, load_admin_key_hash
 from accord.server.dashboard import install_dashboard
 from accord.server.deps import ServerState, state_of
@@ -68,7 +68,7 @@ def create_app(engine: AsyncAccord, settings: ServerSettings) -> FastAPI:
     install_error_handlers(app)
     for router in (
         _health, routes_memories.router, routes_users.router, routes_admin.router, routes_domains.router,
-        routes_events.router,
+        routes_events.router, routes_graph.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # /health, /ready and /metrics for orchestrators and Prometheus: no key, no tenant data.

@@ -401,3 +401,7 @@ gate_log = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_gate_log_tenant", "tenant_id", "created_at"),
 )
+
+
+# The entity graph's tables live in their own module; importing it registers them on ``metadata``.
+from accord.adapters.sql import graph_schema as _graph_schema  # noqa: E402,F401
