@@ -136,7 +136,7 @@ async def test_someones_role_in_a_group_chat_is_followed_one_hop(make_settings: 
     said about Max (with no word of the question) joins the candidates."""
     chat = [
         ("Melanie", "My son Max loves dinosaurs."), ("Caroline", "That is lovely, how old is he now?"),
-        ("Melanie", "He is six. Max went to the science museum yesterday."), ("Caroline", "Nice!"),
+        ("Melanie", "He is six. Max spent yesterday at the science museum."), ("Caroline", "Nice!"),
     ] + [pair for i in range(6) for pair in (("Melanie", f"I painted picture number {i} this week."), ("Caroline", f"I read book number {i}."))]
     found: dict[bool, list[str]] = {}
     for enabled in (True, False):
