@@ -11,27 +11,14 @@ from fastapi.responses import Response
 
 from accord.engine.engine import AsyncAccord
 from accord.server.dashboard.actions import run_form
-from accord.server.dashboard.web import Portal
+from accord.server.dashboard.web import Portal, sign_in_routes
 
 __all__ = ["CONSENT", "router"]
 
 CONSENT = Portal("user", "/consent", "accord_consent")
 router = APIRouter(prefix=CONSENT.prefix, include_in_schema=False)
 
-
-@router.get("/login")
-async def login_form(request: Request) -> Response:
-    return CONSENT.login_page(request)
-
-
-@router.post("/login")
-async def login(request: Request) -> Response:
-    return await CONSENT.login(request)
-
-
-@router.post("/logout")
-async def logout(request: Request) -> Response:
-    return await CONSENT.logout(request)
+sign_in_routes(router, CONSENT)
 
 
 @router.get("/")

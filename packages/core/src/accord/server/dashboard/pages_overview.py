@@ -12,25 +12,13 @@ from accord.errors import NotFoundError
 from accord.server.dashboard.actions import run_form
 from accord.server.dashboard.domain_hook import domain_profiles, offered_domains
 from accord.server.dashboard.pages_memories import DASHBOARD, router
+from accord.server.dashboard.web import sign_in_routes
 
 __all__ = ["router"]
 
 REFUSALS = ["rate_limit_exceeded", "backlog", "low_quality", "duplicate", "budget_exhausted"]
 
-
-@router.get("/login")
-async def login_form(request: Request) -> Response:
-    return DASHBOARD.login_page(request)
-
-
-@router.post("/login")
-async def login(request: Request) -> Response:
-    return await DASHBOARD.login(request)
-
-
-@router.post("/logout")
-async def logout(request: Request) -> Response:
-    return await DASHBOARD.logout(request)
+sign_in_routes(router, DASHBOARD)
 
 
 @router.get("/")

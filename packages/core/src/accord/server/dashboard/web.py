@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -26,7 +26,7 @@ from accord.server.auth import Unauthorized
 from accord.server.deps import state_of
 from accord.server.wire import AUTH_SCHEME
 
-__all__ = ["LoginRequired", "Portal", "Session", "Sessions", "templates"]
+__all__ = ["LoginRequired", "Portal", "Session", "Sessions", "sign_in_routes", "templates"]
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SESSION_SECONDS = 8 * 3600
@@ -193,3 +193,19 @@ def _harden(response: Response) -> None:
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
     )
+
+
+def sign_in_routes(router: APIRouter, portal: Portal) -> None:
+    """The sign-in form, sign-in and sign-out of one portal (the dashboard's, the consent page's)."""
+
+    @router.get("/login")
+    async def login_form(request: Request) -> Response:
+        return portal.login_page(request)
+
+    @router.post("/login")
+    async def login(request: Request) -> Response:
+        return await portal.login(request)
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        return await portal.logout(request)
