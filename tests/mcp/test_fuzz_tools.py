@@ -44,6 +44,7 @@ BASE: dict[str, dict[str, Any]] = {
     "memory_history": {"memory_id": EXISTING},
     "delete_memory": {"memory_id": EXISTING},
     "resolve": {"question_id": UNKNOWN_UUID, "answer": 1},
+    "feedback": {"memory_id": EXISTING, "kind": "helpful", "note": "it helped"},
 }
 
 

@@ -51,12 +51,19 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/v1/admin/agents"): {"name": "fuzz-agent", "role": "agent"},
     ("post", "/v1/admin/keys/{key_id}/rotate"): {"overlap_seconds": 60.0},
     ("post", "/v1/admin/grants"): {"agent_id": "AGENT", "access": "read_only", "categories": ["fact"]},
+    ("post", "/v1/memories/{memory_id}/feedback"): {"kind": "helpful", "note": "it helped"},
+    ("put", "/v1/domain"): {"domain_schema": "support"},
+    ("post", "/v1/domain/schemas"): {"schema": {"name": "fuzz", "fields": [
+        {"name": "team", "category": "fact", "routing": "user", "patterns": [r"\bmy team is (?P<value>\w+)"]},
+    ]}},
+    ("post", "/v1/admin/webhooks"): {"url": "https://hooks.example.com/accord", "events": ["user.erased"]},
 }
 # A valid value for each query parameter the routes take.
 QUERY_VALUES: dict[str, str] = {
     "user_id": USER, "categories": "fact", "include_archived": "true", "limit": "5", "offset": "0",
     "metadata": '{"src": "fuzz"}', "job_id": UNKNOWN_UUID, "status": "open", "kind": "review",
-    "agent_id": "AGENT", "repair": "false",
+    "agent_id": "AGENT", "repair": "false", "decision": "low_quality", "hours": "24", "as_of": "2026-01-01T00:00:00Z",
+    "depth": "2",
 }
 # Slow or state-wide routes the fuzz leaves to their own tests (they take no input to fuzz).
 SKIPPED = {("post", "/v1/admin/reindex"), ("post", "/v1/admin/maintain"), ("post", "/v1/admin/check")}
@@ -166,6 +173,10 @@ async def _seed(backend: Backend) -> None:
     listed = (await client.get("/v1/memories", params={"user_id": USER})).json()
     agent = (await client.post("/v1/admin/agents", json={"name": "fuzz-seed"})).json()
     grant = (await client.post("/v1/admin/grants", json={"agent_id": agent["agent"]["id"], "access": "read_only"})).json()
+    await client.post("/v1/memories/add", json={"messages": ["My wife Anna works at Acme"], "user_id": USER, "wait": True})
+    entities = (await client.get(f"/v1/users/{USER}/entities")).json()
+    hook = (await client.post("/v1/admin/webhooks", json={"url": "https://hooks.example.com/seed", "events": ["job.failed"]})).json()
+    backend.ids.update(entity_id=entities[0]["id"], webhook_id=hook["webhook"]["id"])
     backend.ids.update(
         memory_id=listed[0]["id"], job_id=added["job_id"], agent_id=agent["agent"]["id"],
         key_id=agent["key"]["info"]["key_id"], grant_id=grant["id"], conflict_id=UNKNOWN_UUID, user_id=USER,
