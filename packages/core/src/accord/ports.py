@@ -22,6 +22,7 @@ from accord.domain.graph_resolve import GraphPlan
 from accord.domain.models import Conflict, ExtractedMemory, ForgetReport, Job, Memory, MemoryStatus
 from accord.domain.models import MemoryVersion, Message, ProviderHealth, UserStats
 from accord.domain.passport import Agent, ApiKeyInfo, Consent, Grant, IssuedKey, IssuedToken, StoredKey, Tenant
+from accord.domain.webhooks import OutboxEvent
 from accord.domain.records import (
     SHARED_USER_ID,
     ApplyResult,
@@ -231,8 +232,12 @@ class MemoryStore(Protocol):
 
     async def delete_memory(self, tenant_id: str, memory_id: str) -> Memory | None: ...
 
-    async def forget_user(self, tenant_id: str, user_id: str) -> ForgetReport:
-        """Delete every row about a user: memories, versions, raw messages, jobs, the user."""
+    async def forget_user(
+        self, tenant_id: str, user_id: str, *, now: dt.datetime | None = None,
+        events_for: Callable[[ForgetReport], Sequence[OutboxEvent]] | None = None,
+    ) -> ForgetReport:
+        """Delete every row about a user: memories, versions, raw messages, jobs, the user, their
+        quality log; ``events_for(report)`` is queued in the same transaction (the outbox)."""
         ...
 
     async def user_stats(self, tenant_id: str, user_id: str) -> UserStats: ...
@@ -299,9 +304,9 @@ class JobQueue(Protocol):
     async def enqueue(
         self, *, tenant_id: str, user_id: str, agent_id: str | None, session_id: str | None, job_id: str,
         content_hash: str, idempotency_key: str | None, new_messages: Sequence[NewMessage],
-        episodic: Sequence[NewMemory], now: dt.datetime,
+        episodic: Sequence[NewMemory], now: dt.datetime, events: Sequence[OutboxEvent] = (),
     ) -> str | None:
-        """Store the raw turns, their episodic memories and the job in one transaction."""
+        """Store the raw turns, their episodic memories, the job and ``events`` in one transaction."""
         ...
 
     async def find_job_by_idempotency_key(self, tenant_id: str, user_id: str, key: str) -> str | None: ...
@@ -326,9 +331,11 @@ class JobQueue(Protocol):
     async def apply_job(
         self, job_id: str, worker_id: str, tenant_id: str, candidates: Sequence[NewMemory], now: dt.datetime,
         *, stated_by: str | None, said_at: dt.datetime, shared_policy: str = "weigh", quota: int | None = None,
+        events_for: Callable[[ApplyResult], Sequence[OutboxEvent]] | None = None,
     ) -> ApplyResult | None:
         """Resolve and apply the job's candidates in one transaction; mark the job applied (a
-        candidate taking the tenant's active durable memories past ``quota`` is dropped)."""
+        candidate taking the tenant's active durable memories past ``quota`` is dropped);
+        ``events_for(result)`` is queued in the same transaction."""
         ...
 
     async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool: ...
@@ -339,8 +346,10 @@ class JobQueue(Protocol):
 
     async def fail_job(
         self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool,
+        events: Sequence[OutboxEvent] = (),
     ) -> None:
-        """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
+        """Record a failure; with ``retry`` the job goes back to the queue for another attempt;
+        ``events`` are queued in the same transaction."""
         ...
 
     async def job_backlog(self, tenant_id: str, since: dt.datetime) -> tuple[int, int]: ...  # open, done since
@@ -457,6 +466,9 @@ class EventStore(Protocol):
     ) -> None: ...
     async def list_deliveries(self, tenant_id: str, *, status: str | None = None, limit: int = 100) -> list[Any]: ...
     async def tenants_wanting(self, event_type: str) -> list[str]: ...
+    async def emit_to_all(self, event_type: str, event_key: str, data: dict[str, Any], now: dt.datetime) -> int:
+        """Queue one event for every tenant with a webhook wanting it, in one transaction."""
+        ...
     async def log_gate(
         self, tenant_id: str, agent_id: str | None, user_id: str, decision: str, messages: int, chars: int, now: dt.datetime
     ) -> None: ...

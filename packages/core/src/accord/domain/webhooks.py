@@ -8,6 +8,12 @@ A delivery is a POST of a JSON body with three headers:
 
 Signing the timestamp with the body lets a receiver refuse a replay of an old delivery
 (:func:`verify` takes a tolerance), the scheme Stripe and Svix made familiar.
+
+The outbox: every event is an :class:`OutboxEvent` built here from the change that causes it,
+and the store writes it in the same transaction as that change, so a crash either keeps both
+or neither. Its ``event_key`` is derived from the change (a job id, a quota value and mark, a
+process start and transition number), and the outbox's unique ``(webhook_id, event_key)``
+makes a replay of the same change queue nothing new.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -22,10 +30,16 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "EVENT_TYPES",
     "GateRecord",
+    "OutboxEvent",
     "QUOTA_MARKS",
     "Webhook",
     "WebhookDelivery",
     "backoff_seconds",
+    "erased_event",
+    "job_failed_event",
+    "mode_change",
+    "quota_events",
+    "review_event",
     "quota_marks_reached",
     "sign",
     "signature_header",
@@ -116,3 +130,56 @@ def quota_marks_reached(used: int, quota: int | None) -> list[int]:
     if quota is None or quota <= 0:
         return []
     return [mark for mark in QUOTA_MARKS if used * 100 >= mark * quota]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    """An event to queue with the change that causes it (one outbox row per subscribed webhook)."""
+
+    tenant_id: str
+    event_type: str
+    event_key: str  # unique per webhook: the same key twice is queued once
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def quota_events(tenant_id: str, used: int, quota: int | None) -> list[OutboxEvent]:
+    """``quota.threshold`` for each mark ``used`` reached, keyed by quota value and mark: once
+    per mark, and a new quota value re-arms them."""
+    return [
+        OutboxEvent(tenant_id, "quota.threshold", f"quota:{quota}:{mark}", {"percent": mark, "used": used, "quota": quota})
+        for mark in quota_marks_reached(used, quota)
+    ]
+
+
+def review_event(tenant_id: str, job_id: str, user_id: str, decisions: Sequence[tuple[str, str]]) -> list[OutboxEvent]:
+    """``conflict.review_needed`` when a job queued claims for the tenant's review (keyed by job)."""
+    reasons = [reason for action, reason in decisions if action == "tenant_review"]
+    if not reasons:
+        return []
+    data = {"job_id": job_id, "user_id": user_id, "items": len(reasons), "reasons": reasons}
+    return [OutboxEvent(tenant_id, "conflict.review_needed", f"review:{job_id}", data)]
+
+
+def job_failed_event(
+    tenant_id: str, job_id: str, user_id: str, agent_id: str | None, attempts: int, error: str
+) -> OutboxEvent:
+    """``job.failed`` after the last attempt (keyed by job: a job fails for good once)."""
+    data = {"job_id": job_id, "user_id": user_id, "agent_id": agent_id, "attempts": attempts, "error": error[:500]}
+    return OutboxEvent(tenant_id, "job.failed", f"job:{job_id}", data)
+
+
+def erased_event(tenant_id: str, user_id: str, erasure_id: str, report: Mapping[str, Any]) -> OutboxEvent:
+    """``user.erased``, keyed by the erasure (a user may be erased, come back and be erased again)."""
+    return OutboxEvent(tenant_id, "user.erased", f"erased:{user_id}:{erasure_id}", {"user_id": user_id, "report": dict(report)})
+
+
+def mode_change(process: str, sequence: int, state: str, mode: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``mode.changed``'s key and data (queued to every tenant that wants it), keyed by the
+    process start and the number of its transition.
+
+    The mode is the state of one process (its breakers, its index), not of the store: the
+    n-th transition a process start observed is one event, however often queueing it is retried.
+    A new process start is a new observer: its first transition is a new event.
+    """
+    data = {"state": state, "mode": dict(mode), "process": process, "sequence": sequence}
+    return f"mode:{process}:{sequence}", data

@@ -241,7 +241,7 @@ class AsyncAccord(FeedbackAPI, GraphAPI, PassportAPI, OperationsAPI, DomainAPI, 
         if not access.write:
             raise PermissionDeniedError(f"{who(self._principal)} may not write the memory of user {user_id!r}")
         fp = gate.fingerprint(msgs, session_id)
-        blocked = await self._writer.check_gate(self._principal, user_id, msgs, fp, idempotency_key)
+        blocked, quota_marks = await self._writer.check_gate(self._principal, user_id, msgs, fp, idempotency_key)
         if blocked is not None:
             return blocked
         result = await self._writer.enqueue(
@@ -253,6 +253,7 @@ class AsyncAccord(FeedbackAPI, GraphAPI, PassportAPI, OperationsAPI, DomainAPI, 
             idempotency_key=idempotency_key,
             fp=fp,
             episodic=access.can_write("episodic"),
+            events=quota_marks,
         )
         self._worker.wake()
         if wait and result.job_id is not None and result.status == "queued":
@@ -405,12 +406,15 @@ class AsyncAccord(FeedbackAPI, GraphAPI, PassportAPI, OperationsAPI, DomainAPI, 
         parts = self.parts
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "erase memory")
-        report = await parts.store.forget_user(self._principal.tenant_id, user_id)
+        tenant_id = self._principal.tenant_id
+        # user.erased is queued in the erasure's own transaction (the outbox).
+        report = await parts.store.forget_user(
+            tenant_id, user_id, now=parts.clock.now(), events_for=webhooks.erased_events(tenant_id, user_id)
+        )
         if parts.graph is not None:
             await parts.graph.forget_user(self._principal.tenant_id, user_id)
         await self._indexer.drop(self._principal.tenant_id, user_id=user_id)
         await parts.hot.invalidate(self._principal.tenant_id, user_id)
-        await webhooks.user_erased(parts, self._principal.tenant_id, user_id, report.model_dump(mode="json"))
         return report
 
 # The engine's docstrings document the interface and the blocking twins too (one text).

@@ -76,9 +76,9 @@ class Worker:
         except AccordError as e:
             log.warning("job %s failed (attempt %d): %s", job.id, job.attempts, e)
             retry = job.attempts < s.job_max_attempts
-            await self.parts.store.fail_job(job.id, self.id, str(e), self.parts.clock.now(), retry=retry)
-            if not retry:
-                await webhooks.job_failed(self.parts, job, str(e))
+            # The last failure queues job.failed in the same transaction (the outbox).
+            events = [] if retry else webhooks.job_failed_events(job, str(e))
+            await self.parts.store.fail_job(job.id, self.id, str(e), self.parts.clock.now(), retry=retry, events=events)
         finally:
             event = self._finished.pop(job.id, None)
             if event is not None:
@@ -116,10 +116,10 @@ class Worker:
             said_at=job.created_at,
             shared_policy=self.parts.settings.shared_fact_policy,
             quota=await self._quota(job.tenant_id),
+            events_for=webhooks.review_events(job),  # conflict.review_needed, in the apply's transaction
         )
         if result is None:
             return
-        await webhooks.after_apply(self.parts, job, result.decisions)
         await self._index(job, result)
         if self.domains is not None:
             await self.domains.record(job, extracted, messages, access.can_write)

@@ -1,8 +1,11 @@
 """Webhooks: emitting events into the durable outbox, and the loop that delivers them.
 
-The emitting points in the engine are one call each to :func:`emit` (or a helper over it).
-An event that cannot be queued (the store failed) is logged, never raised: the write, erasure
-or job that caused it has already happened and must not be reported as failed.
+The outbox: each event is queued by the store in the transaction of the change that causes
+it (the helpers here build them: :func:`quota_events` for ``enqueue``, :func:`review_events`
+for ``apply_job``, :func:`job_failed_events` for ``fail_job``, :func:`erased_events` for
+``forget_user``; the store's ``claim_job`` queues ``job.failed`` for the jobs it gives up on).
+A crash keeps both or neither, and a replay of the change queues nothing twice (the keys are
+derived from it). ``mode.changed`` is process state: see ``WebhookDelivery._check_mode``.
 
 Delivery (:class:`WebhookDelivery`): claim due rows with a lease, POST each signed body, then
 record delivered, retry at ``now + backoff`` or, after ``MAX_ATTEMPTS``, failed. Rows live in
@@ -27,6 +30,10 @@ from accord.domain.validation import check_memory_id
 from accord.errors import InvalidInputError, PermissionDeniedError, StorageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from accord.domain.models import ForgetReport, Job
+    from accord.domain.records import ApplyResult
     from accord.domain.principal import Principal
     from accord.engine.authz import Authorizer
     from accord.engine.components import Components
@@ -36,25 +43,36 @@ log = logging.getLogger("accord.webhooks")
 LEASE_SECONDS = 60.0
 
 
-async def emit(parts: Components, tenant_id: str, event_type: str, event_key: str, data: dict[str, Any]) -> None:
-    """Queue an event for the tenant's webhooks; ``event_key`` makes a repeat a no-op."""
+async def emit(parts: Components, tenant_id: str, event_type: str, event_key: str, data: dict[str, Any]) -> bool:
+    """Queue an event that no state change carries (a refused add's quota mark); whether it was
+    queued. ``event_key`` makes a repeat a no-op; a failure is logged, never raised."""
     try:
         await parts.store.events.emit(tenant_id, event_type, event_key, data, parts.clock.now())
     except StorageError as e:
         log.warning("could not queue webhook event %s for tenant %s: %s", event_type, tenant_id, e)
+        return False
+    return True
 
 
-async def note_quota(parts: Components, tenant_id: str, used: int, quota: int | None) -> None:
-    """``quota.threshold`` once per mark (80, 100) and quota value: raising the quota re-arms it."""
-    for mark in wh.quota_marks_reached(used, quota):
-        key = f"quota:{quota}:{mark}"
-        if f"{tenant_id}/{key}" in parts.webhook_keys_seen:
-            continue  # queued already (the outbox's unique key would refuse it anyway)
-        data = {"percent": mark, "used": used, "quota": quota}
-        await emit(parts, tenant_id, "quota.threshold", key, data)
-        if len(parts.webhook_keys_seen) > 100_000:
-            parts.webhook_keys_seen.clear()
-        parts.webhook_keys_seen.add(f"{tenant_id}/{key}")
+def quota_events(parts: Components, tenant_id: str, used: int, quota: int | None) -> list[wh.OutboxEvent]:
+    """The ``quota.threshold`` marks ``used`` reaches that this process has not queued yet; the
+    caller queues them with its write and then calls :func:`quota_queued`."""
+    return [e for e in wh.quota_events(tenant_id, used, quota) if f"{tenant_id}/{e.event_key}" not in parts.webhook_keys_seen]
+
+
+def quota_queued(parts: Components, events: list[wh.OutboxEvent]) -> None:
+    """Remember queued marks: a flood of adds past a mark must not become a flood of no-op inserts
+    (the outbox's unique key would refuse them anyway)."""
+    if len(parts.webhook_keys_seen) > 100_000:
+        parts.webhook_keys_seen.clear()
+    parts.webhook_keys_seen.update(f"{e.tenant_id}/{e.event_key}" for e in events)
+
+
+async def note_quota_refused(parts: Components, events: list[wh.OutboxEvent]) -> None:
+    """A refused add changes no state to queue its marks with: they are queued on their own
+    (keyed by quota and mark, so the next refused add retries one that failed, as a no-op if not)."""
+    queued = [e for e in events if await emit(parts, e.tenant_id, e.event_type, e.event_key, dict(e.data))]
+    quota_queued(parts, queued)
 
 
 async def note_gate_refusal(parts: Components, principal: Principal, user_id: str, decision: str, chars: int, n: int) -> None:
@@ -76,26 +94,32 @@ async def note_gate_refusal(parts: Components, principal: Principal, user_id: st
         log.warning("could not log a gate decision: %s", e)
 
 
-async def after_apply(parts: Components, job: Any, decisions: list[tuple[str, str]]) -> None:
-    """``conflict.review_needed`` when the job queued claims for the tenant's review."""
-    reasons = [reason for action, reason in decisions if action == "tenant_review"]
-    if reasons:
-        data = {"job_id": job.id, "user_id": job.user_id, "items": len(reasons), "reasons": reasons}
-        await emit(parts, job.tenant_id, "conflict.review_needed", f"review:{job.id}", data)
+def review_events(job: Job) -> Callable[[ApplyResult], list[wh.OutboxEvent]]:
+    """``events_for`` of ``apply_job``: ``conflict.review_needed`` when the job queued claims for
+    the tenant's review, written in the apply's transaction."""
+    return lambda result: wh.review_event(job.tenant_id, job.id, job.user_id, result.decisions)
 
 
-async def job_failed(parts: Components, job: Any, error: str) -> None:
-    data = {"job_id": job.id, "user_id": job.user_id, "agent_id": job.agent_id, "attempts": job.attempts, "error": error[:500]}
-    await emit(parts, job.tenant_id, "job.failed", f"job:{job.id}", data)
+def job_failed_events(job: Job, error: str) -> list[wh.OutboxEvent]:
+    """``events`` of the last ``fail_job``: ``job.failed``, written in the same transaction."""
+    return [wh.job_failed_event(job.tenant_id, job.id, job.user_id, job.agent_id, job.attempts, error)]
 
 
-async def user_erased(parts: Components, tenant_id: str, user_id: str, report: dict[str, Any]) -> None:
-    """The user's quality-log rows are erased too, then ``user.erased`` is queued."""
-    try:
-        await parts.store.events.forget_user(tenant_id, user_id)
-    except StorageError as e:
-        log.warning("could not erase the gate log of a user: %s", e)
-    await emit(parts, tenant_id, "user.erased", f"erased:{user_id}:{uuid.uuid4().hex}", {"user_id": user_id, "report": report})
+def erased_events(tenant_id: str, user_id: str) -> Callable[[ForgetReport], list[wh.OutboxEvent]]:
+    """``events_for`` of the store's ``forget_user``: ``user.erased``, in the erasure's transaction.
+
+    Only an erasure that removed something is an event: a retried call (the first one's reply
+    was lost) finds nothing and queues nothing, so one erasure is one event.
+    """
+    erasure_id = uuid.uuid4().hex
+
+    def events_for(report: ForgetReport) -> list[wh.OutboxEvent]:
+        counts = report.model_dump(mode="json")
+        if not any(v for k, v in counts.items() if k != "user_id"):
+            return []
+        return [wh.erased_event(tenant_id, user_id, erasure_id, counts)]
+
+    return events_for
 
 
 class WebhookDelivery:
@@ -105,6 +129,8 @@ class WebhookDelivery:
         self.parts = parts
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._degraded: bool | None = None
+        self._transitions = 0
+        self._unqueued: list[tuple[int, str, dict[str, Any]]] = []
 
     async def run_round(self) -> int:
         """Note a mode change, then send every due delivery once; how many were sent."""
@@ -147,15 +173,28 @@ class WebhookDelivery:
         return 1 if error is None else 0
 
     async def _check_mode(self) -> None:
+        """Queue ``mode.changed`` on each transition this process observes.
+
+        A transition gets the next number of this process start (``owner`` is unique per start)
+        and is kept until it is queued, so a store hiccup delays it but does not lose it, and a
+        retry queues nothing twice (the key is ``mode:<owner>:<n>``). A process that dies loses
+        what it had not queued; a new start announces only what it then observes.
+        """
         mode = self.parts.mode()
         previous, self._degraded = self._degraded, mode.degraded
-        if previous is None or previous == mode.degraded:
-            return
-        state = "degraded" if mode.degraded else "recovered"
-        data = {"state": state, "mode": mode.model_dump(mode="json"), "process": self.owner}
-        key = f"mode:{self.owner}:{uuid.uuid4().hex}"
-        for tenant_id in await self.parts.store.events.tenants_wanting("mode.changed"):
-            await emit(self.parts, tenant_id, "mode.changed", key, data)
+        if previous is not None and previous != mode.degraded:
+            self._transitions += 1
+            state = "degraded" if mode.degraded else "recovered"
+            self._unqueued.append((self._transitions, state, mode.model_dump(mode="json")))
+        while self._unqueued:
+            sequence, state, described = self._unqueued[0]
+            key, data = wh.mode_change(self.owner, sequence, state, described)
+            try:
+                await self.parts.store.events.emit_to_all("mode.changed", key, data, self.parts.clock.now())
+            except StorageError as e:
+                log.warning("could not queue mode.changed (kept for the next round): %s", e)
+                return
+            self._unqueued.pop(0)
 
 
 def _check_url(url: str, principal: Principal) -> str:

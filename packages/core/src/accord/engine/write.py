@@ -19,6 +19,7 @@ from accord.engine.indexing import Indexer
 from accord.domain.models import AddResult, Category, Message, SourceKind
 from accord.ports import IndexPoint
 from accord.domain.records import NewMemory, NewMessage, content_hash
+from accord.domain.webhooks import OutboxEvent
 
 
 EPISODIC_IMPORTANCE = {"user": 0.35, "assistant": 0.25, "tool": 0.15}
@@ -83,13 +84,18 @@ class Writer:
 
     async def check_gate(
         self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
-    ) -> AddResult | None:
-        """L1 rate, L0 backlog, L2 quality, L3 dedup, L4 budget, in that order; a blocked result or None."""
-        blocked = await self._gate(principal, user_id, messages, fp, idempotency_key)
-        return None if blocked is None else await self._refused(principal, user_id, messages, blocked)
+    ) -> tuple[AddResult | None, list[OutboxEvent]]:
+        """L1 rate, L0 backlog, L2 quality, L3 dedup, L4 budget, in that order: a blocked result
+        or None, and the quota marks an accepted add reaches (for :meth:`enqueue` to queue)."""
+        marks: list[OutboxEvent] = []
+        blocked = await self._gate(principal, user_id, messages, fp, idempotency_key, marks)
+        if blocked is None:
+            return None, marks
+        return await self._refused(principal, user_id, messages, blocked), []
 
     async def _gate(
-        self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None
+        self, principal: Principal, user_id: str, messages: Sequence[Message], fp: str, idempotency_key: str | None,
+        marks: list[OutboxEvent],
     ) -> AddResult | None:
         s = self.parts.settings
         bucket = f"rate:{principal.tenant_id}:{principal.agent_id or '-'}"
@@ -116,8 +122,9 @@ class Writer:
         quota = quota if quota is not None else s.tenant_memory_quota
         if quota is not None:
             used = await store.quota_used(principal.tenant_id)
-            await webhooks.note_quota(self.parts, principal.tenant_id, used + len(messages), quota)
+            marks += webhooks.quota_events(self.parts, principal.tenant_id, used + len(messages), quota)
             if gate.budget_exceeded(used, len(messages), quota):
+                await webhooks.note_quota_refused(self.parts, marks)
                 return AddResult(job_id=None, status="blocked", blocked_reason="budget_exhausted")
         return None
 
@@ -146,6 +153,7 @@ class Writer:
         idempotency_key: str | None,
         fp: str,
         episodic: bool = True,
+        events: Sequence[OutboxEvent] = (),
     ) -> AddResult:
         """Store the raw turns (searchable at once as episodic memories) and the job, in one transaction.
 
@@ -211,7 +219,9 @@ class Writer:
             new_messages=new_messages,
             episodic=rows,
             now=now,
+            events=events,  # the quota marks this add reaches, in its transaction
         )
+        webhooks.quota_queued(self.parts, list(events))
         if existing is not None:  # lost a race on the same idempotency key
             return self._decided(AddResult(job_id=existing, status="blocked", blocked_reason="duplicate"))
         await self.indexer.index_new(principal.tenant_id, [_point(principal.tenant_id, m, now) for m in rows])

@@ -1,6 +1,7 @@
 """Webhook subscriptions, their outbox, and the gate's quality log, in SQL.
 
-Emitting an event inserts one outbox row per subscribed webhook; the unique
+Emitting an event inserts one outbox row per subscribed webhook (:func:`queue_events`, which
+the store's own methods call inside the transaction of the change that causes it); the unique
 ``(webhook_id, event_key)`` makes a second emit of the same event a no-op, so an event is
 queued once however many processes or retries see it. A delivery is claimed with a lease
 (``UPDATE ... WHERE lease_until < now``: one claimer wins), so two delivery loops never send
@@ -13,17 +14,73 @@ import datetime as dt
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.schema import gate_log, jobs, webhook_deliveries, webhooks
-from accord.domain.webhooks import GateRecord, Webhook, WebhookDelivery
+from accord.domain.webhooks import GateRecord, OutboxEvent, Webhook, WebhookDelivery
 from accord.errors import NotFoundError
 
-__all__ = ["DueDelivery", "SqlEventStore"]
+__all__ = ["DueDelivery", "SqlEventStore", "forget_user_rows", "queue_events"]
+
+
+def queue_events(conn: Connection, events: Sequence[OutboxEvent], now: dt.datetime) -> int:
+    """Insert one outbox row per event and subscribed webhook, inside the caller's transaction.
+
+    Called by the store methods whose change causes the events (enqueue, apply, fail, erase),
+    so the rows commit or roll back with the change. A row whose ``(webhook_id, event_key)``
+    exists already (a replay of the same change) is skipped in a savepoint, leaving the rest.
+    """
+    if not events:
+        return 0
+    tenants = sorted({e.tenant_id for e in events})
+    hooks = conn.execute(
+        select(webhooks.c.id, webhooks.c.tenant_id, webhooks.c.events).where(
+            webhooks.c.tenant_id.in_(tenants), webhooks.c.disabled_at.is_(None)
+        )
+    ).all()
+    added = 0
+    for event in events:
+        for hook_id, tenant_id, wanted in hooks:
+            if tenant_id != event.tenant_id or event.event_type not in wanted:
+                continue
+            event_id = str(uuid.uuid4())
+            payload = {
+                "id": event_id, "type": event.event_type, "tenant_id": tenant_id, "created_at": now.isoformat(),
+                "data": dict(event.data),
+            }
+            values = dict(
+                id=event_id, tenant_id=tenant_id, webhook_id=hook_id, event_type=event.event_type,
+                event_key=event.event_key, payload=payload, status="pending", attempts=0, next_attempt_at=now,
+                created_at=now,
+            )
+            savepoint = conn.begin_nested()
+            try:
+                conn.execute(insert(webhook_deliveries).values(**values))
+            except IntegrityError:
+                savepoint.rollback()
+                continue
+            savepoint.commit()
+            added += 1
+    return added
+
+
+def forget_user_rows(conn: Connection, tenant_id: str, user_id: str) -> int:
+    """Erasure, in the caller's transaction: the user's quality-log rows, and the sent (or
+    failed) events that name the user; events still to be sent stay, for the tenant's endpoint."""
+    logged = conn.execute(delete(gate_log).where(gate_log.c.tenant_id == tenant_id, gate_log.c.user_id == user_id)).rowcount
+    sent = conn.execute(
+        delete(webhook_deliveries).where(
+            webhook_deliveries.c.tenant_id == tenant_id,
+            webhook_deliveries.c.status != "pending",
+            webhook_deliveries.c.payload["data"]["user_id"].as_string() == user_id,
+        )
+    ).rowcount
+    return logged + sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,33 +152,16 @@ class SqlEventStore:
 
     async def emit(self, tenant_id: str, event_type: str, event_key: str, data: dict[str, Any], now: dt.datetime) -> int:
         """Queue the event for every active webhook of the tenant that wants it; how many were new."""
+        event = OutboxEvent(tenant_id, event_type, event_key, data)
+        return await self._sql.write(lambda conn: queue_events(conn, [event], now), "queueing a webhook event")
+
+    async def emit_to_all(self, event_type: str, event_key: str, data: dict[str, Any], now: dt.datetime) -> int:
+        """Queue one event for every tenant with a webhook wanting it, in one transaction."""
 
         def run(conn: Connection) -> int:
-            hooks = conn.execute(
-                select(webhooks.c.id, webhooks.c.events).where(
-                    webhooks.c.tenant_id == tenant_id, webhooks.c.disabled_at.is_(None)
-                )
-            ).all()
-            added = 0
-            for hook_id, wanted in hooks:
-                if event_type not in wanted:
-                    continue
-                event_id = str(uuid.uuid4())
-                payload = {"id": event_id, "type": event_type, "tenant_id": tenant_id, "created_at": now.isoformat(), "data": data}
-                values = dict(
-                    id=event_id, tenant_id=tenant_id, webhook_id=hook_id, event_type=event_type, event_key=event_key,
-                    payload=payload, status="pending", attempts=0, next_attempt_at=now, created_at=now,
-                )
-                # A savepoint per row: a duplicate (same event key) leaves the others standing.
-                savepoint = conn.begin_nested()
-                try:
-                    conn.execute(insert(webhook_deliveries).values(**values))
-                except IntegrityError:
-                    savepoint.rollback()
-                    continue
-                savepoint.commit()
-                added += 1
-            return added
+            rows = conn.execute(select(webhooks.c.tenant_id, webhooks.c.events).where(webhooks.c.disabled_at.is_(None))).all()
+            tenants = sorted({tenant for tenant, wanted in rows if event_type in wanted})
+            return queue_events(conn, [OutboxEvent(t, event_type, event_key, data) for t in tenants], now)
 
         return await self._sql.write(run, "queueing a webhook event")
 
@@ -257,24 +297,9 @@ class SqlEventStore:
         return await self._sql.read(run)
 
     async def forget_user(self, tenant_id: str, user_id: str) -> int:
-        """Erasure: the user's rows of the quality log go, and so do the sent (or failed) events
-        that name the user; events still to be sent stay, for the tenant's own endpoint."""
-        from sqlalchemy import delete
-
-        def run(conn: Connection) -> int:
-            logged = conn.execute(
-                delete(gate_log).where(gate_log.c.tenant_id == tenant_id, gate_log.c.user_id == user_id)
-            ).rowcount
-            sent = conn.execute(
-                delete(webhook_deliveries).where(
-                    webhook_deliveries.c.tenant_id == tenant_id,
-                    webhook_deliveries.c.status != "pending",
-                    webhook_deliveries.c.payload["data"]["user_id"].as_string() == user_id,
-                )
-            ).rowcount
-            return logged + sent
-
-        return await self._sql.write(run, "erasing a user's gate log and sent events")
+        """Erasure of the user's quality log and sent events alone (the store's ``forget_user``
+        does this in its own transaction)."""
+        return await self._sql.write(lambda conn: forget_user_rows(conn, tenant_id, user_id), "erasing a user's gate log")
 
     async def category_counts(self, tenant_id: str) -> dict[str, int]:
         """Active memories per category."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
@@ -32,7 +32,8 @@ from accord.ports import SHARED_USER_ID
 from accord.adapters.sql.engine_factory import SqlRunner
 from accord.adapters.sql.identity import IdentityStore
 from accord.adapters.sql.domains import DomainSqlStore
-from accord.adapters.sql.events import SqlEventStore
+from accord.adapters.sql.events import SqlEventStore, forget_user_rows, queue_events
+from accord.domain.webhooks import OutboxEvent
 from accord.adapters.sql.migrate import ensure_current
 from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
@@ -55,6 +56,13 @@ __all__ = ["SqlStore"]
 log = logging.getLogger("accord.store")
 
 _OPEN_JOB = OPEN_JOB_STATUSES
+
+
+def _report(user_id: str, counts: Mapping[str, int]) -> ForgetReport:
+    return ForgetReport(
+        user_id=user_id, memories=counts["memories"], messages=counts["messages"], jobs=counts["jobs"],
+        versions=counts["versions"],
+    )
 
 
 def _count(conn: Connection, table: Any, *where: Any) -> int:
@@ -292,8 +300,13 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
         row = await self._write(run, "deleting a memory")
         return None if row is None else memory_from_row(row)
 
-    async def forget_user(self, tenant_id: str, user_id: str) -> ForgetReport:
-        """Delete every row about a user: memories, versions, raw messages, jobs, the user."""
+    async def forget_user(
+        self, tenant_id: str, user_id: str, *, now: dt.datetime | None = None,
+        events_for: Callable[[ForgetReport], Sequence[OutboxEvent]] | None = None,
+    ) -> ForgetReport:
+        """Delete every row about a user: memories, versions, raw messages, jobs, the user, the
+        quality log and sent events naming them; ``events_for(report)`` (``user.erased``) is
+        queued in the same transaction."""
         tables = {
             "conflicts": conflicts,
             "versions": memory_versions,
@@ -325,21 +338,19 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
             ]
             if plain:
                 conn.execute(delete(consents).where(*mine, consents.c.agent_id.in_(plain)))
+            forget_user_rows(conn, tenant_id, user_id)
+            if events_for is not None:
+                queue_events(conn, events_for(_report(user_id, counts)), now)
             return counts
 
         self._known_users.discard((tenant_id, user_id))
+        now = now or dt.datetime.now(dt.UTC)
         counts = await self._write(run, "erasing a user")
         try:
             await self._sql.scrub()
         except StorageError as e:  # the erasure itself is committed; say so, do not fail it
             log.warning("erased user %s, but %s", user_id, e)
-        return ForgetReport(
-            user_id=user_id,
-            memories=counts["memories"],
-            messages=counts["messages"],
-            jobs=counts["jobs"],
-            versions=counts["versions"],
-        )
+        return _report(user_id, counts)
 
     # -- stats and maintenance -----------------------------------------------------------
 

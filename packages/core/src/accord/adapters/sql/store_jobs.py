@@ -9,7 +9,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
@@ -23,6 +23,8 @@ from accord.adapters.sql.resolution import apply_candidates
 from accord.domain.records import ApplyResult
 from accord.adapters.sql._parts import _StoreParts
 from accord.adapters.sql.schema import jobs, memories, messages, users
+from accord.adapters.sql.events import queue_events
+from accord.domain.webhooks import OutboxEvent, job_failed_event
 
 
 
@@ -69,8 +71,10 @@ class JobQueueMixin(_StoreParts):
         new_messages: Sequence[NewMessage],
         episodic: Sequence[NewMemory],
         now: dt.datetime,
+        events: Sequence[OutboxEvent] = (),
     ) -> str | None:
-        """Store the raw turns, their episodic memories and the job in one transaction.
+        """Store the raw turns, their episodic memories, the job and ``events`` (the quota marks
+        this add reaches) in one transaction.
 
         Returns None, or the id of the existing job when ``idempotency_key`` was used before
         (nothing is written then).
@@ -119,6 +123,7 @@ class JobQueueMixin(_StoreParts):
             conn.execute(insert(messages), message_rows)
             if memory_rows:
                 conn.execute(insert(memories), memory_rows)
+            queue_events(conn, events, now)
 
         try:
             await self._write(run, "storing the messages")
@@ -191,11 +196,20 @@ class JobQueueMixin(_StoreParts):
                 or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
             )
             .values(status=JobStatus.FAILED.value, error="gave up after max attempts", updated_at=now)
+            .returning(jobs.c.id, jobs.c.tenant_id, jobs.c.user_id, jobs.c.agent_id, jobs.c.attempts)
         )
 
         def run(conn: Connection) -> Any:
             row = conn.execute(claim).first()
-            conn.execute(give_up)
+            # A job whose workers kept dying fails here, not in a worker: its job.failed
+            # event is queued in this transaction, so it is never lost.
+            given_up = conn.execute(give_up).all()
+            queue_events(
+                conn,
+                [job_failed_event(g.tenant_id, g.id, g.user_id, g.agent_id, g.attempts, "gave up after max attempts")
+                 for g in given_up],
+                now,
+            )
             return row
 
         row = await self._write(run, "claiming a job")
@@ -238,8 +252,12 @@ class JobQueueMixin(_StoreParts):
         said_at: dt.datetime,
         shared_policy: str = "weigh",
         quota: int | None = None,
+        events_for: Callable[[ApplyResult], Sequence[OutboxEvent]] | None = None,
     ) -> ApplyResult | None:
         """Resolve and apply the job's candidates in one transaction; mark the job applied.
+
+        ``events_for(result)`` are queued in the same transaction (``conflict.review_needed``);
+        a replay of an applied job applies and queues nothing.
 
         Conflict rules decide per candidate against the stored memories, read inside the
         transaction (locked on PostgreSQL). When a concurrent writer got there first, a
@@ -274,6 +292,8 @@ class JobQueueMixin(_StoreParts):
                 .where(jobs.c.id == job_id)
                 .values(created_memory_ids=result.created, applied_at=now, updated_at=now)
             )
+            if events_for is not None:
+                queue_events(conn, events_for(result), now)
             return result
 
         for attempt in range(_APPLY_ATTEMPTS):
@@ -319,9 +339,11 @@ class JobQueueMixin(_StoreParts):
         await self._write(lambda conn: conn.execute(stmt), "deferring a job")
 
     async def fail_job(
-        self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool
+        self, job_id: str, worker_id: str, error: str, now: dt.datetime, *, retry: bool,
+        events: Sequence[OutboxEvent] = (),
     ) -> None:
-        """Record a failure; with ``retry`` the job goes back to the queue for another attempt."""
+        """Record a failure; with ``retry`` the job goes back to the queue for another attempt.
+        ``events`` (``job.failed``) are queued in the same transaction, if the lease was still held."""
         status = JobStatus.QUEUED if retry else JobStatus.FAILED
         stmt = (
             update(jobs)
@@ -334,7 +356,11 @@ class JobQueueMixin(_StoreParts):
                 updated_at=now,
             )
         )
-        await self._write(lambda conn: conn.execute(stmt), "failing a job")
+        def run(conn: Connection) -> None:
+            if conn.execute(stmt).rowcount == 1:
+                queue_events(conn, events, now)
+
+        await self._write(run, "failing a job")
 
     async def queue_stats(self, now: dt.datetime) -> dict[str, float]:
         """Jobs per status over every tenant, and the age of the oldest queued job (the lag)."""
