@@ -263,3 +263,49 @@ async def test_erasure_removes_the_users_quality_log_and_sent_events_but_sends_i
         kept = [(d.event_type, d.payload["data"]["user_id"]) for d in await engine.list_webhook_deliveries()]
         assert sorted(kept) == [("job.failed", "max"), ("user.erased", "eve")]
         assert [r.json["type"] for r in receiver.received][-1] == "user.erased"
+
+
+async def test_each_event_is_queued_in_the_transaction_of_its_change(tmp_path: Path, receiver: Receiver) -> None:
+    """No delivery loop runs: the rows are there the moment the change is (the outbox)."""
+    clock = ManualClock(START)
+    settings = _settings(tmp_path, run_worker=False, job_max_attempts=1, job_lease_seconds=30, tenant_memory_quota=2)
+    async with AsyncAccord(settings, clock=clock) as engine:
+        await engine.create_webhook(receiver.url)
+        first = await engine.add("I love green tea and hiking in the Alps", user_id="ann")
+        keys = {d.event_type for d in await engine.list_webhook_deliveries()}
+        assert keys == set(), "one turn of a quota of 2 is 50%: no mark yet"
+        await engine.add("I love jasmine tea and climbing", user_id="ann")  # 2 of 2: 80 and 100 in its enqueue
+        marks = sorted(d.payload["data"]["percent"] for d in await engine.list_webhook_deliveries())
+        assert marks == [80, 100]
+        # A worker that died holding the job: the next claim gives up on it and queues job.failed with that.
+        store = engine.parts.store
+        assert (await store.claim_job("dead-worker", clock.now(), 30, 1)).id == first.job_id  # type: ignore[union-attr]
+        clock.advance(seconds=31)
+        await store.claim_job("next-worker", clock.now(), 30, 1)
+        failed = [d for d in await engine.list_webhook_deliveries() if d.event_type == "job.failed"]
+        assert [d.payload["data"]["job_id"] for d in failed] == [first.job_id]
+        await engine.forget_user("ann")
+        erased = [d for d in await engine.list_webhook_deliveries() if d.event_type == "user.erased"]
+        assert len(erased) == 1 and erased[0].status == "pending"
+        await engine.forget_user("ann")  # a retry finds nothing to erase: no second event
+        assert len([d for d in await engine.list_webhook_deliveries() if d.event_type == "user.erased"]) == 1
+        assert await engine.deliver_webhooks() == 4
+        assert sorted(r.json["type"] for r in receiver.received) == [
+            "job.failed", "quota.threshold", "quota.threshold", "user.erased"
+        ]
+
+
+async def test_a_mode_transition_is_one_event_keyed_by_process_and_number(tmp_path: Path, receiver: Receiver) -> None:
+    async with AsyncAccord(_settings(tmp_path, index="qdrant_edge")) as engine:
+        await engine.create_webhook(receiver.url, ["mode.changed"])
+        loop = WebhookDelivery(engine.parts)
+        await loop.run_round()
+        engine.parts.index_stale = "the test says so"
+        await loop.run_round()
+        engine.parts.index_stale = None
+        await loop.run_round()
+        await loop.run_round()
+        got = [r.json["data"] for r in receiver.received]
+        assert [(d["state"], d["sequence"], d["process"]) for d in got] == [
+            ("degraded", 1, loop.owner), ("recovered", 2, loop.owner)
+        ]

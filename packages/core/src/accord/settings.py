@@ -235,6 +235,9 @@ class AccordSettings(BaseSettings):
     episodic_ttl_days: float | None = Field(default=365.0, gt=0, description="raw turns expire after this (None: never)")
     maintenance_interval_seconds: float | None = Field(default=None, gt=0, description="run maintenance in-process")
     webhook_poll_seconds: float = Field(default=2.0, gt=0, description="how often queued webhook deliveries are sent")
+    webhook_lease_seconds: float = Field(
+        default=60.0, gt=0, description="how long a claimed delivery is held; a dead process's claims are retaken after it"
+    )
 
     # Hot tier
     hot_tier_per_user: int = Field(default=256, ge=0)

@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("accord.webhooks")
 
-LEASE_SECONDS = 60.0
-
 
 async def emit(parts: Components, tenant_id: str, event_type: str, event_key: str, data: dict[str, Any]) -> bool:
     """Queue an event that no state change carries (a refused add's quota mark); whether it was
@@ -140,7 +138,8 @@ class WebhookDelivery:
             return 0
         events, clock = self.parts.store.events, self.parts.clock
         sent = 0
-        while due := await events.claim_due(self.owner, clock.now(), LEASE_SECONDS):
+        lease = self.parts.settings.webhook_lease_seconds
+        while due := await events.claim_due(self.owner, clock.now(), lease):
             for delivery in due:
                 sent += await self._send(delivery)
         return sent
