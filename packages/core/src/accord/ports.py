@@ -442,8 +442,9 @@ class DomainStore(Protocol):
 
 
 class WebhookSender(Protocol):
-    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        """POST ``body``; the response's status code (``OSError`` when nothing answered)."""
+    async def post(self, url: str, body: bytes, headers: dict[str, str], *, allow_internal: bool = False) -> int:
+        """POST ``body``; the response's status code (``OSError`` when nothing answered, or when
+        the host resolves to an internal address and ``allow_internal`` is false)."""
         ...
 
     async def close(self) -> None: ...
@@ -453,7 +454,9 @@ class WebhookSender(Protocol):
 class EventStore(Protocol):
     """Webhook subscriptions, their durable outbox, and the gate's quality log (``accord.adapters.sql.events``)."""
 
-    async def create_webhook(self, tenant_id: str, url: str, secret: str, events: list[str], now: dt.datetime) -> Any: ...
+    async def create_webhook(
+        self, tenant_id: str, url: str, secret: str, events: list[str], now: dt.datetime, *, allow_internal: bool = False
+    ) -> Any: ...
     async def list_webhooks(self, tenant_id: str) -> list[Any]: ...
     async def disable_webhook(self, tenant_id: str, webhook_id: str, now: dt.datetime) -> Any: ...
     async def emit(self, tenant_id: str, event_type: str, event_key: str, data: dict[str, Any], now: dt.datetime) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -36,6 +37,8 @@ __all__ = [
     "WebhookDelivery",
     "backoff_seconds",
     "erased_event",
+    "is_internal_address",
+    "names_internal_host",
     "job_failed_event",
     "mode_change",
     "quota_events",
@@ -183,3 +186,24 @@ def mode_change(process: str, sequence: int, state: str, mode: Mapping[str, Any]
     """
     data = {"state": state, "mode": dict(mode), "process": process, "sequence": sequence}
     return f"mode:{process}:{sequence}", data
+
+
+def is_internal_address(address: str) -> bool:
+    """Whether an IP address is loopback, private, link-local or reserved (an IPv4-mapped IPv6
+    address is judged by its IPv4 part); False for what is not an address."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+
+
+def names_internal_host(host: str) -> bool:
+    """Whether a URL's host names the inside by itself: an internal address, ``localhost`` or a
+    name under ``.localhost``, ``.internal`` or ``.local``. Other names must be resolved."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith((".localhost", ".internal", ".local")):
+        return True
+    return is_internal_address(host)

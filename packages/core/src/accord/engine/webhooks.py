@@ -15,7 +15,6 @@ SQL, so a restart loses nothing; a delivered row is never sent again.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import logging
 import os
@@ -25,6 +24,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from accord.adapters.webhooks import guard
 from accord.domain import webhooks as wh
 from accord.domain.validation import check_memory_id
 from accord.errors import InvalidInputError, PermissionDeniedError, StorageError
@@ -158,7 +158,7 @@ class WebhookDelivery:
         }
         status: int | None = None
         try:
-            status = await sender.post(delivery.url, body, headers)
+            status = await sender.post(delivery.url, body, headers, allow_internal=delivery.allow_internal)
             error = None if 200 <= status < 300 else f"HTTP {status}"
         except OSError as e:
             error = str(e) or type(e).__name__
@@ -196,27 +196,30 @@ class WebhookDelivery:
             self._unqueued.pop(0)
 
 
-def _check_url(url: str, principal: Principal) -> str:
+async def _check_url(url: str, principal: Principal) -> str:
     if not isinstance(url, str) or not url.startswith(("https://", "http://")) or len(url) > 2000 or " " in url:
         raise InvalidInputError("url", "a webhook URL is an http(s) URL of at most 2000 characters")
-    host = (urlsplit(url).hostname or "").lower()
+    parts = urlsplit(url)
+    try:
+        host, port = (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as e:  # a port that is not a number
+        raise InvalidInputError("url", f"a webhook URL's port is a number: {e}") from e
     if not host:
         raise InvalidInputError("url", "a webhook URL names a host")
-    if principal.role != "owner" and _is_internal(host):
-        # A tenant admin must not make the server call its own network (metadata services,
-        # loopback admin ports); the operator may, e.g. for a receiver beside the server.
-        raise PermissionDeniedError("only the operator may send webhooks to loopback or private addresses")
-    return url
-
-
-def _is_internal(host: str) -> bool:
-    if host == "localhost" or host.endswith((".localhost", ".internal", ".local")):
-        return True
+    if principal.role == "owner":
+        return url  # the operator may reach the inside, e.g. a receiver beside the server
+    # A tenant admin must not make the server call its own network (metadata services,
+    # loopback admin ports): neither by address nor by a name resolving to one. A name that
+    # does not resolve now is accepted; each delivery resolves and checks it again.
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False  # a name: resolved at delivery time (names resolving inward are not caught here)
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+        inward = await guard.inward_addresses(host, port)
+    except OSError:
+        inward = []
+    if inward:
+        raise PermissionDeniedError(
+            f"only the operator may send webhooks to loopback or private addresses ({host} is {inward[0]})"
+        )
+    return url
 
 
 def _check_events(events: list[str] | None) -> list[str]:
@@ -238,8 +241,10 @@ class WebhookAPI:
         """Subscribe ``url`` to ``events`` (all when None); returns it with its signing secret, shown once."""
         self._authz.require_admin(self._principal, "manage webhooks")
         secret = "whsec_" + uuid.uuid4().hex + uuid.uuid4().hex
+        checked = await _check_url(url, self._principal)
         hook = await self.parts.store.events.create_webhook(
-            self._principal.tenant_id, _check_url(url, self._principal), secret, _check_events(events), self.parts.clock.now()
+            self._principal.tenant_id, checked, secret, _check_events(events), self.parts.clock.now(),
+            allow_internal=self._principal.role == "owner",
         )
         return hook, secret
 

@@ -94,6 +94,7 @@ class DueDelivery:
     attempts: int
     url: str
     secret: str
+    allow_internal: bool = False
 
 
 def _webhook(r: Any) -> Webhook:
@@ -124,8 +125,13 @@ class SqlEventStore:
 
     # -- subscriptions ---------------------------------------------------------------------
 
-    async def create_webhook(self, tenant_id: str, url: str, secret: str, events: list[str], now: dt.datetime) -> Webhook:
-        row = {"id": str(uuid.uuid4()), "tenant_id": tenant_id, "url": url, "secret": secret, "events": events}
+    async def create_webhook(
+        self, tenant_id: str, url: str, secret: str, events: list[str], now: dt.datetime, *, allow_internal: bool = False
+    ) -> Webhook:
+        row = {
+            "id": str(uuid.uuid4()), "tenant_id": tenant_id, "url": url, "secret": secret, "events": events,
+            "allow_internal": allow_internal,
+        }
         await self._sql.write(lambda conn: conn.execute(insert(webhooks).values(**row, created_at=now)))
         return Webhook(id=row["id"], tenant_id=tenant_id, url=url, events=events, created_at=now)
 
@@ -181,7 +187,7 @@ class SqlEventStore:
 
         def run(conn: Connection) -> list[DueDelivery]:
             due = conn.execute(
-                select(webhook_deliveries, webhooks.c.url, webhooks.c.secret)
+                select(webhook_deliveries, webhooks.c.url, webhooks.c.secret, webhooks.c.allow_internal)
                 .join(webhooks, webhooks.c.id == webhook_deliveries.c.webhook_id)
                 .where(webhook_deliveries.c.status == "pending", webhook_deliveries.c.next_attempt_at <= now, free)
                 .order_by(webhook_deliveries.c.next_attempt_at)
@@ -195,7 +201,9 @@ class SqlEventStore:
                     .values(lease_owner=owner, lease_until=lease_until)
                 ).rowcount
                 if won:
-                    claimed.append(DueDelivery(r.id, r.tenant_id, r.event_type, r.payload, r.attempts, r.url, r.secret))
+                    claimed.append(
+                        DueDelivery(r.id, r.tenant_id, r.event_type, r.payload, r.attempts, r.url, r.secret, r.allow_internal)
+                    )
             return claimed
 
         return await self._sql.write(run, "claiming webhook deliveries")

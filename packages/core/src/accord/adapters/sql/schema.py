@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -359,6 +361,9 @@ webhooks = Table(
     Column("events", _json(), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("disabled_at", UTCDateTime, nullable=True),
+    # Made by the operator, who may send to loopback or private addresses (migration 0007);
+    # a tenant admin's webhook is checked against them at subscription and at each delivery.
+    Column("allow_internal", Boolean, nullable=False, server_default=false()),
     Index("ix_webhooks_tenant", "tenant_id"),
 )
 
@@ -400,6 +405,22 @@ gate_log = Table(
     Column("content_chars", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_gate_log_tenant", "tenant_id", "created_at"),
+)
+
+
+# -- dashboard sessions, shared by every replica on the database (migration 0007) -------------
+# The cookie's random session id is never stored: rows are found by its SHA-256, and what the
+# session stands for (the key, the chosen tenant, pending flashes) is sealed with AES-GCM under
+# a key derived from the session id. A database reader cannot use a row without the cookie.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # operator | user
+    Column("sealed", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_dashboard_sessions_expires", "expires_at"),
 )
 
 
