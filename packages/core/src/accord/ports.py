@@ -486,12 +486,24 @@ class EventStore(Protocol):
 
 
 @runtime_checkable
+class SessionStore(Protocol):
+    """Dashboard sign-in sessions, shared by the replicas: opaque sealed blobs by a hash of the session id."""
+
+    async def put(self, id_hash: str, kind: str, sealed: str, now: dt.datetime, expires_at: dt.datetime) -> None: ...
+    async def get(self, id_hash: str, kind: str, now: dt.datetime) -> tuple[str, dt.datetime] | None: ...
+    async def update(self, id_hash: str, sealed: str) -> bool: ...
+    async def drop(self, id_hash: str) -> None: ...
+
+
+@runtime_checkable
 class Store(MemoryStore, JobQueue, Protocol):
-    """The canonical store the engine is built on: memories, the job queue, ``identity``, ``domains`` and ``events``."""
+    """The canonical store the engine is built on: memories, the job queue, ``identity``, ``domains``,
+    ``events`` and ``sessions``."""
 
     identity: IdentityStore
     domains: DomainStore
     events: EventStore
+    sessions: SessionStore
 
 
 class Clock(Protocol):

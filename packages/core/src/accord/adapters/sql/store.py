@@ -35,6 +35,7 @@ from accord.adapters.sql.domains import DomainSqlStore
 from accord.adapters.sql.events import SqlEventStore, forget_user_rows, queue_events
 from accord.domain.webhooks import OutboxEvent
 from accord.adapters.sql.migrate import ensure_current
+from accord.adapters.sql.sessions import SqlSessionStore
 from accord.adapters.sql.records import memory_from_row
 from accord.adapters.sql.schema import (
     ACTIVE_DURABLE,
@@ -77,6 +78,7 @@ class SqlStore(JobQueueMixin, CurationMixin, IndexFeedMixin, IntegrityMixin):
         self.identity = IdentityStore(self._sql)
         self.domains = DomainSqlStore(self._sql)
         self.events = SqlEventStore(self._sql)
+        self.sessions = SqlSessionStore(self._sql)
         self.dialect = self._sql.dialect
         self.name = self.dialect
         self._quotas: dict[str, int | None] = {}

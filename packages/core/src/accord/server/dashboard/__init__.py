@@ -17,7 +17,7 @@ from accord.server.dashboard import consent, pages_access, pages_overview  # noq
 from accord.server.dashboard.pages_memories import router as dashboard_router
 from accord.server.dashboard.consent import CONSENT
 from accord.server.dashboard.pages_memories import DASHBOARD
-from accord.server.dashboard.web import LoginRequired, sessions_of
+from accord.server.dashboard.web import LoginRequired
 
 __all__ = ["install_dashboard"]
 
@@ -55,7 +55,7 @@ def _html_errors_for_pages(app: FastAPI, error: type[Exception]) -> None:
         portal = DASHBOARD if path.startswith(DASHBOARD.prefix) else CONSENT if path.startswith(CONSENT.prefix) else None
         if portal is None:
             return await api_handler(request, exc)  # type: ignore[no-any-return]
-        session = sessions_of(request).get(request.cookies.get(portal.cookie), portal.kind)
+        session = await portal.current(request)
         status = status_for(exc) if isinstance(exc, AccordError) else 422
         message = "a value in the address is not valid" if isinstance(exc, RequestValidationError) else str(exc)
         return portal.render(request, "missing.html", session, http_status=status, message=message, title="Cannot show this")

@@ -24,10 +24,10 @@ async def run_form(
         form = await portal.form(request, session)
         result = await action(view, form)
     except AccordError as e:
-        return portal.back(path, session, _message(e), "error")
+        return await portal.back(request, path, session, _message(e), "error")
     if isinstance(result, Response):
         return result
-    return portal.back(path, session, done(result) if callable(done) else done)
+    return await portal.back(request, path, session, done(result) if callable(done) else done)
 
 
 def _message(e: AccordError) -> str:

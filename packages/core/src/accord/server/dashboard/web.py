@@ -1,17 +1,18 @@
 """What every dashboard and consent page shares: sessions, CSRF, login, rendering, flashes.
 
-A session lives in this process's memory: the cookie holds only a random session id
-(HttpOnly, SameSite=Strict), the key it stands for never leaves the server and is never put
-into a page. Each request re-checks the key through the server's gatekeeper, so a revoked or
-expired key ends its sessions at once. With several server replicas, log in on each (or pin
-a browser to one replica): sessions are not shared.
+The browser holds only a random session id (HttpOnly, SameSite=Strict). The session is stored
+in the database the replicas share (``dashboard_sessions``), so any replica accepts it; the row
+is found by a hash of the id and the key it stands for is sealed under a key derived from the
+id (:mod:`accord.server.dashboard.sealing`): the key is never in a page, a log or readable
+in the database. Each request re-checks the key through the server's gatekeeper, so a revoked
+or expired key ends its sessions at once, on every replica; signing out deletes the row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,9 @@ from fastapi.templating import Jinja2Templates
 
 from accord.engine.engine import AsyncAccord
 from accord.errors import AccordError, PermissionDeniedError
+from accord.ports import Clock, SessionStore
 from accord.server.auth import Unauthorized
+from accord.server.dashboard import sealing
 from accord.server.deps import state_of
 from accord.server.wire import AUTH_SCHEME
 
@@ -30,7 +33,6 @@ __all__ = ["LoginRequired", "Portal", "Session", "Sessions", "sign_in_routes", "
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SESSION_SECONDS = 8 * 3600
-MAX_SESSIONS = 10_000
 Kind = Literal["operator", "user"]
 
 
@@ -42,48 +44,56 @@ class LoginRequired(Exception):
 
 @dataclass
 class Session:
-    id: str
-    key: str  # kept in server memory only
+    id: str  # the cookie's value: in the browser and in this request's memory only
+    key: str  # sealed in the database, never rendered
     kind: Kind
-    csrf: str
-    expires: float
+    expires: dt.datetime
     tenant: str | None = None
     flashes: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def csrf(self) -> str:
+        return sealing.csrf_token(self.id)
+
+    def sealed(self) -> str:
+        return sealing.seal(self.id, {"key": self.key, "tenant": self.tenant, "flashes": self.flashes})
+
 
 class Sessions:
-    def __init__(self) -> None:
-        self._by_id: dict[str, Session] = {}
+    """Sessions in the shared store, sealed (see the module docstring)."""
 
-    def create(self, key: str, kind: Kind) -> Session:
-        now = time.monotonic()
-        if len(self._by_id) >= MAX_SESSIONS:
-            self._by_id = {sid: s for sid, s in self._by_id.items() if s.expires > now}
-            if len(self._by_id) >= MAX_SESSIONS:  # still full: the oldest goes
-                self._by_id.pop(min(self._by_id, key=lambda sid: self._by_id[sid].expires))
-        session = Session(secrets.token_urlsafe(32), key, kind, secrets.token_urlsafe(32), now + SESSION_SECONDS)
-        self._by_id[session.id] = session
+    def __init__(self, store: SessionStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def create(self, key: str, kind: Kind) -> Session:
+        now = self._clock.now()
+        session = Session(secrets.token_urlsafe(32), key, kind, now + dt.timedelta(seconds=SESSION_SECONDS))
+        await self._store.put(sealing.id_hash(session.id), kind, session.sealed(), now, session.expires)
         return session
 
-    def get(self, session_id: str | None, kind: Kind) -> Session | None:
-        session = self._by_id.get(session_id or "")
-        if session is None or session.kind != kind:
+    async def get(self, session_id: str | None, kind: Kind) -> Session | None:
+        if not session_id or len(session_id) > 100:
             return None
-        if session.expires <= time.monotonic():
-            self._by_id.pop(session.id, None)
+        found = await self._store.get(sealing.id_hash(session_id), kind, self._clock.now())
+        data = None if found is None else sealing.unseal(session_id, found[0])
+        if found is None or data is None:
             return None
-        return session
+        flashes = [(str(level), str(text)) for level, text in data.get("flashes", [])]
+        return Session(session_id, str(data["key"]), kind, found[1], data.get("tenant"), flashes)
 
-    def drop(self, session_id: str | None) -> None:
-        self._by_id.pop(session_id or "", None)
+    async def save(self, session: Session) -> bool:
+        """Store the session's tenant and flashes; False when it ended meanwhile (signed out)."""
+        return await self._store.update(sealing.id_hash(session.id), session.sealed())
+
+    async def drop(self, session_id: str | None) -> None:
+        if session_id:
+            await self._store.drop(sealing.id_hash(session_id))
 
 
 def sessions_of(request: Request) -> Sessions:
-    state = request.app.state
-    if not hasattr(state, "dashboard_sessions"):
-        state.dashboard_sessions = Sessions()
-    sessions: Sessions = state.dashboard_sessions
-    return sessions
+    engine = state_of(request).engine
+    return Sessions(engine.parts.store.sessions, engine.parts.clock)
 
 
 @dataclass(frozen=True)
@@ -98,22 +108,39 @@ class Portal:
         role = view.principal.role
         return role in ("owner", "admin") if self.kind == "operator" else role == "user"
 
+    async def current(self, request: Request) -> Session | None:
+        """This request's session (read from the store once per request), or None."""
+        cached: Session | None = getattr(request.state, "accord_session", None)
+        if cached is None:
+            cached = await sessions_of(request).get(request.cookies.get(self.cookie), self.kind)
+            if cached is not None and cached.flashes:
+                # Flashes are shown once: taken out of the store now, rendered by this request
+                # (or saved again with the next message, if this request only redirects).
+                shown, cached.flashes = cached.flashes, []
+                await sessions_of(request).save(cached)
+                cached.flashes = shown
+            request.state.accord_session = cached
+        return cached
+
     def session(self, request: Request) -> Session:
-        session = sessions_of(request).get(request.cookies.get(self.cookie), self.kind)
+        """The session :meth:`view` loaded for this request (``LoginRequired`` without one)."""
+        session: Session | None = getattr(request.state, "accord_session", None)
         if session is None:
             raise LoginRequired(self)
         return session
 
     async def view(self, request: Request) -> tuple[AsyncAccord, Session]:
         """The engine acting as the session's key; ``LoginRequired`` when there is none any more."""
-        session = self.session(request)
+        session = await self.current(request)
+        if session is None:
+            raise LoginRequired(self)
         try:
             view = await state_of(request).gatekeeper.view(f"{AUTH_SCHEME} {session.key}", session.tenant)
         except (Unauthorized, AccordError) as e:
-            sessions_of(request).drop(session.id)
+            await sessions_of(request).drop(session.id)
             raise LoginRequired(self, "your key is no longer valid; sign in again") from e
         if not self.allows(view):
-            sessions_of(request).drop(session.id)
+            await sessions_of(request).drop(session.id)
             raise LoginRequired(self, "this key may not open this page")
         return view, session
 
@@ -142,9 +169,14 @@ class Portal:
         _harden(response)
         return response
 
-    def back(self, path: str, session: Session, message: str | None = None, level: str = "ok") -> RedirectResponse:
+    async def back(
+        self, request: Request, path: str, session: Session, message: str | None = None, level: str = "ok"
+    ) -> RedirectResponse:
+        """Redirect to ``path``; the message (and the session's tenant) is saved for the next page,
+        whichever replica serves it."""
         if message:
             session.flashes.append((level, message))
+        await sessions_of(request).save(session)
         return RedirectResponse(self.prefix + path, status_code=303)
 
     def login_page(self, request: Request, message: str | None = None, status: int = 200) -> HTMLResponse:
@@ -167,7 +199,7 @@ class Portal:
         if view is None or not self.allows(view):
             what = "an operator or tenant-admin key" if self.kind == "operator" else "your user token"
             return self.login_page(request, f"that key was not accepted: sign in with {what}", status=401)
-        session = sessions_of(request).create(key, self.kind)
+        session = await sessions_of(request).create(key, self.kind)
         response = RedirectResponse(self.prefix + "/", status_code=303)
         response.set_cookie(self.cookie, session.id, httponly=True, samesite="strict", path=self.prefix,
                             secure=request.url.scheme == "https", max_age=SESSION_SECONDS)
@@ -175,9 +207,11 @@ class Portal:
         return response
 
     async def logout(self, request: Request) -> Response:
-        session = self.session(request)
+        session = await self.current(request)
+        if session is None:
+            raise LoginRequired(self)
         await self.form(request, session)
-        sessions_of(request).drop(session.id)
+        await sessions_of(request).drop(session.id)  # on every replica: the row is gone
         response = RedirectResponse(self.prefix + "/login", status_code=303)
         response.delete_cookie(self.cookie, path=self.prefix)
         return response
