@@ -131,3 +131,33 @@ async def test_import_is_idempotent_on_every_sql_backend(sql_url: str, tmp_path:
         # The export reads back as the same three turns: already present.
         replay = await import_parsed(memory, parse_dump("\n".join(json.dumps(line) for line in exported)))
         assert (replay.turns, replay.turns_present) == (3, 3)
+
+
+async def test_the_export_carries_the_quality_log_without_text_and_the_import_tolerates_it(
+    sql_url: str, tmp_path: Path
+) -> None:
+    settings = AccordSettings(data_dir=tmp_path / "a", database_url=sql_url, embedder="none", index="none")
+    async with AsyncAccord(settings) as memory:
+        await memory.add("I love green tea and hiking in the Alps", user_id="alice", wait=True)
+        assert (await memory.add("ok", user_id="alice")).blocked_reason == "low_quality"
+        duplicate = await memory.add("I love green tea and hiking in the Alps", user_id="alice")
+        assert duplicate.blocked_reason == "duplicate"
+        assert (await memory.add("ok", user_id="bob")).blocked_reason == "low_quality"  # another user's: not exported
+        dump = await memory.export_user("alice")
+        assert sorted((r.decision, r.messages, r.content_chars) for r in dump.quality_log) == [
+            ("duplicate", 1, len("I love green tea and hiking in the Alps")), ("low_quality", 1, 2)
+        ]
+        assert all(r.user_id == "alice" and r.created_at is not None for r in dump.quality_log)
+        lines = [line async for line in export_lines(memory, ["alice"])]
+    logged = [line for line in lines if line["type"] == "gate_decision"]
+    assert sorted(line["decision"] for line in logged) == ["duplicate", "low_quality"]
+    assert set(logged[0]) == {"type", "user_id", "id", "agent_id", "decision", "messages", "content_chars", "created_at"}
+    assert "green tea" not in json.dumps(logged)  # sizes, never the text
+
+    parsed = parse_dump("\n".join(json.dumps(line) for line in lines))
+    assert parsed.derived["gate_decision"] == 2  # read and counted, not replayed
+    other = AccordSettings(data_dir=tmp_path / "b", embedder="none", index="none")
+    async with AsyncAccord(other) as target:
+        report = await import_parsed(target, parsed)
+        assert report.turns_added == 1
+        assert await target.list_gate_decisions() == []  # the source's refusals are not invented here

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
+from accord.domain.webhooks import GateRecord
+
 __all__ = ["Tenant", "Agent", "ApiKeyInfo", "IssuedKey", "Grant", "Consent", "IssuedToken", "UserExport"]
 
 AgentRole = Literal["agent", "admin"]
@@ -123,6 +125,8 @@ class UserExport(_Frozen):
     domain: list[dict[str, object]] = []  # domain states (review cards, issue histories, mood)
     # The entity graph, by table: entities, entity_aliases, relations, entity_mentions.
     graph: dict[str, list[dict[str, object]]] = Field(default_factory=dict)
+    # The adds of this user the gate refused: reason, size and time, never the content (none is kept).
+    quality_log: list[GateRecord] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,7 +212,8 @@ class PassportAPI:
     # -- export --------------------------------------------------------------------------
 
     async def export_user(self, user_id: str) -> UserExport:
-        """Everything stored about a user: memories, versions, raw turns, grants, consent, conflicts."""
+        """Everything stored about a user: memories, versions, raw turns, grants, consent, conflicts,
+        the entity graph and the quality log (what the gate refused: reason and size, no text)."""
         user_id = check_identifier("user_id", user_id)  # type: ignore[assignment]
         self._authz.require_user_or_admin(self._principal, user_id, "export memory")  # type: ignore[arg-type]
         tenant, store = self._principal.tenant_id, self.parts.store
@@ -230,6 +231,7 @@ class PassportAPI:
             conflicts=rows["conflicts"],
             domain=rows.get("domain", []),
             graph=await self.parts.graph.export_user(tenant, user_id) if self.parts.graph is not None else {},  # type: ignore[arg-type]
+            quality_log=await store.events.gate_records(tenant, user_id=user_id, limit=None),
         )
 
 

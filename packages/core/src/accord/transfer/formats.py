@@ -39,7 +39,9 @@ ImportFormat = Literal["accord", "mem0", "langgraph"]
 FORMATS: tuple[ImportFormat, ...] = ("accord", "mem0", "langgraph")
 ACCORD_FORMAT = "accord-export"
 ACCORD_FORMAT_VERSION = 1
-_DERIVED_TYPES = ("memory", "version", "conflict", "grant", "consent")
+# Read and counted, not replayed: derived again from the turns, or (grants, consents, the quality
+# log) the source store's own records, which an import into another store does not invent.
+_DERIVED_TYPES = ("memory", "version", "conflict", "grant", "consent", "gate_decision")
 
 
 @dataclass(frozen=True, slots=True)

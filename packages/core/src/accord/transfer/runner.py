@@ -64,7 +64,8 @@ async def all_users(engine: MemoryEngine) -> list[str]:
 
 async def export_lines(engine: MemoryEngine, user_ids: Sequence[str]) -> AsyncIterator[dict[str, Any]]:
     """Accord's JSONL, a line at a time: a header, then per user its raw turns, memories,
-    versions, conflicts, grants and consents (``export_user``), each with a ``type``."""
+    versions, conflicts, grants, consents and quality-log rows (``gate_decision``: what the gate
+    refused, reason and size, never text) from ``export_user``, each with a ``type``."""
     yield {
         "type": "header",
         "format": ACCORD_FORMAT,
@@ -76,7 +77,7 @@ async def export_lines(engine: MemoryEngine, user_ids: Sequence[str]) -> AsyncIt
     kinds = (("message", "messages"), ("memory", "memories"), ("version", "versions"), ("conflict", "conflicts"))
     for user_id in user_ids:
         dump = (await engine.export_user(user_id)).model_dump(mode="json")
-        for kind, key in (*kinds, ("grant", "grants"), ("consent", "consents")):
+        for kind, key in (*kinds, ("grant", "grants"), ("consent", "consents"), ("gate_decision", "quality_log")):
             for row in dump[key]:
                 yield {"type": kind, "user_id": user_id, **row}
 

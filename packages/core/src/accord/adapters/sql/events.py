@@ -256,8 +256,9 @@ class SqlEventStore:
 
     async def gate_records(
         self, tenant_id: str, *, decision: str | None = None, user_id: str | None = None, agent_id: str | None = None,
-        limit: int = 200,
+        limit: int | None = 200,
     ) -> list[GateRecord]:
+        """Newest first; ``limit=None`` for all (an export)."""
         query = select(gate_log).where(gate_log.c.tenant_id == tenant_id)
         for column, value in ((gate_log.c.decision, decision), (gate_log.c.user_id, user_id), (gate_log.c.agent_id, agent_id)):
             if value is not None:
