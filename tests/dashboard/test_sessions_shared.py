@@ -8,17 +8,17 @@ session id appears in it, and a row copied under another id does not open.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
+from accord.adapters.sql.schema import dashboard_sessions
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
-
-from accord.adapters.sql.schema import dashboard_sessions
 
 from ..server.conftest import OPERATOR_KEY, RunningServer, auth, run_server
 
@@ -28,7 +28,7 @@ COOKIE = "accord_dashboard"
 
 
 @pytest.fixture
-async def replicas(postgres_url: str, tmp_path: Path) -> AsyncIterator[tuple[RunningServer, RunningServer]]:
+def replicas(postgres_url: str, tmp_path: Path) -> Iterator[tuple[RunningServer, RunningServer]]:
     with ExitStack() as stack:
         servers = [
             stack.enter_context(run_server(
@@ -72,7 +72,16 @@ async def _rows(postgres_url: str) -> list[tuple[str, str]]:
         await engine.dispose()
 
 
-async def test_a_session_made_on_one_replica_works_on_the_other_and_ends_on_both(
+async def _sql(postgres_url: str, statement: str, **values: str) -> None:
+    engine = create_async_engine(postgres_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(statement), values)
+    finally:
+        await engine.dispose()
+
+
+def test_a_session_made_on_one_replica_works_on_the_other_and_ends_on_both(
     replicas: tuple[RunningServer, RunningServer], postgres_url: str
 ) -> None:
     a, b = replicas
@@ -94,7 +103,7 @@ async def test_a_session_made_on_one_replica_works_on_the_other_and_ends_on_both
         assert _get(replica, "/dashboard/agents", session).headers.get("location") == "/dashboard/login"
 
 
-async def test_revoking_the_key_ends_its_sessions_on_every_replica(
+def test_revoking_the_key_ends_its_sessions_on_every_replica(
     replicas: tuple[RunningServer, RunningServer],
 ) -> None:
     a, b = replicas
@@ -110,12 +119,12 @@ async def test_revoking_the_key_ends_its_sessions_on_every_replica(
         assert page.status_code in (303, 401) and "Agents</h1>" not in page.text
 
 
-async def test_the_database_holds_nothing_a_reader_can_sign_in_with(
+def test_the_database_holds_nothing_a_reader_can_sign_in_with(
     replicas: tuple[RunningServer, RunningServer], postgres_url: str
 ) -> None:
     a, b = replicas
     first, second = _sign_in(a, OPERATOR_KEY), _sign_in(b, OPERATOR_KEY)
-    rows = await _rows(postgres_url)
+    rows = asyncio.run(_rows(postgres_url))
     assert len(rows) == 2
     dumped = str(rows)
     for secret in (OPERATOR_KEY, first, second):
@@ -124,12 +133,7 @@ async def test_the_database_holds_nothing_a_reader_can_sign_in_with(
     for id_hash, _ in rows:
         assert _get(a, "/dashboard/agents", id_hash).headers.get("location") == "/dashboard/login"
     # A row's sealed key does not open under another session's id (the seal is bound to its row).
-    engine = create_async_engine(postgres_url)
-    try:
-        async with engine.begin() as conn:
-            (_h1, s1), (h2, _s2) = rows
-            await conn.execute(text("UPDATE dashboard_sessions SET sealed = :s WHERE id_hash = :h"), {"s": s1, "h": h2})
-    finally:
-        await engine.dispose()
+    (_h1, s1), (h2, _s2) = rows
+    asyncio.run(_sql(postgres_url, "UPDATE dashboard_sessions SET sealed = :s WHERE id_hash = :h", s=s1, h=h2))
     opened = [_get(a, "/dashboard/agents", s).status_code for s in (first, second)]
     assert sorted(opened) == [200, 303]

@@ -10,7 +10,6 @@ import socket
 from pathlib import Path
 
 import pytest
-
 from accord import AccordSettings, AsyncAccord, PermissionDeniedError
 from accord.adapters.webhooks import guard
 from accord.domain.webhooks import is_internal_address

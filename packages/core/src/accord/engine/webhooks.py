@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from accord.domain.models import ForgetReport, Job
-    from accord.domain.records import ApplyResult
     from accord.domain.principal import Principal
+    from accord.domain.records import ApplyResult
     from accord.engine.authz import Authorizer
     from accord.engine.components import Components
 

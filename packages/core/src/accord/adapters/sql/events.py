@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
@@ -53,11 +53,11 @@ def queue_events(conn: Connection, events: Sequence[OutboxEvent], now: dt.dateti
                 "id": event_id, "type": event.event_type, "tenant_id": tenant_id, "created_at": now.isoformat(),
                 "data": dict(event.data),
             }
-            values = dict(
-                id=event_id, tenant_id=tenant_id, webhook_id=hook_id, event_type=event.event_type,
-                event_key=event.event_key, payload=payload, status="pending", attempts=0, next_attempt_at=now,
-                created_at=now,
-            )
+            values = {
+                "id": event_id, "tenant_id": tenant_id, "webhook_id": hook_id, "event_type": event.event_type,
+                "event_key": event.event_key, "payload": payload, "status": "pending", "attempts": 0,
+                "next_attempt_at": now, "created_at": now,
+            }
             savepoint = conn.begin_nested()
             try:
                 conn.execute(insert(webhook_deliveries).values(**values))
