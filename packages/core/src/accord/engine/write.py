@@ -221,9 +221,9 @@ class Writer:
             now=now,
             events=events,  # the quota marks this add reaches, in its transaction
         )
-        webhooks.quota_queued(self.parts, list(events))
-        if existing is not None:  # lost a race on the same idempotency key
+        if existing is not None:  # lost a race on the same idempotency key (nothing written, no marks)
             return self._decided(AddResult(job_id=existing, status="blocked", blocked_reason="duplicate"))
+        webhooks.quota_queued(self.parts, list(events))  # committed with the add: skip them from now on
         await self.indexer.index_new(principal.tenant_id, [_point(principal.tenant_id, m, now) for m in rows])
         return self._decided(AddResult(job_id=job_id, status="queued", episodic_memory_ids=[m.id for m in rows]))
 
