@@ -109,10 +109,16 @@ _AGE = compile_rule(
     r"last (?:week|month|year)|recently))?$"
     r"|^my age is (?P<a>\d{1,3})$"
 )
+# When a partnership event happened says nothing against it: "got engaged last weekend", "in June".
+_EVENT_TIME = (
+    r"(?:,?\s+(?:last \w+|this \w+|in (?:the )?\w+(?: \d{4})?|on \w+|yesterday|today|over the \w+|"
+    r"(?:a|\w+) (?:few )?(?:days?|weeks?|months?|years?) ago))*"
+)
 _MARITAL = compile_rule(
     rf"^I am {ADV}(?:(?:recently|legally) )?(?P<status>married|single|divorced|widowed|engaged|separated)"
-    rf"(?: to [A-Za-z]+)?{TAIL}$"
-    rf"|^I {ADV}got (?P<got>married|divorced|engaged)(?: to [A-Za-z]+)?{TAIL}$"
+    rf"(?: (?:to|from) (?P<partner>[A-Za-z'-]+))?{_EVENT_TIME}{TAIL}$"
+    rf"|^I {ADV}got (?P<got>married|divorced|engaged|separated)(?: (?:to|from) (?P<partner2>[A-Za-z'-]+))?{_EVENT_TIME}{TAIL}$"
+    rf"|^I am {ADV}getting (?P<getting>divorced|separated)(?: from (?P<partner3>[A-Za-z'-]+))?{_EVENT_TIME}{TAIL}$"
 )
 _IANA = (
     r"(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z_]+"
@@ -153,9 +159,12 @@ def _age(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 
 def _marital(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    status = (m["status"] or m["got"]).lower()
-    # Married, single, divorced: where the user stands with a partner, a relationship.
-    return (stated(clause, Category.RELATIONSHIP, ROLE, key="marital_status", value=status),)
+    status = (m["status"] or m["got"] or ("divorcing" if m["getting"] == "divorced" else m["getting"])).lower()
+    partner = m["partner"] or m["partner2"] or m["partner3"]
+    # Married, single, divorced: where the user stands with a partner, a relationship. The
+    # partner's name is part of the value: engaged to Lena, then married to Lena, is a change.
+    value = f"{status} {partner.lower()}" if partner and (partner[:1].isupper() or not clause.cased) else status
+    return (stated(clause, Category.RELATIONSHIP, ROLE, key="marital_status", value=value),)
 
 
 def _timezone(m: re.Match[str], clause: Clause) -> Sequence[Draft]:

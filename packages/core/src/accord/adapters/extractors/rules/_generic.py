@@ -281,8 +281,21 @@ _TIME_TAIL = re.compile(
 )
 
 
+# How often, when or for what occasion ends what the object names: "tennis every weekend" and
+# "tennis" are one activity, "a Series X for Christmas" is a Series X, so both give one key.
+_QUALIFIER = re.compile(
+    r"\s+(?:every|each|most (?:days|nights|mornings|evenings|weekends)|on (?:weekends|weekdays|the weekends?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)|at (?:night|weekends|the weekends?)|in the (?:mornings?|evenings?|"
+    r"afternoons?|summer|winter|spring|fall|autumn)|for (?:christmas|my birthday|fun|years|months|ages|a while|now)|"
+    r"since|last|this (?:week|month|year|weekend|summer|morning|evening)|next|twice|once|\d+ times|daily|weekly|"
+    r"regularly|these days|nowadays|lately)\b.*$",
+    re.I,
+)
+
+
 def _value(a: Analysis) -> str:
     obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", _TIME_TAIL.sub("", a.obj), flags=re.I)
+    obj = _QUALIFIER.sub("", obj) or obj
     return normalise_value(" ".join(obj.split()[:4]))
 
 

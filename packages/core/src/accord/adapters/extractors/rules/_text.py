@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._wording import CONTRACTIONS as _CONTRACTIONS
 from accord.adapters.extractors.rules._frames import OPINION
+from accord.adapters.extractors.rules._reciprocal import first_person_event
 from accord.adapters.extractors.rules._wording import FILLER_WORDS as _FILLER_WORDS
 from accord.adapters.extractors.rules._wording import GREETINGS as _GREETINGS
 from accord.adapters.extractors.rules._wording import HEDGES as _HEDGES
@@ -348,6 +349,7 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
         text = " ".join(("I", expanded, rest)).strip()
     elif fragment := noun_fragment(text):
         text = fragment
+    text = first_person_event(text) or text
     return NormalisedClause(text, hedged, greeting, bool(standing))
 
 

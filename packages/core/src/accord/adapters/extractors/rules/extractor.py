@@ -283,11 +283,16 @@ def _unfronted(text: str) -> str | None:
 
 def _says_name(draft: Draft, named: Draft) -> bool:
     """Whether a clause's draft only half says the name the name reader read whole."""
-    if named.key != "name" or draft.category is not Category.FACT:
+    if named.key != "name":
+        return False
+    text = draft.content.lower()
+    if draft.category in (Category.PROCEDURE, Category.PREFERENCE):
+        # "Please use Kit from now on" and "I prefer Jen" said as a name are no request or taste.
+        return bool(named.value) and re.search(rf"\b{re.escape(named.value or '')}\b", text) is not None
+    if draft.category is not Category.FACT:
         return False
     if draft.key is not None and not draft.key.startswith("be:"):
         return False
-    text = draft.content.lower()
     return (named.value or "") in text or "their name" in text or "their last name" in text
 
 
