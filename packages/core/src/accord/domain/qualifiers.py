@@ -39,6 +39,8 @@ def find_context(text: str) -> str | None:
     match = _CONTEXT.search(text)
     if match and _ONE_OFF_CHANGE.search(text, 0, match.start()):
         return None
+    if match and re.search(r"\b(?:looking|searching|hunting|applying)\s+$", text[: match.start()], re.IGNORECASE):
+        return None  # "looking for work" is what the user does, not a situation
     return " ".join(match.group(1).lower().split()) if match else None
 
 

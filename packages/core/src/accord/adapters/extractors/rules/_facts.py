@@ -15,6 +15,7 @@ from accord.adapters.extractors.rules._base import (
     ADV,
     CONFIDENT,
     DETAIL,
+    EVENT_TIME,
     HOME,
     IDENTITY,
     LIKELY,
@@ -109,16 +110,11 @@ _AGE = compile_rule(
     r"last (?:week|month|year)|recently))?$"
     r"|^my age is (?P<a>\d{1,3})$"
 )
-# When a partnership event happened says nothing against it: "got engaged last weekend", "in June".
-_EVENT_TIME = (
-    r"(?:,?\s+(?:last \w+|this \w+|in (?:the )?\w+(?: \d{4})?|on \w+|yesterday|today|over the \w+|"
-    r"(?:a|\w+) (?:few )?(?:days?|weeks?|months?|years?) ago))*"
-)
 _MARITAL = compile_rule(
     rf"^I am {ADV}(?:(?:recently|legally) )?(?P<status>married|single|divorced|widowed|engaged|separated)"
-    rf"(?: (?:to|from) (?P<partner>[A-Za-z'-]+))?{_EVENT_TIME}{TAIL}$"
-    rf"|^I {ADV}got (?P<got>married|divorced|engaged|separated)(?: (?:to|from) (?P<partner2>[A-Za-z'-]+))?{_EVENT_TIME}{TAIL}$"
-    rf"|^I am {ADV}getting (?P<getting>divorced|separated)(?: from (?P<partner3>[A-Za-z'-]+))?{_EVENT_TIME}{TAIL}$"
+    rf"(?: (?:to|from) (?P<partner>[A-Za-z'-]+))?{EVENT_TIME}{TAIL}$"
+    rf"|^I {ADV}got (?P<got>married|divorced|engaged|separated)(?: (?:to|from) (?P<partner2>[A-Za-z'-]+))?{EVENT_TIME}{TAIL}$"
+    rf"|^I am {ADV}getting (?P<getting>divorced|separated)(?: from (?P<partner3>[A-Za-z'-]+))?{EVENT_TIME}{TAIL}$"
 )
 _IANA = (
     r"(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z_]+"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _lexicon as lex
@@ -22,6 +23,7 @@ from accord.adapters.extractors.rules._cues import category_of, is_skill, is_tas
 from accord.adapters.extractors.rules._goals import for_the_moment
 from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
+from accord.adapters.extractors.rules._work import employer_after
 
 _ANY_CLAUSE = compile_rule(r"^.+$")
 _PRONOUN_OBJECT = frozenset(
@@ -420,7 +422,17 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     confidence = LIKELY if attr is None else 0.85
     importance = _IMPORTANCE.get(category, DETAIL)
     draft = Draft(_content(a), category, importance, key, value, confidence, negated, ended=a.used_to)
+    if attr is not None and attr.key in _WORK_ATTRIBUTES and not negated and not a.used_to:
+        # "I work in marketing at Unilever": the employer is a memory of its own, so a new
+        # employer never leaves the old one current inside the industry.
+        if (employer := employer_after(a.obj, clause)) is not None:
+            tail = re.compile(rf"\s+(?:at|for|with) {re.escape(employer.value or '')}\b.*$", re.I)
+            draft = replace(draft, content=tail.sub("", draft.content), value=tail.sub("", value) or value)
+            return (draft, employer)
     return (draft,)
+
+
+_WORK_ATTRIBUTES = frozenset({"industry", "job_title", "department", "field"})
 
 
 GENERIC_RULES: tuple[Rule, ...] = (Rule("clause", _ANY_CLAUSE, build_generic),)

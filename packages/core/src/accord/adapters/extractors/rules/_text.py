@@ -44,7 +44,8 @@ _NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re
 _CONJ_SUBJECT = re.compile(
     r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
     # not a bare "like": "explain it like I'm five" is a simile (", like I go daily" splits below)
-    r"and also|and so|since|cause|cuz|and honestly|but honestly)\s+(?=(?:I|my|it is|it's)\b)"
+    r"and also|and so|since|cause|cuz|and honestly|but honestly)(?:\s+(?:now|then|honestly|basically|these days))?"
+    r"\s+(?=(?:I|my|it is|it's)\b)"
     r"|\s*[,;:]\s*(?:and\s+|but\s+|so\s+|like\s+|plus\s+)?(?=(?:I|my|we|our|me and)\b(?!\s*[,.]))"
     r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
@@ -56,7 +57,7 @@ _CONJ_WORD_SUBJECT = re.compile(
 )
 _PARTICIPLE = re.compile(
     r"\s*,\s*(?:and\s+)?(?=(?:now\s+|currently\s+)?(born|raised|living|based|working|studying|married|"
-    r"originally from|from)\b)"
+    r"originally from|from|looking for|trying to|hoping to|planning to|training for|saving up|saving for)\b)"
     # "a Brazilian living in Lisbon": without a comma only before its preposition
     r"|(?<=\w)\s+(?=(living|based|working|studying) (?:in|at|as|for|from)\b)",
     re.I,
