@@ -173,8 +173,12 @@ def _attribute(a: Analysis, clause: Clause) -> vocab.Attribute | None:
     ("my gf is a nurse" is her job, not the user's)."""
     if a.subject == "possessive" and (a.owner.lower().split()[-1:] or [""])[0] in vocab.FAMILY:
         return None
-    obj_words = set(re.findall(r"[\w'+#-]+", a.obj.lower()))
-    pairs = {" ".join(p) for p in zip(a.obj.lower().split(), a.obj.lower().split()[1:])}
+    obj = a.obj.lower()
+    if a.predicate.split()[0] in {"get", "go", "come"}:
+        # "got back into climbing", "got over the flu": the particle is part of the verb, not a thing
+        obj = re.sub(r"^(?:back|up|out|off|over|into|on)\b\s*", "", obj)
+    obj_words = set(re.findall(r"[\w'+#-]+", obj))
+    pairs = {" ".join(p) for p in zip(obj.split(), obj.split()[1:])}
     for attr in vocab.ATTRIBUTES:
         if a.predicate not in attr.predicates:
             continue
@@ -215,6 +219,9 @@ def _rates_a_skill(a: Analysis) -> bool:
     )
 
 
+_RETURNED = re.compile(r"^(?:back (?:from|home)|home|back$|in from|out of bed|up (?:early|late))", re.I)
+
+
 def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
     if is_skill(clause.text):
@@ -223,6 +230,8 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
         return True  # "sober for 18 months as of today", "obsessed with matcha rn" are no passing states
     if a.predicate == "be":
         first = (a.obj.split() or [""])[0].lower().strip(",.!")
+        if re.match(r"^an? (?:bit|little|tad)\b", a.obj, re.I):
+            first = "bit"  # "a bit hungover": a degree, then the state
         if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
             first = a.obj.split()[-1].lower().strip(",.!") if first != "a" else first
         if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ")):
@@ -230,6 +239,10 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
         words = a.obj.lower().split()
         if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:
             return True
+    if a.progressive and a.obj.lower().strip(",.!") in vocab.MOMENTARY:
+        return True  # "running late", "heading out"
+    if a.past and a.predicate.split()[0] in {"get", "come", "go"} and _RETURNED.match(a.obj):
+        return True  # "got back from the gym", "came home early": where one went today
     if not a.progressive or a.predicate.split()[0] in _STANDING_PROGRESSIVE or _FUTURE.search(clause.text):
         return False
     # "I've been riding the trails every weekend", "I'm driving a Skoda these days": an ongoing

@@ -354,7 +354,12 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
     return NormalisedClause(text, hedged, greeting, bool(standing))
 
 
-_GOT_PARTICIPLE = re.compile(r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up)\b", re.I)
+# "got back from the gym", "got home", "got up early" are where one went, not what one has.
+_GOT_PARTICIPLE = re.compile(
+    r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up|back|home|up|in|out|off|"
+    r"there|here|lost|stuck|caught|sick|ill)\b",
+    re.I,
+)
 
 
 _SOMEONE = re.compile(
