@@ -163,3 +163,40 @@ def test_time_and_frequency_are_no_part_of_a_derived_key(text: str, key: str) ->
 
 def test_so_now_starts_a_clause_of_its_own() -> None:
     assert ("employer", "none") in keyed("I got laid off last week, so now I'm the one writing the resume.")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("I teach high school chemistry in Denver, have done for 15 years.", "city", "denver"),
+        ("My husband Olaf and I run a dairy farm outside Trondheim.", "city", "trondheim"),
+        ("I live with my girlfriend Aisha and her cat, in a third-floor walk-up in Chicago.", "city", "chicago"),
+        ("My cousin Niamh is basically my sister, we grew up together in Galway.", "hometown", "galway"),
+    ],
+)
+def test_a_place_named_in_passing_is_where_the_user_is(text: str, key: str, value: str) -> None:
+    assert (key, value) in keyed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I work in Finance.", "I'm working in London next week.", "I'm fluent in Spanish.", "My sister lives in Toronto."],
+)
+def test_no_place_from_an_industry_a_trip_a_language_or_someone_else(text: str) -> None:
+    assert not any(k in {"city", "hometown"} for k, _ in keyed(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yeah, because I'm totally a morning person. Not.",
+        "I'm the world's best cook, said no one ever.",
+        "As my dad likes to say, I'm a lawyer, not a magician.",
+    ],
+)
+def test_sarcasm_and_sayings_are_no_memories(text: str) -> None:
+    assert extract_memories([Message(role="user", content=text)]) == []
+
+
+def test_a_saying_leaves_the_rest_of_the_turn() -> None:
+    assert ("city", "rome") in keyed("I'm a lawyer. As my boss says, I'm the best. I live in Rome.")

@@ -308,9 +308,13 @@ _QUALIFIER = re.compile(
 )
 
 
+_PLACE_TAIL = re.compile(r"\s+(?:in|at|near|outside|outside of|around) (?:the )?[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*$")
+
+
 def _value(a: Analysis) -> str:
     obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", _TIME_TAIL.sub("", a.obj), flags=re.I)
     obj = _QUALIFIER.sub("", obj) or obj
+    obj = _PLACE_TAIL.sub("", obj) or obj  # "chemistry in Denver": where, not what
     return normalise_value(" ".join(obj.split()[:4]))
 
 

@@ -168,7 +168,15 @@ _PASTED = re.compile(
 _SARCASM = re.compile(
     r"[\U0001F644\U0001F643\U0001F612]|(?:^|\s)/s\b|^\W*(?:oh|ah)\W+(?:sure|great|wow|joy|definitely|yes|"
     r"yeah|totally|right|perfect|splendid)\b|^\W*(?:yeah|yes)\W+(?:right|sure|love|i am absolutely)\b"
-    r"|\bobviously a genius\b|\bjust ask\b",
+    r"|\bobviously a genius\b|\bjust ask\b|\bsaid no ?(?:one|body) ever\b"
+    # "I'm totally a morning person. Not.": a bare "not" taking back what was just said
+    r"|[.!]\s+not\W*$",
+    re.I,
+)
+# "As my dad likes to say, I'm a lawyer, not a magician": a saying is someone else's words.
+_SAYING = re.compile(
+    r"(?:^|(?<=[.!?]\s))\W*as (?:my|our|his|her|the|a|an) [^,.!?]{1,40}? (?:likes to say|always says|would say|"
+    r"used to say|loves to say|says|said|puts it)\s*,[^.!?]*[.!?]?",
     re.I,
 )
 _SHOUTED_DELIGHT = re.compile(r"\b(?:THRILLED|DELIGHTED|THRILLING)\b")  # case matters: shouting is the tell
@@ -222,7 +230,7 @@ def clean_message(text: str) -> str | None:
     text = text.translate(_QUOTES)
     if _INJECTION.search(text) or _ironic(text) or _SARCASM.search(text) or _SHOUTED_DELIGHT.search(text):
         return None
-    text = _QUOTED_SPAN.sub(" ", text)
+    text = _SAYING.sub(" ", _QUOTED_SPAN.sub(" ", text))
     return _PASTED.sub(lambda m: m["lead"], text)
 
 
