@@ -200,3 +200,26 @@ def test_sarcasm_and_sayings_are_no_memories(text: str) -> None:
 
 def test_a_saying_leaves_the_rest_of_the_turn() -> None:
     assert ("city", "rome") in keyed("I'm a lawyer. As my boss says, I'm the best. I live in Rome.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on my lunch break.",
+        "I'm on vacation in Bali until Friday.",
+        "I'm staying at a hotel near the conference.",
+        "Just moved my desk by the window, so much better.",
+        "My sister is visiting this weekend, she's a nurse.",
+    ],
+)
+def test_pauses_stays_and_one_off_moves_are_no_memories(text: str) -> None:
+    assert extract_memories([Message(role="user", content=text)]) == []
+
+
+def test_a_person_named_in_a_sentence_about_this_moment_stays() -> None:
+    assert ("relationship:partner", "tom") in keyed("My husband Tom is cooking tonight.")
+
+
+@pytest.mark.parametrize("text", ["I'm a beginner at Rust.", "I'm a total newbie at Python."])
+def test_a_level_at_a_skill_is_no_job_at_an_employer(text: str) -> None:
+    assert not any(k in {"job_title", "employer"} for k, _ in keyed(text))

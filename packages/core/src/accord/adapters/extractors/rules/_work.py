@@ -36,7 +36,8 @@ _ORG_BLOCK = frozenset(
 # Who one is at a place without working there: "a regular at Joe's", "a member at Equinox".
 _NOT_A_JOB = frozenset(
     """regular member customer client patient guest visitor resident subscriber fan student pupil
-    alum alumnus alumna graduate parent mom mum dad regulars members""".split()
+    alum alumnus alumna graduate parent mom mum dad regulars members beginner novice newbie intermediate
+    expert pro amateur natural noob rookie veteran whiz wizard nerd geek fan""".split()
 )
 _TITLE_BLOCK = frozenset(
     """good great bad terrible decent big huge little amazing awful horrible lazy real total complete
@@ -222,7 +223,9 @@ def _job_builder(*, need_job_noun: bool) -> Builder:
         found = title_value(m["title"], need_job_noun=need_job_noun and not article)
         if found is None and need_job_noun and (loose := title_value(m["title"], need_job_noun=False)):
             # "I'm a barista at Blue Bottle": a noun the table lacks is a job when an employer follows.
-            found = loose if _org_after(loose[1], clause) and loose[0].split()[-1].lower() not in _NOT_A_JOB else None
+            org = _org_after(loose[1], clause)
+            plausible = org is not None and normalise_value(org[0]) not in lex.TECH_TERMS | lex.TOOL_NAMES | lex.SPOKEN_LANGUAGES
+            found = loose if plausible and loose[0].split()[-1].lower() not in _NOT_A_JOB else None
         if found is None:
             return ()
         title, rest = found
