@@ -223,3 +223,28 @@ def test_a_person_named_in_a_sentence_about_this_moment_stays() -> None:
 @pytest.mark.parametrize("text", ["I'm a beginner at Rust.", "I'm a total newbie at Python."])
 def test_a_level_at_a_skill_is_no_job_at_an_employer(text: str) -> None:
     assert not any(k in {"job_title", "employer"} for k, _ in keyed(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I've started learning Korean.", ("expertise:korean", "beginner")),
+        ("I started dating Luca.", ("relationship:partner", "luca")),
+        ("Changed my major to computer science.", ("field_of_study", "computer science")),
+        ("I switched my bank to Chase.", ("bank", "chase")),
+        ("My major is biology.", ("field_of_study", "biology")),
+    ],
+)
+def test_what_one_started_or_changed_to_holds_now(text: str, expected: tuple[str, str]) -> None:
+    assert expected in keyed(text)
+
+
+def test_a_start_in_a_past_story_stays_in_the_past() -> None:
+    assert not any(k and k.startswith("run:") for k, _ in keyed("I began running last spring."))
+
+
+def test_a_change_told_without_its_subject() -> None:
+    assert ("thinkpad", True) in {
+        (m.attribute_value, m.negated)
+        for m in extract_memories([Message(role="user", content="Finally replaced the ThinkPad with a MacBook Air.")])
+    }

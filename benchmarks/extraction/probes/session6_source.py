@@ -61,7 +61,7 @@ CHANGES: list[tuple[str, str, list[str], str, list | None, list]] = [
     ("replace", "bank", ["My bank is Wells Fargo.", "Moved all my accounts over to Capital One."], "fact", ["capital one"], ["wells fargo"]),
     ("negate", "smoking", ["I smoke about a pack a day.", "I quit smoking three months ago!"], "fact", None, ["smoke"]),
     ("negate", "diet", ["I'm vegan.", "I'm not vegan anymore, I eat eggs and dairy again."], "fact", None, ["vegan"]),
-    ("negate", "car", ["I have a car.", "Sold my car, I just take the bus now."], "fact", ["bus"], ["have a car"]),
+    ("negate", "car", ["I have a car.", "Sold my car, I just take the bus now."], "fact", ["bus"], [["have a car", "has a car"]]),
     ("negate", "drinking", ["I drink a glass of wine most evenings.", "I've stopped drinking completely."], "fact", None, ["wine"]),
     ("preference", "coffee", ["I love espresso.", "Honestly I've gone off coffee, I drink green tea now."], "preference", ["green tea"], ["espresso"]),
     ("preference", "music", ["I'm really into metal.", "Lately I mostly listen to jazz, metal doesn't do it for me anymore."], "preference", ["jazz"], ["metal"]),

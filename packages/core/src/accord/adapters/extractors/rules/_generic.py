@@ -265,7 +265,8 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str | N
             return f"expertise:{owner}", Category.EXPERTISE  # "My German is rusty": how well, not what
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
-        return owner.replace(" ", "_"), Category.FACT
+        # "my major is ..." names the attribute "I'm majoring in ..." set: one key for both.
+        return _OWNER_KEYS.get(owner, owner.replace(" ", "_")), Category.FACT
     if a.predicate == "be" and head in _FAN_HEADS and " " in value:
         return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
     if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
@@ -366,7 +367,24 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     household = owner[-1] in vocab.FAMILY or owner[-1] in vocab.ANIMALS
     if a.owner and clause.text[:3].lower() == "our" and not household:
         return True
+    if owner[-1] in _PLAIN_VALUED:
+        return False  # "my major is computer science": the value of an attribute, however it is written
     return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
+
+
+_OWNER_KEYS = {
+    "major": "field_of_study", "field": "field_of_study", "field of study": "field_of_study", "degree": "field_of_study",
+    "job": "job_title", "job title": "job_title", "title": "job_title", "role": "job_title", "position": "job_title",
+    "occupation": "job_title", "profession": "job_title", "company": "employer", "employer": "employer",
+    "workplace": "employer", "firm": "employer", "hometown": "hometown", "home town": "hometown", "city": "city",
+    "diet": "diet", "school": "school", "university": "school", "college": "school",
+}
+# Attributes whose values are common words: "my major is biology", "my shift is nights".
+_PLAIN_VALUED = frozenset(
+    """major minor degree field specialty speciality specialization diet religion faith shift
+    hobby hobbies sport instrument profession occupation trade nickname handle username pronouns
+    blood_type bloodtype zodiac sign star_sign""".split()
+)
 
 
 # How often, not what: "I smoke a lot", "I drink most nights" are the habit itself.
@@ -400,7 +418,8 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     attr = _attribute(a, clause)
     if attr is None and a.predicate in _CLAIMED_PREDICATES and a.obj.split()[0].lower() not in {"a", "an"}:
         return ()  # "I live in fear": the city row owns "live in" and refused the object ("a house" is fine)
-    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a):
+    plain_valued = a.subject == "possessive" and bool(a.owner) and a.owner.lower().split()[-1] in _PLAIN_VALUED
+    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a) and not plain_valued:
         return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
     relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY

@@ -358,11 +358,26 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
         text = " ".join(("I", expanded, rest)).strip()
     elif fragment := noun_fragment(text):
         text = fragment
-    text = first_person_event(text) or text
+    if (event := first_person_event(text)) is not None:
+        text = event
+    elif m := _CHANGED_MY.match(text):  # "changed my major to computer science": the major is that now
+        text = f"my {m['thing']} is {m['new']} now"
+    elif not _PAST_TIME.search(text):  # "I began running last spring" is a story, not the present
+        text = _BEGAN.sub(r"I am \g<doing>", text)
     return NormalisedClause(text, hedged, greeting, bool(standing))
 
 
 # "got back from the gym", "got home", "got up early" are where one went, not what one has.
+# "I've started learning Korean", "I began running": what the user has begun doing, they do now.
+_BEGAN = re.compile(
+    r"^I (?:have |had )?(?:just |recently |finally |now |also )?(?:started|began|begun) (?P<doing>[a-z]+ing\b)(?! to\b)",
+)
+_CHANGED_MY = re.compile(
+    r"^I (?:have |had )?(?:just |finally |recently |officially )?(?:changed|switched|renamed|moved|updated) "
+    r"my (?P<thing>[\w-]+(?: [\w-]+)?) (?:over )?to (?P<new>(?!the\b)\S.*?)(?:,? (?:now|instead|last \w+|this \w+))?$",
+    re.I,
+)
+_PAST_TIME = re.compile(r"\b(?:last|ago|yesterday|when|back then|in (?:19|20)\d\d)\b", re.I)
 _GOT_PARTICIPLE = re.compile(
     r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up|back|home|up|in|out|off|"
     r"there|here|lost|stuck|caught|sick|ill)\b",
