@@ -19,6 +19,11 @@ from accord.domain.qualifiers import find_context, find_interval, qualify
         ("User swims in the summer", "in the summer"),
         ("User lives in Berlin", None),
         ("User works at Acme", None),
+        # a change that happened once: the phrase says when or why, not where the value holds
+        ("User and others moved to Bristol in the summer", None),
+        ("User moved to Nairobi last year for work", None),
+        ("User is looking for work now", None),
+        ("User uses a Mac for work", "for work"),
     ],
 )
 def test_contexts(text: str, context: str | None) -> None:

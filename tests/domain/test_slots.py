@@ -86,3 +86,19 @@ def test_a_statement_from_the_same_turn_never_ends_its_neighbour() -> None:
     married = claim("User is married", "relationship", at=3, id="m1")
     single = claim("User was single for years", "relationship", at=3)
     assert classify(single, [married]).action is Action.INSERT
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "slot"),
+    [
+        ("User is eating meat again", "User is vegetarian", "diet"),
+        ("User went back to being vegetarian", "User is eating meat again", "diet"),
+        ("User and others bought a house", "User and others rent an apartment", "home_tenure"),
+    ],
+)
+def test_diet_and_home_tenure_hold_one_value(new: str, old: str, slot: str) -> None:
+    assert slot_shift(new, old, "fact", "fact") == slot
+
+
+def test_someone_elses_diet_is_not_the_users() -> None:
+    assert slot_shift("User's husband eats meat", "User is vegan", "fact", "fact") is None

@@ -103,3 +103,39 @@ async def test_a_terse_denial_and_fragment_move_the_user(sql_url: str, tmp_path:
         active, archived = by_status(await durable(engine), "city")
         assert [m.content for m in active] == ["User lives in Portland now"]
         assert [m.content for m in archived] == ["User lives in Tucson"]
+
+
+async def current_and_archived(engine: AsyncAccord) -> tuple[list[str], list[str]]:
+    memories = await durable(engine)
+    now = dt.datetime.now(dt.UTC)
+    current = [m.content for m in memories if m.status is MemoryStatus.ACTIVE and (m.valid_to is None or m.valid_to > now)]
+    return current, [m.content for m in memories if m.status is MemoryStatus.ARCHIVED]
+
+
+async def test_a_habit_said_to_be_past_is_no_longer_current(sql_url: str, tmp_path: Path) -> None:
+    async with await engine_for(sql_url, tmp_path) as engine:
+        await say(engine, "I play tennis every weekend.")
+        await say(engine, "I used to play tennis but my knee won't let me now.")
+        current, archived = await current_and_archived(engine)
+        assert not any("tennis" in c for c in current)
+        assert archived == ["User plays tennis every weekend"]
+
+
+async def test_a_partnership_event_of_the_pair_supersedes_the_earlier_stage(sql_url: str, tmp_path: Path) -> None:
+    async with await engine_for(sql_url, tmp_path) as engine:
+        await say(engine, "My girlfriend Lena is a nurse.")
+        await say(engine, "Lena and I got engaged last weekend!")
+        current, archived = await current_and_archived(engine)
+        assert "User got engaged to Lena last weekend" in current
+        assert not any("girlfriend" in c for c in current)
+        assert any("girlfriend" in a for a in archived)
+
+
+async def test_being_laid_off_ends_the_employer(sql_url: str, tmp_path: Path) -> None:
+    async with await engine_for(sql_url, tmp_path) as engine:
+        await say(engine, "I work in marketing at Unilever.")
+        await say(engine, "I got laid off from Unilever, looking for work now.")
+        current, archived = await current_and_archived(engine)
+        assert not any("Unilever" in c for c in current)
+        assert "User works at Unilever" in archived
+        assert "User works in marketing" in current

@@ -25,9 +25,22 @@ _PAST = re.compile(r"\b(used to|lived|worked|studied|was|were|had been|previousl
 _IN_YEAR = re.compile(r"\bin ((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
+# A change that happened once: its "in the summer" or "for work" says when or why it happened,
+# not a situation the new value is limited to ("moved to Bristol in the summer" is the city).
+_ONE_OFF_CHANGE = re.compile(
+    r"\b(?:moved|relocated|started|joined|switched|swapped|changed|transferred|bought|sold|got|began|became|"
+    r"left|quit|graduated|married|adopted|signed up|enrolled|retired|upgraded)\b",
+    re.IGNORECASE,
+)
+
+
 def find_context(text: str) -> str | None:
     """The situation a statement is limited to ("on weekends"), normalised, or None."""
     match = _CONTEXT.search(text)
+    if match and _ONE_OFF_CHANGE.search(text, 0, match.start()):
+        return None
+    if match and re.search(r"\b(?:looking|searching|hunting|applying)\s+$", text[: match.start()], re.IGNORECASE):
+        return None  # "looking for work" is what the user does, not a situation
     return " ".join(match.group(1).lower().split()) if match else None
 
 

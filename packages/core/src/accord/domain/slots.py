@@ -68,6 +68,28 @@ SLOTS: tuple[Slot, ...] = (
         anchored=False,
         categories=frozenset({"fact", "relationship"}),
     ),
+    # One way of eating at a time: "started eating meat again" ends "vegetarian", and "went back to
+    # being vegetarian" ends that.
+    Slot(
+        "diet",
+        _groups(
+            """vegan plant-based | vegetarian veggie | pescatarian pescetarian | omnivore meat_eater
+            eating_meat eat_meat eats_meat ate_meat carnivore"""
+        ),
+        anchored=False,
+        categories=frozenset({"fact", "preference"}),
+    ),
+    # Renting a home or owning one.
+    Slot(
+        "home_tenure",
+        _groups(
+            """rent rents renting renter renters tenant tenants landlord | homeowner homeowners mortgage
+            bought_a_house bought_a_flat bought_a_home bought_a_place bought_an_apartment own_a_house own_a_home
+            own_our_home own_our_house own_a_flat"""
+        ),
+        anchored=False,
+        categories=frozenset({"fact"}),
+    ),
     # Having work and not having it.
     Slot(
         "work_status",
@@ -159,10 +181,15 @@ _OTHERS = frozenset(
 )
 
 
+# A partner's stage is the user's own; a partner's diet or home is theirs.
+_PARTNERS = frozenset("husband wife partner boyfriend girlfriend fiance fiancee spouse bf gf hubby".split())
+
+
 def _slot_of(slot: Slot, new: str, old: str) -> bool:
     """Whether ``new`` names another value of ``slot`` than ``old`` does (and none of the same)."""
     a, b = _words(new), _words(old)
-    if not slot.anchored and (_OTHERS & set(a) or _OTHERS & set(b)):
+    others = _OTHERS if slot.name == "partnership" else _OTHERS | _PARTNERS
+    if not slot.anchored and (others & set(a) or others & set(b)):
         return False  # an unanchored slot is the user's own: not when another person is its subject
     va, vb = _values(slot, _phrases(a)), _values(slot, _phrases(b))
     if not va or not vb or va & vb:

@@ -120,4 +120,9 @@ TAIL = (
     r"(?:,?\s+(?:now|again|too|as well|these days|nowadays|currently|at the moment|right now|for now|"
     r"any ?more|lately|today|already|officially|full[- ]time|part[- ]time|since \w+|for \w+ \w+))*"
 )
+# When an event happened says nothing against it: "got engaged last weekend", "laid off in June".
+EVENT_TIME = (
+    r"(?:,?\s+(?:last \w+|this \w+|in (?:the )?\w+(?: \d{4})?|on \w+|yesterday|today|over the \w+|"
+    r"(?:a|\w+) (?:few )?(?:days?|weeks?|months?|years?) ago))*"
+)
 NEG_TAIL = r"(?:,?\s+(?:any ?more|now|any longer|these days|for good|since \w+))*"

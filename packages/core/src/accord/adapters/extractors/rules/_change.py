@@ -186,6 +186,10 @@ def _switched(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if verb in _PURCHASE and not _REPLACEMENT_SIGN.search(clause.text):
         return ()
     obj = _cut(m["obj"])
+    if verb == "moved" and re.match(r"^(?:my|our|the|a|an|it|them)\b", m["obj"], re.I) and not re.match(
+        r"^I \w*\s*moved (?:to|onto|on|over to)\b", clause.text
+    ):
+        return ()  # "moved my desk by the window" moves a thing, it changes nothing of the user's
     # The value names the thing only: "Slack for work" must not match "User works at Acme".
     value = _ended_value(_PREPOSITION.split(m["obj"], maxsplit=1)[0])
     if not value or value in _PRONOUNS or _PLACES.match(obj) or len(obj.split()) > 6:

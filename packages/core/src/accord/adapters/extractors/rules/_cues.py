@@ -28,6 +28,10 @@ _SKILL = re.compile(
     r"|\bcan(?:'t|not| not)? (?:cook|code|program|swim|drive|sing|dance|draw|paint|knit|sew|ski|surf|skate|"
     r"type|read music|play)\b"
     r"|\b(?:beginner|novice|intermediate|advanced|expert|pro|amateur|self-taught) (?:at|in|with)\b"
+    # a level said as a level: "conversational in ASL", "an intermediate knitter", "HSK 4", "B2 in German"
+    r"|\b(?:conversational|fluent|proficient|intermediate|advanced|beginner|novice) (?:in|at|with|\w+(?:er|ist))\b"
+    r"|\b(?:HSK|JLPT|TOPIK|DELE|DELF|DALF|IELTS|TOEFL|CEFR) ?(?:[1-9]|N[1-5]|[ABC][12])\b|\b[ABC][12] (?:level|in)\b"
+    r"|\b(?:white|yellow|orange|green|blue|purple|brown|red|black) belt\b"
     r"|\bI know (?:all|most|a lot|plenty|the basics)\b"
     r"|\b(?:certified|licensed|qualified|trained) (?:in|as)\b|\bblack belt\b|\bcan (?!not\b)(?:code|program|speak|play|cook|"
     r"read|write|draw|paint|sing|dance|drive|swim|knit|sew)\b",

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._base import DETAIL, LIKELY, Clause, Draft, Rule, compile_rule
+from accord.adapters.extractors.rules._cues import is_skill
 from accord.adapters.extractors.rules._phrasing import fix_articles, swap_pronouns
 
 _MONTHS = (
@@ -150,7 +151,9 @@ def _event(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     content = fix_articles(f"User {adv}{verb} {swap_pronouns(obj)}")
     if when:
         content += f" ({_tidy_when(when)})"
-    return (Draft(content, Category.FACT, DETAIL, confidence=LIKELY),)
+    # "Passed HSK 4", "got my brown belt": an event that says how good the user is now.
+    category = Category.EXPERTISE if is_skill(content) else Category.FACT
+    return (Draft(content, category, DETAIL, confidence=LIKELY),)
 
 
 def _tidy_when(when: str) -> str:

@@ -15,6 +15,7 @@ from accord.adapters.extractors.rules._base import (
     ADV,
     CONFIDENT,
     DETAIL,
+    EVENT_TIME,
     HOME,
     IDENTITY,
     LIKELY,
@@ -111,8 +112,9 @@ _AGE = compile_rule(
 )
 _MARITAL = compile_rule(
     rf"^I am {ADV}(?:(?:recently|legally) )?(?P<status>married|single|divorced|widowed|engaged|separated)"
-    rf"(?: to [A-Za-z]+)?{TAIL}$"
-    rf"|^I {ADV}got (?P<got>married|divorced|engaged)(?: to [A-Za-z]+)?{TAIL}$"
+    rf"(?: (?:to|from) (?P<partner>[A-Za-z'-]+))?{EVENT_TIME}{TAIL}$"
+    rf"|^I {ADV}got (?P<got>married|divorced|engaged|separated)(?: (?:to|from) (?P<partner2>[A-Za-z'-]+))?{EVENT_TIME}{TAIL}$"
+    rf"|^I am {ADV}getting (?P<getting>divorced|separated)(?: from (?P<partner3>[A-Za-z'-]+))?{EVENT_TIME}{TAIL}$"
 )
 _IANA = (
     r"(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z_]+"
@@ -153,9 +155,12 @@ def _age(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 
 
 def _marital(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    status = (m["status"] or m["got"]).lower()
-    # Married, single, divorced: where the user stands with a partner, a relationship.
-    return (stated(clause, Category.RELATIONSHIP, ROLE, key="marital_status", value=status),)
+    status = (m["status"] or m["got"] or ("divorcing" if m["getting"] == "divorced" else m["getting"])).lower()
+    partner = m["partner"] or m["partner2"] or m["partner3"]
+    # Married, single, divorced: where the user stands with a partner, a relationship. The
+    # partner's name is part of the value: engaged to Lena, then married to Lena, is a change.
+    value = f"{status} {partner.lower()}" if partner and (partner[:1].isupper() or not clause.cased) else status
+    return (stated(clause, Category.RELATIONSHIP, ROLE, key="marital_status", value=value),)
 
 
 def _timezone(m: re.Match[str], clause: Clause) -> Sequence[Draft]:

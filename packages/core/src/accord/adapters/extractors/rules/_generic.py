@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from accord.domain.models import Category
 from accord.adapters.extractors.rules import _lexicon as lex
@@ -22,6 +23,7 @@ from accord.adapters.extractors.rules._cues import category_of, is_skill, is_tas
 from accord.adapters.extractors.rules._goals import for_the_moment
 from accord.adapters.extractors.rules._copula import complement_key, is_passing_evaluation
 from accord.adapters.extractors.rules._phrasing import fix_articles, normalise_value, third_person
+from accord.adapters.extractors.rules._work import employer_after
 
 _ANY_CLAUSE = compile_rule(r"^.+$")
 _PRONOUN_OBJECT = frozenset(
@@ -171,8 +173,12 @@ def _attribute(a: Analysis, clause: Clause) -> vocab.Attribute | None:
     ("my gf is a nurse" is her job, not the user's)."""
     if a.subject == "possessive" and (a.owner.lower().split()[-1:] or [""])[0] in vocab.FAMILY:
         return None
-    obj_words = set(re.findall(r"[\w'+#-]+", a.obj.lower()))
-    pairs = {" ".join(p) for p in zip(a.obj.lower().split(), a.obj.lower().split()[1:])}
+    obj = a.obj.lower()
+    if a.predicate.split()[0] in {"get", "go", "come"}:
+        # "got back into climbing", "got over the flu": the particle is part of the verb, not a thing
+        obj = re.sub(r"^(?:back|up|out|off|over|into|on)\b\s*", "", obj)
+    obj_words = set(re.findall(r"[\w'+#-]+", obj))
+    pairs = {" ".join(p) for p in zip(obj.split(), obj.split()[1:])}
     for attr in vocab.ATTRIBUTES:
         if a.predicate not in attr.predicates:
             continue
@@ -213,6 +219,9 @@ def _rates_a_skill(a: Analysis) -> bool:
     )
 
 
+_RETURNED = re.compile(r"^(?:back (?:from|home)|home|back$|in from|out of bed|up (?:early|late))", re.I)
+
+
 def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
     if is_skill(clause.text):
@@ -221,6 +230,8 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
         return True  # "sober for 18 months as of today", "obsessed with matcha rn" are no passing states
     if a.predicate == "be":
         first = (a.obj.split() or [""])[0].lower().strip(",.!")
+        if re.match(r"^an? (?:bit|little|tad)\b", a.obj, re.I):
+            first = "bit"  # "a bit hungover": a degree, then the state
         if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
             first = a.obj.split()[-1].lower().strip(",.!") if first != "a" else first
         if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ")):
@@ -228,6 +239,10 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
         words = a.obj.lower().split()
         if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:
             return True
+    if a.progressive and a.obj.lower().strip(",.!") in vocab.MOMENTARY:
+        return True  # "running late", "heading out"
+    if a.past and a.predicate.split()[0] in {"get", "come", "go"} and _RETURNED.match(a.obj):
+        return True  # "got back from the gym", "came home early": where one went today
     if not a.progressive or a.predicate.split()[0] in _STANDING_PROGRESSIVE or _FUTURE.search(clause.text):
         return False
     # "I've been riding the trails every weekend", "I'm driving a Skoda these days": an ongoing
@@ -250,7 +265,8 @@ def _key(a: Analysis, attr: vocab.Attribute | None, value: str) -> tuple[str | N
             return f"expertise:{owner}", Category.EXPERTISE  # "My German is rusty": how well, not what
         if owner.startswith(("favorite", "favourite")):
             return f"favorite:{owner.split(' ', 1)[-1]}", Category.PREFERENCE
-        return owner.replace(" ", "_"), Category.FACT
+        # "my major is ..." names the attribute "I'm majoring in ..." set: one key for both.
+        return _OWNER_KEYS.get(owner, owner.replace(" ", "_")), Category.FACT
     if a.predicate == "be" and head in _FAN_HEADS and " " in value:
         return f"likes:{value.rsplit(' ', 1)[0]}", Category.PREFERENCE
     if a.predicate in vocab.RELATION_PREDICATES and head in vocab.FAMILY:
@@ -281,8 +297,25 @@ _TIME_TAIL = re.compile(
 )
 
 
+# How often, when or for what occasion ends what the object names: "tennis every weekend" and
+# "tennis" are one activity, "a Series X for Christmas" is a Series X, so both give one key.
+_QUALIFIER = re.compile(
+    r"\s+(?:every|each|most (?:days|nights|mornings|evenings|weekends)|on (?:weekends|weekdays|the weekends?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)|at (?:night|weekends|the weekends?)|in the (?:mornings?|evenings?|"
+    r"afternoons?|summer|winter|spring|fall|autumn)|for (?:christmas|my birthday|fun|years|months|ages|a while|now)|"
+    r"since|last|this (?:week|month|year|weekend|summer|morning|evening)|next|twice|once|\d+ times|daily|weekly|"
+    r"regularly|these days|nowadays|lately)\b.*$",
+    re.I,
+)
+
+
+_PLACE_TAIL = re.compile(r"\s+(?:in|at|near|outside|outside of|around) (?:the )?[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*$")
+
+
 def _value(a: Analysis) -> str:
     obj = re.sub(r"^(?:a|an|the|my|our|some|any|no)\s+", "", _TIME_TAIL.sub("", a.obj), flags=re.I)
+    obj = _QUALIFIER.sub("", obj) or obj
+    obj = _PLACE_TAIL.sub("", obj) or obj  # "chemistry in Denver": where, not what
     return normalise_value(" ".join(obj.split()[:4]))
 
 
@@ -334,7 +367,24 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     household = owner[-1] in vocab.FAMILY or owner[-1] in vocab.ANIMALS
     if a.owner and clause.text[:3].lower() == "our" and not household:
         return True
+    if owner[-1] in _PLAIN_VALUED:
+        return False  # "my major is computer science": the value of an attribute, however it is written
     return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
+
+
+_OWNER_KEYS = {
+    "major": "field_of_study", "field": "field_of_study", "field of study": "field_of_study", "degree": "field_of_study",
+    "job": "job_title", "job title": "job_title", "title": "job_title", "role": "job_title", "position": "job_title",
+    "occupation": "job_title", "profession": "job_title", "company": "employer", "employer": "employer",
+    "workplace": "employer", "firm": "employer", "hometown": "hometown", "home town": "hometown", "city": "city",
+    "diet": "diet", "school": "school", "university": "school", "college": "school",
+}
+# Attributes whose values are common words: "my major is biology", "my shift is nights".
+_PLAIN_VALUED = frozenset(
+    """major minor degree field specialty speciality specialization diet religion faith shift
+    hobby hobbies sport instrument profession occupation trade nickname handle username pronouns
+    blood_type bloodtype zodiac sign star_sign""".split()
+)
 
 
 # How often, not what: "I smoke a lot", "I drink most nights" are the habit itself.
@@ -368,7 +418,8 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     attr = _attribute(a, clause)
     if attr is None and a.predicate in _CLAIMED_PREDICATES and a.obj.split()[0].lower() not in {"a", "an"}:
         return ()  # "I live in fear": the city row owns "live in" and refused the object ("a house" is fine)
-    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a):
+    plain_valued = a.subject == "possessive" and bool(a.owner) and a.owner.lower().split()[-1] in _PLAIN_VALUED
+    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a) and not plain_valued:
         return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
     relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY
@@ -407,7 +458,17 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     confidence = LIKELY if attr is None else 0.85
     importance = _IMPORTANCE.get(category, DETAIL)
     draft = Draft(_content(a), category, importance, key, value, confidence, negated, ended=a.used_to)
+    if attr is not None and attr.key in _WORK_ATTRIBUTES and not negated and not a.used_to:
+        # "I work in marketing at Unilever": the employer is a memory of its own, so a new
+        # employer never leaves the old one current inside the industry.
+        if (employer := employer_after(a.obj, clause)) is not None:
+            tail = re.compile(rf"\s+(?:at|for|with) {re.escape(employer.value or '')}\b.*$", re.I)
+            draft = replace(draft, content=tail.sub("", draft.content), value=tail.sub("", value) or value)
+            return (draft, employer)
     return (draft,)
+
+
+_WORK_ATTRIBUTES = frozenset({"industry", "job_title", "department", "field"})
 
 
 GENERIC_RULES: tuple[Rule, ...] = (Rule("clause", _ANY_CLAUSE, build_generic),)

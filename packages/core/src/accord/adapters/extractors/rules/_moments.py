@@ -24,7 +24,8 @@ _MOMENT = re.compile(
     r"\b(?:for now|for the moment|for the time being|today|tonight|tonite|2nite|omw|brb|"
     r"this wk|in an? (?:hour|minute|min|sec|second)|(?:til+|until) \d{1,2}(?![\d/-])(?::\d\d)?(?:\s?[ap]m)?|"
     r"this (?:morning|afternoon|evening|week|weekend)|in (?:\d+|a few|a couple of|five|ten|twenty) ?"
-    r"(?:mins?|minutes?|hours?|hrs?|secs?)|for the (?:weekend|day|night|week)|until (?:tomorrow|monday|tonight))\b",
+    r"(?:mins?|minutes?|hours?|hrs?|secs?)|for the (?:weekend|day|night|week)|"
+    r"until (?:tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next week|the weekend))\b",
     re.I,
 )
 # A change that begins at the moment is no passing state.
@@ -38,11 +39,21 @@ _EVENT = re.compile(
     re.I,
 )
 _KEPT = frozenset({Category.RELATIONSHIP, Category.PROCEDURE})
+# The people named stay ("User has a niece", "User's sister is Maya"); what the user does with them
+# at this moment does not ("User is working from their parents' place").
+_NAMES_SOMEONE = re.compile(
+    r"^User has (?:a|an|two|three|four|\d+) [\w-]+(?: [\w-]+)?(?: named [A-Z][\w'-]+)?$"
+    r"|^User's [\w-]+(?: [\w-]+)? (?:is|are) (?:named |called )?[A-Z][\w'-]+(?: [A-Z][\w'-]+)?$"
+    r"|^User and [A-Z][\w'-]+ are no longer together$"
+)
 # Ailments and shortages that pass on their own, whenever they are said: "got a cold", "out of milk".
 _PASSING = re.compile(
     r"^User (?:has|had|got|is getting|is fighting|is recovering from) (?:a |the |this |some )?(?:bad |nasty |awful |mild )?"
     r"(?:cold|flu|headache|hangover|fever|cough|sore throat|stomach bug|bug|jet ?lag|sunburn|toothache|stiff neck)\b"
-    r"|^User is out of (?:coffee|milk|bread|eggs|time|battery|data|gas|petrol|snacks|ideas|patience|toilet paper|cash)\b",
+    r"|^User is out of (?:coffee|milk|bread|eggs|time|battery|data|gas|petrol|snacks|ideas|patience|toilet paper|cash)\b"
+    # a pause or a stay away: "on their lunch break", "on vacation in Bali", "staying at a hotel"
+    r"|^User is (?:on (?:their |a )?(?:lunch |coffee |short )?break|on (?:vacation|holiday|a trip|a business trip)|"
+    r"staying (?:at|in) (?:a |the )?(?:hotel|hostel|motel|airbnb|b&b))\b",
     re.I,
 )
 
@@ -56,7 +67,8 @@ def drop_passing(sentence: str, drafts: Sequence[Draft]) -> list[Draft]:
     return [
         d
         for d in drafts
-        if d.category in _KEPT
+        if (d.category in _KEPT and (d.category is Category.PROCEDURE or (d.key or "").startswith("relationship:")
+                                     or _NAMES_SOMEONE.match(d.content)))
         or d.key == "name"
         or (d.key or "").startswith("likes:")
         or _EVENT.match(d.content)

@@ -28,7 +28,14 @@ _CALL_ME = re.compile(
 _INSTEAD = re.compile(rf"\b(?:use|call me|prefer) {_NAME} (?:instead of|not|rather than) [A-Z]")
 # "My new name is Kate Alvarez", "my last name is Nguyen now", "New surname: Okafor".
 _NAME_IS = re.compile(
-    rf"(?:\b(?i:my) |^)(?i:(?:new|real|legal|full|first|last|middle|married|maiden) )*(?i:name|surname)(?:'s| is|:) {_NAME}\b",
+    rf"(?:\b(?i:my|the) |^)(?i:(?:new|real|legal|full|first|last|middle|married|maiden|preferred) )*(?i:name|surname)"
+    rf"(?:'s| is|:|,(?= [A-Z][a-z']+ [A-Z])) {_NAME}\b",
+)
+# "Please use Kit from now on, it's the name I chose", "so it's Priya Malhotra now" (after the
+# wedding): a name said with no verb of naming counts when the sentence speaks of names.
+_NAMING_TALK = re.compile(r"\b(?:name|names|surname|nickname|called|call me|married|wedding|deed poll|maiden)\b", re.I)
+_NAMED_LOOSELY = re.compile(
+    rf"\b(?:(?i:use|prefer|go with|stick with)|(?i:it's|it is)) {_NAME}(?=\s+(?i:now|from now on|instead|these days|please)\b|\s*[,.!]|$)"
 )
 # "It's Kate now", "I'm Dani now", "The name's Jess now", "Since the wedding I'm Mrs. Lee".
 _NOW_CALLED = re.compile(
@@ -71,6 +78,8 @@ def names_in(sentence: str, *, cased: bool) -> list[Draft]:
         if called is not None and called.group(0).split()[0].lower() == "use" and not _INSTEAD.search(sentence):
             called = None  # "I use Figma" is a tool
         said = called or _NAME_IS.search(sentence) or _NOW_CALLED.search(sentence) or _ITS_NOT.search(sentence) or _TITLED.search(sentence)
+        if said is None and _NAMING_TALK.search(sentence):
+            said = _NAMED_LOOSELY.search(sentence)
         if said is not None and (name := _plain_name(said.groupdict().get("name") or said["name2"])):
             title = (said.groupdict().get("title") or "").strip()
             name = f"{title} {name}" if title else name

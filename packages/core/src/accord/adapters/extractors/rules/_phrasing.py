@@ -105,6 +105,7 @@ def _spoken(text: str) -> str:
 
 _PHRASE_WORD = re.compile(r"[\w][\w.&'+#-]*")
 _CONNECTORS = frozenset("of & de del da la le upon am y".split())
+_ABBREVIATIONS = frozenset("st mt ft dr mr mrs ms co jr sr ste".split())
 
 
 def leading_phrase(text: str, max_words: int, cased: bool) -> tuple[str, str] | None:
@@ -128,6 +129,10 @@ def leading_phrase(text: str, max_words: int, cased: bool) -> tuple[str, str] | 
                 break
         elif taken and lower in PHRASE_STOPS:
             break
+        if raw == word + "." and lower in _ABBREVIATIONS and i + 1 < len(words) and words[i + 1][:1].isupper():
+            taken.append(raw)  # "St. Mary's", "Mt. Sinai": the point abbreviates, the name goes on
+            i += 1
+            continue
         taken.append(word)
         i += 1
         if raw != word:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from accord.adapters.extractors.rules import _lexicon as lex
 from accord.adapters.extractors.rules._wording import CONTRACTIONS as _CONTRACTIONS
 from accord.adapters.extractors.rules._frames import OPINION
+from accord.adapters.extractors.rules._reciprocal import first_person_event
 from accord.adapters.extractors.rules._wording import FILLER_WORDS as _FILLER_WORDS
 from accord.adapters.extractors.rules._wording import GREETINGS as _GREETINGS
 from accord.adapters.extractors.rules._wording import HEDGES as _HEDGES
@@ -43,7 +44,8 @@ _NEG_TYPO = re.compile(r"\b(do|does|did|is|was|ca|wo|have|has|are|were)nt\b", re
 _CONJ_SUBJECT = re.compile(
     r"\s*,?\s+(?:and|but|so|plus|although|though|while|whereas|because|and then|but now|and now|"
     # not a bare "like": "explain it like I'm five" is a simile (", like I go daily" splits below)
-    r"and also|and so|since|cause|cuz|and honestly|but honestly)\s+(?=(?:I|my|it is|it's)\b)"
+    r"and also|and so|since|cause|cuz|and honestly|but honestly)(?:\s+(?:now|then|honestly|basically|these days))?"
+    r"\s+(?=(?:I|my|it is|it's)\b)"
     r"|\s*[,;:]\s*(?:and\s+|but\s+|so\s+|like\s+|plus\s+)?(?=(?:I|my|we|our|me and)\b(?!\s*[,.]))"
     r"|\s+-+\s+(?=(?:I|my)\b)",
     re.I,
@@ -55,7 +57,7 @@ _CONJ_WORD_SUBJECT = re.compile(
 )
 _PARTICIPLE = re.compile(
     r"\s*,\s*(?:and\s+)?(?=(?:now\s+|currently\s+)?(born|raised|living|based|working|studying|married|"
-    r"originally from|from)\b)"
+    r"originally from|from|looking for|trying to|hoping to|planning to|training for|saving up|saving for)\b)"
     # "a Brazilian living in Lisbon": without a comma only before its preposition
     r"|(?<=\w)\s+(?=(living|based|working|studying) (?:in|at|as|for|from)\b)",
     re.I,
@@ -166,7 +168,15 @@ _PASTED = re.compile(
 _SARCASM = re.compile(
     r"[\U0001F644\U0001F643\U0001F612]|(?:^|\s)/s\b|^\W*(?:oh|ah)\W+(?:sure|great|wow|joy|definitely|yes|"
     r"yeah|totally|right|perfect|splendid)\b|^\W*(?:yeah|yes)\W+(?:right|sure|love|i am absolutely)\b"
-    r"|\bobviously a genius\b|\bjust ask\b",
+    r"|\bobviously a genius\b|\bjust ask\b|\bsaid no ?(?:one|body) ever\b"
+    # "I'm totally a morning person. Not.": a bare "not" taking back what was just said
+    r"|[.!]\s+not\W*$",
+    re.I,
+)
+# "As my dad likes to say, I'm a lawyer, not a magician": a saying is someone else's words.
+_SAYING = re.compile(
+    r"(?:^|(?<=[.!?]\s))\W*as (?:my|our|his|her|the|a|an) [^,.!?]{1,40}? (?:likes to say|always says|would say|"
+    r"used to say|loves to say|says|said|puts it)\s*,[^.!?]*[.!?]?",
     re.I,
 )
 _SHOUTED_DELIGHT = re.compile(r"\b(?:THRILLED|DELIGHTED|THRILLING)\b")  # case matters: shouting is the tell
@@ -220,7 +230,7 @@ def clean_message(text: str) -> str | None:
     text = text.translate(_QUOTES)
     if _INJECTION.search(text) or _ironic(text) or _SARCASM.search(text) or _SHOUTED_DELIGHT.search(text):
         return None
-    text = _QUOTED_SPAN.sub(" ", text)
+    text = _SAYING.sub(" ", _QUOTED_SPAN.sub(" ", text))
     return _PASTED.sub(lambda m: m["lead"], text)
 
 
@@ -348,10 +358,31 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
         text = " ".join(("I", expanded, rest)).strip()
     elif fragment := noun_fragment(text):
         text = fragment
+    if (event := first_person_event(text)) is not None:
+        text = event
+    elif m := _CHANGED_MY.match(text):  # "changed my major to computer science": the major is that now
+        text = f"my {m['thing']} is {m['new']} now"
+    elif not _PAST_TIME.search(text):  # "I began running last spring" is a story, not the present
+        text = _BEGAN.sub(r"I am \g<doing>", text)
     return NormalisedClause(text, hedged, greeting, bool(standing))
 
 
-_GOT_PARTICIPLE = re.compile(r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up)\b", re.I)
+# "got back from the gym", "got home", "got up early" are where one went, not what one has.
+# "I've started learning Korean", "I began running": what the user has begun doing, they do now.
+_BEGAN = re.compile(
+    r"^I (?:have |had )?(?:just |recently |finally |now |also )?(?:started|began|begun) (?P<doing>[a-z]+ing\b)(?! to\b)",
+)
+_CHANGED_MY = re.compile(
+    r"^I (?:have |had )?(?:just |finally |recently |officially )?(?:changed|switched|renamed|moved|updated) "
+    r"my (?P<thing>[\w-]+(?: [\w-]+)?) (?:over )?to (?P<new>(?!the\b)\S.*?)(?:,? (?:now|instead|last \w+|this \w+))?$",
+    re.I,
+)
+_PAST_TIME = re.compile(r"\b(?:last|ago|yesterday|when|back then|in (?:19|20)\d\d)\b", re.I)
+_GOT_PARTICIPLE = re.compile(
+    r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up|back|home|up|in|out|off|"
+    r"there|here|lost|stuck|caught|sick|ill)\b",
+    re.I,
+)
 
 
 _SOMEONE = re.compile(

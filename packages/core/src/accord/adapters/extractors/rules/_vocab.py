@@ -201,7 +201,8 @@ MOMENTARY = words(
     home out off free ready done finished stuck confused lost curious cold hot sore drunk high
     awake up online offline afk brb running_late on_my_way on_the_way thrilled fine ok okay good
     great alright well unwell grumpy cranky overwhelmed scared afraid jealous lonely relieved
-    surprised shocked sure unsure wondering"""
+    surprised shocked sure unsure wondering starving famished hungover sweaty jetlagged jet-lagged
+    knackered shattered wiped beat drained sunburnt sunburned bloated stuffed full"""
 )
 # Time words that bound a statement to this moment.
 MOMENT_WORDS = words(

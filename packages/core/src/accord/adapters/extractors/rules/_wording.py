@@ -107,7 +107,10 @@ SUBJECT_DROP = re.compile(
     r"switched|used to|trying|planning|hoping|going|doing|run|running|obsessed|into|fluent|"
     r"rusty|new to|terrible|bad|good|great|decent|huge|big|total|senior|junior|lead|fan|vegan|"
     r"vegetarian|pescatarian|diabetic|retired|want to|wanna|need to|aiming|hope to|plan to|intermediate|advanced|"
-    r"beginner|expert|ok|okay|kinda ok|trash|awful|hopeless|solid|average|fluent in|been)\b",
+    r"beginner|expert|ok|okay|kinda ok|trash|awful|hopeless|solid|average|fluent in|been|"
+    # changes told without their subject: "Finally replaced the ThinkPad", "Traded the Rio for ..."
+    r"replaced|traded|swapped|upgraded|adopted|dropped|ditched|gave up|took up|picked up|transferred|"
+    r"changed|became|graduated|passed|got rid of|went back to)\b",
     re.I,
 )
 SUBJECT_DROP_EXPAND = {

@@ -12,9 +12,11 @@ from accord.adapters.extractors.rules._base import (
     ADV,
     CONFIDENT,
     DETAIL,
+    EVENT_TIME,
     LIKELY,
     NEG_TAIL,
     ROLE,
+    TAIL,
     WORK,
     Builder,
     Clause,
@@ -30,6 +32,12 @@ FACT = Category.FACT
 _ORG_BLOCK = frozenset(
     """home work night nights school weekends remote lunch noon early late myself office it this that
     smoking drinking""".split()
+)
+# Who one is at a place without working there: "a regular at Joe's", "a member at Equinox".
+_NOT_A_JOB = frozenset(
+    """regular member customer client patient guest visitor resident subscriber fan student pupil
+    alum alumnus alumna graduate parent mom mum dad regulars members beginner novice newbie intermediate
+    expert pro amateur natural noob rookie veteran whiz wizard nerd geek fan""".split()
 )
 _TITLE_BLOCK = frozenset(
     """good great bad terrible decent big huge little amazing awful horrible lazy real total complete
@@ -74,6 +82,15 @@ def _org_after(rest: str, clause: Clause) -> tuple[str, str] | None:
     return org_value(m[1], clause) if m else None
 
 
+def employer_after(obj: str, clause: Clause) -> Draft | None:
+    """The employer a work statement's object ends with ("marketing at Unilever"), or None."""
+    m = re.search(r"\s(?:at|for|with) (?P<org>\S.*)$", obj, re.I)
+    found = org_value(m["org"], clause, strict=True) if m else None
+    if found is None or found[1] or normalise_value(found[0]) in lex.WELL_KNOWN_PLACES:
+        return None
+    return Draft(f"User works at {found[0]}", FACT, WORK, "employer", normalise_value(found[0]), LIKELY)
+
+
 # --- employer ----------------------------------------------------------------------------------
 
 _SELF_EMPLOYED = compile_rule(
@@ -102,6 +119,40 @@ _LEFT = compile_rule(
     r"am no longer (?:working |employed )?(?:at|with|by)) (?:my (?:job|position|role) (?:at|with) )?"
     rf"(?P<org>.+?){NEG_TAIL}$"
 )
+
+
+# Out of work, however it came about: the employer slot holds no employer now.
+_JOBLESS = compile_rule(
+    rf"^I {ADV}(?:got|was|have been|had been|have (?:just )?been) (?:laid off|fired|let go|made redundant|sacked)"
+    rf"(?: from (?:my job|work|my position))?{EVENT_TIME}{TAIL}$"
+    rf"|^I {ADV}(?:lost|quit|left) my (?:job|position){EVENT_TIME}{TAIL}$"
+    rf"|^I am {ADV}(?:unemployed|out of work|between jobs|jobless|job[- ]hunting|looking for work){EVENT_TIME}{TAIL}$"
+)
+# A new title however it came: "got promoted to store manager", "became a team lead", "took the CMO job".
+_PROMOTED = compile_rule(
+    rf"^I {ADV}(?:got|was|have been|have just been) promoted to (?:be )?(?:an? |the )?(?P<title>.+?){EVENT_TIME}{TAIL}$"
+    rf"|^I {ADV}(?:became|have become|was made|got made) (?:an? |the )(?P<noun_title>.+?){EVENT_TIME}{TAIL}$"
+    rf"|^I {ADV}(?:took|accepted|started|got|landed) (?:the|a|an) (?:new )?(?P<job_title>[\w-]+(?: [\w-]+){{0,3}}?) "
+    rf"(?:job|role|position)(?: (?:at|with) (?P<org>.+?))?{EVENT_TIME}{TAIL}$"
+)
+
+
+def _jobless(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    return (stated(clause, FACT, WORK, key="employer", value="none", confidence=LIKELY),)
+
+
+def _promoted(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
+    raw = m["title"] or m["noun_title"] or m["job_title"]
+    found = title_value(raw, need_job_noun=bool(m["noun_title"]))
+    if found is None or found[1]:
+        return ()
+    title = found[0]
+    article = "an" if title[:1].lower() in "aeiou" else "a"
+    drafts = [Draft(f"User is {article} {title} now", FACT, ROLE, "job_title", normalise_value(title))]
+    org = org_value(re.sub(r"^(?:a|an) \w+ (?:called|named) ", "", m["org"]), clause) if m["org"] else None
+    if org is not None and not org[1]:
+        drafts.append(_employer(org[0], clause, confidence=LIKELY))
+    return drafts
 
 
 def _self_employed(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
@@ -170,6 +221,11 @@ def _job_builder(*, need_job_noun: bool) -> Builder:
     def build(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         article = m.groupdict().get("article")
         found = title_value(m["title"], need_job_noun=need_job_noun and not article)
+        if found is None and need_job_noun and (loose := title_value(m["title"], need_job_noun=False)):
+            # "I'm a barista at Blue Bottle": a noun the table lacks is a job when an employer follows.
+            org = _org_after(loose[1], clause)
+            plausible = org is not None and normalise_value(org[0]) not in lex.TECH_TERMS | lex.TOOL_NAMES | lex.SPOKEN_LANGUAGES
+            found = loose if plausible and loose[0].split()[-1].lower() not in _NOT_A_JOB else None
         if found is None:
             return ()
         title, rest = found
@@ -201,6 +257,8 @@ EMPLOYMENT_RULES: tuple[Rule, ...] = (
     Rule("employer", _LEFT_FOR, _switched),
     Rule("employer", _SWITCHED, _switched),
     Rule("employer_left", _LEFT, _left),
+    Rule("jobless", _JOBLESS, _jobless),
+    Rule("job_title", _PROMOTED, _promoted),
     Rule("job_title", _WORK_AS, _job_builder(need_job_noun=True)),
     Rule("job_title", _JOB_IS, _job_builder(need_job_noun=True)),
     Rule("job_title", _JOB_AM, _job_builder(need_job_noun=True)),

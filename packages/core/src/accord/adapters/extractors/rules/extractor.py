@@ -55,6 +55,7 @@ from accord.adapters.extractors.rules._kinds import possessions_in, rekey, switc
 from accord.adapters.extractors.rules._learning import LEARNING_RULES
 from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
+from accord.adapters.extractors.rules._places import places_in
 from accord.adapters.extractors.rules._personal import PERSONAL_RULES
 from accord.adapters.extractors.rules._social import DETAIL_RULES, SOCIAL_RULES
 from accord.adapters.extractors.rules._text import (
@@ -200,6 +201,7 @@ def _extract_turn(text: str) -> list[Draft]:
         if not is_question and not pasted and not asks(sentence):
             found = with_experience(expand_contractions(sentence), with_mentions(sentence, found, cased=cased))
             found = possessions_in(sentence, found)
+            found = places_in(sentence, found, cased=cased)
             found = switched_kinds_in(sentence, found, changed=bool(SHIFT_CUE.search(sentence)))
             found = drop_passing(sentence, found)
         drafts.extend(found)
@@ -283,11 +285,16 @@ def _unfronted(text: str) -> str | None:
 
 def _says_name(draft: Draft, named: Draft) -> bool:
     """Whether a clause's draft only half says the name the name reader read whole."""
-    if named.key != "name" or draft.category is not Category.FACT:
+    if named.key != "name":
+        return False
+    text = draft.content.lower()
+    if draft.category in (Category.PROCEDURE, Category.PREFERENCE):
+        # "Please use Kit from now on" and "I prefer Jen" said as a name are no request or taste.
+        return bool(named.value) and re.search(rf"\b{re.escape(named.value or '')}\b", text) is not None
+    if draft.category is not Category.FACT:
         return False
     if draft.key is not None and not draft.key.startswith("be:"):
         return False
-    text = draft.content.lower()
     return (named.value or "") in text or "their name" in text or "their last name" in text
 
 
