@@ -244,28 +244,3 @@ def test_the_same_value_told_in_full_refines_the_stored_memory(content: str, act
     assert decision.action is action_ and decision.target_id == NURSE.id
     if action_ is Action.MERGE:
         assert decision.merged_content == content  # it says all the stored memory said, and more
-
-
-# --- a past value ends the current memory that states the same value ("I used to play tennis")
-
-TENNIS = stored("User plays tennis every weekend", "preference", key="sport:tennis", value="tennis")
-
-
-def test_a_past_value_of_the_same_value_ends_the_current_memory() -> None:
-    used_to = new("User used to play tennis", "preference", key="sport:tennis@until 2026-01-31", value="tennis",
-                  valid_to=T1)
-    assert classify(used_to, [TENNIS]) == Decision(
-        Action.UPDATE, "the stored value is said to hold no longer", target_id=TENNIS.id
-    )
-
-
-def test_a_past_value_of_another_value_leaves_the_current_memory() -> None:
-    paris = new("User used to live in Paris", key="city@until 2026-01-31", value="paris", valid_to=T1)
-    assert classify(paris, [CITY]).action is not Action.UPDATE
-
-
-def test_a_period_that_ended_before_the_memory_was_said_leaves_it_current() -> None:
-    # "I lived in Berlin from 2015 to 2018" says nothing of "I live in Berlin" said in 2026.
-    period = new("User lived in Berlin from 2015 to 2018", key="city@until 2019-01-01", value="berlin",
-                 valid_to=dt.datetime(2019, 1, 1, tzinfo=dt.UTC))
-    assert classify(period, [CITY]).action is not Action.UPDATE

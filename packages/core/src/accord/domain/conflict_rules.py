@@ -346,26 +346,6 @@ def _slotted(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
     )
 
 
-def _ended_by(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
-    """"I used to play tennis" after "I play tennis": the current memory of the same attribute and
-    value that a past value ends. Only when the past reaches beyond when that memory was said
-    ("I lived in Paris from 2015 to 2018" says nothing of "I live in Paris" said in 2025)."""
-    key, until = candidate.attribute_key or "", candidate.valid_to
-    if until is None or candidate.negated or "@until" not in key or candidate.scope != "user":
-        return None
-    plain, value = key.split("@", 1)[0], (candidate.attribute_value or "").lower()
-    return next(
-        (
-            e
-            for e in related
-            if e.attribute_key == plain and e.valid_to is None and not e.negated and value
-            and (e.attribute_value or "").lower() == value
-            and (e.said_at is None or e.said_at <= until)
-        ),
-        None,
-    )
-
-
 def _question(existing: Claim, candidate: Claim) -> str:
     return f"I have two different notes: {existing.content!r} and {candidate.content!r}. Which one is right?"
 
@@ -426,8 +406,6 @@ def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str =
             return Decision(Action.REJECT, "same value already stored", target_id=existing.id)
     if same_key:
         return _keyed(candidate, same_key[0], shared_policy)
-    if (ended := _ended_by(candidate, related)) is not None:
-        return Decision(Action.UPDATE, "the stored value is said to hold no longer", target_id=ended.id)
     if (changed := changed_from(candidate, related)) is not None:
         return _keyed(candidate, changed, shared_policy)
     return Decision(Action.INSERT, "nothing related is stored")

@@ -234,7 +234,7 @@ def _is_passing(a: Analysis, clause: Clause) -> bool:
             first = "bit"  # "a bit hungover": a degree, then the state
         if first in {"so", "very", "really", "super", "a", "bit", "kinda", "pretty"} and len(a.obj.split()) > 1:
             first = a.obj.split()[-1].lower().strip(",.!") if first != "a" else first
-        if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ")):
+        if first in vocab.MOMENTARY or a.obj.lower().startswith(("in ", "at ", "on ", "between ")):
             return True
         words = a.obj.lower().split()
         if words[0] not in {"a", "an", "the"} and set(words) & vocab.MOMENTARY:

@@ -49,7 +49,8 @@ _NAMES_SOMEONE = re.compile(
 # Ailments and shortages that pass on their own, whenever they are said: "got a cold", "out of milk".
 _PASSING = re.compile(
     r"^User (?:has|had|got|is getting|is fighting|is recovering from) (?:a |the |this |some )?(?:bad |nasty |awful |mild )?"
-    r"(?:cold|flu|headache|hangover|fever|cough|sore throat|stomach bug|bug|jet ?lag|sunburn|toothache|stiff neck)\b"
+    r"(?:cold|flu|headache|migraine|hangover|fever|cough|sore throat|stomach bug|bug|jet ?lag|sunburn|toothache|"
+    r"stiff neck)\b"
     r"|^User is out of (?:coffee|milk|bread|eggs|time|battery|data|gas|petrol|snacks|ideas|patience|toilet paper|cash)\b"
     # a pause or a stay away: "on their lunch break", "on vacation in Bali", "staying at a hotel"
     r"|^User is (?:on (?:their |a )?(?:lunch |coffee |short )?break|on (?:vacation|holiday|a trip|a business trip)|"
