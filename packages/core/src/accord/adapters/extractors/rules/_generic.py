@@ -367,7 +367,7 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     household = owner[-1] in vocab.FAMILY or owner[-1] in vocab.ANIMALS
     if a.owner and clause.text[:3].lower() == "our" and not household:
         return True
-    if owner[-1] in _PLAIN_VALUED:
+    if _plain_valued(a):
         return False  # "my major is computer science": the value of an attribute, however it is written
     return not (household or first[:1].isupper() or first.lower() in {"a", "an", "the"} or not clause.cased)
 
@@ -385,6 +385,10 @@ _PLAIN_VALUED = frozenset(
     hobby hobbies sport instrument profession occupation trade nickname handle username pronouns
     blood_type bloodtype zodiac sign star_sign""".split()
 )
+
+
+def _plain_valued(a: Analysis) -> bool:
+    return a.subject == "possessive" and bool(a.owner) and a.owner.lower().split()[-1] in _PLAIN_VALUED
 
 
 # How often, not what: "I smoke a lot", "I drink most nights" are the habit itself.
@@ -418,8 +422,7 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     attr = _attribute(a, clause)
     if attr is None and a.predicate in _CLAIMED_PREDICATES and a.obj.split()[0].lower() not in {"a", "an"}:
         return ()  # "I live in fear": the city row owns "live in" and refused the object ("a house" is fine)
-    plain_valued = a.subject == "possessive" and bool(a.owner) and a.owner.lower().split()[-1] in _PLAIN_VALUED
-    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a) and not plain_valued:
+    if attr is None and is_passing_evaluation(a) and not _rates_a_skill(a) and not _plain_valued(a):
         return ()  # "I'm so proud of him", "I'm completely hooked"
     base = a.predicate.split()[0]
     relative = a.subject == "possessive" and a.owner.split()[-1:] and a.owner.split()[-1].lower() in vocab.FAMILY

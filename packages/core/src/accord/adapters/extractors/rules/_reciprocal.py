@@ -37,8 +37,7 @@ def first_person_event(text: str) -> str | None:
         stage = {"hitched": "married", "wed": "married"}.get(m["stage"], m["stage"])
         getting = m["verb"].endswith("getting")
         if getting and stage == "married":
-            stage, name = "engaged", name  # a wedding to come: engaged now
-            verb = "am"
+            stage, verb = "engaged", "am"  # a wedding to come: engaged now
         else:
             verb = "am getting" if getting else ("got" if m["verb"] == "got" else "am")
         link = "from" if stage in {"divorced", "separated"} else "to"

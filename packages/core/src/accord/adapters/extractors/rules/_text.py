@@ -367,7 +367,6 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
     return NormalisedClause(text, hedged, greeting, bool(standing))
 
 
-# "got back from the gym", "got home", "got up early" are where one went, not what one has.
 # "I've started learning Korean", "I began running": what the user has begun doing, they do now.
 _BEGAN = re.compile(
     r"^I (?:have |had )?(?:just |recently |finally |now |also )?(?:started|began|begun) (?P<doing>[a-z]+ing\b)(?! to\b)",
@@ -378,6 +377,7 @@ _CHANGED_MY = re.compile(
     re.I,
 )
 _PAST_TIME = re.compile(r"\b(?:last|ago|yesterday|when|back then|in (?:19|20)\d\d)\b", re.I)
+# "got back from the gym", "got home", "got up early" are where one went, not what one has.
 _GOT_PARTICIPLE = re.compile(
     r"^(?:\w+ed|laid off|let go|engaged|hired|fired|married|promoted|dumped|bumped up|back|home|up|in|out|off|"
     r"there|here|lost|stuck|caught|sick|ill)\b",

@@ -25,7 +25,13 @@ from accord.adapters.extractors.rules._base import (
     compile_rule,
     stated,
 )
-from accord.adapters.extractors.rules._phrasing import leading_phrase, normalise_value, object_words, proper_phrase
+from accord.adapters.extractors.rules._phrasing import (
+    fix_articles,
+    leading_phrase,
+    normalise_value,
+    object_words,
+    proper_phrase,
+)
 
 FACT = Category.FACT
 
@@ -37,7 +43,7 @@ _ORG_BLOCK = frozenset(
 _NOT_A_JOB = frozenset(
     """regular member customer client patient guest visitor resident subscriber fan student pupil
     alum alumnus alumna graduate parent mom mum dad regulars members beginner novice newbie intermediate
-    expert pro amateur natural noob rookie veteran whiz wizard nerd geek fan""".split()
+    expert pro amateur natural noob rookie veteran whiz wizard nerd geek""".split()
 )
 _TITLE_BLOCK = frozenset(
     """good great bad terrible decent big huge little amazing awful horrible lazy real total complete
@@ -147,8 +153,7 @@ def _promoted(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     if found is None or found[1]:
         return ()
     title = found[0]
-    article = "an" if title[:1].lower() in "aeiou" else "a"
-    drafts = [Draft(f"User is {article} {title} now", FACT, ROLE, "job_title", normalise_value(title))]
+    drafts = [Draft(fix_articles(f"User is a {title} now"), FACT, ROLE, "job_title", normalise_value(title))]
     org = org_value(re.sub(r"^(?:a|an) \w+ (?:called|named) ", "", m["org"]), clause) if m["org"] else None
     if org is not None and not org[1]:
         drafts.append(_employer(org[0], clause, confidence=LIKELY))
