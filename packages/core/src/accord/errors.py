@@ -76,6 +76,13 @@ class StorageError(AccordError):
     code = "storage_error"
 
 
+class DiskFullError(StorageError):
+    """The disk under a store is full: writes are refused until space is freed.
+
+    Nothing is wrong with the data, so a job that meets it waits and is replayed (it spends
+    no attempt) instead of failing. Callers see the same code as any storage failure."""
+
+
 class DataDirLockedError(StorageError):
     """Another process owns this embedded data dir."""
 

@@ -340,8 +340,9 @@ class JobQueue(Protocol):
 
     async def complete_job(self, job_id: str, worker_id: str, now: dt.datetime) -> bool: ...
 
-    async def defer_job(self, job_id: str, worker_id: str, now: dt.datetime, seconds: float) -> None:
-        """Put a job back in the queue until ``now + seconds``, without spending an attempt."""
+    async def defer_job(self, job_id: str, worker_id: str, now: dt.datetime, seconds: float, reason: str) -> None:
+        """Put a job back in the queue until ``now + seconds``, without spending an attempt;
+        ``reason`` is what the job's ``error`` says meanwhile."""
         ...
 
     async def fail_job(

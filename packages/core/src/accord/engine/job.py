@@ -30,10 +30,13 @@ from accord.engine.components import Components
 from accord.engine.domains import DomainOverlay
 from accord.engine.indexing import Indexer
 from accord.engine.graph_write import feed_graph
-from accord.errors import AccordError, ProviderUnavailable
+from accord.errors import AccordError, DiskFullError, ProviderUnavailable
 from accord.ports import SHARED_USER_ID
 
 log = logging.getLogger("accord.worker")
+
+# How long a job waits for space on a full disk before it is tried again.
+DISK_FULL_RETRY_SECONDS = 5.0
 
 # Similarities where the rules insert, but a model may see a duplicate or a refinement.
 GRAY_ZONE = (0.3, 0.5)
@@ -72,7 +75,15 @@ class Worker:
             # Every LLM provider is down and the policy is to wait: the job goes back to the
             # queue untouched, to be replayed once they recover. It is never dropped.
             log.info("job %s waits %.0fs for an LLM provider", job.id, e.retry_after_seconds)
-            await self.parts.store.defer_job(job.id, self.id, self.parts.clock.now(), e.retry_after_seconds)
+            await self.parts.store.defer_job(
+                job.id, self.id, self.parts.clock.now(), e.retry_after_seconds, "waiting for an LLM provider"
+            )
+        except DiskFullError as e:
+            # Nothing is wrong with the job, the disk is: spending its attempts would fail it
+            # for good while the operator frees space. It waits instead (if the disk still
+            # refuses even this write, its lease runs out and it is claimed again).
+            log.warning("job %s waits %.0fs for disk space: %s", job.id, DISK_FULL_RETRY_SECONDS, e)
+            await self.parts.store.defer_job(job.id, self.id, self.parts.clock.now(), DISK_FULL_RETRY_SECONDS, str(e))
         except AccordError as e:
             log.warning("job %s failed (attempt %d): %s", job.id, job.attempts, e)
             retry = job.attempts < s.job_max_attempts

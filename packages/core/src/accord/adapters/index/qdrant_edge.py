@@ -49,7 +49,7 @@ from qdrant_edge import (
 
 from accord.adapters.index.points import DENSE, SPARSE, payload, utc
 from accord.domain import lexical
-from accord.errors import DataDirLockedError, StorageError
+from accord.errors import DataDirLockedError, DiskFullError, StorageError
 from accord.ports import IndexHits, IndexPoint, IndexQuery
 
 __all__ = ["QdrantEdgeIndex"]
@@ -289,7 +289,7 @@ class QdrantEdgeIndex:
         except OSError:
             return
         if free < MIN_FREE_BYTES:
-            raise StorageError(
+            raise DiskFullError(
                 f"the index at {self.path} could not {action}: the disk is full "
                 f"({free // 2**20} MB free, the index needs {MIN_FREE_BYTES // 2**20} MB); writes are refused until space is freed"
             )

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from accord.errors import InvalidInputError, StorageError
+from accord.errors import DiskFullError, InvalidInputError, StorageError
 
 T = TypeVar("T")
 
@@ -172,5 +172,5 @@ def _storage_error(what: str, dialect: str, e: BaseException) -> StorageError:
     without the driver's text."""
     text = f"{type(getattr(e, 'orig', None) or e).__name__} {e}".lower()
     if (isinstance(e, OSError) and e.errno == errno.ENOSPC) or any(m in text for m in _DISK_FULL):
-        return StorageError(f"{what} failed on {dialect}: the disk is full; writes are refused until space is freed")
+        return DiskFullError(f"{what} failed on {dialect}: the disk is full; writes are refused until space is freed")
     return StorageError(f"{what} failed on {dialect}: {e}")

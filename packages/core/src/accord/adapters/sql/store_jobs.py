@@ -322,7 +322,7 @@ class JobQueueMixin(_StoreParts):
         )
         return await self._write(lambda conn: conn.execute(stmt).rowcount == 1, "completing a job")
 
-    async def defer_job(self, job_id: str, worker_id: str, now: dt.datetime, seconds: float) -> None:
+    async def defer_job(self, job_id: str, worker_id: str, now: dt.datetime, seconds: float, reason: str) -> None:
         """Put a job back in the queue until ``now + seconds``, without spending an attempt."""
         stmt = (
             update(jobs)
@@ -332,7 +332,7 @@ class JobQueueMixin(_StoreParts):
                 lease_owner=None,
                 lease_expires_at=now + dt.timedelta(seconds=seconds),
                 attempts=jobs.c.attempts - 1,
-                error="waiting for an LLM provider",
+                error=reason[:2000],
                 updated_at=now,
             )
         )
