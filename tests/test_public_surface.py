@@ -61,6 +61,7 @@ ACCORD_ALL = [
     "ConflictError",
     "StorageError",
     "DataDirLockedError",
+    "DiskFullError",
     "SchemaOutOfDateError",
     "ProviderError",
     "Entity",

@@ -260,14 +260,14 @@ def clock() -> FakeClock:
 def make_router(fake_llm: FakeLLM) -> Callable[..., Any]:
     """Build an ``LLMRouter`` over fake models, in order: ``make_router("a", "b", clock=...)``.
 
-    Defaults: 2 s per attempt (generous, so a loaded machine does not fail a test that expects
-    an answer; tests that script a hang pass ``attempt_timeout_seconds=0.3``), 5 s per job,
+    Defaults: 5 s per attempt (generous, so a loaded machine does not fail a test that expects
+    an answer; tests that script a hang pass ``attempt_timeout_seconds=0.3``), 12 s per job,
     breakers open after 3 failures and probe again after 30 seconds.
     """
     from accord.adapters.llm import LLMRouter, ProviderSpec
 
     def build(*models: str, **options: Any) -> LLMRouter:
-        options = {"attempt_timeout_seconds": 2.0, "job_timeout_seconds": 5.0, **options}
+        options = {"attempt_timeout_seconds": 5.0, "job_timeout_seconds": 12.0, **options}
         return LLMRouter([ProviderSpec(**fake_llm.provider(m)) for m in models], **options)
 
     return build

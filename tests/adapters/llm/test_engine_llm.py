@@ -66,8 +66,8 @@ def llm_settings(tmp_path: Path, fake_llm) -> Callable[..., AccordSettings]:
             "llm_provider_order": [f"openai/{m}" for m in models],
             "llm_api_bases": {"openai": fake_llm.api_base},
             "llm_api_keys": {"openai": "sk-test"},
-            "llm_attempt_timeout_seconds": 2.0,
-            "llm_job_timeout_seconds": 5.0,
+            "llm_attempt_timeout_seconds": 5.0,  # generous: a loaded CI machine answers late
+            "llm_job_timeout_seconds": 12.0,
         }
         return AccordSettings(**{**base, **overrides})
 
