@@ -31,6 +31,7 @@ from accord.adapters.extractors.rules._base import (
 )
 from accord.adapters.extractors.rules import _vocab as vocab
 from accord.adapters.extractors.rules._health import HEALTH_RULES
+from accord.adapters.extractors.rules._gazetteer import known_place
 from accord.adapters.extractors.rules._phrasing import normalise_value, proper_phrase
 
 FACT = Category.FACT
@@ -54,14 +55,19 @@ _NOT_PLACES = frozenset(
 )
 
 
-def name_value(text: str, clause: Clause, *, strict: bool = False) -> str | None:
-    """A person's name of one to three words, or ``None`` when ``text`` is not one."""
+def name_value(text: str, clause: Clause, *, strict: bool = False, explicit: bool = False) -> str | None:
+    """A person's name of one to three words, or ``None`` when ``text`` is not one.
+
+    With ``explicit`` (the words say a name follows: "my name is george") one lower-case word
+    is a name even from a writer who capitalises, and is stored capitalised."""
     tokens = text.split()
     if not 1 <= len(tokens) <= 3 or not all(_NAME_TOKEN.fullmatch(t) for t in tokens):
         return None
     if tokens[0].lower() in NOT_A_NAME or (strict and not clause.cased):
         return None
     if clause.cased and not all(t[:1].isupper() for t in tokens):
+        if explicit and len(tokens) == 1:
+            return tokens[0].capitalize()
         return None
     return " ".join(tokens)
 
@@ -81,7 +87,7 @@ _INTRO = re.compile(r"^I am (?P<name>[A-Z][a-z'-]+)$")  # case-sensitive: only "
 
 
 def _name(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
-    name = name_value(m["name"], clause)
+    name = name_value(m["name"], clause, explicit=True)
     if name is None:
         return ()
     return (Draft(f"User's name is {name}", FACT, IDENTITY, "name", normalise_value(name)),)
@@ -196,6 +202,8 @@ _HOMETOWN = compile_rule(
 def place_value(text: str, clause: Clause) -> tuple[str, str] | None:
     """The place a phrase names (lowercased) and the text after it, or ``None`` if it is no place."""
     found = proper_phrase(text, 4, clause.cased)
+    if found is None and clause.cased and text[:1].islower():
+        found = known_place(text)  # "born in somalia": a place written in lower case
     if found is None:
         return None
     value = normalise_value(found[0])
@@ -221,6 +229,8 @@ def _home_builder(
             return ()
         place = found[0]
         draft = stated(clause, FACT, importance, key=key, value=place, negated=negated, confidence=confidence)
+        if clause.cased and place in draft.content:  # "born in somalia" is stored as "born in Somalia"
+            draft = replace(draft, content=draft.content.replace(place, place.title()))
         return (draft,)
 
     return build

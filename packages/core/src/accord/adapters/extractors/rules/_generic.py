@@ -222,12 +222,24 @@ def _rates_a_skill(a: Analysis) -> bool:
 _RETURNED = re.compile(r"^(?:back (?:from|home)|home|back$|in from|out of bed|up (?:early|late))", re.I)
 
 
+# The whole clause is where the user is ("I'm in a meeting", "I'm on the train right now"); with
+# more after the place ("at the hospital as a nurse now") it may be a job, so it is not read here.
+_BE_SOMEWHERE = re.compile(
+    r"^I am (?:(?:currently|still|just|already|literally|actually|sitting|stuck|waiting|standing) )?"
+    r"(?:in|at|on) (?:a|an|the|my|our)? ?(?:\w+ )?(?P<noun>waiting room|emergency room|\w+)"
+    r"(?: (?:right now|today|tonight|at the moment|atm|rn|again|all day))?[ .!]*$",
+    re.I,
+)
+
+
 def _is_passing(a: Analysis, clause: Clause) -> bool:
     """Whether the clause describes the present moment rather than the user."""
     if is_skill(clause.text):
         return False  # "I'm kinda ok at python", "not good in the cooking": a level, not a mood
     if _MOMENT.search(clause.text) and not _ONGOING.search(clause.text) and not is_taste(clause.text):
         return True  # "sober for 18 months as of today", "obsessed with matcha rn" are no passing states
+    if (place := _BE_SOMEWHERE.match(clause.text)) and place["noun"].lower() in vocab.MOMENT_PLACES:
+        return True  # "I'm in a meeting", "I'm on the train": where the user is, not who
     if a.predicate == "be":
         first = (a.obj.split() or [""])[0].lower().strip(",.!")
         if re.match(r"^an? (?:bit|little|tad)\b", a.obj, re.I):
@@ -359,6 +371,8 @@ def _weak_possessive(a: Analysis, clause: Clause) -> bool:
     owner = a.owner.lower().split()
     if not owner or owner[-1] in _SITUATIONAL:
         return True
+    if owner[-1] == "name" and not a.obj[:1].isupper():
+        return True  # the name readers decide: "my name is a secret" names nobody
     if _rates_a_skill(a):
         return False  # "My German is rusty": a level
     first = a.obj.split()[0]

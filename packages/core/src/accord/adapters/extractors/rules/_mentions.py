@@ -64,7 +64,7 @@ _NAME_TOKEN = r"[A-Z][a-z'-]+"
 # The name after a role: "my partner Sam", "my husband, Dev,", "my daughter Zoe", "my sister named Maya".
 _NAME_AFTER = re.compile(rf"^\s*(?P<comma>,\s*)?(?P<title>(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+)?(?:(?:who(?:'s| is) )?(?:named|called)\s+|is\s+(?={_NAME_TOKEN}(?: {_NAME_TOKEN})?\W*$))?(?P<name>{_NAME_TOKEN}(?: {_NAME_TOKEN})?)\b")
 _PET_NAMED = re.compile(
-    rf"\b(?:an?|one|our|my|second|new|rescue)\s+(?:[a-z]+\s+){{0,2}}?(?P<role>{'|'.join(sorted(_ANIMALS, key=len, reverse=True))})\s*,?\s+(?:named|called)\s+(?P<name>[A-Za-z][a-z'-]+)",
+    rf"\b(?:an?|one|our|my|second|new|rescue)\s+(?:[a-z]+\s+){{0,2}}?(?P<role>{'|'.join(sorted(_ANIMALS, key=len, reverse=True))})\s*,?\s+(?:named|called)\s+(?!(?:after|for|by|because|that|so|the|a|an|it|him|her)\b)(?P<name>[A-Za-z][a-z'-]+)",
     re.I,
 )
 _ITS_NAME = re.compile(r"\b(?:her|his|its|their) name(?:'s| is)\s+(?P<name>[A-Z][a-z'-]+)")

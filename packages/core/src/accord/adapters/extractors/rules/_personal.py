@@ -89,8 +89,8 @@ _RATHER = compile_rule(
 _FAVOURITE = compile_rule(
     r"^my (?:all[- ]time |absolute )?(?:favou?rite|fave|fav|preferred|go-to) (?P<noun>[a-z][\w -]{0,30}?) "
     r"(?:is|are) (?P<val>.+)$"
-    r"|^(?P<val2>[\w][\w .+#'-]{0,40}?) (?:is|are) my (?:all[- ]time |absolute )?(?:favou?rite|fave|go-to)"
-    r"(?: (?P<noun2>[a-z][\w -]{0,30}))?$"
+    r"|^(?P<val2>[\w][\w .+#'-]{0,40}?) (?:is|are) (?:one of |among )?my (?:all[- ]time |absolute |very )?"
+    r"(?:favou?rite|fave|go-to|preferred)s?(?: (?P<noun2>[a-z][\w -]{0,30}))?$"
 )
 _LIKES = compile_rule(
     rf"^I {ADV}(?P<verb>love|like|enjoy|adore|hate|dislike|detest|despise|loathe|cannot stand|"
@@ -164,9 +164,20 @@ def _prefer(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
 def _favourite(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
     noun = (m["noun"] or m["noun2"] or "").strip().lower()
     value_text = m["val"] or m["val2"]
+    if _deictic(value_text) or _is_choice(value_text):
+        return ()  # "this one is my favorite": one of the options on screen
     words = object_words(value_text, 5)
-    if words is None or (m["val2"] and not noun):
+    if words is None and noun.endswith("s") and m["val"]:
+        # "My favorite hobbies are listening to music and playing video games": a list of favourites
+        items = [object_words(item, 5) for item in split_list(value_text)]
+        if len(items) > 1 and all(items):
+            value = ", ".join(normalise_value(" ".join(i)) for i in items if i)
+            return (stated(clause, PREF, PREFERENCE - 0.1, key=f"favorite:{noun}", value=value),)
+    if words is None:
         return ()
+    if m["val2"] and not noun:  # "Horror movies are my favorites": a liking, of nothing narrower
+        liked = " ".join(words)
+        return (Draft(f"User loves {liked}", PREF, PREFERENCE - 0.1, f"likes:{normalise_value(liked)}", "like"),)
     value = normalise_value(" ".join(words))
     noun = noun.replace("colour", "color").replace("flavour", "flavor")
     tech = lex.canonical_tech(value)

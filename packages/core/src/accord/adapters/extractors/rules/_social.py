@@ -87,6 +87,9 @@ def _split_name(tail: str, clause: Clause, *, called: bool) -> tuple[str, str] |
     for word in words[:3]:
         bare = word.rstrip(",")
         capitalised = bare[:1].isupper()
+        if clause.cased and not capitalised and called and not taken and len(words) == 1:
+            taken.append(bare.capitalize())  # "my pet's name is charlie": the words say a name follows
+            break
         if (clause.cased and not capitalised) or (not clause.cased and taken):
             break
         taken.append(bare)

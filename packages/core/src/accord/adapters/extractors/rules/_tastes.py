@@ -32,6 +32,11 @@ _FOR_ME = compile_rule(
     r"^(?:.*?(?:,|\bbut|\band)\s+)?(?:it is|it's) (?P<thing>[\w][\w .&'+-]{1,40}?) for me (?:now|these days|lately)\b.*$"
 )
 _NOT_THINGS = frozenset("it this that which what everything nothing something anything".split())
+_OPTION = re.compile(
+    r"^(?:this|that|these|those|the (?:first|second|third|last|latter|former|other|next|previous|top|bottom))\b"
+    r"|\b(?:one|option|version|choice|suggestion|answer|draft)s?$",
+    re.I,
+)
 _ABOUT_REPLIES = re.compile(r"\b(?:bullets?|answers?|replies|emojis?|tables?|lists?)\b", re.I)
 
 
@@ -41,6 +46,8 @@ def _taste(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         return ()  # "it's cold for me now" is the weather; "it's Fontaines D.C. for me" a band
     if thing.lower() in _NOT_THINGS or _ABOUT_REPLIES.search(thing) or thing.lower().startswith(("my ", "our ")):
         return ()
+    if _OPTION.match(thing):
+        return ()  # "this one is my favorite", "the second option is my fave": a choice on screen
     noun = (m.groupdict().get("noun") or "thing").lower()
     value = normalise_value(thing)
     content = f"User's {noun} is {thing}" if noun not in {"thing", "jam", "vibe"} else f"User loves {thing} (their {noun})"

@@ -204,6 +204,13 @@ MOMENTARY = words(
     surprised shocked sure unsure wondering starving famished hungover sweaty jetlagged jet-lagged
     knackered shattered wiped beat drained sunburnt sunburned bloated stuffed full"""
 )
+# Where someone is for the moment: "I'm in a meeting", "I'm on the train", "I'm at the airport".
+MOMENT_PLACES = words(
+    """meeting call zoom lecture queue line traffic shower bath bed car cab taxi uber bus train tram
+    subway metro plane flight airport station kitchen garden yard garage store shop supermarket mall
+    lobby elevator lift waiting_room hurry rush session interview hospital er emergency_room
+    restaurant cafe bar pub cinema theater theatre gym library office break lunch middle"""
+)
 # Time words that bound a statement to this moment.
 MOMENT_WORDS = words(
     """today tonight rn right_now this_morning this_afternoon this_evening at_the_moment atm

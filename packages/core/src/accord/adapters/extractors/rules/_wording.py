@@ -39,6 +39,7 @@ TYPOS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bluv\b", "love"),
         (r"\bnow(?:a)?days\b", "these days"),
         (r"\bmy names\b", "my name is"),
+        (r"\b(my (?:\w+ )?\w+?)s name\b", r"\1's name"),  # "my pets name", "my dogs name"
         (r"\bgot ta\b", "have to"),
         # Slang and texting spellings, read as the words they stand for.
         (r"\btryna\b", "trying to"),

@@ -57,6 +57,7 @@ from accord.adapters.extractors.rules._org import ORG_RULES
 from accord.adapters.extractors.rules._past import PAST_RULES
 from accord.adapters.extractors.rules._places import places_in
 from accord.adapters.extractors.rules._personal import PERSONAL_RULES
+from accord.adapters.extractors.rules._situations import SITUATION_RULES
 from accord.adapters.extractors.rules._social import DETAIL_RULES, SOCIAL_RULES
 from accord.adapters.extractors.rules._text import (
     NormalisedClause,
@@ -90,6 +91,7 @@ RULES: tuple[Rule, ...] = (
     *FRAME_RULES,
     *SKILL_FRAME_RULES,
     *FACT_RULES,
+    *SITUATION_RULES,
     *SOCIAL_RULES,
     *ROLE_EXPERTISE_RULES,
     *EMPLOYMENT_RULES,
