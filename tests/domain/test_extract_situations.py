@@ -156,3 +156,28 @@ def test_a_passing_fear_or_place_is_no_fact(text: str) -> None:
 )
 def test_being_in_something_lasting_stays_a_fact(text: str, key: str) -> None:
     assert key in {k for k, _ in keyed(text)}, extracted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("I read a book every week.", "User reads a book every week"), ("I read twenty books a year.", "User reads twenty books a year")],
+)
+def test_a_verb_whose_past_is_its_present_is_a_habit_with_a_frequency(text: str, kept: str) -> None:
+    assert kept in {c for *_, c in extracted(text)}, extracted(text)
+
+
+@pytest.mark.parametrize("text", ["I read that book last year.", "I read it yesterday."])
+def test_without_a_frequency_it_stays_a_past_event(text: str) -> None:
+    assert extracted(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("I'm retired and loving it.", "job_title", "retired"),
+        ("I'm retired and living the great life.", "job_title", "retired"),
+        ("I'm married and loving every minute of it.", "marital_status", "married"),
+    ],
+)
+def test_a_feeling_tacked_on_is_no_part_of_the_fact(text: str, key: str, value: str) -> None:
+    assert (key, value) in keyed(text), extracted(text)

@@ -33,6 +33,13 @@ _IRREGULAR = {
     "fought": "fight", "caught": "catch", "chose": "choose", "broke": "break", "flew": "fly",
     "drank": "drink", "drunk": "drink", "born": "be_born", "raised": "raise", "lives": "live", "heard": "hear", "told": "tell", "tried": "try",
 }
+# Verbs whose past is their present, and the words that make them a present habit.
+_SAME_FORMS = frozenset({"read", "quit", "put", "cut", "set", "hit", "let"})
+_HABITUAL = re.compile(
+    r"\b(?:every|each|per|daily|weekly|nightly|monthly|usually|always|often|regularly|twice|"
+    r"(?:a|an|one|two|three|\w+) (?:times? )?(?:a|per) (?:day|week|month|year|night))\b",
+    re.I,
+)
 # Verbs whose -ing/-ed stem needs its final "e" back ("living" -> "live").
 _E_VERBS = frozenset(
     """live move love like hate have make take bake ride drive hike dance skate use prefer
@@ -191,6 +198,8 @@ def analyse(text: str) -> Analysis | None:
     past = past or lower in {"was", "were", "had"} or (lower != base and lower.endswith("ed")) or (
         lower in _IRREGULAR and lower not in {"am", "is", "are", "has", "be", "been", "being", "does", "goes", "lives"}
         and not lower.endswith("ing")
+        # "I read a book every week", "I quit by 5 every day": the same form as a present habit
+        and not (lower in _SAME_FORMS and _HABITUAL.search(text))
     )
     dropped = 0
     if base == "be":

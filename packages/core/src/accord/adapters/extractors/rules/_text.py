@@ -120,6 +120,13 @@ _TRAILING_FILLER = re.compile(
     r"bruh|lmfao|rofl|ig|idk|tho|for real|no contest|periodt?|ong|💀|😭|😂))+$",
     re.I,
 )
+# How the user feels about what they just said: "I'm retired and loving it", "married and living the
+# good life". The feeling is no part of the fact.
+_TRAILING_FEELING = re.compile(
+    r"[\s,]+and (?:(?:really|totally|absolutely|just) )?(?:loving|enjoying|hating|living) "
+    r"(?:it|every (?:minute|second|bit)(?: of it)?|the (?:\w+ )?life|life)\s*[.!]*$",
+    re.I,
+)
 # A bare noun phrase naming a role, diet or condition: "Nurse", "Jazz fan", "Shellfish allergy".
 _NOUN_FRAGMENT = re.compile(r"^(?:an? )?[\w'+#-]+(?: [\w'+#-]+){0,3}$", re.I)
 
@@ -340,7 +347,7 @@ def normalise_clause(clause: str) -> NormalisedClause | None:
             hedged, text = True, text[m.end():]
         if text == before:
             break
-    text = _TRAILING_FILLER.sub("", text)
+    text = _TRAILING_FEELING.sub("", _TRAILING_FILLER.sub("", text))
     text = re.sub(r"[^\w+#%]+$", "", text).strip()
     text = re.sub(r"\s+", " ", text)
     if _INLINE_HEDGE.search(text):
