@@ -181,3 +181,29 @@ def test_without_a_frequency_it_stays_a_past_event(text: str) -> None:
 )
 def test_a_feeling_tacked_on_is_no_part_of_the_fact(text: str, key: str, value: str) -> None:
     assert (key, value) in keyed(text), extracted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("We're moving to Lisbon in September!", "User is moving to Lisbon in September"),
+        ("We're going to Japan in April.", "User is going to Japan in April"),
+    ],
+)
+def test_we_include_the_user_and_a_month_ahead_makes_a_plan(text: str, content: str) -> None:
+    assert (Category.GOAL, content) in {(c, t) for c, _, _, t in extracted(text)}, extracted(text)
+
+
+@pytest.mark.parametrize("text", ["We're going to the beach today.", "We're a small team.", "We're hiring."])
+def test_we_for_today_or_for_a_team_is_no_fact_about_the_user(text: str) -> None:
+    assert extracted(text) == []
+
+
+def test_a_plan_one_has_one_of_at_a_time_is_keyed_by_its_verb() -> None:
+    assert ("plan:move", "abroad") in keyed("We're moving abroad next year, eek!")
+    assert ("plan:move", "lisbon") in keyed("It's official, we're moving to Lisbon in September!")
+    assert {k for k, _ in keyed("I'm going to Japan in April.")} == {None}  # trips are many
+
+
+def test_a_pair_subject_takes_a_singular_verb() -> None:
+    assert not any("ares" in c for *_, c in extracted("My fiancée Leen and I are getting married in April."))

@@ -130,3 +130,16 @@ async def test_being_laid_off_ends_the_employer(sql_url: str, tmp_path: Path) ->
         assert not any("Unilever" in c for c in current)
         assert "User works at Unilever" in archived
         assert "User works in marketing" in current
+
+
+async def test_a_plan_to_move_is_refined_by_the_next_and_leaves_the_city_current(sql_url: str, tmp_path: Path) -> None:
+    async with await engine_for(sql_url, tmp_path) as engine:
+        await say(engine, "I live in Boston.")
+        await say(engine, "We're moving abroad next year, eek!")
+        await say(engine, "It's official, we're moving to Lisbon in September!")
+        memories = await durable(engine)
+        city, _ = by_status(memories, "city")
+        assert [m.content for m in city] == ["User lives in Boston"]  # not moved yet
+        active, archived = by_status(memories, "plan:move")
+        assert [m.content for m in active] == ["User is moving to Lisbon in September"]
+        assert [m.content for m in archived] == ["User is moving abroad next year"]

@@ -115,9 +115,12 @@ _ONGOING = re.compile(
 )
 _FUTURE = re.compile(
     r"\b(?:soon|next (?:week|month|year|summer|spring|fall|autumn|winter|semester|term)|in (?:the )?(?:spring|summer|fall|"
-    r"autumn|winter)|later this year|by (?:the end of )?(?:next|this) (?:year|month|summer)|in (?:a|two|three|a few) (?:weeks|months|years))\b",
+    r"autumn|winter)|later this year|by (?:the end of )?(?:next|this) (?:year|month|summer)|in (?:a|two|three|a few) (?:weeks|months|years)|"
+    r"(?:in|next|this|by) (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"this (?:spring|summer|fall|autumn|winter))\b",
     re.I,
 )
+_ONE_AT_A_TIME_PLANS = frozenset({"move", "relocate", "retire", "emigrate", "graduate"})
 _ABILITY = re.compile(
     r"^I can (?!not\b)(?:\w+ly )?(?:code|program|speak|play|cook|read|write|draw|paint|sing|dance|drive|swim|knit|sew|"
     r"touch-type|type|ski|surf|skate|juggle)\b",
@@ -462,8 +465,11 @@ def build_generic(m: re.Match[str], clause: Clause) -> Sequence[Draft]:
         value = named[1].lower()  # "someone named Luca": the partner is Luca
     if _FUTURE.search(clause.text) and not a.past and category in (Category.FACT, Category.PREFERENCE):
         # "I'm moving to Denver next year", "I might be vegetarian soon": a plan, which must not
-        # replace the current value of its attribute.
-        key, category = None, Category.GOAL
+        # replace the current value of its attribute. A plan one has one of at a time (where to
+        # move, when to retire) is keyed by its verb, so "moving to Lisbon in September" takes
+        # the place of "moving abroad next year".
+        verb = a.predicate.split()[0]
+        key, category = (f"plan:{verb}" if verb in _ONE_AT_A_TIME_PLANS else None), Category.GOAL
     if attr is None and category is Category.FACT and a.subject != "possessive":
         # No row claimed it: the words around the predicate still say taste, skill or aim.
         category = category_of(a.core, category)  # the clause's own words, not a neighbour's

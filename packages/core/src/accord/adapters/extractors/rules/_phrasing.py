@@ -23,7 +23,7 @@ _PAST = frozenset(
     paid rode spoke stole stuck threw woke wore understood""".split()
 )
 _ED_PRESENT = frozenset({"embed", "shed", "wed", "bed", "shred"})
-_IRREGULAR = {"am": "is", "have": "has", "do": "does", "go": "goes", "be": "is", "don't": "doesn't",
+_IRREGULAR = {"am": "is", "are": "is", "have": "has", "do": "does", "go": "goes", "be": "is", "don't": "doesn't",
               "haven't": "hasn't"}
 _PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bI am\b"), "they are"),

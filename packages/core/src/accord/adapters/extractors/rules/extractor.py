@@ -229,7 +229,8 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
     text = soften(normalised.text)  # "I'm more of an Airbnb person": the hedge is no part of the object
     drafts = _read_clause(text, normalised, cased, after_greeting)
     # Only when the clause as written says nothing: "Don't use emojis" stays a request.
-    for variant in (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None, _unfronted(text)):
+    variants = (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None, _unfronted(text), _as_self(text))
+    for variant in variants:
         if drafts:
             break
         if variant is not None and variant != text:
@@ -271,6 +272,16 @@ _FRONTED = re.compile(
     r"these|nowadays|two|three|four|five|six|\d+|a few|some)\b[^,]{0,50}?,?|[^,]{1,40},)\s+(?=(?:I|my|we)\s)",
     re.I,
 )
+
+
+# "We're moving to Lisbon in September", "we are vegetarian": the household includes the user, so
+# what the readers of "I ..." make of it holds for the user too (tried only when "we" gave nothing).
+_WE = re.compile(r"^we(?:'re| are)\s+(?!(?:a|an|the|all|both|two|three|four|five|hiring|looking for)\b)", re.I)
+
+
+def _as_self(text: str) -> str | None:
+    m = _WE.match(text)
+    return None if m is None else "I am " + text[m.end():]
 
 
 def _unfronted(text: str) -> str | None:
