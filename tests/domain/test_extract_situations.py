@@ -207,3 +207,20 @@ def test_a_plan_one_has_one_of_at_a_time_is_keyed_by_its_verb() -> None:
 
 def test_a_pair_subject_takes_a_singular_verb() -> None:
     assert not any("ares" in c for *_, c in extracted("My fiancée Leen and I are getting married in April."))
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("In my free time I like to watch nascar racing and ufc.", "User likes to watch nascar racing and ufc"),
+        ("In my spare time I do volunteer work.", "User does volunteer work"),
+        ("In my family we speak Polish.", "User and others speak Polish"),
+    ],
+)
+def test_a_fronted_phrase_with_my_in_it_is_cut_before_the_subject(text: str, content: str) -> None:
+    assert content in {c for *_, c in extracted(text)}, extracted(text)
+
+
+def test_who_lives_with_the_user_told_from_their_side() -> None:
+    assert "User lives with two dogs" in {c for *_, c in extracted("Two dogs live with me.")}
+    assert extracted("Nobody lives with me.") == [] and extracted("She lives with me.") == []

@@ -229,7 +229,10 @@ def _extract_clause(text: str, cased: bool, after_greeting: bool, *, keyed: bool
     text = soften(normalised.text)  # "I'm more of an Airbnb person": the hedge is no part of the object
     drafts = _read_clause(text, normalised, cased, after_greeting)
     # Only when the clause as written says nothing: "Don't use emojis" stays a request.
-    variants = (implied_subject(text), counted(text), keyed_fragment(text) if keyed else None, _unfronted(text), _as_self(text))
+    variants = (
+        implied_subject(text), counted(text), keyed_fragment(text) if keyed else None, _unfronted(text), _as_self(text),
+        _lives_with_me(text),
+    )
     for variant in variants:
         if drafts:
             break
@@ -279,13 +282,39 @@ _FRONTED = re.compile(
 _WE = re.compile(r"^we(?:'re| are)\s+(?!(?:a|an|the|all|both|two|three|four|five|hiring|looking for)\b)", re.I)
 
 
+# "Two dogs live with me", "my mom lives with us": who lives with the user, told from their side.
+_LIVES_WITH_ME = re.compile(r"^(?P<who>(?:my |our |an? |\w+ )?[\w' -]{2,40}?) (?:lives?|stays?) with (?:me|us)(?P<rest> .*)?$", re.I)
+
+
+def _lives_with_me(text: str) -> str | None:
+    m = _LIVES_WITH_ME.match(text.rstrip(".! "))
+    if m is None:
+        return None
+    first, *more = m["who"].split()
+    if first.lower() in _NOT_HOUSEMATES:
+        return None  # "Nobody lives with me", "she lives with me": no one the user names
+    who = " ".join([first.lower() if first.lower() in _DETERMINERS else first, *more])
+    return f"I live with {who}{m['rest'] or ''}"
+
+
+_NOT_HOUSEMATES = frozenset(
+    "i he she they it you we who that this nobody noone someone somebody everyone everybody no none".split()
+)
+_DETERMINERS = frozenset("my our a an the two three four five six one some".split())
+
+
 def _as_self(text: str) -> str | None:
     m = _WE.match(text)
     return None if m is None else "I am " + text[m.end():]
 
 
+# The same lead before "I" or "we" themselves: "In my free time I like to paint" fronts "In my free time",
+# not "In" before "my".
+_FRONTED_BEFORE_I = re.compile(_FRONTED.pattern.replace(r"(?=(?:I|my|we)\s)", r"(?=(?:I|we)\s)"), re.I)
+
+
 def _unfronted(text: str) -> str | None:
-    m = _FRONTED.match(text)
+    m = _FRONTED_BEFORE_I.match(text) or _FRONTED.match(text)
     if m is None or re.search(
         r"\b(?:where|who|which|that|if|when|whenever|because|how|what|why|should|can|could|would|do|does|"
         r"pretend|imagine|let's|lets)\b|[:?]",
