@@ -244,3 +244,71 @@ def test_the_same_value_told_in_full_refines_the_stored_memory(content: str, act
     assert decision.action is action_ and decision.target_id == NURSE.id
     if action_ is Action.MERGE:
         assert decision.merged_content == content  # it says all the stored memory said, and more
+
+
+# --- a past value ends the current memory that states the same value ("I used to play tennis") ------
+
+TENNIS = stored("User plays tennis every weekend", "preference", key="sport:tennis", value="tennis")
+ENDED_TENNIS = Decision(Action.UPDATE, "the stored value is said to hold no longer", target_id=TENNIS.id)
+LEFT = Decision(Action.INSERT, "nothing related is stored")  # kept beside it (the engine: both hold)
+
+
+def used_to(content: str = "User used to play tennis", key: str = "sport:tennis@until 2026-01-31",
+            value: str | None = "tennis", **kw) -> Claim:
+    kw.setdefault("valid_to", T1)  # an undated "used to" held until the turn was said
+    return new(content, "preference", key=key, value=value, **kw)
+
+
+PAST = [
+    # (rule, candidate, related, decision)
+    ("a past value of the value a current memory states ends that memory", used_to(), [TENNIS], ENDED_TENNIS),
+    ("the value is compared without regard to case", used_to(value="Tennis"), [TENNIS], ENDED_TENNIS),
+    ("a past that reaches exactly the moment the memory was said ends it", used_to(valid_to=T0), [TENNIS],
+     ENDED_TENNIS),
+    ("a stored memory with no time of its own is ended", used_to(), [stored(TENNIS.content, "preference",
+     key="sport:tennis", value="tennis", said_at=None)], ENDED_TENNIS),
+    ("only the memory that states the value is ended, wherever it is listed",
+     used_to(), [stored("User plays golf", "preference", key="sport:golf", value="golf"), TENNIS], ENDED_TENNIS),
+    # Left: "used to play tennis" is no news about another value, another attribute or another time.
+    ("another value of the attribute is left: 'used to play tennis' does not end 'plays golf'",
+     used_to(key="sport@until 2026-01-31"), [stored("User plays golf", "preference", key="sport", value="golf")], LEFT),
+    ("another value under its own key is left", used_to(),
+     [stored("User plays golf", "preference", key="sport:golf", value="golf")], LEFT),
+    ("the same value of another attribute is left: playing tennis is not watching it", used_to(),
+     [stored("User watches tennis on TV", "preference", key="watches:tennis", value="tennis")], LEFT),
+    ("a period that ended before the memory was said leaves it current: 'lived in Berlin from 2015 to 2018'",
+     new("User lived in Berlin from 2015 to 2018", key="city@until 2019-01-01", value="berlin",
+         valid_to=dt.datetime(2019, 1, 1, tzinfo=dt.UTC)), [CITY], LEFT),
+    ("a past that ended a moment before the memory was said leaves it", used_to(valid_to=T0 - dt.timedelta(seconds=1)),
+     [TENNIS], LEFT),
+    ("a past of unknown end leaves the memory (whether it reaches it is not known)", used_to(valid_to=None),
+     [TENNIS], LEFT),
+    ("a value held in a context is not a past value", used_to("User plays tennis on holidays",
+     key="sport:tennis@on holidays"), [TENNIS], LEFT),
+    ("a denial of a past value ends nothing ('never used to play tennis')", used_to(
+     "User never used to play tennis", negated=True), [TENNIS],
+     Decision(Action.KEEP_BOTH, "the new memory is about the past; the current one still holds", target_id=TENNIS.id)),
+    ("a past value does not end a denial of the value", used_to(),
+     [stored("User does not play tennis", "preference", key="sport:tennis", value="tennis", negated=True)], LEFT),
+    ("a memory that already ended is not ended again", used_to(),
+     [stored("User plays tennis until the knee surgery", "preference", key="sport:tennis", value="tennis",
+             valid_to=T1 + DAY)], LEFT),
+    ("a user's past value does not end a fact the tenant shares", used_to(),
+     [stored("The team plays tennis on Fridays", "preference", key="sport:tennis", value="tennis", scope="tenant")],
+     LEFT),
+]
+
+
+@pytest.mark.parametrize(("rule", "candidate", "related", "decision"), PAST, ids=[r[0] for r in PAST])
+def test_a_past_value_ends_only_the_current_memory_of_its_value(
+    rule: str, candidate: Claim, related: list[Claim], decision: Decision
+) -> None:
+    assert classify(candidate, related) == decision
+
+
+def test_a_shared_past_value_is_left_to_the_tenants_rules() -> None:
+    # The cross-user rules weigh shared claims; a past value of one user never silently ends the team's.
+    shared = stored("The team uses Zoom", key="tool:video", value="zoom", scope="tenant", stated_by="alice")
+    past = new("The team used to use Zoom", key="tool:video@until 2026-01-31", value="zoom", valid_to=T1,
+               scope="tenant", stated_by="bob")
+    assert classify(past, [shared]).action is not Action.UPDATE

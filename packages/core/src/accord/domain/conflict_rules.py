@@ -17,6 +17,8 @@ one transaction. The rules, in order:
    - an event date, or a hedged claim against a confident one, with no sign of change:
      **ask_user** (only the user knows which is right);
    - otherwise **update**: the newer supersedes the older.
+   A past value ("used to play tennis", key ``sport:tennis@until ...``) of the value a current
+   memory of its attribute states, said no earlier than that memory: **update** (it holds no longer).
    The same attribute is also found across keys when the candidate says it changed: a denial
    ("quit smoking", "not vegetarian any more") of a value a stored memory states, or a changed
    value of the same predicate-derived attribute (``bank:ally now`` after ``bank:wells fargo``).
@@ -346,6 +348,41 @@ def _slotted(candidate: Claim, current: Sequence[Claim]) -> Claim | None:
     )
 
 
+def _ended_by(candidate: Claim, related: Sequence[Claim]) -> Claim | None:
+    """"I used to play tennis" after "I play tennis": the current memory that a past value ends.
+
+    A past value's key is its attribute's, qualified with when it ended (``sport:tennis@until
+    2026-01-31``, see :func:`accord.domain.resolution.prepare`). It ends the current, affirmative
+    memory of that attribute (the key before ``@until``) that states the same value, and only when
+    the past reaches the time that memory was said: "I lived in Berlin from 2015 to 2018" says
+    nothing of "I live in Berlin" said in 2026. Another value ("used to play tennis" against "plays
+    golf") ends nothing, nor does a denial ("never used to ..."; it states no value an affirmative
+    memory does), and a shared claim of the tenant is neither ended nor ends one here.
+    """
+    key = candidate.attribute_key
+    if key is None or "@until " not in key:
+        return None
+    until = candidate.valid_to
+    if until is None:
+        return None  # a past of unknown end: whether it reaches the stored memory is not known
+    if candidate.scope != "user":
+        return None
+    plain = key.split("@until ")[0]
+    return next(
+        (
+            e
+            for e in related
+            if e.attribute_key == plain
+            and e.scope == "user"
+            and e.valid_to is None
+            and not e.negated
+            and _same_value(candidate, e)
+            and (e.said_at is None or e.said_at <= until)
+        ),
+        None,
+    )
+
+
 def _question(existing: Claim, candidate: Claim) -> str:
     return f"I have two different notes: {existing.content!r} and {candidate.content!r}. Which one is right?"
 
@@ -406,6 +443,8 @@ def classify(candidate: Claim, related: Sequence[Claim], *, shared_policy: str =
             return Decision(Action.REJECT, "same value already stored", target_id=existing.id)
     if same_key:
         return _keyed(candidate, same_key[0], shared_policy)
+    if (ended := _ended_by(candidate, related)) is not None:
+        return Decision(Action.UPDATE, "the stored value is said to hold no longer", target_id=ended.id)
     if (changed := changed_from(candidate, related)) is not None:
         return _keyed(candidate, changed, shared_policy)
     return Decision(Action.INSERT, "nothing related is stored")
