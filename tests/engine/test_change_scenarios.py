@@ -112,6 +112,15 @@ async def current_and_archived(engine: AsyncAccord) -> tuple[list[str], list[str
     return current, [m.content for m in memories if m.status is MemoryStatus.ARCHIVED]
 
 
+async def test_a_habit_said_to_be_past_is_no_longer_current(sql_url: str, tmp_path: Path) -> None:
+    async with await engine_for(sql_url, tmp_path) as engine:
+        await say(engine, "I play tennis every weekend.")
+        await say(engine, "I used to play tennis but my knee won't let me now.")
+        current, archived = await current_and_archived(engine)
+        assert not any("tennis" in c for c in current)
+        assert archived == ["User plays tennis every weekend"]
+
+
 async def test_a_partnership_event_of_the_pair_supersedes_the_earlier_stage(sql_url: str, tmp_path: Path) -> None:
     async with await engine_for(sql_url, tmp_path) as engine:
         await say(engine, "My girlfriend Lena is a nurse.")
