@@ -224,3 +224,17 @@ def test_a_fronted_phrase_with_my_in_it_is_cut_before_the_subject(text: str, con
 def test_who_lives_with_the_user_told_from_their_side() -> None:
     assert "User lives with two dogs" in {c for *_, c in extracted("Two dogs live with me.")}
     assert extracted("Nobody lives with me.") == [] and extracted("She lives with me.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My father played violin professionally.", "My dad worked at Home Depot.", "My grandfather served in world war 2.",
+     "My mom was a nurse."],
+)
+def test_a_family_members_life_told_in_the_past_is_a_relationship_memory(text: str) -> None:
+    assert [c for c, *_ in extracted(text)] == [Category.RELATIONSHIP], extracted(text)
+
+
+@pytest.mark.parametrize("text", ["My mom was mad at me yesterday.", "My parents were furious."])
+def test_a_family_members_moment_is_none(text: str) -> None:
+    assert extracted(text) == []

@@ -26,11 +26,18 @@ _NAME = r"(?P<name>(?-i:[A-Z])[\w'-]*(?: (?-i:[A-Z])[\w'-]*){0,2})"
 _ABOUT_THEM = re.compile(
     r"^(?:is|works|lives|has|prefers|likes|loves|hates|enjoys|speaks|studies|teaches|owns|runs|plays|"
     r"just|always|never|usually|moved|passed away|died|retired|started|raised|calls|visits|lives|"
-    r"is called|turned|got|graduated|married|divorced|runs|owns|coaches|teaches)\b",
+    r"is called|turned|got|graduated|married|divorced|runs|owns|coaches|teaches|"
+    # a life told in the past: "my father played violin professionally", "my dad worked at Home Depot"
+    r"worked|served|played|drove|taught|owned|founded|built|fought|emigrated|immigrated|grew up|came from|"
+    r"used to|spends|goes to|was an?|were (?:both |also |all )?(?:\w+ )?\w+s$)\b",
     re.I,
 )
 
-_TODAY = re.compile(r"\b(?:today|tonight|right now|rn|at the moment|this (?:morning|afternoon|evening))\b", re.I)
+_TODAY = re.compile(
+    r"\b(?:today|tonight|right now|rn|at the moment|this (?:morning|afternoon|evening|week)|yesterday|"
+    r"last (?:night|week|weekend)|earlier|just now)\b",
+    re.I,
+)
 _SPEECH = re.compile(r"\b(?:says|said|tells|told|thinks|thought|asks|asked|keeps saying|goes)\W*$", re.I)
 _ROLE_IS_NAME = compile_rule(
     rf"^my {_ROLE}(?P<poss>'s name| name)? is (?P<called>named |called )?(?P<tail>.+)$"
