@@ -5,10 +5,10 @@
   army" (the ``school`` or ``military`` slot), with what it is for kept ("in college to become a
   nurse");
 - fears: "I'm deathly afraid of heights", "I have a fear of flying" (a lasting dislike, keyed by
-  what is feared, so "I'm not afraid of heights any more" can end it).
+  what is feared).
 
-A fear of something passing ("scared of the exam tomorrow") is a mood, not a fact, and is left
-to the passing-state checks that run on every draft.
+A fear of something passing ("scared of the interview tomorrow", "afraid of that") is a mood, not
+a fact, and gives nothing.
 """
 
 from __future__ import annotations
